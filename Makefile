@@ -1,0 +1,51 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+# Local development and tests run with DEBUG on (no HTTPS redirect, plain static files);
+# production sets DEBUG=false, SECRET_KEY and the rest, see .env.example.
+export DEBUG ?= true
+
+.PHONY: run test setup messages migrate seed lint format check benchmark clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed messages
+
+# Swedish translations are compiled from the committed .po files (gettext's msgfmt).
+messages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+migrate: setup
+	$(PY) manage.py migrate --no-input -v0
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	@echo "Serving MIO Tidsdagbok on http://$(HOST)/ (log in with a demo login above)"
+	$(PY) manage.py runserver $(HOST)
+
+test: setup
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: setup
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

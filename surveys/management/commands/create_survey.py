@@ -1,0 +1,45 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.models import Municipality
+from surveys.services import DiaryError, survey_create
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+class Command(BaseCommand):
+    help = "Create a survey round with the default task template."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--start", required=True, type=_date, help="first day, YYYY-MM-DD")
+        parser.add_argument("--end", required=True, type=_date, help="last day, YYYY-MM-DD")
+        parser.add_argument("--hours", type=int, default=8, help="hour slots per day, 1-12 (default 8)")
+        parser.add_argument("--municipality", default="Mjölby kommun")
+        parser.add_argument("--open", action="store_true", help="open the round for diaries at once")
+
+    def handle(self, *args, slug, name, start, end, hours, municipality, open, **options):
+        place, _created = Municipality.objects.get_or_create(name=municipality)
+        try:
+            survey = survey_create(
+                slug=slug,
+                name=name,
+                municipality=place,
+                start_date=start,
+                end_date=end,
+                hours_per_day=hours,
+                status="open" if open else "draft",
+            )
+        except DiaryError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            f"Created survey round {survey.slug} ({survey.name}), {survey.start_date} to {survey.end_date}, "
+            f"{survey.hours_per_day} hours, {survey.tasks.count()} tasks, status {survey.status}."
+        )

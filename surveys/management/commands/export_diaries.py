@@ -1,0 +1,40 @@
+import io
+
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.diaryfile import write_csv, write_xlsx
+from surveys.models import Survey
+from surveys.selectors import export_rows
+
+
+class Command(BaseCommand):
+    help = "Export a round's diary lines as CSV (to stdout without -o) or xlsx."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--survey", required=True, help="the round's short name (slug)")
+        parser.add_argument("--format", choices=["csv", "xlsx"], default=None)
+        parser.add_argument("-o", "--output", help="file to write; CSV goes to standard output without it")
+
+    def handle(self, *args, survey, format, output, **options):
+        try:
+            the_survey = Survey.objects.get(slug=survey)
+        except Survey.DoesNotExist:
+            raise CommandError(f"No survey round {survey!r}") from None
+        if format is None:
+            format = "xlsx" if output and output.lower().endswith(".xlsx") else "csv"
+        rows = export_rows(survey=the_survey)
+        hours = the_survey.hours_per_day
+        if format == "xlsx":
+            if not output:
+                raise CommandError("xlsx needs a file: add -o FILE.xlsx")
+            with open(output, "wb") as stream:
+                write_xlsx(rows, hours=hours, stream=stream)
+        elif output:
+            with open(output, "w", encoding="utf-8", newline="") as stream:
+                write_csv(rows, hours=hours, stream=stream)
+        else:
+            buffer = io.StringIO()
+            write_csv(rows, hours=hours, stream=buffer)
+            self.stdout.write(buffer.getvalue(), ending="")
+        if output:
+            self.stderr.write(f"Wrote {output}")

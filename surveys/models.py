@@ -1,0 +1,320 @@
+"""Who answers what, and the diary: organisation, survey rounds, tasks, participants and their days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import reduce
+from operator import add
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# The paper form has 8 hour columns; a longer day may be configured, up to 12.
+MAX_HOURS = 12
+MAX_MINUTES_PER_HOUR = 60
+HOUR_FIELDS = [f"h{n}" for n in range(1, MAX_HOURS + 1)]
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A förvaltning, e.g. Barn- och utbildningsförvaltningen."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="departments")
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="surveys_department_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A workplace a manager leads, e.g. a preschool."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["department__name", "name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="surveys_unit_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Area(models.TextChoices):
+    """The support areas of the cross-functional groups."""
+
+    IT = "it", _("IT")
+    FINANCE = "finance", _("Finance")
+    HR = "hr", _("Payroll and HR")
+    OPERATIONS = "operations", _("Operations")
+
+
+class SurveyQuerySet(models.QuerySet):
+    def open(self) -> SurveyQuerySet:
+        return self.filter(status=Survey.Status.OPEN)
+
+
+class Survey(models.Model):
+    """A survey round (mätomgång), e.g. a baseline and later a follow-up."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    slug = models.SlugField(_("short name"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="surveys")
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    hours_per_day = models.PositiveSmallIntegerField(_("hours per day"), default=8)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    hourly_cost = models.PositiveIntegerField(
+        _("hourly cost (SEK)"), default=450, help_text=_("Employer's cost of one manager hour.")
+    )
+    working_days_per_year = models.PositiveSmallIntegerField(_("working days per year"), default=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_day__gte=1, hours_per_day__lte=MAX_HOURS),
+                name="surveys_survey_hours_1_12",
+            ),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="surveys_survey_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(working_days_per_year__gte=1, working_days_per_year__lte=366),
+                name="surveys_survey_working_days_1_366",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def hour_numbers(self) -> range:
+        return range(1, self.hours_per_day + 1)
+
+    @property
+    def hour_fields(self) -> list[str]:
+        return HOUR_FIELDS[: self.hours_per_day]
+
+    def is_editable(self) -> bool:
+        """Diaries may be changed while the round is open."""
+        return self.status == self.Status.OPEN
+
+    def contains(self, date: dt.date) -> bool:
+        return self.start_date <= date <= self.end_date
+
+    def weekdays(self) -> list[dt.date]:
+        """The weekdays (Monday–Friday) of the round: the days a manager is expected to fill."""
+        days = []
+        date = self.start_date
+        while date <= self.end_date:
+            if date.isoweekday() <= 5:
+                days.append(date)
+            date += dt.timedelta(days=1)
+        return days
+
+
+class TaskCategory(models.Model):
+    """A heading of the form, e.g. "Direkt arbete med barn/vårdnadshavare"."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("name (Swedish)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["survey", "order", "id"]
+        verbose_name = _("task category")
+        verbose_name_plural = _("task categories")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "name"], name="surveys_category_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def display_name(self, language: str | None = None) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name
+
+
+class Task(models.Model):
+    """A row of the form. `code` is stable across rounds and used in files and comparisons."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="tasks")
+    category = models.ForeignKey(TaskCategory, on_delete=models.CASCADE, related_name="tasks")
+    code = models.SlugField(_("code"), max_length=50)
+    label = models.CharField(_("label (Swedish)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    area = models.CharField(_("support area"), max_length=12, choices=Area.choices)
+    asks_to_specify = models.BooleanField(_("asks to specify"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["survey", "order", "id"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "code"], name="surveys_task_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.label}"
+
+    def display_label(self, language: str | None = None) -> str:
+        return self.label_en if language == "en" and self.label_en else self.label
+
+
+class Participant(models.Model):
+    """A manager taking part in a round, known in analysis only as "Chef nr {number}"."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="participants")
+    number = models.PositiveIntegerField(_("number"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("user"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="participants", verbose_name=_("unit")
+    )
+
+    class Meta:
+        ordering = ["survey", "number"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "number"], name="surveys_participant_unique_number"),
+            models.UniqueConstraint(
+                fields=["survey", "user"],
+                condition=Q(user__isnull=False),
+                name="surveys_participant_unique_user",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="surveys_participant_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+    @property
+    def pseudonym(self) -> str:
+        return _("Manager no. %(number)s") % {"number": self.number}
+
+
+class DiaryDay(models.Model):
+    """One filled form: a participant's day."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["participant", "date"]
+        verbose_name = _("diary day")
+        verbose_name_plural = _("diary days")
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "date"], name="surveys_day_unique_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} {self.date.isoformat()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:day", args=[self.participant.survey.slug, self.date.isoformat()])
+
+
+def _hour_field(number: int) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(_("hour %(number)d") % {"number": number}, default=0)
+
+
+class DiaryLine(models.Model):
+    """One row of the paper form: a task's minutes per hour on one day, and its two ratings."""
+
+    day = models.ForeignKey(DiaryDay, on_delete=models.CASCADE, related_name="lines")
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="lines")
+    h1 = _hour_field(1)
+    h2 = _hour_field(2)
+    h3 = _hour_field(3)
+    h4 = _hour_field(4)
+    h5 = _hour_field(5)
+    h6 = _hour_field(6)
+    h7 = _hour_field(7)
+    h8 = _hour_field(8)
+    h9 = _hour_field(9)
+    h10 = _hour_field(10)
+    h11 = _hour_field(11)
+    h12 = _hour_field(12)
+    # Kept by the database so that analysis sums one column instead of twelve.
+    minutes = models.GeneratedField(
+        expression=reduce(add, (F(name) for name in HOUR_FIELDS)),
+        output_field=models.PositiveIntegerField(),
+        db_persist=True,
+    )
+    value = models.PositiveSmallIntegerField(_("value for the operation"), null=True, blank=True)
+    function = models.PositiveSmallIntegerField(_("how well the task worked"), null=True, blank=True)
+    note = models.CharField(_("specify"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["day", "task__order"]
+        verbose_name = _("diary line")
+        verbose_name_plural = _("diary lines")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "task"], name="surveys_line_unique_task"),
+            models.CheckConstraint(condition=Q(value__gte=1, value__lte=4), name="surveys_line_value_1_4"),
+            models.CheckConstraint(condition=Q(function__gte=1, function__lte=4), name="surveys_line_function_1_4"),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": 0, f"{name}__lte": MAX_MINUTES_PER_HOUR}),
+                    name=f"surveys_line_{name}_0_60",
+                )
+                for name in HOUR_FIELDS
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.task.code}"
+
+    def hour_minutes(self, hours: int) -> list[int]:
+        return [getattr(self, name) for name in HOUR_FIELDS[:hours]]

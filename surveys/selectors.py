@@ -1,0 +1,45 @@
+"""Reads of the diary that views and commands share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+
+from .models import DiaryDay, DiaryLine, Participant, Survey
+
+
+def participations_open_for(*, user: AbstractBaseUser) -> QuerySet[Participant]:
+    return (
+        Participant.objects.filter(user=user, survey__status=Survey.Status.OPEN)
+        .select_related("survey", "unit")
+        .order_by("-survey__start_date")
+    )
+
+
+def day_statuses(*, participant: Participant) -> list[tuple[dt.date, str | None]]:
+    """The round's weekdays and any other saved day, with each day's status (None: not started)."""
+    saved = dict(participant.days.values_list("date", "status"))
+    dates = sorted(set(participant.survey.weekdays()) | saved.keys())
+    return [(date, saved.get(date)) for date in dates]
+
+
+def previous_day(*, participant: Participant, before: dt.date) -> DiaryDay | None:
+    """The manager's latest saved day with lines, preferring days before `before`."""
+    days = participant.days.filter(lines__isnull=False).distinct()
+    return days.filter(date__lt=before).order_by("-date").first() or days.order_by("-date").first()
+
+
+def export_rows(*, survey: Survey) -> Iterator[list[object]]:
+    """The stored lines as file rows, by participant number, date and the task's order in the round."""
+    hours = survey.hours_per_day
+    fields = ["day__participant__number", "day__date", "task__code", *[f"h{n}" for n in range(1, hours + 1)]]
+    lines = (
+        DiaryLine.objects.filter(day__participant__survey=survey)
+        .order_by("day__participant__number", "day__date", "task__order", "task__id")
+        .values_list(*fields, "value", "function", "note")
+    )
+    for number, date, code, *rest in lines.iterator(chunk_size=5000):
+        yield [number, date.isoformat(), code, *rest]

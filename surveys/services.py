@@ -1,0 +1,310 @@
+"""Writes: creating rounds, saving diary days and importing diary files. Each validates first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .defaults import DEFAULT_TEMPLATE, TemplateCategory
+from .diaryfile import DiaryRow, RowError
+from .models import (
+    HOUR_FIELDS,
+    MAX_HOURS,
+    MAX_MINUTES_PER_HOUR,
+    DiaryDay,
+    DiaryLine,
+    Municipality,
+    Participant,
+    Survey,
+    Task,
+    TaskCategory,
+)
+
+
+class DiaryError(ValueError):
+    """Raised with every problem found, so that a form or a command can show them all at once."""
+
+    def __init__(self, errors: Sequence[object]):
+        self.errors = list(errors)
+        super().__init__("; ".join(str(error) for error in self.errors))
+
+
+# --- Survey rounds -------------------------------------------------------------------------------
+
+
+def survey_copy_template(*, survey: Survey, template: Sequence[TemplateCategory] = DEFAULT_TEMPLATE) -> None:
+    """Give a round the rows of the paper form."""
+    order = 0
+    for category_order, category in enumerate(template, start=1):
+        stored = TaskCategory.objects.create(
+            survey=survey, name=category.name, name_en=category.name_en, order=category_order
+        )
+        for task in category.tasks:
+            order += 1
+            Task.objects.create(
+                survey=survey,
+                category=stored,
+                code=task.code,
+                label=task.label,
+                label_en=task.label_en,
+                area=task.area,
+                asks_to_specify=task.asks_to_specify,
+                order=order,
+            )
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    slug: str,
+    name: str,
+    municipality: Municipality,
+    start_date: dt.date,
+    end_date: dt.date,
+    hours_per_day: int = 8,
+    status: str = Survey.Status.DRAFT,
+) -> Survey:
+    if end_date < start_date:
+        raise DiaryError([_("The last day must not be before the first day.")])
+    if not 1 <= hours_per_day <= MAX_HOURS:
+        raise DiaryError([_("Hours per day must be from 1 to %(max)d.") % {"max": MAX_HOURS}])
+    if Survey.objects.filter(slug=slug).exists():
+        raise DiaryError([_("A survey round with the short name %(slug)r already exists.") % {"slug": slug}])
+    survey = Survey.objects.create(
+        slug=slug,
+        name=name,
+        municipality=municipality,
+        start_date=start_date,
+        end_date=end_date,
+        hours_per_day=hours_per_day,
+        status=status,
+    )
+    survey_copy_template(survey=survey)
+    return survey
+
+
+# --- Diary days ----------------------------------------------------------------------------------
+
+
+@dataclass
+class LineInput:
+    """What a manager entered on one row of the form."""
+
+    task: Task
+    minutes: list[int] = field(default_factory=list)
+    value: int | None = None
+    function: int | None = None
+    note: str = ""
+
+    def is_empty(self) -> bool:
+        return not any(self.minutes) and self.value is None and self.function is None and not self.note.strip()
+
+
+def hour_totals(lines: Sequence[LineInput], hours: int) -> list[int]:
+    totals = [0] * hours
+    for line in lines:
+        for index, amount in enumerate(line.minutes[:hours]):
+            totals[index] += amount or 0
+    return totals
+
+
+def validate_lines(lines: Sequence[LineInput], *, hours: int) -> list[str]:
+    """Every rule of one day's form, as messages naming the task, the hour and what is allowed."""
+    errors = []
+    for line in lines:
+        for index, amount in enumerate(line.minutes):
+            if index >= hours and amount:
+                errors.append(
+                    _("%(task)s: this round has %(hours)d hours, so hour %(hour)d must be empty.")
+                    % {"task": line.task.label, "hours": hours, "hour": index + 1}
+                )
+            elif not 0 <= amount <= MAX_MINUTES_PER_HOUR:
+                errors.append(
+                    _("%(task)s, hour %(hour)d: %(amount)d minutes is not allowed; enter 0 to 60.")
+                    % {"task": line.task.label, "hour": index + 1, "amount": amount}
+                )
+        for scale, rating in ((_("value"), line.value), (_("how well it worked"), line.function)):
+            if rating is not None and not 1 <= rating <= 4:
+                errors.append(
+                    _("%(task)s, %(scale)s: the rating %(rating)d is not allowed; choose 1, 2, 3 or 4.")
+                    % {"task": line.task.label, "scale": scale, "rating": rating}
+                )
+    for index, total in enumerate(hour_totals(lines, hours)):
+        if total > MAX_MINUTES_PER_HOUR:
+            errors.append(
+                _("Hour %(hour)d: the tasks add up to %(total)d minutes, but an hour has at most 60.")
+                % {"hour": index + 1, "total": total}
+            )
+    return errors
+
+
+def _line_fields(minutes: Sequence[int]) -> dict[str, int]:
+    padded = [*minutes, *[0] * (MAX_HOURS - len(minutes))]
+    return dict(zip(HOUR_FIELDS, padded, strict=True))
+
+
+@transaction.atomic
+def diary_save(
+    *, participant: Participant, date: dt.date, lines: Sequence[LineInput], submit: bool = False
+) -> DiaryDay:
+    """Store one day of the diary, replacing what was there. Empty rows are not stored."""
+    survey = participant.survey
+    if not survey.is_editable():
+        raise DiaryError([_("The survey round is not open, so its diary cannot be changed.")])
+    if not survey.contains(date):
+        raise DiaryError([_("The date is outside the survey round.")])
+    if any(line.task.survey_id != survey.pk for line in lines):
+        raise DiaryError([_("A task does not belong to this survey round.")])
+    errors = validate_lines(lines, hours=survey.hours_per_day)
+    if errors:
+        raise DiaryError(errors)
+
+    day, _created = DiaryDay.objects.select_for_update().get_or_create(participant=participant, date=date)
+    day.status = DiaryDay.Status.SUBMITTED if submit else DiaryDay.Status.DRAFT
+    day.submitted_at = timezone.now() if submit else None
+    day.save()
+    day.lines.all().delete()
+    DiaryLine.objects.bulk_create(
+        DiaryLine(
+            day=day,
+            task=line.task,
+            value=line.value,
+            function=line.function,
+            note=line.note.strip(),
+            **_line_fields(line.minutes),
+        )
+        for line in lines
+        if not line.is_empty()
+    )
+    return day
+
+
+# --- Import --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    participants_created: int
+    days: int
+    lines: int
+
+
+@transaction.atomic
+def diaries_import(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool = False) -> ImportResult:
+    """Store parsed file rows in a round, all or nothing; raises DiaryError with one RowError per bad row."""
+    tasks = {task.code: task for task in survey.tasks.all()}
+    participants = {p.number: p for p in survey.participants.all()}
+    days_with_lines = set(
+        DiaryLine.objects.filter(day__participant__survey=survey)
+        .values_list("day__participant__number", "day__date")
+        .distinct()
+    )
+
+    errors: list[RowError] = []
+    seen: dict[tuple[int, dt.date, str], int] = {}
+    hour_sums: dict[tuple[int, dt.date], list[int]] = defaultdict(lambda: [0] * survey.hours_per_day)
+    over_reported: set[tuple[int, dt.date, int]] = set()
+    for row in rows:
+        key = (row.participant, row.date)
+        if row.task not in tasks:
+            errors.append(
+                RowError(
+                    row.row,
+                    "task",
+                    _("unknown task code %(code)r; this round has: %(codes)s")
+                    % {"code": row.task, "codes": ", ".join(tasks)},
+                )
+            )
+        if not survey.contains(row.date):
+            errors.append(
+                RowError(
+                    row.row,
+                    "date",
+                    _("%(date)s is outside the round (%(start)s to %(end)s)")
+                    % {
+                        "date": row.date.isoformat(),
+                        "start": survey.start_date.isoformat(),
+                        "end": survey.end_date.isoformat(),
+                    },
+                )
+            )
+        duplicate_of = seen.setdefault((*key, row.task), row.row)
+        if duplicate_of != row.row:
+            errors.append(
+                RowError(
+                    row.row,
+                    "task",
+                    _("repeats row %(row)d: each participant, date and task only once") % {"row": duplicate_of},
+                )
+            )
+        if key in days_with_lines and not replace:
+            errors.append(
+                RowError(
+                    row.row,
+                    "date",
+                    _("participant %(number)d already has a diary for %(date)s; import with --replace to overwrite it")
+                    % {"number": row.participant, "date": row.date.isoformat()},
+                )
+            )
+        sums = hour_sums[key]
+        for index, amount in enumerate(row.minutes):
+            sums[index] += amount
+            if sums[index] > MAX_MINUTES_PER_HOUR and (*key, index) not in over_reported:
+                over_reported.add((*key, index))
+                errors.append(
+                    RowError(
+                        row.row,
+                        f"h{index + 1}",
+                        _("hour %(hour)d of participant %(number)d on %(date)s adds up to more than 60 minutes")
+                        % {"hour": index + 1, "number": row.participant, "date": row.date.isoformat()},
+                    )
+                )
+    if errors:
+        raise DiaryError(sorted(errors, key=lambda error: error.row))
+
+    created = 0
+    for number in sorted({row.participant for row in rows} - participants.keys()):
+        participants[number] = Participant.objects.create(survey=survey, number=number)
+        created += 1
+
+    day_keys = sorted({(row.participant, row.date) for row in rows})
+    existing = {
+        (day.participant.number, day.date): day
+        for day in DiaryDay.objects.filter(participant__survey=survey).select_related("participant")
+    }
+    now = timezone.now()
+    new_days = [
+        DiaryDay(participant=participants[number], date=date, status=DiaryDay.Status.SUBMITTED, submitted_at=now)
+        for number, date in day_keys
+        if (number, date) not in existing
+    ]
+    DiaryDay.objects.bulk_create(new_days)
+    if new_days and new_days[0].pk is None:  # backends that do not return keys from bulk_create
+        existing = {
+            (day.participant.number, day.date): day
+            for day in DiaryDay.objects.filter(participant__survey=survey).select_related("participant")
+        }
+    else:
+        existing.update({(day.participant.number, day.date): day for day in new_days})
+    if replace:
+        DiaryLine.objects.filter(day__in=[existing[key] for key in day_keys]).delete()
+    lines = [
+        DiaryLine(
+            day=existing[(row.participant, row.date)],
+            task=tasks[row.task],
+            value=row.value,
+            function=row.function,
+            note=row.note,
+            **_line_fields(row.minutes),
+        )
+        for row in rows
+        if not row.is_empty()
+    ]
+    DiaryLine.objects.bulk_create(lines, batch_size=2000)
+    return ImportResult(participants_created=created, days=len(day_keys), lines=len(lines))

@@ -1,0 +1,85 @@
+"""The fixed cast of every test: a manager, another manager, a project member and an administrator."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+
+from surveys import roles
+from surveys.models import Department, Municipality, Participant, Survey, Unit
+from surveys.services import survey_create
+
+PASSWORD = "a-test-password"
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(username: str, group: str | None = None, **extra):
+        user = django_user_model.objects.create_user(
+            username=username, password=PASSWORD, first_name=username.title(), last_name="Testsson", **extra
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def municipality(db) -> Municipality:
+    return Municipality.objects.create(name="Testkommun")
+
+
+@pytest.fixture
+def department(municipality) -> Department:
+    return Department.objects.create(municipality=municipality, name="Barn- och utbildningsförvaltningen")
+
+
+@pytest.fixture
+def unit(department) -> Unit:
+    return Unit.objects.create(department=department, name="Förskolan Solrosen")
+
+
+@pytest.fixture
+def survey(municipality) -> Survey:
+    """An open round, Monday 2025-03-03 to Friday 2025-03-07, with the default template."""
+    return survey_create(
+        slug="test-round",
+        name="Nollmätning 2025",
+        municipality=municipality,
+        start_date=dt.date(2025, 3, 3),
+        end_date=dt.date(2025, 3, 7),
+        status=Survey.Status.OPEN,
+    )
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user("alice", roles.MANAGERS)
+
+
+@pytest.fixture
+def other_manager(make_user):
+    return make_user("bob", roles.MANAGERS)
+
+
+@pytest.fixture
+def project_member(make_user):
+    return make_user("charlie", roles.PROJECT_GROUP)
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user("diana", roles.ADMINISTRATORS, is_staff=True)
+
+
+@pytest.fixture
+def participant(survey, manager, unit) -> Participant:
+    return Participant.objects.create(survey=survey, number=7, user=manager, unit=unit)
+
+
+@pytest.fixture
+def other_participant(survey, other_manager, unit) -> Participant:
+    return Participant.objects.create(survey=survey, number=8, user=other_manager, unit=unit)
