@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "surveys",
+    "analysis",
 ]
 
 MIDDLEWARE = [

@@ -101,3 +101,18 @@ class DiaryDayAdmin(admin.ModelAdmin):
     ordering = ["participant__survey", "participant__number", "date"]
     inlines = [DiaryLineInline]
     list_select_related = ["participant"]
+
+    # Edits here bypass the services, so they must invalidate cached analysis themselves.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.participant.survey.touch()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        obj.participant.survey.touch()
+
+    def delete_queryset(self, request, queryset):
+        surveys = list(Survey.objects.filter(participants__days__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for survey in surveys:
+            survey.touch()

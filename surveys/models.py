@@ -100,6 +100,8 @@ class Survey(models.Model):
     )
     working_days_per_year = models.PositiveSmallIntegerField(_("working days per year"), default=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every write to the round's diaries; cached figures and charts are keyed on it.
+    data_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = SurveyQuerySet.as_manager()
 
@@ -129,6 +131,10 @@ class Survey(models.Model):
     @property
     def hour_fields(self) -> list[str]:
         return HOUR_FIELDS[: self.hours_per_day]
+
+    def touch(self) -> None:
+        """Mark the round's diary data as changed, so cached analysis is rebuilt."""
+        Survey.objects.filter(pk=self.pk).update(data_version=F("data_version") + 1)
 
     def is_editable(self) -> bool:
         """Diaries may be changed while the round is open."""

@@ -182,6 +182,7 @@ def diary_save(
         for line in lines
         if not line.is_empty()
     )
+    survey.touch()
     return day
 
 
@@ -307,4 +308,5 @@ def diaries_import(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool = 
         if not row.is_empty()
     ]
     DiaryLine.objects.bulk_create(lines, batch_size=2000)
+    survey.touch()
     return ImportResult(participants_created=created, days=len(day_keys), lines=len(lines))
