@@ -43,20 +43,33 @@ def _ratio(numerator: pd.Series, denominator: pd.Series | float) -> pd.Series:
     return (numerator.astype("float64") / denominator.where(denominator != 0)).astype("float64")
 
 
+def _figures(sums: pd.DataFrame, manager_days: int) -> dict[str, np.ndarray]:
+    """The per-task figures as arrays (numpy directly: this runs on every dashboard view)."""
+    minutes = sums["minutes"].to_numpy(dtype="float64")
+    f_minutes = sums["f_minutes"].to_numpy(dtype="float64")
+    f_weighted = sums["f_weighted"].to_numpy(dtype="float64")
+    v_minutes = sums["v_minutes"].to_numpy(dtype="float64")
+    v_weighted = sums["v_weighted"].to_numpy(dtype="float64")
+    total = minutes.sum()
+    days = float(manager_days)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {
+            "share": minutes / total if total else np.zeros_like(minutes),
+            "minutes_per_manager_day": minutes / days if days else np.zeros_like(minutes),
+            "function_mean": np.where(f_minutes > 0, f_weighted / f_minutes, np.nan),
+            "value_mean": np.where(v_minutes > 0, v_weighted / v_minutes, np.nan),
+            "friction_minutes_per_manager_day": (4 * f_minutes - f_weighted) / 3 / days
+            if days
+            else np.zeros_like(minutes),
+            "low_value_minutes_per_manager_day": (4 * v_minutes - v_weighted) / 3 / days
+            if days
+            else np.zeros_like(minutes),
+        }
+
+
 def with_figures(sums: pd.DataFrame, *, manager_days: int) -> pd.DataFrame:
     """Add the per-task figures to a frame of sums (minutes, f_minutes, f_weighted, v_minutes, v_weighted)."""
-    frame = sums.copy()
-    days = float(manager_days) if manager_days else np.nan
-    total = float(frame["minutes"].sum())
-    frame["share"] = frame["minutes"] / total if total else 0.0
-    frame["minutes_per_manager_day"] = (frame["minutes"] / days).fillna(0.0)
-    frame["function_mean"] = _ratio(frame["f_weighted"], frame["f_minutes"])
-    frame["value_mean"] = _ratio(frame["v_weighted"], frame["v_minutes"])
-    friction = 4 * frame["f_minutes"] - frame["f_weighted"]
-    low_value = 4 * frame["v_minutes"] - frame["v_weighted"]
-    frame["friction_minutes_per_manager_day"] = (friction / 3 / days).fillna(0.0)
-    frame["low_value_minutes_per_manager_day"] = (low_value / 3 / days).fillna(0.0)
-    return frame
+    return sums.assign(**_figures(sums, manager_days))
 
 
 def friction_ranking(totals: pd.DataFrame, *, manager_days: int) -> pd.DataFrame:
@@ -64,13 +77,14 @@ def friction_ranking(totals: pd.DataFrame, *, manager_days: int) -> pd.DataFrame
 
     `totals` is `selectors.task_totals()`: one row per task in the round's order.
     """
-    frame = with_figures(totals, manager_days=manager_days)
-    frame["position"] = np.arange(len(frame))
-    frame = frame.sort_values(
-        ["friction_minutes_per_manager_day", "position"], ascending=[False, True], kind="stable"
-    ).reset_index(drop=True)
-    frame["rank"] = np.arange(1, len(frame) + 1)
-    return frame[[*RANKING_COLUMNS, "order"]]
+    figures = _figures(totals, manager_days)
+    # lexsort sorts by the last key first: friction descending, then position in the round.
+    order = np.lexsort((np.arange(len(totals)), -figures["friction_minutes_per_manager_day"]))
+    columns = {name: totals[name].to_numpy()[order] for name in RANKING_COLUMNS if name in totals.columns}
+    columns.update({name: values[order] for name, values in figures.items()})
+    columns["rank"] = np.arange(1, len(totals) + 1)
+    columns["order"] = totals["order"].to_numpy()[order]
+    return pd.DataFrame(columns, columns=[*RANKING_COLUMNS, "order"])
 
 
 def category_figures(totals: pd.DataFrame, *, manager_days: int) -> pd.DataFrame:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db import connection
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from surveys.models import HOUR_FIELDS, DiaryDay, DiaryLine, Survey, Task
+from surveys.models import HOUR_FIELDS, DiaryDay, DiaryLine, Survey, Task, TaskCategory
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,21 @@ class Filters:
     def is_empty(self) -> bool:
         return self.department is None and self.unit is None and self.weekday is None
 
-    def line_q(self, prefix: str = "day__") -> Q:
+    def line_q(self) -> Q:
+        """The filter on diary lines (which carry their participant, so only weekdays need the day)."""
+        return self._q(participant="participant__", day="day__")
+
+    def day_q(self) -> Q:
+        return self._q(participant="participant__", day="")
+
+    def _q(self, *, participant: str, day: str) -> Q:
         q = Q()
         if self.department is not None:
-            q &= Q(**{f"{prefix}participant__unit__department_id": self.department})
+            q &= Q(**{f"{participant}unit__department_id": self.department})
         if self.unit is not None:
-            q &= Q(**{f"{prefix}participant__unit_id": self.unit})
+            q &= Q(**{f"{participant}unit_id": self.unit})
         if self.weekday is not None:
-            q &= Q(**{f"{prefix}date__iso_week_day": self.weekday})
+            q &= Q(**{f"{day}date__iso_week_day": self.weekday})
         return q
 
 
@@ -88,58 +96,67 @@ def task_frame(*, survey: Survey) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=["task_id", *TASK_COLUMNS])
 
 
+def _manager_days(survey: Survey, filters: Filters) -> QuerySet[DiaryDay]:
+    """The selection's manager-days: diary days with at least one minute."""
+    return DiaryDay.objects.filter(participant__survey=survey, minutes__gt=0).filter(filters.day_q())
+
+
 def day_counts(*, survey: Survey, filters: Filters = NO_FILTERS) -> dict[str, int]:
     """Manager-days (days with at least one minute) and the managers who have one."""
-    with_minutes = DiaryLine.objects.filter(day=OuterRef("pk"), minutes__gt=0)
-    days = DiaryDay.objects.filter(participant__survey=survey).filter(filters.line_q(prefix=""))
-    counts = days.filter(Exists(with_minutes)).aggregate(
+    counts = _manager_days(survey, filters).aggregate(
         manager_days=Count("id"), managers=Count("participant_id", distinct=True)
     )
     return {"manager_days": counts["manager_days"] or 0, "managers": counts["managers"] or 0}
 
 
 def task_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.DataFrame:
-    """One row per task of the round (tasks without lines too): the sums the friction figures need.
+    """One row per task of the round, in the round's order (tasks without lines too), with the sums
+    the friction figures need. `managers` counts the participants with minutes in the task.
 
-    `managers` counts the participants with minutes in the task.
+    One statement: sums per (task, participant) first, then per task, so that counting managers is
+    a count of groups instead of a COUNT(DISTINCT) (several times slower on a million lines).
     """
-    sums = (
-        _lines(survey, filters)
-        .values("task_id")
-        .order_by()
-        .annotate(
-            **_rating_sums(),
-            managers=Count("day__participant_id", distinct=True, filter=Q(minutes__gt=0)),
-        )
-    )
-    frame = _frame(sums, ["task_id"])
-    tasks = task_frame(survey=survey)
-    merged = tasks.merge(frame, on="task_id", how="left")
-    merged[[*SUM_COLUMNS, "managers"]] = merged[[*SUM_COLUMNS, "managers"]].fillna(0).astype("int64")
-    return merged
+    per_participant = _lines(survey, filters).values("task_id", "participant_id").order_by().annotate(**_rating_sums())
+    inner, params = per_participant.query.sql_with_params()
+    sums = ", ".join(f"SUM(per.{name}_sum) AS {name}" for name in SUM_COLUMNS)
+    sql = f"""
+        SELECT t.id, t.code, t.label, t.label_en, c.name, c.name_en, c."order", t.area, t."order",
+               {", ".join(f"COALESCE(a.{name}, 0)" for name in SUM_COLUMNS)}, COALESCE(a.managers, 0)
+        FROM {Task._meta.db_table} t
+        JOIN {TaskCategory._meta.db_table} c ON c.id = t.category_id
+        LEFT JOIN (
+            SELECT per.task_id, {sums},
+                   SUM(CASE WHEN per.minutes_sum > 0 THEN 1 ELSE 0 END) AS managers
+            FROM ({inner}) per
+            GROUP BY per.task_id
+        ) a ON a.task_id = t.id
+        WHERE t.survey_id = %s
+        ORDER BY t."order", t.id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, survey.pk])
+        rows = cursor.fetchall()
+    frame = pd.DataFrame(rows, columns=["task_id", *TASK_COLUMNS, *SUM_COLUMNS, "managers"])
+    frame[[*SUM_COLUMNS, "managers"]] = frame[[*SUM_COLUMNS, "managers"]].astype("int64")
+    return frame
 
 
 def manager_task_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Sums per participant and task: the basis of comparing managers and their variation."""
     sums = (
-        _lines(survey, filters)
-        .values("task_id", number=F("day__participant__number"))
-        .order_by()
-        .annotate(**_rating_sums())
+        _lines(survey, filters).values("task_id", number=F("participant__number")).order_by().annotate(**_rating_sums())
     )
     return _frame(sums, ["number", "task_id"])
 
 
 def manager_day_counts(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Each participant's manager-days in the selection (participants without any are left out)."""
-    with_minutes = DiaryLine.objects.filter(day=OuterRef("pk"), minutes__gt=0)
     rows = (
-        DiaryDay.objects.filter(participant__survey=survey)
-        .filter(filters.line_q(prefix=""))
-        .filter(Exists(with_minutes))
+        _manager_days(survey, filters)
         .values(number=F("participant__number"))
         .order_by()
         .annotate(days=Count("id"))
+        .values_list("number", "days")
     )
     return pd.DataFrame(list(rows), columns=["number", "days"])
 
@@ -170,7 +187,7 @@ def hour_friction_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd
 def submitted_day_count(*, survey: Survey, filters: Filters = NO_FILTERS) -> int:
     return (
         DiaryDay.objects.filter(participant__survey=survey, status=DiaryDay.Status.SUBMITTED)
-        .filter(filters.line_q(prefix=""))
+        .filter(filters.day_q())
         .count()
     )
 

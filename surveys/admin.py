@@ -105,7 +105,10 @@ class DiaryDayAdmin(admin.ModelAdmin):
     # Edits here bypass the services, so they must invalidate cached analysis themselves.
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.participant.survey.touch()
+        day = form.instance
+        day.minutes = sum(line.minutes for line in day.lines.all())
+        day.save(update_fields=["minutes"])
+        day.participant.survey.touch()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

@@ -253,6 +253,9 @@ class DiaryDay(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="days")
     date = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The day's total, kept by the services: a manager-day is a day with minutes, and counting them
+    # should not need to look at every line.
+    minutes = models.PositiveIntegerField(_("minutes"), default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
@@ -279,6 +282,8 @@ class DiaryLine(models.Model):
     """One row of the paper form: a task's minutes per hour on one day, and its two ratings."""
 
     day = models.ForeignKey(DiaryDay, on_delete=models.CASCADE, related_name="lines")
+    # The day's participant, repeated so that analysis can group lines by manager without a join.
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+", editable=False)
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="lines")
     h1 = _hour_field(1)
     h2 = _hour_field(2)
@@ -321,6 +326,11 @@ class DiaryLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.task.code}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.participant_id is None and self.day_id is not None:
+            self.participant_id = self.day.participant_id
+        super().save(*args, **kwargs)
 
     def hour_minutes(self, hours: int) -> list[int]:
         return [getattr(self, name) for name in HOUR_FIELDS[:hours]]

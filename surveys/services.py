@@ -168,11 +168,13 @@ def diary_save(
     day, _created = DiaryDay.objects.select_for_update().get_or_create(participant=participant, date=date)
     day.status = DiaryDay.Status.SUBMITTED if submit else DiaryDay.Status.DRAFT
     day.submitted_at = timezone.now() if submit else None
+    day.minutes = sum(hour_totals(lines, survey.hours_per_day))
     day.save()
     day.lines.all().delete()
     DiaryLine.objects.bulk_create(
         DiaryLine(
             day=day,
+            participant=participant,
             task=line.task,
             value=line.value,
             function=line.function,
@@ -298,6 +300,7 @@ def diaries_import(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool = 
     lines = [
         DiaryLine(
             day=existing[(row.participant, row.date)],
+            participant=participants[row.participant],
             task=tasks[row.task],
             value=row.value,
             function=row.function,
@@ -308,5 +311,11 @@ def diaries_import(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool = 
         if not row.is_empty()
     ]
     DiaryLine.objects.bulk_create(lines, batch_size=2000)
+    day_minutes: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for row in rows:
+        day_minutes[(row.participant, row.date)] += sum(row.minutes)
+    for key in day_keys:
+        existing[key].minutes = day_minutes[key]
+    DiaryDay.objects.bulk_update([existing[key] for key in day_keys], ["minutes"], batch_size=2000)
     survey.touch()
     return ImportResult(participants_created=created, days=len(day_keys), lines=len(lines))

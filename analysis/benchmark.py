@@ -1,0 +1,181 @@
+"""A synthetic round of any size, and timings of the friction ranking against the bare SQL floor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import numpy as np
+from django.db import connection, transaction
+
+from surveys.models import HOUR_FIELDS, DiaryDay, DiaryLine, Municipality, Participant, Survey
+from surveys.services import survey_create
+
+from . import reports
+
+BENCHMARK_MUNICIPALITY = "Benchmarkkommun"
+
+
+def benchmark_slug(managers: int, days: int) -> str:
+    return f"benchmark-{managers}x{days}"
+
+
+@transaction.atomic
+def build_round(*, managers: int, days: int, seed: int = 7) -> Survey:
+    """A round of `managers` × `days` weekday diaries with ~11 tasks a day, rebuilt from scratch."""
+    slug = benchmark_slug(managers, days)
+    for old in Survey.objects.filter(slug=slug):
+        drop_round(old)
+    municipality, _ = Municipality.objects.get_or_create(name=BENCHMARK_MUNICIPALITY)
+    start = dt.date(2026, 1, 5)  # a Monday
+    end = start + dt.timedelta(days=(days - 1) // 5 * 7 + (days - 1) % 5)
+    survey = survey_create(
+        slug=slug, name=f"Benchmark {managers}×{days}", municipality=municipality, start_date=start, end_date=end
+    )
+    Participant.objects.bulk_create(Participant(survey=survey, number=n) for n in range(1, managers + 1))
+    participant_ids = list(survey.participants.order_by("number").values_list("id", flat=True))
+    dates = survey.weekdays()[:days]
+    DiaryDay.objects.bulk_create(
+        (DiaryDay(participant_id=pid, date=date, status="submitted") for pid in participant_ids for date in dates),
+        batch_size=5000,
+    )
+    day_rows = np.array(
+        DiaryDay.objects.filter(participant__survey=survey).order_by("id").values_list("id", "participant_id")
+    )
+    task_ids = np.array(list(survey.tasks.order_by("order").values_list("id", flat=True)))
+    rng = np.random.default_rng(seed)
+    _insert_lines(rng, day_rows, task_ids, hours=survey.hours_per_day)
+    with connection.cursor() as cursor:
+        cursor.execute(DAY_TOTALS_SQL, [survey.pk])
+    survey.touch()
+    survey.refresh_from_db()
+    if connection.vendor == "postgresql":
+        # Fresh planner statistics, as autovacuum would give a real round before anyone looks at it.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {DiaryLine._meta.db_table}, {DiaryDay._meta.db_table}")
+    return survey
+
+
+DAY_TOTALS_SQL = f"""
+    UPDATE {DiaryDay._meta.db_table} SET minutes = COALESCE(
+        (SELECT SUM(l.minutes) FROM {DiaryLine._meta.db_table} l WHERE l.day_id = {DiaryDay._meta.db_table}.id), 0)
+    WHERE participant_id IN (SELECT id FROM {Participant._meta.db_table} WHERE survey_id = %s)
+"""
+
+
+def _insert_lines(rng: np.random.Generator, day_rows: np.ndarray, task_ids: np.ndarray, *, hours: int) -> None:
+    """Each day: 8 hours, each hour split between up to two of the day's tasks."""
+    chunk = 20000
+    for start in range(0, len(day_rows), chunk):
+        days = day_rows[start : start + chunk, 0]
+        participants = day_rows[start : start + chunk, 1]
+        count = len(days)
+        # Per day and hour: a first task with m minutes and a second with 60 - m.
+        first = rng.integers(0, len(task_ids), size=(count, hours))
+        second = rng.integers(0, len(task_ids), size=(count, hours))
+        split = rng.choice([30, 40, 45, 50, 60], size=(count, hours))
+        minutes = np.zeros((count, len(task_ids), hours), dtype=np.int64)
+        day_index = np.arange(count)[:, None].repeat(hours, 1)
+        hour_index = np.arange(hours)[None, :].repeat(count, 0)
+        np.add.at(minutes, (day_index, first, hour_index), split)
+        np.add.at(minutes, (day_index, second, hour_index), 60 - split)
+        used = minutes.sum(axis=2) > 0
+        d, t = np.nonzero(used)
+        values = rng.integers(1, 5, size=len(d))
+        functions = rng.integers(1, 5, size=len(d))
+        rated = rng.random(len(d)) < 0.9
+        rows = np.column_stack([days[d], participants[d], task_ids[t], minutes[d, t, :]])
+        _write(rows, np.where(rated, values, 0), np.where(rated, functions, 0), hours=hours)
+
+
+def _write(rows: np.ndarray, values: np.ndarray, functions: np.ndarray, *, hours: int) -> None:
+    columns = ["day_id", "participant_id", "task_id", *HOUR_FIELDS, "value", "function", "note"]
+    padding = ",0" * (len(HOUR_FIELDS) - hours)
+    if connection.vendor == "postgresql":
+        # COPY is ~10x faster than INSERTs for a million lines; unused hours must still be written.
+        buffer = io.StringIO()
+        for row, value, function in zip(rows.tolist(), values.tolist(), functions.tolist(), strict=True):
+            buffer.write(",".join(map(str, row)))
+            buffer.write(f'{padding},{value or ""},{function or ""},""\n')
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY {DiaryLine._meta.db_table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer
+            )
+        return
+    DiaryLine.objects.bulk_create(
+        (
+            DiaryLine(
+                day_id=row[0],
+                participant_id=row[1],
+                task_id=row[2],
+                value=value or None,
+                function=function or None,
+                **dict(zip(HOUR_FIELDS, row[3:], strict=False)),
+            )
+            for row, value, function in zip(rows.tolist(), values.tolist(), functions.tolist(), strict=True)
+        ),
+        batch_size=5000,
+    )
+
+
+def drop_round(survey: Survey) -> None:
+    """Delete a round with its diaries; lines go first, in one statement (their task is protected)."""
+    DiaryLine.objects.filter(task__survey=survey).delete()
+    DiaryDay.objects.filter(participant__survey=survey).delete()
+    survey.delete()
+
+
+FLOOR_SQL = f"""
+    SELECT l.task_id,
+           SUM(l.minutes),
+           SUM(CASE WHEN l.function IS NOT NULL THEN l.minutes END),
+           SUM(l.minutes * l.function),
+           SUM(CASE WHEN l.value IS NOT NULL THEN l.minutes END),
+           SUM(l.minutes * l.value)
+    FROM {DiaryLine._meta.db_table} l
+    JOIN surveys_task t ON t.id = l.task_id
+    WHERE t.survey_id = %s
+    GROUP BY l.task_id
+"""
+
+
+def sql_floor(survey: Survey) -> list[tuple]:
+    """The bare GROUP BY with the friction sums: what no report over the same lines can beat."""
+    with connection.cursor() as cursor:
+        cursor.execute(FLOOR_SQL, [survey.pk])
+        return cursor.fetchall()
+
+
+def _best(function: Callable[[], object], repeat: int) -> float:
+    function()  # warm up caches and plans
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def run(*, survey: Survey, repeat: int = 5) -> dict[str, object]:
+    lines = DiaryLine.objects.filter(task__survey=survey).count()
+    floor = _best(lambda: sql_floor(survey), repeat)
+    ranking = _best(lambda: reports.ranking(survey=survey), repeat)
+    tracemalloc.start()
+    reports.ranking(survey=survey)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "database": connection.vendor,
+        "managers": survey.participants.count(),
+        "days_per_manager": len(survey.weekdays()),
+        "lines": lines,
+        "sql_group_by_seconds": round(floor, 4),
+        "friction_ranking_seconds": round(ranking, 4),
+        "ratio": round(ranking / floor, 2) if floor else None,
+        "ranking_peak_python_memory_mb": round(peak / 2**20, 1),
+    }

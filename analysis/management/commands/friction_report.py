@@ -1,0 +1,65 @@
+import io
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from analysis import reports, tabular
+from surveys.models import Survey
+
+
+def _survey(slug: str) -> Survey:
+    try:
+        return Survey.objects.get(slug=slug)
+    except Survey.DoesNotExist:
+        raise CommandError(f"No survey round {slug!r}") from None
+
+
+class Command(BaseCommand):
+    help = "Print a round's friction ranking (JSON, CSV or a table), optionally with the change from a baseline."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--survey", required=True, help="the round's short name (slug)")
+        parser.add_argument("--format", choices=["json", "csv", "table"], default="json")
+        parser.add_argument("--baseline", help="an earlier round to compare with (same task codes)")
+
+    def handle(self, *args, survey, format, baseline, **options):
+        the_survey = _survey(survey)
+        the_baseline = _survey(baseline) if baseline else None
+        try:
+            report = reports.friction_report(survey=the_survey, baseline=the_baseline)
+        except reports.TooFewManagers as error:
+            raise CommandError(
+                f"{the_survey.slug} has {error.managers} managers with diaries; figures are withheld below 3"
+            ) from None
+        if format == "json":
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        header, rows = reports.friction_rows(report)
+        if format == "csv":
+            buffer = io.StringIO()
+            tabular.to_csv(header, rows, buffer)
+            self.stdout.write(buffer.getvalue(), ending="")
+        else:
+            self.stdout.write(
+                f"{report['survey']}: {report['managers']} managers, {report['manager_days']} manager-days\n"
+            )
+            self.stdout.write(tabular.to_table(header, rows), ending="")
+        if the_baseline is not None and format != "json":
+            comparison = report["baseline"]
+            names = [
+                "task",
+                "friction_minutes_per_manager_day_baseline",
+                "friction_minutes_per_manager_day_followup",
+                "friction_minutes_per_manager_day_change",
+                "minutes_per_manager_day_change",
+                "function_mean_change",
+            ]
+            rows = [[task[name] for name in names] for task in comparison["tasks"]]
+            if format == "csv":
+                buffer = io.StringIO()
+                tabular.to_csv(names, rows, buffer)
+                self.stdout.write("\n" + buffer.getvalue(), ending="")
+            else:
+                self.stdout.write(
+                    f"\nChange from {comparison['baseline']}:\n" + tabular.to_table(names, rows), ending=""
+                )
