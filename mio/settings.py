@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "simple_history",
     "surveys",
     "analysis",
+    "actionplan",
 ]
 
 MIDDLEWARE = [

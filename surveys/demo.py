@@ -165,15 +165,27 @@ def _rating(rng: random.Random, mean: float) -> int:
     return max(1, min(4, round(mean + rng.uniform(-0.6, 0.6))))
 
 
-def demo_lines(number: int, day_index: int, tasks: dict, hours: int, *, seed: str = "") -> list[LineInput]:
-    """The plausible diary of manager `number` on the round's day `day_index`, the same every time."""
+def demo_lines(
+    number: int,
+    day_index: int,
+    tasks: dict,
+    hours: int,
+    *,
+    seed: str = "",
+    time_factors: dict[str, float] | None = None,
+    function_shifts: dict[str, float] | None = None,
+) -> list[LineInput]:
+    """The plausible diary of manager `number` on the round's day `day_index`, the same every time.
+
+    `time_factors` and `function_shifts` make chosen tasks take more time or work worse (another round).
+    """
     rng = random.Random(f"{seed}mio-demo-{number}-{day_index}")
     persona = PERSONAS.get(number)
     personal = random.Random(f"{seed}mio-persona-{number}")
     weights = {}
     for code, minutes in BASE_PROFILE.items():
         factor = persona.time.get(code, 1.0) if persona else personal.uniform(0.6, 1.5)
-        weights[code] = minutes * factor
+        weights[code] = minutes * factor * (time_factors or {}).get(code, 1.0)
     by_hour = _allocate(rng, weights, hours)
     lines = []
     for code, task in tasks.items():
@@ -183,6 +195,7 @@ def demo_lines(number: int, day_index: int, tasks: dict, hours: int, *, seed: st
         function, value = BASE_RATINGS[code]
         if persona and code in persona.function:
             function = persona.function[code]
+        function += (function_shifts or {}).get(code, 0.0)
         note = ""
         if task.asks_to_specify:
             note = rng.choice(["Samverkansmöte", "Brandövning", "Studiebesök", "Medarbetarsamtal"])

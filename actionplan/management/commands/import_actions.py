@@ -1,0 +1,47 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from actionplan.actionfile import UnsupportedFormat, read_file
+from actionplan.services import ActionError, items_import, plan_get_or_create
+from surveys.models import Municipality, Survey
+
+
+class Command(BaseCommand):
+    help = (
+        "Import action items from a .csv or .xlsx file into a municipality's action plan, all or nothing. "
+        "A row whose number is already in the plan updates that item."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--municipality", required=True, help="the municipality's name")
+        parser.add_argument("--survey", help="short name of the round whose finding started the new items")
+
+    def handle(self, *args, file, municipality, survey, **options):
+        try:
+            the_municipality = Municipality.objects.get(name=municipality)
+        except Municipality.DoesNotExist:
+            raise CommandError(f"No municipality {municipality!r}") from None
+        the_survey = None
+        if survey:
+            the_survey = Survey.objects.filter(slug=survey, municipality=the_municipality).first()
+            if the_survey is None:
+                raise CommandError(f"No survey round {survey!r} in {municipality}")
+        try:
+            parsed = read_file(file)
+        except (UnsupportedFormat, OSError) as error:
+            raise CommandError(str(error)) from None
+        errors = list(parsed.errors)
+        if not errors:
+            plan = plan_get_or_create(municipality=the_municipality)
+            try:
+                result = items_import(plan=plan, rows=parsed.rows, survey=the_survey)
+            except ActionError as error:
+                errors = error.errors
+        if errors:
+            for error in errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(errors)} error(s) in {file}; nothing was imported.")
+        self.stdout.write(
+            f"Imported {len(parsed.rows)} items into {plan.name}: {result.created} new, "
+            f"{result.updated} changed, {result.unchanged} unchanged."
+        )

@@ -1,0 +1,238 @@
+"""Reads of the action plan that views, commands and the demo share."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Max, QuerySet
+
+from surveys import roles
+from surveys.models import Municipality, Survey, Task
+
+from .models import ActionItem, ActionPlan
+
+
+@dataclass(frozen=True)
+class ItemFilters:
+    """A selection of a plan's items; empty values select everything."""
+
+    owner_level: str = ""
+    department: int | None = None
+    area: str = ""
+    status: str = ""
+    overdue: bool = False
+    task: str = ""
+
+    def is_empty(self) -> bool:
+        return self == NO_FILTERS
+
+
+NO_FILTERS = ItemFilters()
+
+
+def plans_visible_to(*, user: AbstractBaseUser) -> QuerySet[ActionPlan]:
+    """Every plan for the project group and administrators; a manager's own municipalities' plans."""
+    plans = ActionPlan.objects.select_related("municipality")
+    if roles.can_analyse(user):
+        return plans
+    return plans.filter(municipality__surveys__participants__user=user).distinct()
+
+
+def items(*, plan: ActionPlan, filters: ItemFilters = NO_FILTERS) -> QuerySet[ActionItem]:
+    selected = plan.items.select_related("department", "survey").order_by("number")
+    if filters.owner_level:
+        selected = selected.filter(owner_level=filters.owner_level)
+    if filters.department is not None:
+        selected = selected.filter(department_id=filters.department)
+    if filters.area:
+        selected = selected.filter(area=filters.area)
+    if filters.status:
+        selected = selected.filter(status=filters.status)
+    if filters.overdue:
+        selected = selected.overdue()
+    if filters.task:
+        selected = selected.addressing(filters.task)
+    return selected
+
+
+def next_number(*, plan: ActionPlan) -> int:
+    return (plan.items.aggregate(highest=Max("number"))["highest"] or 0) + 1
+
+
+def task_codes(*, municipality: Municipality) -> set[str]:
+    """The task codes of every round of the municipality: what an item may address."""
+    return set(Task.objects.filter(survey__municipality=municipality).values_list("code", flat=True))
+
+
+def task_labels(*, municipality: Municipality, language: str | None = None) -> dict[str, str]:
+    """Each task code's label, from the municipality's latest round that has it."""
+    labels: dict[str, str] = {}
+    for task in Task.objects.filter(survey__municipality=municipality).order_by("survey__start_date", "order"):
+        labels[task.code] = task.display_label(language)
+    return labels
+
+
+def items_by_task(*, plan: ActionPlan) -> dict[str, list[ActionItem]]:
+    """The items addressing each task code, in the plan's order."""
+    by_task: dict[str, list[ActionItem]] = {}
+    for item in plan.items.exclude(tasks="").order_by("number"):
+        for code in item.task_codes:
+            by_task.setdefault(code, []).append(item)
+    return by_task
+
+
+def status_counts(*, plan: ActionPlan) -> dict[str, object]:
+    """Items by status × owner level and by area × status, the share done and the overdue items."""
+    pairs = list(plan.items.values_list("status", "owner_level", "area"))
+    by_level = Counter((status, level) for status, level, _area in pairs)
+    by_area = Counter((area, status) for status, _level, area in pairs)
+    total = len(pairs)
+    done = sum(1 for status, _level, _area in pairs if status == ActionItem.Status.DONE)
+    dropped = sum(1 for status, _level, _area in pairs if status == ActionItem.Status.DROPPED)
+    return {
+        "by_level": by_level,
+        "by_area": by_area,
+        "total": total,
+        "done": done,
+        # Dropped items are not counted against the plan: done of those that were kept.
+        "share_done": done / (total - dropped) if total - dropped else 0.0,
+        "overdue": list(plan.items.overdue().select_related("department").order_by("due_date", "number")),
+    }
+
+
+def history_key(*, plan: ActionPlan) -> str:
+    """Changes whenever an item of the plan changes: a cache key part for figures drawn from it."""
+    latest = ActionItem.history.filter(plan_id=plan.pk).aggregate(latest=Max("history_id"))["latest"]
+    return f"{plan.pk}-{latest or 0}"
+
+
+def export_rows(*, plan: ActionPlan) -> Iterator[list[object]]:
+    """The plan's items as file rows, by number."""
+    for item in plan.items.select_related("department").order_by("number"):
+        yield [
+            item.number,
+            item.title,
+            item.description,
+            item.owner_level,
+            item.department.name if item.department else "",
+            item.area,
+            item.kind,
+            item.status,
+            item.priority,
+            item.responsible,
+            item.start_date.isoformat() if item.start_date else "",
+            item.due_date.isoformat() if item.due_date else "",
+            item.tasks,
+        ]
+
+
+# --- Rounds for "did it help?" ---------------------------------------------------------------------
+
+
+def rounds_of(*, municipality: Municipality) -> list[Survey]:
+    """The municipality's rounds that have been opened, earliest first."""
+    return list(
+        Survey.objects.filter(municipality=municipality).exclude(status=Survey.Status.DRAFT).order_by("start_date")
+    )
+
+
+def baseline_and_followup(*, item: ActionItem, rounds: list[Survey]) -> tuple[Survey | None, Survey | None]:
+    """The round that found the item (else the earliest) and the latest round after it, if any."""
+    baseline = item.survey or (rounds[0] if rounds else None)
+    if baseline is None:
+        return None, None
+    later = [survey for survey in rounds if survey.start_date > baseline.start_date]
+    return baseline, (later[-1] if later else None)
+
+
+def ranking(*, survey: Survey):
+    """The analysis app's friction ranking of a whole round, cached until the round's diaries change."""
+    from django.core.cache import cache
+
+    from analysis import friction
+    from analysis import selectors as analysis_selectors
+
+    version = Survey.objects.filter(pk=survey.pk).values_list("data_version", flat=True).first()
+    key = f"actionplan:ranking:{survey.pk}:{version}"
+    frame = cache.get(key)
+    if frame is None:
+        frame = friction.friction_ranking(
+            analysis_selectors.task_totals(survey=survey),
+            manager_days=analysis_selectors.day_counts(survey=survey)["manager_days"],
+        )
+        cache.set(key, frame, 60 * 60)
+    return frame
+
+
+@dataclass(frozen=True)
+class EffectOfItem:
+    """An item with the rounds compared for it and the effect on its tasks (None: no later round yet)."""
+
+    item: ActionItem
+    baseline: Survey | None
+    followup: Survey | None
+    effect: object | None  # effect.ItemEffect
+
+
+def item_effects(*, plan: ActionPlan, items: list[ActionItem]) -> list[EffectOfItem]:
+    """Did it help? For each item that addresses tasks, its tasks' figures before and after."""
+    from . import effect
+
+    rounds = rounds_of(municipality=plan.municipality)
+    labels = task_labels(municipality=plan.municipality)
+    comparisons: dict[tuple[int, int], object] = {}
+    results = []
+    for item in items:
+        if not item.task_codes:
+            continue
+        baseline, followup = baseline_and_followup(item=item, rounds=rounds)
+        if baseline is None or followup is None:
+            results.append(EffectOfItem(item=item, baseline=baseline, followup=followup, effect=None))
+            continue
+        pair = (baseline.pk, followup.pk)
+        if pair not in comparisons:
+            comparisons[pair] = effect.comparison(ranking(survey=baseline), ranking(survey=followup))
+        tasks = effect.task_effects(comparisons[pair], item.task_codes, labels=labels)
+        results.append(
+            EffectOfItem(item=item, baseline=baseline, followup=followup, effect=effect.ItemEffect(tasks=tasks))
+        )
+    return results
+
+
+def can_see_municipality(*, user: AbstractBaseUser, municipality: Municipality) -> bool:
+    """The project group and administrators see every municipality; a manager those with a round of theirs."""
+    if roles.can_analyse(user):
+        return True
+    return Survey.objects.filter(municipality=municipality, participants__user=user).exists()
+
+
+def task_in_rounds(*, municipality: Municipality, code: str) -> list[dict[str, object]]:
+    """One task's friction figures in each round of the municipality, earliest first."""
+    from analysis.friction import is_suppressed
+
+    rows = []
+    for survey in rounds_of(municipality=municipality):
+        frame = ranking(survey=survey)
+        found = frame[frame["task"] == code]
+        if found.empty:
+            continue
+        row = found.iloc[0]
+        suppressed = is_suppressed(int(row["managers"]))
+        rows.append(
+            {
+                "survey": survey,
+                "suppressed": suppressed,
+                "rank": int(row["rank"]),
+                "of": len(frame),
+                "managers": int(row["managers"]),
+                "friction": None if suppressed else float(row["friction_minutes_per_manager_day"]),
+                "minutes": None if suppressed else float(row["minutes_per_manager_day"]),
+                "function_mean": None
+                if suppressed or row["function_mean"] != row["function_mean"]  # NaN: no rated minutes
+                else float(row["function_mean"]),
+            }
+        )
+    return rows

@@ -1,0 +1,291 @@
+"""Writes: plans, items, progress updates and the import of action files. Each validates first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.diaryfile import RowError
+from surveys.models import Department, Municipality, Survey
+
+from . import selectors
+from .actionfile import FIELD_COLUMNS, ActionRow
+from .models import ActionItem, ActionPlan, ActionUpdate
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str  # a field of ItemInput, or "" for the item as a whole
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ActionError(ValueError):
+    """Raised with every problem found, so that a form or a command can show them all at once."""
+
+    def __init__(self, errors: Sequence[FieldProblem | RowError]):
+        self.errors = list(errors)
+        super().__init__("; ".join(str(error) for error in self.errors))
+
+
+@dataclass
+class ItemInput:
+    """Everything an administrator sets on an item; the form and the file both produce one."""
+
+    number: int
+    title: str
+    owner_level: str
+    area: str
+    description: str = ""
+    department: Department | None = None
+    kind: str = ActionItem.Kind.OTHER
+    status: str = ActionItem.Status.PROPOSED
+    priority: int = ActionItem.Priority.MEDIUM
+    responsible: str = ""
+    coordinator: str = ""
+    start_date: dt.date | None = None
+    due_date: dt.date | None = None
+    tasks: list[str] = field(default_factory=list)
+    survey: Survey | None = None
+
+    @classmethod
+    def from_item(cls, item: ActionItem) -> ItemInput:
+        values = {f.name: getattr(item, f.name) for f in fields(cls) if f.name != "tasks"}
+        return cls(**values, tasks=item.task_codes)
+
+    def model_values(self) -> dict[str, object]:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["tasks"] = " ".join(dict.fromkeys(self.tasks))  # keeps the order, drops repeats
+        values["title"] = self.title.strip()
+        values["responsible"] = self.responsible.strip()
+        values["coordinator"] = self.coordinator.strip()
+        return values
+
+
+# --- Plans ---------------------------------------------------------------------------------------
+
+
+def plan_get_or_create(*, municipality: Municipality) -> ActionPlan:
+    plan, _created = ActionPlan.objects.get_or_create(
+        municipality=municipality, defaults={"name": f"Åtgärdsplan {municipality.name}"}
+    )
+    return plan
+
+
+# --- Items ---------------------------------------------------------------------------------------
+
+
+def item_problems(
+    *, plan: ActionPlan, data: ItemInput, item: ActionItem | None = None, known_tasks: set[str] | None = None
+) -> list[FieldProblem]:
+    """Every rule of an item that a single field cannot check, as messages saying what is allowed."""
+    problems = []
+    if data.number is not None:
+        if data.number < 1:
+            problems.append(FieldProblem("number", _("The number must be 1 or more.")))
+        taken = plan.items.filter(number=data.number)
+        if item is not None:
+            taken = taken.exclude(pk=item.pk)
+        if taken.exists():
+            problems.append(
+                FieldProblem(
+                    "number",
+                    _("Number %(number)d is already used in this plan; the next free number is %(free)d.")
+                    % {"number": data.number, "free": selectors.next_number(plan=plan)},
+                )
+            )
+    if not data.title.strip():
+        problems.append(FieldProblem("title", _("Give the item a title.")))
+    if data.owner_level == ActionItem.OwnerLevel.DEPARTMENT:
+        if data.department is None:
+            problems.append(FieldProblem("department", _("A departmental item needs its owning department.")))
+        elif data.department.municipality_id != plan.municipality_id:
+            problems.append(
+                FieldProblem(
+                    "department",
+                    _("%(department)s is not a department of %(municipality)s.")
+                    % {"department": data.department, "municipality": plan.municipality},
+                )
+            )
+    elif data.department is not None:
+        problems.append(
+            FieldProblem("department", _("A central item has no owning department; leave the department empty."))
+        )
+    if data.start_date and data.due_date and data.due_date < data.start_date:
+        problems.append(FieldProblem("due_date", _("The due date must not be before the start.")))
+    if data.tasks:
+        known = selectors.task_codes(municipality=plan.municipality) if known_tasks is None else known_tasks
+        unknown = [code for code in data.tasks if code not in known]
+        if unknown:
+            problems.append(
+                FieldProblem(
+                    "tasks",
+                    _("Unknown task code(s) %(unknown)s; the rounds of this municipality have: %(known)s.")
+                    % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(known)) or "–"},
+                )
+            )
+    if data.survey is not None and data.survey.municipality_id != plan.municipality_id:
+        problems.append(
+            FieldProblem(
+                "survey", _("The survey round must belong to %(municipality)s.") % {"municipality": plan.municipality}
+            )
+        )
+    return problems
+
+
+def _remember_user(item: ActionItem, by: AbstractBaseUser | None) -> None:
+    # Outside a request (commands, the demo) the history middleware knows no user.
+    if by is not None:
+        item._history_user = by
+
+
+@transaction.atomic
+def item_create(*, plan: ActionPlan, data: ItemInput, by: AbstractBaseUser | None = None) -> ActionItem:
+    problems = item_problems(plan=plan, data=data)
+    if problems:
+        raise ActionError(problems)
+    item = ActionItem(plan=plan, **data.model_values())
+    _remember_user(item, by)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def item_update(*, item: ActionItem, data: ItemInput, by: AbstractBaseUser | None = None) -> ActionItem:
+    """Change an item; stores (and so records in the history) only when something changed."""
+    problems = item_problems(plan=item.plan, data=data, item=item)
+    if problems:
+        raise ActionError(problems)
+    changed = False
+    for name, value in data.model_values().items():
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+            changed = True
+    if changed:
+        _remember_user(item, by)
+        item.save()
+    return item
+
+
+@transaction.atomic
+def update_add(
+    *,
+    item: ActionItem,
+    author: AbstractBaseUser | None,
+    text: str,
+    status: str = "",
+    at: dt.datetime | None = None,
+) -> ActionUpdate:
+    """Write a progress update, moving the item to `status` when given and different."""
+    text = text.strip()
+    problems = []
+    if not text:
+        problems.append(FieldProblem("text", _("Write what has happened.")))
+    if status and status not in ActionItem.Status.values:
+        problems.append(FieldProblem("status", _("Choose one of the statuses.")))
+    if problems:
+        raise ActionError(problems)
+    at = at or timezone.now()
+    moved = ""
+    if status and status != item.status:
+        item.status = status
+        _remember_user(item, author)
+        item._history_date = at
+        item.save(update_fields=["status"])
+        moved = status
+    return ActionUpdate.objects.create(item=item, author=author, text=text, status=moved, created_at=at)
+
+
+# --- Import --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@transaction.atomic
+def items_import(*, plan: ActionPlan, rows: Sequence[ActionRow], survey: Survey | None = None) -> ImportResult:
+    """Store parsed file rows in a plan, all or nothing: a row whose number exists updates that item.
+
+    Raises ActionError with one RowError per problem. New items get `survey` as the round that found them.
+    """
+    departments = {d.name.casefold(): d for d in plan.municipality.departments.all()}
+    known = selectors.task_codes(municipality=plan.municipality)
+    existing = {item.number: item for item in plan.items.all()}
+    errors: list[RowError] = []
+    seen: dict[int, int] = {}
+    inputs: list[tuple[ActionRow, ItemInput]] = []
+    for row in rows:
+        first = seen.setdefault(row.number, row.row)
+        if first != row.row:
+            errors.append(
+                RowError(
+                    row.row, "number", _("repeats the number of row %(row)d; each number only once") % {"row": first}
+                )
+            )
+        department = None
+        if row.department:
+            department = departments.get(row.department.casefold())
+            if department is None:
+                errors.append(
+                    RowError(
+                        row.row,
+                        "department",
+                        _("unknown department %(name)r; %(municipality)s has: %(names)s")
+                        % {
+                            "name": row.department,
+                            "municipality": plan.municipality,
+                            "names": ", ".join(d.name for d in departments.values()) or "–",
+                        },
+                    )
+                )
+                continue
+        item = existing.get(row.number)
+        data = ItemInput(
+            number=row.number,
+            title=row.title,
+            description=row.description,
+            owner_level=row.owner_level,
+            department=department,
+            area=row.area,
+            kind=row.kind,
+            status=row.status,
+            priority=row.priority,
+            responsible=row.responsible,
+            coordinator=item.coordinator if item else "",
+            start_date=row.start_date,
+            due_date=row.due_date,
+            tasks=row.tasks,
+            survey=item.survey if item else survey,
+        )
+        for problem in item_problems(plan=plan, data=data, item=item, known_tasks=known):
+            errors.append(RowError(row.row, FIELD_COLUMNS.get(problem.field, problem.field), problem.message))
+        inputs.append((row, data))
+    if errors:
+        raise ActionError(sorted(errors, key=lambda error: error.row))
+
+    result = ImportResult(created=0, updated=0, unchanged=0)
+    for row, data in inputs:
+        item = existing.get(row.number)
+        if item is None:
+            ActionItem.objects.create(plan=plan, **data.model_values())
+            result.created += 1
+            continue
+        before = ItemInput.from_item(item).model_values()
+        if before == data.model_values():
+            result.unchanged += 1
+            continue
+        item_update(item=item, data=data)
+        result.updated += 1
+    return result
