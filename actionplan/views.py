@@ -1,0 +1,376 @@
+"""The action plan's pages: the plan as a table and a board, an item, the overview and "did it help?"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from surveys.models import Area, Municipality, Survey
+
+from . import charts, selectors, services
+from .access import can_edit_plans, can_see_plans
+from .forms import FilterForm, ItemForm, UpdateForm
+from .models import ActionItem, ActionPlan
+from .services import ActionError
+
+STATUS_ORDER = list(ActionItem.Status)
+
+
+def _require_viewer(request: HttpRequest) -> None:
+    if not can_see_plans(request.user):
+        raise PermissionDenied
+
+
+def _require_editor(request: HttpRequest) -> None:
+    if not can_edit_plans(request.user):
+        raise PermissionDenied
+
+
+def _plan_for(request: HttpRequest, plan_id: int) -> ActionPlan:
+    """A plan the user may see: 403 outside the three groups, 404 for another municipality's plan."""
+    _require_viewer(request)
+    return get_object_or_404(selectors.plans_visible_to(user=request.user), pk=plan_id)
+
+
+def _item_for(request: HttpRequest, pk: int) -> ActionItem:
+    _require_viewer(request)
+    item = get_object_or_404(ActionItem.objects.select_related("plan__municipality", "department", "survey"), pk=pk)
+    if not selectors.plans_visible_to(user=request.user).filter(pk=item.plan_id).exists():
+        raise Http404
+    return item
+
+
+def _base_ctx(plan: ActionPlan, page: str) -> dict[str, object]:
+    return {"plan": plan, "nav": "actionplan", "page": page, "can_edit": None}
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _require_viewer(request)
+    plans = list(selectors.plans_visible_to(user=request.user))
+    if len(plans) == 1:
+        return redirect(plans[0])
+    ctx = {"plans": plans, "nav": "actionplan", "can_edit": can_edit_plans(request.user)}
+    return render(request, "actionplan/index.html", ctx)
+
+
+@login_required
+def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    the_plan = _plan_for(request, plan_id)
+    labels = selectors.task_labels(municipality=the_plan.municipality, language=get_language())
+    form = FilterForm(request.GET or None, municipality=the_plan.municipality, task_labels=labels)
+    filters = selectors.ItemFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ItemFilters(
+            owner_level=data["owner_level"],
+            department=data["department"].pk if data["department"] else None,
+            area=data["area"],
+            status=data["status"],
+            overdue=data["overdue"],
+            task=data["task"],
+        )
+    ctx = {
+        **_base_ctx(the_plan, "table"),
+        "form": form,
+        "filters": filters,
+        "items": list(selectors.items(plan=the_plan, filters=filters)),
+        "total": the_plan.items.count(),
+        "can_edit": can_edit_plans(request.user),
+    }
+    return render(request, "actionplan/plan.html", ctx)
+
+
+@login_required
+def board(request: HttpRequest, plan_id: int) -> HttpResponse:
+    the_plan = _plan_for(request, plan_id)
+    items = list(selectors.items(plan=the_plan))
+    columns = [(status, [item for item in items if item.status == status]) for status in STATUS_ORDER]
+    ctx = {**_base_ctx(the_plan, "board"), "columns": columns, "can_edit": can_edit_plans(request.user)}
+    return render(request, "actionplan/board.html", ctx)
+
+
+@login_required
+def overview(request: HttpRequest, plan_id: int) -> HttpResponse:
+    the_plan = _plan_for(request, plan_id)
+    counts = selectors.status_counts(plan=the_plan)
+
+    level_rows = [
+        {
+            "label": label,
+            "counts": [counts["by_level"][(status, level)] for status in STATUS_ORDER],
+            "total": sum(counts["by_level"][(status, level)] for status in STATUS_ORDER),
+        }
+        for level, label in ActionItem.OwnerLevel.choices
+    ]
+    area_rows = [
+        {
+            "label": label,
+            "counts": [counts["by_area"][(area, status)] for status in STATUS_ORDER],
+            "total": sum(counts["by_area"][(area, status)] for status in STATUS_ORDER),
+        }
+        for area, label in Area.choices
+    ]
+    status_totals = [sum(row["counts"][index] for row in level_rows) for index in range(len(STATUS_ORDER))]
+    chart = charts.status_by_area_svg(
+        plan_key=selectors.history_key(plan=the_plan),
+        language=get_language(),
+        rows=[(str(row["label"]), row["counts"]) for row in area_rows],
+        statuses=[(status.value, str(status.label)) for status in STATUS_ORDER],
+    )
+    ctx = {
+        **_base_ctx(the_plan, "overview"),
+        "statuses": STATUS_ORDER,
+        "level_rows": level_rows,
+        "area_rows": area_rows,
+        "status_totals": status_totals,
+        "counts": counts,
+        "chart": chart,
+        "addressed": _addressed_tasks(the_plan),
+    }
+    return render(request, "actionplan/overview.html", ctx)
+
+
+def _addressed_tasks(the_plan: ActionPlan) -> list[dict[str, object]]:
+    """The tasks the plan addresses, with their items, and the latest round to show the task in."""
+    rounds = selectors.rounds_of(municipality=the_plan.municipality)
+    labels = selectors.task_labels(municipality=the_plan.municipality, language=get_language())
+    latest = rounds[-1] if rounds else None
+    return [
+        {"code": code, "label": labels.get(code, code), "items": items, "survey": latest}
+        for code, items in sorted(selectors.items_by_task(plan=the_plan).items(), key=lambda pair: -len(pair[1]))
+    ]
+
+
+@login_required
+def effect(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Did it help? Done items first, with the change in friction that came with them."""
+    the_plan = _plan_for(request, plan_id)
+    items = list(selectors.items(plan=the_plan))
+    effects = selectors.item_effects(plan=the_plan, items=items)
+    done = [entry for entry in effects if entry.item.status == ActionItem.Status.DONE]
+    others = [entry for entry in effects if entry.item.status != ActionItem.Status.DONE]
+    ctx = {
+        **_base_ctx(the_plan, "effect"),
+        "done": done,
+        "others": others,
+        "language": get_language(),
+        "verdicts": {
+            key: sum(1 for entry in done if entry.effect and entry.effect.verdict == key)
+            for key in ("improved", "unchanged", "worse")
+        },
+    }
+    return render(request, "actionplan/effect.html", ctx)
+
+
+@login_required
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    the_item = _item_for(request, pk)
+    can_edit = can_edit_plans(request.user)
+    effects = selectors.item_effects(plan=the_item.plan, items=[the_item])
+    labels = selectors.task_labels(municipality=the_item.plan.municipality, language=get_language())
+    ctx = {
+        **_base_ctx(the_item.plan, "item"),
+        "item": the_item,
+        "can_edit": can_edit,
+        "tasks": [(code, labels.get(code, code)) for code in the_item.task_codes],
+        "task_survey": the_item.survey or (selectors.rounds_of(municipality=the_item.plan.municipality) or [None])[-1],
+        "updates": the_item.updates.select_related("author"),
+        "history": _changes(the_item),
+        "effect": effects[0] if effects else None,
+        "language": get_language(),
+        "update_form": UpdateForm(item=the_item) if can_edit else None,
+    }
+    return render(request, "actionplan/item.html", ctx)
+
+
+def _changes(item: ActionItem) -> list[dict[str, object]]:
+    """Each recorded version of the item, newest first, with who made it and what changed."""
+    records = list(item.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    fields = {field.name: field for field in ActionItem._meta.get_fields() if hasattr(field, "verbose_name")}
+    changes = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        entry = {"record": newer, "user": newer.history_user, "date": newer.history_date, "changes": []}
+        if older is not None:
+            delta = newer.diff_against(older, foreign_keys_are_objs=True)
+            for change in delta.changes:
+                field = fields[change.field]
+                entry["changes"].append(
+                    {
+                        "field": field.verbose_name,
+                        "old": _display(field, change.old),
+                        "new": _display(field, change.new),
+                    }
+                )
+        entry["created"] = older is None and newer.history_type == "+"
+        if older is not None or entry["created"]:
+            changes.append(entry)
+    return changes
+
+
+def _display(field, value) -> str:
+    if value in (None, ""):
+        return "–"
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _municipality_for_new(request: HttpRequest) -> tuple[Municipality, Survey | None]:
+    """Whose plan a new item goes in: the round's (?survey=), the plan's (?plan=), or the only municipality."""
+    survey = None
+    if request.GET.get("survey"):
+        survey = get_object_or_404(Survey.objects.select_related("municipality"), slug=request.GET["survey"])
+        return survey.municipality, survey
+    if request.GET.get("plan"):
+        the_plan = get_object_or_404(ActionPlan.objects.select_related("municipality"), pk=request.GET["plan"])
+        return the_plan.municipality, None
+    municipalities = list(Municipality.objects.all()[:2])
+    if len(municipalities) != 1:
+        raise Http404
+    return municipalities[0], None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_new(request: HttpRequest) -> HttpResponse:
+    """A new item; `?task=<code>&survey=<slug>` fills it in for that task of that round's ranking."""
+    _require_viewer(request)
+    _require_editor(request)
+    municipality, survey = _municipality_for_new(request)
+    the_plan = ActionPlan.objects.filter(municipality=municipality).first()
+    labels = selectors.task_labels(municipality=municipality, language=get_language())
+    if request.method == "POST":
+        form = ItemForm(request.POST, municipality=municipality, task_labels=labels)
+        if form.is_valid():
+            the_plan = the_plan or services.plan_get_or_create(municipality=municipality)
+            try:
+                new = services.item_create(plan=the_plan, data=form.item_input(), by=request.user)
+            except ActionError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Item %(number)d is added to the plan.") % {"number": new.number})
+                return redirect(new)
+    else:
+        initial = {
+            "number": selectors.next_number(plan=the_plan) if the_plan else 1,
+            "status": ActionItem.Status.PROPOSED,
+            "priority": ActionItem.Priority.MEDIUM,
+            "owner_level": ActionItem.OwnerLevel.CENTRAL,
+            "survey": survey,
+        }
+        code = request.GET.get("task", "")
+        if code in labels:
+            initial["tasks"] = [code]
+            task = survey.tasks.filter(code=code).first() if survey else None
+            if task is not None:
+                initial["area"] = task.area
+        form = ItemForm(initial=initial, municipality=municipality, task_labels=labels)
+    ctx = {
+        "plan": the_plan,
+        "municipality": municipality,
+        "nav": "actionplan",
+        "form": form,
+        "item": None,
+        "task": request.GET.get("task", ""),
+        "task_label": labels.get(request.GET.get("task", "")),
+        "survey": survey,
+    }
+    return render(request, "actionplan/item_form.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    the_item = _item_for(request, pk)
+    _require_editor(request)
+    municipality = the_item.plan.municipality
+    labels = selectors.task_labels(municipality=municipality, language=get_language())
+    if request.method == "POST":
+        form = ItemForm(request.POST, municipality=municipality, task_labels=labels)
+        if form.is_valid():
+            try:
+                services.item_update(item=the_item, data=form.item_input(), by=request.user)
+            except ActionError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The item is saved."))
+                return redirect(the_item)
+    else:
+        form = ItemForm(initial=ItemForm.initial_from(the_item), municipality=municipality, task_labels=labels)
+    ctx = {
+        "plan": the_item.plan,
+        "municipality": municipality,
+        "nav": "actionplan",
+        "form": form,
+        "item": the_item,
+    }
+    return render(request, "actionplan/item_form.html", ctx)
+
+
+@login_required
+@require_POST
+def item_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a progress update, possibly moving the item to another status."""
+    the_item = _item_for(request, pk)
+    _require_editor(request)
+    form = UpdateForm(request.POST, item=the_item)
+    if form.is_valid():
+        try:
+            services.update_add(
+                item=the_item, author=request.user, text=form.cleaned_data["text"], status=form.cleaned_data["status"]
+            )
+        except ActionError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The progress update is saved."))
+            return redirect(the_item)
+    ctx = {
+        **_base_ctx(the_item.plan, "item"),
+        "item": the_item,
+        "can_edit": True,
+        "tasks": [],
+        "updates": the_item.updates.select_related("author"),
+        "history": _changes(the_item),
+        "effect": None,
+        "update_form": form,
+    }
+    return render(request, "actionplan/item.html", ctx, status=400)
+
+
+def _add_errors(form, error: ActionError) -> None:
+    for problem in error.errors:
+        field = getattr(problem, "field", "") or None
+        form.add_error(field if field in form.fields else None, problem.message)
+
+
+@login_required
+def task(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """One task of a round: its figures in each round of the municipality and the items addressing it."""
+    _require_viewer(request)
+    survey = get_object_or_404(Survey.objects.select_related("municipality"), slug=slug)
+    the_task = get_object_or_404(survey.tasks, code=code)
+    municipality = survey.municipality
+    if not selectors.can_see_municipality(user=request.user, municipality=municipality):
+        raise Http404
+    # Without a plan yet the page still shows the task, for an administrator to start one from.
+    the_plan = ActionPlan.objects.filter(municipality=municipality).first()
+    ctx = {
+        "plan": the_plan,
+        "nav": "actionplan",
+        "survey": survey,
+        "task": the_task,
+        "label": the_task.display_label(get_language()),
+        "rounds": selectors.task_in_rounds(municipality=municipality, code=code),
+        "items": list(the_plan.items.addressing(code).select_related("department")) if the_plan else [],
+        "can_edit": can_edit_plans(request.user),
+    }
+    return render(request, "actionplan/task.html", ctx)
