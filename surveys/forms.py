@@ -60,7 +60,7 @@ class DayForm(forms.Form):
         self.tasks = list(tasks)
         self.language = language
         for task in self.tasks:
-            label = _escape(task.display_label(language))
+            label = task.display_label(language)
             for hour in survey.hour_numbers:
                 where = _("%(task)s, hour %(hour)d") % {"task": label, "hour": hour}
                 self.fields[f"{task.code}-h{hour}"] = forms.IntegerField(
@@ -69,11 +69,12 @@ class DayForm(forms.Form):
                     min_value=0,
                     max_value=MAX_MINUTES_PER_HOUR,
                     error_messages={
+                        # Django raises "invalid" without params, so only the others are %-formatted again.
                         "invalid": _("%(where)s: enter the minutes as a whole number from 0 to 60.") % {"where": where},
                         "min_value": _("%(where)s: %%(value)s minutes is not allowed; enter 0 to 60.")
-                        % {"where": where},
+                        % {"where": _escape(where)},
                         "max_value": _("%(where)s: %%(value)s minutes is not allowed; an hour has at most 60.")
-                        % {"where": where},
+                        % {"where": _escape(where)},
                     },
                     widget=forms.NumberInput(
                         attrs={"min": 0, "max": 60, "step": 1, "inputmode": "numeric", "class": "form-control"}
@@ -91,7 +92,7 @@ class DayForm(forms.Form):
                     empty_value=None,
                     error_messages={
                         "invalid_choice": _("%(task)s: the rating %%(value)s is not allowed; choose 1, 2, 3 or 4.")
-                        % {"task": label}
+                        % {"task": _escape(label)}
                     },
                     widget=forms.RadioSelect,
                 )

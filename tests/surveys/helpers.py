@@ -1,0 +1,93 @@
+"""Plain helpers for the surveys tests: diary files on disk and what an import must leave unchanged."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from html.parser import HTMLParser
+from pathlib import Path
+
+from django.core.management import call_command
+
+from surveys.diaryfile import header
+from surveys.models import DiaryDay, DiaryLine, Participant, Survey
+
+
+def write_diary_csv(path: Path, rows: Iterable[Sequence[object]], *, hours: int = 8, delimiter: str = ",") -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(header(hours))
+        writer.writerows(rows)
+    return path
+
+
+def row(participant: int, date: str, task: str, minutes: Sequence[object] = (), value="", function="", note=""):
+    """A file row; `minutes` fills h1, h2, ... and the rest of the round's 8 hours stay empty."""
+    hours = [*minutes, *[""] * (8 - len(minutes))]
+    return [participant, date, task, *hours, value, function, note]
+
+
+def export_csv(survey: Survey) -> str:
+    out = io.StringIO()
+    call_command("export_diaries", survey=survey.slug, stdout=out)
+    return out.getvalue()
+
+
+def snapshot(survey: Survey) -> tuple[int, int, int, str]:
+    """What an import must leave untouched when it fails: the counts and the exported lines."""
+    return (
+        Participant.objects.filter(survey=survey).count(),
+        DiaryDay.objects.filter(participant__survey=survey).count(),
+        DiaryLine.objects.filter(day__participant__survey=survey).count(),
+        export_csv(survey),
+    )
+
+
+def day_post(survey: Survey, entries: dict[str, object] | None = None, *, action: str = "draft") -> dict[str, str]:
+    """What the browser posts from the day form: every hour box and note (empty unless given) and a button.
+
+    Ratings are radio buttons, so a rating is only sent when given in `entries`, as `<code>-value`.
+    """
+    data = {}
+    for task in survey.tasks.all():
+        for hour in survey.hour_numbers:
+            data[f"{task.code}-h{hour}"] = ""
+        if task.asks_to_specify:
+            data[f"{task.code}-note"] = ""
+    data.update({name: str(value) for name, value in (entries or {}).items()})
+    data[action] = ""
+    return data
+
+
+class _Inputs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inputs: dict[str, dict[str, str | None]] = {}
+        self.checked: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        name = attributes.get("name")
+        if tag != "input" or not name:
+            return
+        if attributes.get("type") == "radio":
+            if "checked" in attributes:
+                self.checked[name] = attributes.get("value") or ""
+        else:
+            self.inputs[name] = attributes
+
+
+def form_inputs(html: bytes | str) -> tuple[dict[str, dict[str, str | None]], dict[str, str]]:
+    """The page's inputs by name (their attributes), and the checked radio button of each group."""
+    parser = _Inputs()
+    parser.feed(html.decode() if isinstance(html, bytes) else html)
+    return parser.inputs, parser.checked
+
+
+def shown_values(html: bytes | str) -> dict[str, str]:
+    """What the manager sees typed in the form: non-empty boxes and checked ratings, by field name."""
+    inputs, checked = form_inputs(html)
+    values = {name: attrs.get("value") or "" for name, attrs in inputs.items() if attrs.get("type") != "hidden"}
+    values.update(checked)
+    return {name: value for name, value in values.items() if value}

@@ -1,0 +1,391 @@
+"""The manager's pages: who may open a day, saving it as a draft or submitted, and starting from a previous day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from surveys.models import DiaryDay, DiaryLine, Participant, Survey
+from surveys.services import LineInput, diary_save, survey_create
+
+from .helpers import day_post, form_inputs, shown_values
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = dt.date(2025, 3, 3)
+TUESDAY = dt.date(2025, 3, 4)
+WEDNESDAY = dt.date(2025, 3, 5)
+
+
+def day_url(survey, date=MONDAY) -> str:
+    return reverse("surveys:day", args=[survey.slug, date.isoformat() if isinstance(date, dt.date) else date])
+
+
+def save(participant, date, rows=None, *, submit=False) -> DiaryDay:
+    """Store a day directly; `rows` maps task codes to (minutes, value, function, note)."""
+    tasks = {task.code: task for task in participant.survey.tasks.all()}
+    lines = [
+        LineInput(task=tasks[code], minutes=minutes, value=value, function=function, note=note)
+        for code, (minutes, value, function, note) in (rows or {}).items()
+    ]
+    return diary_save(participant=participant, date=date, lines=lines, submit=submit)
+
+
+def stored(participant, date=MONDAY) -> list[tuple]:
+    return list(
+        DiaryLine.objects.filter(day__participant=participant, day__date=date)
+        .order_by("task__order")
+        .values_list("task__code", "h1", "h2", "h3", "value", "function", "note")
+    )
+
+
+# --- Access ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_is_sent_to_login(english_client, survey, method):
+    url = day_url(survey)
+    response = getattr(english_client, method)(url)
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url}"
+
+
+def test_anonymous_post_stores_nothing(english_client, survey, participant):
+    english_client.post(day_url(survey), day_post(survey, {"invoices-h1": 10}))
+
+    assert DiaryDay.objects.count() == 0
+
+
+def test_the_participant_gets_their_day(manager_client, survey):
+    response = manager_client.get(day_url(survey))
+
+    assert response.status_code == 200
+    assert response.context["participant"].number == 7
+    assert response.context["date"] == MONDAY
+
+
+def test_other_manager_gets_404(english_client, survey, participant, other_manager):
+    save(participant, MONDAY, {"invoices": ([10], 2, 2, "")})
+    english_client.force_login(other_manager)
+
+    assert english_client.get(day_url(survey)).status_code == 404
+    response = english_client.post(day_url(survey), day_post(survey, {"invoices-h1": 50}))
+
+    assert response.status_code == 404
+    assert not Participant.objects.filter(user=other_manager).exists()
+    assert DiaryDay.objects.count() == 1
+    assert stored(participant) == [("invoices", 10, 0, 0, 2, 2, "")]
+
+
+@pytest.mark.parametrize("person", ["project_member", "administrator"])
+def test_staff_who_do_not_take_part_get_404(english_client, survey, participant, person, request):
+    english_client.force_login(request.getfixturevalue(person))
+
+    assert english_client.get(day_url(survey)).status_code == 404
+    assert english_client.post(day_url(survey), day_post(survey, {"invoices-h1": 5})).status_code == 404
+    assert DiaryDay.objects.count() == 0
+
+
+def test_a_manager_sees_and_saves_only_their_own_day(english_client, survey, participant, other_participant):
+    save(participant, MONDAY, {"invoices": ([10], 2, 2, "")})
+    english_client.force_login(other_participant.user)
+
+    response = english_client.get(day_url(survey))
+    assert response.status_code == 200
+    assert response.context["saved"] is None
+    assert shown_values(response.content) == {}
+
+    english_client.post(day_url(survey), day_post(survey, {"budget-h1": 30}))
+
+    assert stored(other_participant) == [("budget", 30, 0, 0, None, None, "")]
+    assert stored(participant) == [("invoices", 10, 0, 0, 2, 2, "")]
+
+
+def test_a_participant_of_one_round_gets_404_in_another(manager_client, survey, municipality):
+    other = survey_create(
+        slug="other-round",
+        name="Uppföljning",
+        municipality=municipality,
+        start_date=MONDAY,
+        end_date=WEDNESDAY,
+        status=Survey.Status.OPEN,
+    )
+
+    assert manager_client.get(day_url(other)).status_code == 404
+
+
+@pytest.mark.parametrize("date", ["2025-03-02", "2025-03-08", "2025-03-10", "2024-03-03"])
+def test_a_date_outside_the_round_gets_404(manager_client, survey, date):
+    assert manager_client.get(day_url(survey, date)).status_code == 404
+    assert manager_client.post(day_url(survey, date), day_post(survey, {"invoices-h1": 10})).status_code == 404
+    assert DiaryDay.objects.count() == 0
+
+
+@pytest.mark.parametrize("date", ["monday", "2025-02-30", "03-03-2025"])
+def test_a_date_that_is_not_a_date_gets_404(manager_client, survey, date):
+    assert manager_client.get(day_url(survey, date)).status_code == 404
+
+
+def test_an_unknown_round_gets_404(manager_client, survey):
+    assert manager_client.get(reverse("surveys:day", args=["no-such-round", "2025-03-03"])).status_code == 404
+
+
+def test_the_day_answers_only_get_and_post(manager_client, survey):
+    assert manager_client.put(day_url(survey)).status_code == 405
+
+
+# --- Closed rounds ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [Survey.Status.CLOSED, Survey.Status.DRAFT])
+def test_a_round_that_is_not_open_refuses_changes(manager_client, survey, participant, status):
+    save(participant, MONDAY, {"invoices": ([10], 2, 2, "")}, submit=True)
+    Survey.objects.filter(pk=survey.pk).update(status=status)
+
+    response = manager_client.post(day_url(survey), day_post(survey, {"budget-h1": 30}, action="submit"), follow=True)
+
+    assert response.redirect_chain == [(day_url(survey), 302)]
+    assert "The survey round is closed; the diary can no longer be changed." in response.content.decode()
+    assert stored(participant) == [("invoices", 10, 0, 0, 2, 2, "")]
+    assert DiaryDay.objects.get().status == DiaryDay.Status.SUBMITTED
+
+
+def test_a_closed_round_shows_the_day_read_only(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([10], 2, 2, "")})
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+
+    response = manager_client.get(day_url(survey))
+
+    content = response.content.decode()
+    assert "The survey round is not open, so this day can only be read." in content
+    assert 'name="submit"' not in content
+    assert "Start from my previous day" not in content
+    inputs, _checked = form_inputs(content)
+    assert "disabled" in inputs["invoices-h1"]
+    assert shown_values(content) == {"invoices-h1": "10", "invoices-value": "2", "invoices-function": "2"}
+
+
+# --- Saving ----------------------------------------------------------------------------------------
+
+
+def test_saving_a_draft_stores_the_filled_rows_only(manager_client, survey, participant):
+    entries = {
+        "invoices-h1": 20,
+        "invoices-h2": 10,
+        "invoices-value": 2,
+        "invoices-function": 1,
+        "other-h3": 15,
+        "other-note": "  Brandövning  ",
+        "it-services-function": 3,
+    }
+
+    response = manager_client.post(day_url(survey), day_post(survey, entries, action="draft"), follow=True)
+
+    assert response.redirect_chain == [(day_url(survey), 302)]
+    assert "The day is saved as a draft." in response.content.decode()
+    day = DiaryDay.objects.get(participant=participant)
+    assert (day.date, day.status, day.submitted_at) == (MONDAY, DiaryDay.Status.DRAFT, None)
+    assert stored(participant) == [
+        ("invoices", 20, 10, 0, 2, 1, ""),
+        ("it-services", 0, 0, 0, None, 3, ""),
+        ("other", 0, 0, 15, None, None, "Brandövning"),
+    ]
+    assert list(day.lines.order_by("task__order").values_list("minutes", flat=True)) == [30, 0, 15]
+
+
+def test_submitting_marks_the_day_submitted(manager_client, survey, participant):
+    response = manager_client.post(
+        day_url(survey), day_post(survey, {"planning-h1": 45, "planning-value": 4}, action="submit"), follow=True
+    )
+
+    assert "The day is submitted. Thank you!" in response.content.decode()
+    day = DiaryDay.objects.get(participant=participant)
+    assert day.status == DiaryDay.Status.SUBMITTED
+    assert day.submitted_at is not None
+    assert stored(participant) == [("planning", 45, 0, 0, 4, None, "")]
+
+
+def test_an_all_empty_form_stores_a_day_without_lines(manager_client, survey, participant):
+    manager_client.post(day_url(survey), day_post(survey))
+
+    assert DiaryDay.objects.filter(participant=participant, date=MONDAY).exists()
+    assert DiaryLine.objects.count() == 0
+
+
+def test_saving_again_replaces_the_rows(manager_client, survey, participant):
+    manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 20}, action="submit"))
+    manager_client.post(day_url(survey), day_post(survey, {"budget-h2": 25}, action="draft"))
+
+    assert DiaryDay.objects.count() == 1
+    assert DiaryDay.objects.get().status == DiaryDay.Status.DRAFT
+    assert stored(participant) == [("budget", 0, 25, 0, None, None, "")]
+
+
+def test_saving_marks_the_round_data_changed(manager_client, survey):
+    before = survey.data_version
+
+    manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 20}))
+
+    survey.refresh_from_db()
+    assert survey.data_version > before
+
+
+def test_a_saved_day_shows_what_was_stored(manager_client, survey, participant):
+    save(
+        participant,
+        MONDAY,
+        {"invoices": ([20, 0, 5], 2, 1, ""), "other": ([0, 15], None, 4, "Brandövning")},
+        submit=True,
+    )
+
+    response = manager_client.get(day_url(survey))
+
+    assert shown_values(response.content) == {
+        "invoices-h1": "20",
+        "invoices-h3": "5",
+        "invoices-value": "2",
+        "invoices-function": "1",
+        "other-h2": "15",
+        "other-function": "4",
+        "other-note": "Brandövning",
+    }
+    assert response.context["hour_totals"][:3] == [20, 15, 5]
+    assert response.context["day_total"] == 40
+    assert "Submitted" in response.content.decode()
+
+
+def test_the_day_page_does_not_query_per_row(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([10], 2, 2, "")})
+    with CaptureQueriesContext(connection) as one_row:
+        manager_client.get(day_url(survey))
+    codes = list(survey.tasks.values_list("code", flat=True))
+    save(participant, MONDAY, {code: ([3, 3, 3], 2, 2, "x") for code in codes})
+    with CaptureQueriesContext(connection) as every_row:
+        manager_client.get(day_url(survey))
+
+    assert len(every_row) == len(one_row)
+
+
+# --- Start from my previous day --------------------------------------------------------------------
+
+
+def test_start_from_previous_day_fills_minutes_and_notes_but_not_ratings(manager_client, survey, participant):
+    save(
+        participant, MONDAY, {"invoices": ([20, 10], 2, 1, ""), "other": ([0, 0, 15], 3, 3, "Brandövning")}, submit=True
+    )
+
+    response = manager_client.get(day_url(survey, TUESDAY) + "?from=previous")
+
+    assert response.status_code == 200
+    assert response.context["prefilled_from"] == MONDAY
+    assert "The rows are filled in from" in response.content.decode()
+    assert shown_values(response.content) == {
+        "invoices-h1": "20",
+        "invoices-h2": "10",
+        "other-h3": "15",
+        "other-note": "Brandövning",
+    }
+    assert not DiaryDay.objects.filter(date=TUESDAY).exists()
+
+
+def test_start_from_previous_day_takes_the_latest_earlier_day(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], None, None, "")})
+    save(participant, TUESDAY, {"budget": ([30], None, None, "")})
+    save(participant, dt.date(2025, 3, 7), {"planning": ([40], None, None, "")})
+
+    response = manager_client.get(day_url(survey, WEDNESDAY) + "?from=previous")
+
+    assert response.context["prefilled_from"] == TUESDAY
+    assert shown_values(response.content) == {"budget-h1": "30"}
+
+
+def test_start_from_previous_day_skips_days_without_rows(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], None, None, "")})
+    save(participant, TUESDAY)
+
+    response = manager_client.get(day_url(survey, WEDNESDAY) + "?from=previous")
+
+    assert response.context["prefilled_from"] == MONDAY
+
+
+def test_start_from_previous_day_on_the_first_day_uses_the_latest_saved_day(manager_client, survey, participant):
+    save(participant, WEDNESDAY, {"budget": ([30], 4, 4, "")})
+
+    response = manager_client.get(day_url(survey, MONDAY) + "?from=previous")
+
+    assert response.context["prefilled_from"] == WEDNESDAY
+    assert shown_values(response.content) == {"budget-h1": "30"}
+
+
+def test_start_from_previous_day_without_one_says_so(manager_client, survey, participant, other_participant):
+    save(other_participant, MONDAY, {"invoices": ([20], 2, 2, "")})
+
+    response = manager_client.get(day_url(survey, TUESDAY) + "?from=previous")
+
+    assert response.context["prefilled_from"] is None
+    assert "There is no earlier saved day to start from." in response.content.decode()
+    assert shown_values(response.content) == {}
+
+
+def test_start_from_previous_day_is_ignored_in_a_closed_round(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 2, "")})
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+
+    response = manager_client.get(day_url(survey, TUESDAY) + "?from=previous")
+
+    assert response.context["prefilled_from"] is None
+    assert shown_values(response.content) == {}
+
+
+def test_a_prefilled_day_is_stored_only_when_saved(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 2, "")})
+    manager_client.get(day_url(survey, TUESDAY) + "?from=previous")
+
+    manager_client.post(
+        day_url(survey, TUESDAY), day_post(survey, {"invoices-h1": 20, "invoices-value": 3}, action="submit")
+    )
+
+    assert stored(participant, TUESDAY) == [("invoices", 20, 0, 0, 3, None, "")]
+
+
+# --- Home ------------------------------------------------------------------------------------------
+
+
+def test_home_lists_the_days_of_the_open_round(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 2, "")}, submit=True)
+    save(participant, TUESDAY, {"invoices": ([20], 2, 2, "")})
+
+    response = manager_client.get(reverse("home"))
+
+    assert response.status_code == 200
+    (entry,) = response.context["rounds"]
+    assert entry["survey"] == survey
+    assert entry["days"][:3] == [
+        (MONDAY, DiaryDay.Status.SUBMITTED),
+        (TUESDAY, DiaryDay.Status.DRAFT),
+        (WEDNESDAY, None),
+    ]
+    assert "1 of 5 days submitted." in response.content.decode()
+    for date in survey.weekdays():
+        assert day_url(survey, date) in response.content.decode()
+
+
+def test_home_of_someone_without_a_round_says_so(english_client, survey, project_member):
+    english_client.force_login(project_member)
+
+    response = english_client.get(reverse("home"))
+
+    assert response.context["rounds"] == []
+    assert "You take part in no open survey round right now." in response.content.decode()
+
+
+def test_home_sends_anonymous_to_login(english_client):
+    response = english_client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
