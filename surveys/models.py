@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 # The paper form has 8 hour columns; a longer day may be configured, up to 12.
@@ -275,7 +276,8 @@ class DiaryDay(models.Model):
 
 
 def _hour_field(number: int) -> models.PositiveSmallIntegerField:
-    return models.PositiveSmallIntegerField(_("hour %(number)d") % {"number": number}, default=0)
+    # format_lazy: the label must be translated when shown, not once at import time.
+    return models.PositiveSmallIntegerField(format_lazy("{} {}", _("hour"), number), default=0)
 
 
 class DiaryLine(models.Model):

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('surveys', '0003_plan_items_updates_and_history'),
+        ('surveys', '0002_create_role_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
