@@ -286,7 +286,8 @@ class DiaryLine(models.Model):
     day = models.ForeignKey(DiaryDay, on_delete=models.CASCADE, related_name="lines")
     # The day's participant, repeated so that analysis can group lines by manager without a join.
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+", editable=False)
-    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="lines")
+    # RESTRICT: a task with diary lines cannot be deleted on its own, but its whole round can.
+    task = models.ForeignKey(Task, on_delete=models.RESTRICT, related_name="lines")
     h1 = _hour_field(1)
     h2 = _hour_field(2)
     h3 = _hour_field(3)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .defaults import DEFAULT_TEMPLATE, TemplateCategory
@@ -117,23 +118,25 @@ def hour_totals(lines: Sequence[LineInput], hours: int) -> list[int]:
 def validate_lines(lines: Sequence[LineInput], *, hours: int) -> list[str]:
     """Every rule of one day's form, as messages naming the task, the hour and what is allowed."""
     errors = []
+    language = get_language()
     for line in lines:
+        label = line.task.display_label(language)
         for index, amount in enumerate(line.minutes):
             if index >= hours and amount:
                 errors.append(
                     _("%(task)s: this round has %(hours)d hours, so hour %(hour)d must be empty.")
-                    % {"task": line.task.label, "hours": hours, "hour": index + 1}
+                    % {"task": label, "hours": hours, "hour": index + 1}
                 )
             elif not 0 <= amount <= MAX_MINUTES_PER_HOUR:
                 errors.append(
                     _("%(task)s, hour %(hour)d: %(amount)d minutes is not allowed; enter 0 to 60.")
-                    % {"task": line.task.label, "hour": index + 1, "amount": amount}
+                    % {"task": label, "hour": index + 1, "amount": amount}
                 )
         for scale, rating in ((_("value"), line.value), (_("how well it worked"), line.function)):
             if rating is not None and not 1 <= rating <= 4:
                 errors.append(
                     _("%(task)s, %(scale)s: the rating %(rating)d is not allowed; choose 1, 2, 3 or 4.")
-                    % {"task": line.task.label, "scale": scale, "rating": rating}
+                    % {"task": label, "scale": scale, "rating": rating}
                 )
     for index, total in enumerate(hour_totals(lines, hours)):
         if total > MAX_MINUTES_PER_HOUR:
@@ -315,7 +318,12 @@ def diaries_import(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool = 
     for row in rows:
         day_minutes[(row.participant, row.date)] += sum(row.minutes)
     for key in day_keys:
+        # An imported day is a submitted paper form, also when it replaces a draft.
         existing[key].minutes = day_minutes[key]
-    DiaryDay.objects.bulk_update([existing[key] for key in day_keys], ["minutes"], batch_size=2000)
+        existing[key].status = DiaryDay.Status.SUBMITTED
+        existing[key].submitted_at = existing[key].submitted_at or now
+    DiaryDay.objects.bulk_update(
+        [existing[key] for key in day_keys], ["minutes", "status", "submitted_at"], batch_size=2000
+    )
     survey.touch()
     return ImportResult(participants_created=created, days=len(day_keys), lines=len(lines))

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import RestrictedError
 
 from surveys.models import (
     HOUR_FIELDS,
@@ -244,5 +244,11 @@ def test_ratings_may_be_left_empty(day, task):
 
 def test_a_task_with_lines_cannot_be_deleted(day, task):
     DiaryLine.objects.create(day=day, task=task, h1=10)
-    with pytest.raises(ProtectedError):
+    with pytest.raises(RestrictedError):
         task.delete()
+
+
+def test_a_round_with_diaries_can_be_deleted_whole(day, task):
+    DiaryLine.objects.create(day=day, task=task, h1=10)
+    task.survey.delete()
+    assert not DiaryLine.objects.exists()
