@@ -78,7 +78,7 @@ TASK_FIELDS = [
 def ranking(*, survey: Survey, filters: Filters = NO_FILTERS) -> tuple[dict[str, int], Any]:
     """Counts and the friction ranking frame of a selection (not suppressed: callers decide)."""
     counts = selectors.day_counts(survey=survey, filters=filters)
-    totals = selectors.task_totals(survey=survey, filters=filters)
+    totals = selectors.task_totals(survey=survey, filters=filters, manager_days=counts["manager_days"])
     return counts, friction.friction_ranking(totals, manager_days=counts["manager_days"])
 
 
@@ -87,7 +87,16 @@ def friction_report(*, survey: Survey, filters: Filters = NO_FILTERS, baseline: 
     counts, frame = ranking(survey=survey, filters=filters)
     if friction.is_suppressed(counts["managers"]):
         raise TooFewManagers(counts["managers"])
-    report = {
+    report = ranking_report(survey=survey, counts=counts, frame=frame)
+    if baseline is not None:
+        report["baseline"] = rounds_comparison(baseline=baseline, followup=survey, filters=filters)
+    return report
+
+
+def ranking_report(*, survey: Survey, counts: dict[str, int], frame: Any) -> dict:
+    """The friction report's data from counts and a ranking frame already at hand (the dashboard has
+    them, and computing them twice would repeat the round's heaviest query)."""
+    return {
         "survey": survey.slug,
         "managers": counts["managers"],
         "manager_days": counts["manager_days"],
@@ -99,9 +108,6 @@ def friction_report(*, survey: Survey, filters: Filters = NO_FILTERS, baseline: 
             for row in frame.to_dict("records")
         ],
     }
-    if baseline is not None:
-        report["baseline"] = rounds_comparison(baseline=baseline, followup=survey, filters=filters)
-    return report
 
 
 def rounds_comparison(*, baseline: Survey, followup: Survey, filters: Filters = NO_FILTERS) -> dict:

@@ -67,6 +67,10 @@ class SurveyAdmin(admin.ModelAdmin):
         if not change:
             survey_copy_template(survey=obj)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.touch()  # task labels and order show in cached analysis
+
     def get_changeform_initial_data(self, request):
         return {"hours_per_day": 8, "hourly_cost": 450, "working_days_per_year": 200}
 

@@ -314,6 +314,11 @@ class DiaryLine(models.Model):
         ordering = ["day", "task__order"]
         verbose_name = _("diary line")
         verbose_name_plural = _("diary lines")
+        indexes = [
+            # Covers the friction sums per task and participant, so analysis reads the index in
+            # (task, participant) order instead of hashing every line of the table.
+            models.Index(fields=["task", "participant", "minutes", "function", "value"], name="surveys_line_analysis"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["day", "task"], name="surveys_line_unique_task"),
             models.CheckConstraint(condition=Q(value__gte=1, value__lte=4), name="surveys_line_value_1_4"),

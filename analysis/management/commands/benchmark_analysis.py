@@ -28,6 +28,7 @@ class Command(BaseCommand):
         survey = Survey.objects.filter(slug=benchmark.benchmark_slug(managers, days)).first() if reuse else None
         if survey is None:
             survey = benchmark.build_round(managers=managers, days=days)
+        benchmark.settle()
         built = time.perf_counter() - started
         result = benchmark.run(survey=survey, repeat=repeat)
         result["build_seconds"] = round(built, 1)
