@@ -1,0 +1,85 @@
+"""Fixtures for the action plan tests: English messages, a plan and a way to make its items."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import translation
+
+from actionplan.models import ActionItem, ActionPlan
+from actionplan.services import ItemInput, item_create, plan_get_or_create
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English, the source language, whatever Swedish catalogue exists."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # Rankings and charts are cached; each test starts without them.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def english_client(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.fixture
+def plan(municipality, survey) -> ActionPlan:
+    return plan_get_or_create(municipality=municipality)
+
+
+@pytest.fixture
+def make_item(plan):
+    """Create an item through the service; only what a test cares about needs to be given."""
+
+    def make(number: int = 1, *, by=None, **fields) -> ActionItem:
+        values = {
+            "number": number,
+            "title": f"Åtgärd {number}",
+            "owner_level": ActionItem.OwnerLevel.CENTRAL,
+            "area": "finance",
+            **fields,
+        }
+        return item_create(plan=plan, data=ItemInput(**values), by=by)
+
+    return make
+
+
+def item_post(**overrides) -> dict[str, object]:
+    """What the browser posts from the item form for a central finance item addressing invoices."""
+    data = {
+        "number": "1",
+        "title": "Förenkla rutiner för attest av fakturor",
+        "description": "En attestant per kostnadsställe.",
+        "owner_level": "central",
+        "department": "",
+        "area": "finance",
+        "kind": "routines",
+        "status": "planned",
+        "priority": "1",
+        "responsible": "Per Sand",
+        "coordinator": "Lars Nilsson",
+        "start_date": "2025-04-01",
+        "due_date": "2025-06-30",
+        "tasks": ["invoices"],
+        "survey": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+MONDAY = dt.date(2025, 3, 3)

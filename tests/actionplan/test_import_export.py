@@ -1,0 +1,188 @@
+"""Action files: bad rows are all reported and change nothing; export and import give back the same plan."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from actionplan.actionfile import COLUMNS, parse_table
+from actionplan.models import ActionItem
+from actionplan.services import plan_get_or_create
+from surveys.models import Department, Municipality
+from surveys.services import survey_create
+
+pytestmark = pytest.mark.django_db
+
+GOOD = ["1", "Förenkla rutiner", "", "central", "", "finance", "routines", "planned", "2", "Per", "", "", "invoices"]
+
+
+def write(path, rows, *, header=COLUMNS):
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def export(municipality: str, **options) -> str:
+    out = io.StringIO()
+    call_command("export_actions", municipality=municipality, stdout=out, stderr=io.StringIO(), **options)
+    return out.getvalue()
+
+
+def import_errors(path, municipality: str) -> list[str]:
+    err = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_actions", str(path), municipality=municipality, stdout=io.StringIO(), stderr=err)
+    assert "nothing was imported" in str(raised.value)
+    return err.getvalue().splitlines()
+
+
+def snapshot(plan) -> list[tuple]:
+    return list(plan.items.order_by("number").values_list("number", "title", "status", "tasks", "department_id"))
+
+
+def test_the_reader_reports_each_bad_cell_with_its_row_column_and_what_is_allowed():
+    bad = ["x", "", "", "regional", "", "lunch", "forms", "started", "5", "", "1 april", "", "invoices ok!"]
+
+    result = parse_table([COLUMNS, GOOD, bad])
+
+    assert len(result.rows) == 1
+    assert [(error.row, error.column) for error in result.errors] == [
+        (3, "number"),
+        (3, "title"),
+        (3, "owner_level"),
+        (3, "area"),
+        (3, "status"),
+        (3, "priority"),
+        (3, "start"),
+        (3, "tasks"),
+    ]
+    messages = {error.column: str(error) for error in result.errors}
+    assert (
+        messages["owner_level"]
+        == "Row 3, column owner_level: 'regional' is not allowed; use one of: central, department"
+    )
+    assert messages["area"].endswith("use one of: it, finance, hr, operations")
+    assert messages["priority"].endswith("use 1 (high), 2 (medium) or 3 (low)")
+
+
+def test_a_wrong_header_is_one_error_naming_the_columns():
+    result = parse_table([["number", "title"], ["1", "x"]])
+
+    assert [str(error) for error in result.errors] == [
+        "Row 1: the header must be " + ",".join(COLUMNS) + ", not number,title"
+    ]
+
+
+def test_bad_rows_leave_the_plan_unchanged_and_name_every_problem(tmp_path, plan, make_item, department):
+    make_item(1, title="Redan här", tasks=["budget"])
+    before = snapshot(plan)
+    rows = [
+        ["1", "Ändrad titel", "", "central", "", "finance", "forms", "done", "1", "", "", "", "budget"],
+        ["2", "Ny", "", "department", "Okänd förvaltning", "it", "forms", "planned", "2", "", "", "", ""],
+        ["3", "Ny", "", "department", "", "it", "forms", "planned", "2", "", "", "", ""],
+        ["4", "Ny", "", "central", "", "it", "forms", "planned", "2", "", "2025-05-02", "2025-05-01", "lunch"],
+        ["2", "Igen", "", "central", "", "it", "forms", "planned", "2", "", "", "", ""],
+    ]
+
+    errors = import_errors(write(tmp_path / "plan.csv", rows), "Testkommun")
+
+    assert snapshot(plan) == before
+    assert ActionItem.objects.count() == 1
+    assert errors[0].startswith("Row 3, column department: unknown department 'Okänd förvaltning'; Testkommun has:")
+    assert errors[1:] == [
+        "Row 4, column department: A departmental item needs its owning department.",
+        "Row 5, column due: The due date must not be before the start.",
+        "Row 5, column tasks: Unknown task code(s) lunch; the rounds of this municipality have: "
+        + ", ".join(sorted(plan.municipality.surveys.get().tasks.values_list("code", flat=True)))
+        + ".",
+        "Row 6, column number: repeats the number of row 3; each number only once",
+    ]
+
+
+def test_an_unknown_municipality_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="No municipality 'Ingenstans'"):
+        call_command("import_actions", str(write(tmp_path / "p.csv", [GOOD])), municipality="Ingenstans")
+
+
+def test_a_row_with_a_known_number_updates_that_item_and_others_are_added(tmp_path, plan, make_item):
+    make_item(1, title="Gammal titel")
+    rows = [GOOD, ["2", "Ny åtgärd", "", "central", "", "it", "other", "proposed", "3", "", "", "", ""]]
+    out = io.StringIO()
+
+    call_command("import_actions", str(write(tmp_path / "p.csv", rows)), municipality="Testkommun", stdout=out)
+
+    assert "1 new, 1 changed, 0 unchanged" in out.getvalue()
+    assert snapshot(plan) == [
+        (1, "Förenkla rutiner", "planned", "invoices", None),
+        (2, "Ny åtgärd", "proposed", "", None),
+    ]
+
+
+@pytest.fixture
+def twin(municipality, department, survey):
+    """A second municipality with a department of the same name and a round with the same tasks."""
+    other = Municipality.objects.create(name="Tvillingkommun")
+    Department.objects.create(municipality=other, name=department.name)
+    survey_create(
+        slug="twin-round",
+        name="Nollmätning",
+        municipality=other,
+        start_date=survey.start_date,
+        end_date=survey.end_date,
+    )
+    return other
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_export_then_import_gives_the_same_plan(tmp_path, plan, make_item, department, twin, suffix):
+    make_item(1, title="Processkartläggning, fakturor", description='Rad ett\nrad två; "citat"', tasks=["invoices"])
+    make_item(
+        2,
+        owner_level="department",
+        department=department,
+        area="hr",
+        kind="forms",
+        status="in_progress",
+        priority=1,
+        responsible="Eva Moberg, HR-chef",
+        start_date=dt.date(2025, 4, 1),
+        due_date=dt.date(2025, 6, 30),
+        tasks=["payroll-hr", "recruitment"],
+    )
+    path = tmp_path / f"plan.{suffix}"
+    export("Testkommun", output=str(path))
+
+    call_command("import_actions", str(path), municipality="Tvillingkommun", stdout=io.StringIO())
+
+    exported = export("Testkommun")
+    assert export("Tvillingkommun") == exported
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert [row["description"] for row in rows] == ['Rad ett\nrad två; "citat"', ""]
+    assert rows[1]["department"] == department.name
+
+
+def test_importing_the_export_into_the_same_plan_changes_nothing(tmp_path, plan, make_item):
+    make_item(1, tasks=["invoices"])
+    make_item(2, area="it")
+    path = tmp_path / "plan.csv"
+    path.write_text(export("Testkommun"), encoding="utf-8")
+    out = io.StringIO()
+
+    call_command("import_actions", str(path), municipality="Testkommun", stdout=out)
+
+    assert "0 new, 0 changed, 2 unchanged" in out.getvalue()
+    assert all(item.history.count() == 1 for item in plan.items.all())
+
+
+def test_import_creates_the_plan_when_there_is_none(tmp_path, municipality, survey):
+    call_command(
+        "import_actions", str(write(tmp_path / "p.csv", [GOOD])), municipality="Testkommun", stdout=io.StringIO()
+    )
+
+    assert plan_get_or_create(municipality=municipality).items.get().title == "Förenkla rutiner"

@@ -1,0 +1,346 @@
+"""The plan's pages: who may see and change what, the item form, filters, the overview and the task page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from actionplan.models import ActionItem, ActionUpdate
+from surveys.models import Municipality, Participant, Survey
+from surveys.services import survey_create
+
+from .conftest import item_post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def item(make_item, administrator):
+    return make_item(1, title="Förenkla rutiner", tasks=["invoices"], status="planned", by=administrator)
+
+
+def read_urls(plan, item, survey) -> list[str]:
+    return [
+        reverse("actionplan:index"),
+        reverse("actionplan:plan", args=[plan.pk]),
+        reverse("actionplan:board", args=[plan.pk]),
+        reverse("actionplan:overview", args=[plan.pk]),
+        reverse("actionplan:effect", args=[plan.pk]),
+        reverse("actionplan:item", args=[item.pk]),
+        reverse("actionplan:task", args=[survey.slug, "invoices"]),
+    ]
+
+
+def edit_urls(plan, item) -> list[str]:
+    return [
+        f"{reverse('actionplan:item_new')}?plan={plan.pk}",
+        reverse("actionplan:item_edit", args=[item.pk]),
+    ]
+
+
+# --- Access ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_is_sent_to_login(english_client, plan, item, survey, method):
+    for url in [*read_urls(plan, item, survey), *edit_urls(plan, item)]:
+        response = getattr(english_client, method)(url)
+
+        assert response.status_code == 302, url
+        assert response.url.startswith(f"{reverse('login')}?next="), url
+
+
+def test_someone_in_none_of_the_groups_gets_403(english_client, make_user, plan, item, survey):
+    english_client.force_login(make_user("outsider"))
+
+    for url in read_urls(plan, item, survey):
+        assert english_client.get(url).status_code == 403, url
+
+
+@pytest.mark.parametrize("who", ["manager", "project_member", "administrator"])
+def test_every_group_reads_the_plan(english_client, request, participant, plan, item, survey, who):
+    english_client.force_login(request.getfixturevalue(who))
+
+    for url in read_urls(plan, item, survey):
+        response = english_client.get(url, follow=True)
+        assert response.status_code == 200, url
+        assert "Förenkla rutiner" in response.content.decode(), url
+
+
+@pytest.mark.parametrize("who", ["manager", "project_member"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_managers_and_the_project_group_may_not_change_the_plan(
+    english_client, request, participant, plan, item, who, method
+):
+    english_client.force_login(request.getfixturevalue(who))
+    before = list(ActionItem.history.values_list("history_id", flat=True))
+
+    for url in [*edit_urls(plan, item), reverse("actionplan:item_update", args=[item.pk])]:
+        response = getattr(english_client, method)(url, item_post(number="9", title="Smuggled"))
+        assert response.status_code in (403, 405) if method == "get" else response.status_code == 403, url
+
+    assert list(ActionItem.history.values_list("history_id", flat=True)) == before
+    assert ActionItem.objects.count() == 1 and ActionUpdate.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["manager", "project_member"])
+def test_managers_and_the_project_group_get_403_on_the_edit_pages(
+    english_client, request, participant, plan, item, who
+):
+    english_client.force_login(request.getfixturevalue(who))
+
+    for url in edit_urls(plan, item):
+        assert english_client.get(url).status_code == 403, url
+    assert english_client.get(reverse("actionplan:item_update", args=[item.pk])).status_code == 405
+
+
+def test_read_only_pages_offer_no_edit_buttons_to_others(english_client, project_member, item):
+    english_client.force_login(project_member)
+
+    page = english_client.get(reverse("actionplan:item", args=[item.pk])).content.decode()
+
+    assert reverse("actionplan:item_edit", args=[item.pk]) not in page
+    assert reverse("actionplan:item_update", args=[item.pk]) not in page
+
+
+def test_a_manager_of_another_municipality_gets_404(english_client, make_user, plan, item):
+    elsewhere = survey_create(
+        slug="elsewhere",
+        name="Annanstad 2025",
+        municipality=Municipality.objects.create(name="Annanstad"),
+        start_date=plan.municipality.surveys.get().start_date,
+        end_date=plan.municipality.surveys.get().end_date,
+    )
+    stranger = make_user("erik", "Chefer")
+    Participant.objects.create(survey=elsewhere, number=1, user=stranger)
+    english_client.force_login(stranger)
+
+    assert english_client.get(reverse("actionplan:plan", args=[plan.pk])).status_code == 404
+    assert english_client.get(reverse("actionplan:item", args=[item.pk])).status_code == 404
+
+
+def test_the_menu_shows_the_plan_to_the_groups_only(english_client, make_user, manager, participant, plan):
+    link = f'href="{reverse("actionplan:index")}"'
+    english_client.force_login(manager)
+    assert link in english_client.get(reverse("home")).content.decode()
+
+    english_client.force_login(make_user("outsider"))
+    assert link not in english_client.get(reverse("home")).content.decode()
+
+
+# --- Creating and editing ----------------------------------------------------------------------------
+
+
+def test_an_administrator_adds_an_item_and_the_history_says_who(english_client, administrator, plan, survey):
+    english_client.force_login(administrator)
+
+    response = english_client.post(f"{reverse('actionplan:item_new')}?plan={plan.pk}", item_post(survey=str(survey.pk)))
+
+    item = ActionItem.objects.get()
+    assert response.status_code == 302 and response.url == reverse("actionplan:item", args=[item.pk])
+    assert (item.title, item.status, item.tasks, item.survey) == (
+        "Förenkla rutiner för attest av fakturor", "planned", "invoices", survey
+    )  # fmt: skip
+    assert item.history.get().history_user == administrator
+
+
+def test_the_form_for_a_ranking_row_is_filled_in_for_its_task_and_round(
+    english_client, administrator, plan, survey, make_item
+):
+    make_item(1)
+    make_item(2)
+    english_client.force_login(administrator)
+
+    response = english_client.get(reverse("actionplan:item_new"), {"task": "invoices", "survey": survey.slug})
+
+    form = response.context["form"]
+    assert form["tasks"].value() == ["invoices"]
+    assert form["survey"].value() == survey.pk
+    assert form["number"].value() == 3
+    assert form["area"].value() == "finance"  # the task's support area
+    assert "For the task “Finance: invoice handling” in Nollmätning 2025." in response.content.decode()
+
+
+def test_the_first_item_from_a_ranking_row_starts_the_plan(english_client, administrator, survey):
+    english_client.force_login(administrator)
+    url = f"{reverse('actionplan:item_new')}?task=invoices&survey={survey.slug}"
+
+    response = english_client.post(url, item_post(survey=str(survey.pk)))
+
+    item = ActionItem.objects.get()
+    assert response.status_code == 302
+    assert item.plan.municipality == survey.municipality
+
+
+def test_bad_input_is_shown_with_the_values_kept(english_client, administrator, plan, make_item):
+    make_item(1)
+    english_client.force_login(administrator)
+
+    response = english_client.post(
+        f"{reverse('actionplan:item_new')}?plan={plan.pk}",
+        item_post(owner_level="department", due_date="2025-03-01", title="Min titel"),
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing was saved. Please correct:" in page
+    assert "Number 1 is already used in this plan; the next free number is 2." in page
+    assert "A departmental item needs its owning department." in page
+    assert "The due date must not be before the start." in page
+    assert 'value="Min titel"' in page
+    assert ActionItem.objects.count() == 1
+
+
+def test_an_administrator_edits_and_the_item_page_shows_who_changed_what(english_client, administrator, item):
+    english_client.force_login(administrator)
+
+    english_client.post(
+        reverse("actionplan:item_edit", args=[item.pk]),
+        item_post(title="Förenkla rutiner", status="in_progress", tasks=["invoices", "budget"], due_date="2025-09-30"),
+    )
+
+    page = english_client.get(reverse("actionplan:item", args=[item.pk])).content.decode()
+    history = re.sub(r"\s+", " ", page.split('data-testid="history"')[1])
+    history = re.sub(r"</?span[^>]*>", "", history)
+    assert "Diana Testsson" in history
+    assert "Status: <del>Planned</del> → <ins>In progress</ins>" in history
+    assert "Tasks addressed: <del>invoices</del> → <ins>invoices budget</ins>" in history
+    assert "Due: <del>–</del> → <ins>2025-09-30</ins>" in history
+    assert "Created the item." in history
+
+
+def test_a_progress_update_moves_the_item_and_is_listed(english_client, administrator, item):
+    english_client.force_login(administrator)
+
+    response = english_client.post(
+        reverse("actionplan:item_update", args=[item.pk]), {"text": "Workshop hållen.", "status": "in_progress"}
+    )
+
+    item.refresh_from_db()
+    assert response.status_code == 302 and item.status == "in_progress"
+    page = english_client.get(reverse("actionplan:item", args=[item.pk])).content.decode()
+    updates = page.split('data-testid="updates"')[1].split("</ol>")[0]
+    assert "Workshop hållen." in updates and "moved to" in updates and "In progress" in updates
+
+
+def test_an_empty_progress_update_is_refused(english_client, administrator, item):
+    english_client.force_login(administrator)
+
+    response = english_client.post(reverse("actionplan:item_update", args=[item.pk]), {"text": "", "status": ""})
+
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert ActionUpdate.objects.count() == 0
+
+
+# --- Reading -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mixed(make_item, department):
+    make_item(1, title="Central IT", area="it", status="done", tasks=["it-services"])
+    make_item(
+        2, title="Förvaltningens HR", owner_level="department", department=department, area="hr", status="planned"
+    )
+    make_item(3, title="Försenad", area="finance", status="in_progress", due_date=dt.date(2020, 1, 1))
+    make_item(4, title="Avbruten", area="operations", status="dropped", tasks=["invoices"])
+
+
+def titles(response) -> list[str]:
+    return [item.title for item in response.context["items"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, ["Central IT", "Förvaltningens HR", "Försenad", "Avbruten"]),
+        ({"owner_level": "department"}, ["Förvaltningens HR"]),
+        ({"area": "it"}, ["Central IT"]),
+        ({"status": "dropped"}, ["Avbruten"]),
+        ({"overdue": "on"}, ["Försenad"]),
+        ({"task": "invoices"}, ["Avbruten"]),
+    ],
+)
+def test_the_table_filters_the_items(english_client, project_member, plan, mixed, query, expected):
+    english_client.force_login(project_member)
+
+    assert titles(english_client.get(reverse("actionplan:plan", args=[plan.pk]), query)) == expected
+
+
+def test_the_table_filters_by_department(english_client, project_member, plan, mixed, department):
+    english_client.force_login(project_member)
+
+    response = english_client.get(reverse("actionplan:plan", args=[plan.pk]), {"department": department.pk})
+
+    assert titles(response) == ["Förvaltningens HR"]
+
+
+def test_the_board_has_a_column_per_status(english_client, manager, participant, plan, mixed):
+    english_client.force_login(manager)
+
+    columns = english_client.get(reverse("actionplan:board", args=[plan.pk])).context["columns"]
+
+    assert [(status.value, [item.number for item in items]) for status, items in columns] == [
+        ("proposed", []),
+        ("planned", [2]),
+        ("in_progress", [3]),
+        ("done", [1]),
+        ("dropped", [4]),
+    ]
+
+
+def test_the_overview_counts_items_by_status_owner_level_and_area(english_client, project_member, plan, mixed):
+    english_client.force_login(project_member)
+
+    response = english_client.get(reverse("actionplan:overview", args=[plan.pk]))
+
+    ctx = response.context
+    assert [(str(row["label"]), row["counts"]) for row in ctx["level_rows"]] == [
+        ("Central", [0, 0, 1, 1, 1]),
+        ("Department", [0, 1, 0, 0, 0]),
+    ]
+    assert [row["total"] for row in ctx["area_rows"]] == [1, 1, 1, 1]
+    assert ctx["counts"]["share_done"] == pytest.approx(1 / 3)  # the dropped item does not count
+    assert [item.title for item in ctx["counts"]["overdue"]] == ["Försenad"]
+    page = response.content.decode()
+    assert "<svg" in page and "The chart as a table" in page
+
+
+def test_the_task_page_lists_the_actions_addressing_it(english_client, administrator, survey, mixed):
+    english_client.force_login(administrator)
+
+    response = english_client.get(reverse("actionplan:task", args=[survey.slug, "invoices"]))
+
+    assert [item.title for item in response.context["items"]] == ["Avbruten"]
+    page = response.content.decode()
+    assert f"{reverse('actionplan:item_new')}?task=invoices&amp;survey={survey.slug}" in page
+
+
+def test_an_unknown_task_or_round_gets_404(english_client, administrator, survey):
+    english_client.force_login(administrator)
+
+    assert english_client.get(reverse("actionplan:task", args=[survey.slug, "lunch"])).status_code == 404
+    assert english_client.get(reverse("actionplan:task", args=["no-round", "invoices"])).status_code == 404
+
+
+def test_the_plan_table_takes_a_fixed_number_of_queries(
+    english_client, project_member, plan, mixed, make_item, django_assert_max_num_queries
+):
+    english_client.force_login(project_member)
+    english_client.get(reverse("actionplan:plan", args=[plan.pk]))
+    for number in range(5, 25):
+        make_item(number, area="it")
+
+    with django_assert_max_num_queries(12):
+        english_client.get(reverse("actionplan:plan", args=[plan.pk]))
+
+
+def test_a_draft_round_is_not_compared(english_client, plan, survey):
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.DRAFT)
+
+    from actionplan.selectors import rounds_of
+
+    assert rounds_of(municipality=plan.municipality) == []
