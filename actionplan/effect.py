@@ -66,9 +66,6 @@ class TaskEffect:
             return None
         return verdict(self.friction_change)
 
-    def display_label(self, language: str | None = None) -> str:
-        return self.label_en if language == "en" and self.label_en else self.label
-
 
 @dataclass(frozen=True)
 class ItemEffect:
@@ -112,12 +109,18 @@ def comparison(baseline_ranking: pd.DataFrame, followup_ranking: pd.DataFrame) -
 
 
 def task_effects(
-    compared: pd.DataFrame, codes: Sequence[str], *, labels: dict[str, str] | None = None
+    compared: pd.DataFrame, codes: Sequence[str], *, labels: dict[str, str] | None = None, language: str | None = None
 ) -> list[TaskEffect]:
-    """The effect on each code, in the order given; codes missing from either round are marked so."""
+    """The effect on each code, in the order given; codes missing from either round are marked so.
+
+    `label` is the task's label in `language` (English when "en" and there is one, else Swedish).
+    """
     from analysis.friction import is_suppressed
 
     rows = {row["task"]: row for row in compared.to_dict("records")}
+    for row in rows.values():
+        if language == "en" and row["label_en"]:
+            row["label"] = row["label_en"]
     effects = []
     for code in codes:
         row = rows.get(code)

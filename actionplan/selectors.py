@@ -177,12 +177,12 @@ class EffectOfItem:
     effect: object | None  # effect.ItemEffect
 
 
-def item_effects(*, plan: ActionPlan, items: list[ActionItem]) -> list[EffectOfItem]:
+def item_effects(*, plan: ActionPlan, items: list[ActionItem], language: str | None = None) -> list[EffectOfItem]:
     """Did it help? For each item that addresses tasks, its tasks' figures before and after."""
     from . import effect
 
     rounds = rounds_of(municipality=plan.municipality)
-    labels = task_labels(municipality=plan.municipality)
+    labels = task_labels(municipality=plan.municipality, language=language)
     comparisons: dict[tuple[int, int], object] = {}
     results = []
     for item in items:
@@ -195,7 +195,7 @@ def item_effects(*, plan: ActionPlan, items: list[ActionItem]) -> list[EffectOfI
         pair = (baseline.pk, followup.pk)
         if pair not in comparisons:
             comparisons[pair] = effect.comparison(ranking(survey=baseline), ranking(survey=followup))
-        tasks = effect.task_effects(comparisons[pair], item.task_codes, labels=labels)
+        tasks = effect.task_effects(comparisons[pair], item.task_codes, labels=labels, language=language)
         results.append(
             EffectOfItem(item=item, baseline=baseline, followup=followup, effect=effect.ItemEffect(tasks=tasks))
         )

@@ -153,14 +153,13 @@ def effect(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Did it help? Done items first, with the change in friction that came with them."""
     the_plan = _plan_for(request, plan_id)
     items = list(selectors.items(plan=the_plan))
-    effects = selectors.item_effects(plan=the_plan, items=items)
+    effects = selectors.item_effects(plan=the_plan, items=items, language=get_language())
     done = [entry for entry in effects if entry.item.status == ActionItem.Status.DONE]
     others = [entry for entry in effects if entry.item.status != ActionItem.Status.DONE]
     ctx = {
         **_base_ctx(the_plan, "effect"),
         "done": done,
         "others": others,
-        "language": get_language(),
         "verdicts": {
             key: sum(1 for entry in done if entry.effect and entry.effect.verdict == key)
             for key in ("improved", "unchanged", "worse")
@@ -172,22 +171,26 @@ def effect(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     the_item = _item_for(request, pk)
-    can_edit = can_edit_plans(request.user)
-    effects = selectors.item_effects(plan=the_item.plan, items=[the_item])
-    labels = selectors.task_labels(municipality=the_item.plan.municipality, language=get_language())
-    ctx = {
+    form = UpdateForm(item=the_item) if can_edit_plans(request.user) else None
+    return render(request, "actionplan/item.html", _item_ctx(request, the_item, update_form=form))
+
+
+def _item_ctx(request: HttpRequest, the_item: ActionItem, *, update_form: UpdateForm | None) -> dict[str, object]:
+    municipality = the_item.plan.municipality
+    effects = selectors.item_effects(plan=the_item.plan, items=[the_item], language=get_language())
+    labels = selectors.task_labels(municipality=municipality, language=get_language())
+    return {
         **_base_ctx(the_item.plan, "item"),
         "item": the_item,
-        "can_edit": can_edit,
+        "can_edit": can_edit_plans(request.user),
         "tasks": [(code, labels.get(code, code)) for code in the_item.task_codes],
-        "task_survey": the_item.survey or (selectors.rounds_of(municipality=the_item.plan.municipality) or [None])[-1],
+        # Task pages show the round that found the item, else the latest one.
+        "task_survey": the_item.survey or (selectors.rounds_of(municipality=municipality) or [None])[-1],
         "updates": the_item.updates.select_related("author"),
         "history": _changes(the_item),
         "effect": effects[0] if effects else None,
-        "language": get_language(),
-        "update_form": UpdateForm(item=the_item) if can_edit else None,
+        "update_form": update_form,
     }
-    return render(request, "actionplan/item.html", ctx)
 
 
 def _changes(item: ActionItem) -> list[dict[str, object]]:
@@ -265,6 +268,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
             "status": ActionItem.Status.PROPOSED,
             "priority": ActionItem.Priority.MEDIUM,
             "owner_level": ActionItem.OwnerLevel.CENTRAL,
+            "kind": ActionItem.Kind.OTHER,
             "survey": survey,
         }
         code = request.GET.get("task", "")
@@ -333,17 +337,7 @@ def item_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The progress update is saved."))
             return redirect(the_item)
-    ctx = {
-        **_base_ctx(the_item.plan, "item"),
-        "item": the_item,
-        "can_edit": True,
-        "tasks": [],
-        "updates": the_item.updates.select_related("author"),
-        "history": _changes(the_item),
-        "effect": None,
-        "update_form": form,
-    }
-    return render(request, "actionplan/item.html", ctx, status=400)
+    return render(request, "actionplan/item.html", _item_ctx(request, the_item, update_form=form), status=400)
 
 
 def _add_errors(form, error: ActionError) -> None:
