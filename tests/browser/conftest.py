@@ -1,0 +1,92 @@
+"""Real-browser fixtures: Debian's chromium through Playwright, against Django's live server."""
+
+from __future__ import annotations
+
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+
+from surveys import roles
+from surveys.demo import DEMO_PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls there otherwise.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--headless",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Swedish is the product's language; the tests read the expected strings through gettext.
+    # Without smooth scrolling a focused field is in place when the test looks at it.
+    return {**browser_context_args, "locale": "sv-SE", "viewport": DESKTOP, "reduced_motion": "reduce"}
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    """The demo round. A transactional test flushes the tables, so the roles' migration data may be gone."""
+    # The demo's dozen users would take seconds with the real hasher; the password itself is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for name in roles.ALL_GROUPS:
+        Group.objects.get_or_create(name=name)
+    call_command("seed_demo", stdout=StringIO())
+
+
+@pytest.fixture
+def page(page, live_server):
+    """A page that fails the test when the site answers an error or a script throws."""
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on(
+        "response",
+        lambda response: problems.append(f"{response.status} {response.url}") if response.status >= 400 else None,
+    )
+    page.set_default_timeout(10_000)
+    yield page
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def log_in(page, live_server, demo):
+    """Sign in through the login form, as a person would."""
+
+    def sign_in(username: str = "anna") -> None:
+        page.goto(live_server.url + reverse("login"))
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("main form button[type=submit]")
+        page.wait_for_url(live_server.url + reverse("home"))
+
+    return sign_in
