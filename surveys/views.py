@@ -52,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "expected": len(participant.survey.weekdays()),
             }
         )
-    ctx = {"rounds": rounds, "can_analyse": roles.can_analyse(request.user)}
+    ctx = {"rounds": rounds, "can_analyse": roles.can_analyse(request.user), "nav": "diary"}
     return render(request, "surveys/home.html", ctx)
 
 
@@ -112,6 +112,8 @@ def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
         "form": form,
         "grid": form.grid(),
         "hour_totals": hour_totals,
+        "over_hours": {hour for hour, total in enumerate(hour_totals, start=1) if total > 60},
+        "nav": "diary",
         "day_total": sum(hour_totals),
         "editable": editable,
         "prefilled_from": prefilled_from,

@@ -18,7 +18,10 @@ PRODUCTION = {
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
+    # Only what a production shell would have: nothing of the test session (its DEBUG, async flags).
+    environment = {
+        key: value for key, value in os.environ.items() if key not in PRODUCTION and not key.startswith("DJANGO_")
+    }
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
