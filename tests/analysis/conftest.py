@@ -1,0 +1,99 @@
+"""A small hand-made round whose figures the tests work out by hand from the definitions.
+
+Round "test-round": Monday 2025-03-03 to Friday 2025-03-07. Organisation:
+  Barn- och utbildningsförvaltningen: Förskolan Solrosen (managers 1, 2), Förskolan Ekorren (3)
+  Socialförvaltningen: Hemtjänst Norr (4)
+
+Diaries (minutes in hour slots; v = value, f = function):
+  1 Mon  invoices h1 60 (v3 f1)     planning h2 30 (v4 f4)
+  1 Tue  invoices h1 30 (v3 f3)     it-services h2 30 (no ratings)
+  2 Mon  invoices h1 60 (v1 f2)
+  2 Tue  documentation: ratings only, no minutes (a day that is not a manager-day)
+  3 Wed  it-services h3 60 (v1 f1)  planning h4 60 (v3 f4)
+  4 Mon  direct-meeting h1 60 + h2 60 (v4 f4)   invoices h3 30 (v2 f2)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pytest
+
+from surveys.models import Department, Participant, Survey, Unit
+from surveys.services import LineInput, diary_save, survey_create
+
+MON, TUE, WED = dt.date(2025, 3, 3), dt.date(2025, 3, 4), dt.date(2025, 3, 5)
+
+# code: ({hour: minutes}, value, function)
+Lines = Mapping[str, tuple[Mapping[int, int], int | None, int | None]]
+
+
+def save_day(participant: Participant, date: dt.date, lines: Lines) -> None:
+    tasks = {task.code: task for task in participant.survey.tasks.all()}
+    hours = participant.survey.hours_per_day
+    diary_save(
+        participant=participant,
+        date=date,
+        lines=[
+            LineInput(
+                task=tasks[code],
+                minutes=[minutes.get(hour, 0) for hour in range(1, hours + 1)],
+                value=value,
+                function=function,
+            )
+            for code, (minutes, value, function) in lines.items()
+        ],
+        submit=True,
+    )
+
+
+@dataclass
+class SmallRound:
+    survey: Survey
+    participants: dict[int, Participant]
+    solrosen: Unit
+    ekorren: Unit
+    norr: Unit
+    children: Department
+    social: Department
+
+
+@pytest.fixture
+def small_round(survey, department, unit, manager, other_manager) -> SmallRound:
+    ekorren = Unit.objects.create(department=department, name="Förskolan Ekorren")
+    social = Department.objects.create(municipality=survey.municipality, name="Socialförvaltningen")
+    norr = Unit.objects.create(department=social, name="Hemtjänst Norr")
+    participants = {
+        1: Participant.objects.create(survey=survey, number=1, user=manager, unit=unit),
+        2: Participant.objects.create(survey=survey, number=2, user=other_manager, unit=unit),
+        3: Participant.objects.create(survey=survey, number=3, unit=ekorren),
+        4: Participant.objects.create(survey=survey, number=4, unit=norr),
+    }
+    save_day(participants[1], MON, {"invoices": ({1: 60}, 3, 1), "planning": ({2: 30}, 4, 4)})
+    save_day(participants[1], TUE, {"invoices": ({1: 30}, 3, 3), "it-services": ({2: 30}, None, None)})
+    save_day(participants[2], MON, {"invoices": ({1: 60}, 1, 2)})
+    save_day(participants[2], TUE, {"documentation": ({}, 2, 2)})
+    save_day(participants[3], WED, {"it-services": ({3: 60}, 1, 1), "planning": ({4: 60}, 3, 4)})
+    save_day(participants[4], MON, {"direct-meeting": ({1: 60, 2: 60}, 4, 4), "invoices": ({3: 30}, 2, 2)})
+    survey.refresh_from_db()
+    return SmallRound(survey, participants, unit, ekorren, norr, department, social)
+
+
+@pytest.fixture
+def followup_round(small_round) -> Survey:
+    """A follow-up with the same tasks: three managers, one day each, invoices h1 60 (v3 f3)."""
+    followup = survey_create(
+        slug="follow-up",
+        name="Uppföljning 2025",
+        municipality=small_round.survey.municipality,
+        start_date=dt.date(2025, 9, 1),
+        end_date=dt.date(2025, 9, 5),
+        status=Survey.Status.OPEN,
+    )
+    for number in (1, 2, 3):
+        participant = Participant.objects.create(survey=followup, number=number)
+        save_day(participant, dt.date(2025, 9, 1), {"invoices": ({1: 60}, 3, 3)})
+    followup.refresh_from_db()
+    return followup
