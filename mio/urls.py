@@ -8,6 +8,7 @@ urlpatterns = [
     path("", survey_views.home, name="home"),
     path("dagbok/", include("surveys.urls")),
     path("atgardsplan/", include("actionplan.urls")),
+    path("analys/", include("analysis.urls")),
     path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -31,3 +31,8 @@ def is_project_member(user: AbstractBaseUser | AnonymousUser) -> bool:
 def can_analyse(user: AbstractBaseUser | AnonymousUser) -> bool:
     """The project group and administrators see the analysis of a whole round."""
     return is_administrator(user) or is_project_member(user)
+
+
+def is_manager(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Managers keep a diary and see their own profile."""
+    return MANAGERS in _groups(user)

@@ -1,0 +1,69 @@
+"""Numbers as the analysis pages show them: rounded for reading, in the reader's number format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+
+from ..labels import pseudonym as _pseudonym
+
+register = template.Library()
+
+MISSING = "–"
+
+
+@register.filter
+def figure(value: Any, decimals: int = 1) -> str:
+    """`{{ row.minutes_per_manager_day|figure }}`: 1 decimal (a comma in Swedish), "–" for no value."""
+    if value is None or value == "":
+        return MISSING
+    return floatformat(value, f"{decimals}g")
+
+
+@register.filter
+def percent(value: Any, decimals: int = 1) -> str:
+    """A share (0.123) as a percentage ("12,3 %")."""
+    if value is None or value == "":
+        return MISSING
+    return f"{floatformat(float(value) * 100, decimals)}\u00a0%"
+
+
+@register.filter
+def change(value: Any, decimals: int = 1) -> str:
+    """A change with its sign: "+1,5", "−2,0" (a real minus), "0,0"."""
+    if value is None or value == "":
+        return MISSING
+    text = floatformat(abs(float(value)), f"{decimals}g")
+    if round(float(value), decimals) > 0:
+        return f"+{text}"
+    if round(float(value), decimals) < 0:
+        return f"\u2212{text}"
+    return text
+
+
+@register.filter
+def pseudonym(number: int) -> str:
+    return _pseudonym(number)
+
+
+@register.filter
+def get(mapping: dict, key: Any) -> Any:
+    return mapping.get(key) if mapping else None
+
+
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel", "json": "JSON"}
+
+
+@register.inclusion_tag("analysis/_downloads.html", takes_context=True)
+def downloads(context, url_name: str, *args: Any, label: str = "", json: bool = False) -> dict[str, Any]:
+    """Links to a table as CSV and xlsx (and JSON), for the page's selection:
+    `{% downloads "analysis:export" survey.slug "ranking" label=name json=True %}`."""
+    query = context.get("query") or ""
+    links = []
+    for fmt in ["csv", "xlsx", *(["json"] if json else [])]:
+        url = reverse(url_name, args=[*args, fmt])
+        links.append({"format": FORMAT_NAMES[fmt], "url": f"{url}?{query}" if query else url, "file": fmt != "json"})
+    return {"links": links, "label": label}

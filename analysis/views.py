@@ -1,0 +1,282 @@
+"""The analysis pages: rounds, a round's dashboard, managers side by side, two rounds, my profile,
+and every table for download.
+
+The project group and administrators see everything here; a manager sees only their own profile
+(403 elsewhere, 404 for a round they are not in). Pages name managers only by participant number.
+
+The figures come from `pages`, imported inside the views: it brings pandas and numpy, which the
+URLconf (and with it every diary page) should not have to load.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from surveys import roles
+from surveys.models import Participant, Survey
+
+from . import tabular
+from .forms import CompareForm, FilterForm, RoundsForm
+
+TABLE_FORMATS = {"csv", "xlsx"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _pages() -> ModuleType:
+    from . import pages
+
+    return pages
+
+
+def _require_analyst(request: HttpRequest) -> None:
+    """The whole-round pages are for the project group and administrators: 403 for anyone else."""
+    if not roles.can_analyse(request.user):
+        raise PermissionDenied
+
+
+def _survey_for(request: HttpRequest, slug: str) -> Survey:
+    _require_analyst(request)
+    return get_object_or_404(Survey.objects.select_related("municipality"), slug=slug)
+
+
+def _language() -> str:
+    return "en" if (get_language() or "").startswith("en") else "sv"
+
+
+def _decimal() -> str:
+    return formats.get_format("DECIMAL_SEPARATOR")
+
+
+def withheld_message() -> str:
+    from .friction import MIN_GROUP
+
+    return _(
+        "This selection has fewer than %(count)d managers, so its figures are withheld to protect their anonymity."
+    ) % {"count": MIN_GROUP}
+
+
+def _withheld_response(fmt: str) -> HttpResponse:
+    """Downloads of a too small selection answer 409 (the request is allowed; the data are too few)."""
+    if fmt == "json":
+        return JsonResponse({"error": withheld_message()}, status=409, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(withheld_message(), status=409, content_type="text/plain; charset=utf-8")
+
+
+def _invalid_response(form: Any) -> HttpResponse:
+    messages = [str(message) for errors in form.errors.values() for message in errors]
+    return HttpResponse("\n".join(messages), status=400, content_type="text/plain; charset=utf-8")
+
+
+def _json(data: dict) -> JsonResponse:
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def _download(header: Sequence[str], rows: Sequence[Sequence[Any]], *, fmt: str, name: str) -> HttpResponse:
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # the byte order mark tells Excel that the file is UTF-8 (å, ä, ö)
+        tabular.to_csv(header, rows, buffer)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        stream = io.BytesIO()
+        tabular.to_xlsx(header, rows, stream, title=name)
+        response = HttpResponse(stream.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _require_analyst(request)
+    rounds = (
+        Survey.objects.select_related("municipality")
+        .annotate(participant_total=Count("participants"))
+        .order_by("-start_date", "name")
+    )
+    return render(request, "analysis/index.html", {"rounds": rounds, "nav": "analysis"})
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _survey_for(request, slug)
+    form = FilterForm(request.GET, survey=survey)
+    ctx: dict[str, Any] = {"survey": survey, "form": form, "nav": "analysis", "page": "dashboard"}
+    if form.is_valid():
+        pages = _pages()
+        figures = pages.dashboard_figures(survey=survey, filters=form.filters())
+        ctx["query"] = form.query()
+        if isinstance(figures, pages.Withheld):
+            ctx["withheld"] = withheld_message()
+        else:
+            language = _language()
+            ctx.update(pages.dashboard_rows(figures, language=language))
+            ctx["charts"] = pages.dashboard_charts(
+                survey=survey, filters=form.filters(), figures=figures, language=language, decimal=_decimal()
+            )
+    return render(request, "analysis/dashboard.html", ctx)
+
+
+@login_required
+def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpResponse:
+    """A dashboard table as CSV or xlsx, and the ranking also as JSON: `reports.friction_report`'s data."""
+    survey = _survey_for(request, slug)
+    pages = _pages()
+    if table not in pages.DASHBOARD_TABLES or fmt not in TABLE_FORMATS | {"json"}:
+        raise Http404
+    if fmt == "json" and table != "ranking":
+        raise Http404
+    form = FilterForm(request.GET, survey=survey)
+    if not form.is_valid():
+        return _invalid_response(form)
+    figures = pages.dashboard_figures(survey=survey, filters=form.filters())
+    if isinstance(figures, pages.Withheld):
+        return _withheld_response(fmt)
+    if fmt == "json":
+        return _json(figures["report"])
+    header, rows = pages.dashboard_table(figures, table)
+    return _download(header, rows, fmt=fmt, name=f"{survey.slug}-{table}")
+
+
+def _compare_form(request: HttpRequest, survey: Survey) -> CompareForm:
+    numbers = list(survey.participants.order_by("number").values_list("number", flat=True))
+    return CompareForm(request.GET if "m" in request.GET else None, numbers=numbers)
+
+
+@login_required
+def compare(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _survey_for(request, slug)
+    form = _compare_form(request, survey)
+    ctx: dict[str, Any] = {"survey": survey, "form": form, "nav": "analysis", "page": "compare"}
+    if form.is_valid():
+        pages = _pages()
+        numbers = form.cleaned_data["m"]
+        ctx["query"] = "&".join(f"m={number}" for number in numbers)
+        try:
+            data = pages.comparison(survey=survey, numbers=numbers)
+        except pages.TooFewManagers:
+            ctx["withheld"] = withheld_message()
+        else:
+            language = _language()
+            ctx.update(pages.comparison_rows(data, language=language))
+            ctx["charts"] = pages.comparison_charts(survey=survey, data=data, language=language, decimal=_decimal())
+    return render(request, "analysis/compare.html", ctx)
+
+
+@login_required
+def compare_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Managers side by side as JSON (`reports.compare_managers`'s data), CSV or xlsx."""
+    survey = _survey_for(request, slug)
+    if fmt not in TABLE_FORMATS | {"json"}:
+        raise Http404
+    form = _compare_form(request, survey)
+    if not form.is_valid():
+        return (
+            _invalid_response(form)
+            if form.is_bound
+            else HttpResponse(
+                _("Choose at least two managers to compare."), status=400, content_type="text/plain; charset=utf-8"
+            )
+        )
+    pages = _pages()
+    try:
+        data = pages.comparison(survey=survey, numbers=form.cleaned_data["m"])
+    except pages.TooFewManagers:
+        return _withheld_response(fmt)
+    if fmt == "json":
+        return _json(data["report"])
+    header, rows = pages.reports.comparison_rows(data["report"])
+    return _download(header, rows, fmt=fmt, name=f"{survey.slug}-comparison")
+
+
+def _rounds_form(request: HttpRequest) -> RoundsForm:
+    return RoundsForm(request.GET if {"baseline", "followup"} & request.GET.keys() else None)
+
+
+@login_required
+def rounds(request: HttpRequest) -> HttpResponse:
+    _require_analyst(request)
+    form = _rounds_form(request)
+    ctx: dict[str, Any] = {"form": form, "nav": "analysis"}
+    if form.is_valid():
+        pages = _pages()
+        baseline, followup = form.cleaned_data["baseline"], form.cleaned_data["followup"]
+        ctx.update(baseline=baseline, followup=followup, query=request.GET.urlencode())
+        try:
+            data = pages.rounds(baseline=baseline, followup=followup)
+        except pages.TooFewManagers:
+            ctx["withheld"] = withheld_message()
+        else:
+            language = _language()
+            ctx.update(pages.rounds_rows(data, language=language))
+            ctx["chart"] = pages.rounds_chart(
+                baseline=baseline, followup=followup, data=data, language=language, decimal=_decimal()
+            )
+    return render(request, "analysis/rounds.html", ctx)
+
+
+@login_required
+def rounds_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require_analyst(request)
+    if fmt not in TABLE_FORMATS | {"json"}:
+        raise Http404
+    form = _rounds_form(request)
+    if not form.is_valid():
+        return _invalid_response(form)
+    pages = _pages()
+    baseline, followup = form.cleaned_data["baseline"], form.cleaned_data["followup"]
+    try:
+        data = pages.rounds(baseline=baseline, followup=followup)
+    except pages.TooFewManagers:
+        return _withheld_response(fmt)
+    if fmt == "json":
+        return _json(data["report"])
+    header, rows = pages.rounds_table(data)
+    return _download(header, rows, fmt=fmt, name=f"{baseline.slug}-{followup.slug}")
+
+
+def _participant_for(request: HttpRequest, survey: Survey) -> Participant:
+    """The signed-in user's own participation in the round; 404 for anyone else's or none."""
+    try:
+        return Participant.objects.get(survey=survey, user=request.user)
+    except Participant.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def my_profiles(request: HttpRequest) -> HttpResponse:
+    """ "My profile": straight to it when the user takes part in one round, else a list of rounds."""
+    participations = list(
+        Participant.objects.filter(user=request.user).select_related("survey").order_by("-survey__start_date")
+    )
+    if len(participations) == 1:
+        return redirect("analysis:profile", participations[0].survey.slug)
+    return render(request, "analysis/profiles.html", {"participations": participations, "nav": "profile"})
+
+
+@login_required
+def profile(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = get_object_or_404(Survey, slug=slug)
+    participant = _participant_for(request, survey)
+    pages = _pages()
+    language = _language()
+    data = pages.profile(survey=survey, number=participant.number)
+    ctx = {
+        "survey": survey,
+        "participant": participant,
+        "nav": "profile",
+        **pages.profile_rows(data, language=language),
+        "chart": pages.profile_chart(survey=survey, data=data, language=language, decimal=_decimal()),
+    }
+    return render(request, "analysis/profile.html", ctx)

@@ -1,0 +1,23 @@
+"""What every page's navigation needs to know about the signed-in user's roles."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.http import HttpRequest
+
+from . import roles
+
+
+def roles_context(request: HttpRequest) -> dict[str, object]:
+    """`can_analyse`, `is_administrator` and `is_manager` for the templates.
+
+    Callables, which the template language calls when a template uses them: a page that never
+    asks costs no query, and one that does costs one (roles caches the user's groups).
+    """
+    user = request.user
+    return {
+        "can_analyse": partial(roles.can_analyse, user),
+        "is_administrator": partial(roles.is_administrator, user),
+        "is_manager": partial(roles.is_manager, user),
+    }

@@ -1,0 +1,405 @@
+"""The analysis pages: who may see what, the same numbers as the JSON, withheld small groups,
+downloads, and a bounded number of queries on the dashboard."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from html.parser import HTMLParser
+
+import pytest
+from django.core.cache import cache
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from analysis import reports
+from analysis.selectors import Filters
+from surveys.models import Participant
+
+from .conftest import save_day
+
+pytestmark = pytest.mark.django_db
+
+ROUND = "test-round"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def signed_in(client, user, language: str = "en"):
+    client.force_login(user)
+    # Assertions read English text; the product's Swedish comes from locale/ (not under test here).
+    client.cookies["django_language"] = language
+    return client
+
+
+def page_urls(followup_slug: str | None = None) -> list[str]:
+    """Every analysis URL that only the project group and administrators may open."""
+    urls = [
+        reverse("analysis:index"),
+        reverse("analysis:dashboard", args=[ROUND]),
+        reverse("analysis:compare", args=[ROUND]) + "?m=1&m=2",
+        reverse("analysis:compare_export", args=[ROUND, "json"]) + "?m=1&m=2",
+        reverse("analysis:compare_export", args=[ROUND, "csv"]) + "?m=1&m=2",
+        reverse("analysis:compare_export", args=[ROUND, "xlsx"]) + "?m=1&m=2",
+        reverse("analysis:rounds"),
+        reverse("analysis:export", args=[ROUND, "ranking", "json"]),
+    ]
+    urls += [
+        reverse("analysis:export", args=[ROUND, table, fmt])
+        for table in ["ranking", "categories", "tasks", "variation", "managers", "cost", "hours"]
+        for fmt in ["csv", "xlsx"]
+    ]
+    if followup_slug:
+        query = f"?baseline={ROUND}&followup={followup_slug}"
+        urls += [reverse("analysis:rounds") + query]
+        urls += [reverse("analysis:rounds_export", args=[fmt]) + query for fmt in ["json", "csv", "xlsx"]]
+    return urls
+
+
+# --- Access -----------------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, small_round, followup_round):
+    own = [reverse("analysis:my_profiles"), reverse("analysis:profile", args=[ROUND])]
+    for url in page_urls(followup_round.slug) + own:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login")), url
+
+
+def test_a_manager_gets_403_on_every_analysis_page(client, small_round, followup_round, manager):
+    signed_in(client, manager)
+    for url in page_urls(followup_round.slug):
+        assert client.get(url).status_code == 403, url
+
+
+def test_a_manager_sees_their_own_profile_and_404_for_a_round_they_are_not_in(
+    client, small_round, followup_round, manager
+):
+    signed_in(client, manager)
+    assert client.get(reverse("analysis:profile", args=[ROUND])).status_code == 200
+    assert client.get(reverse("analysis:profile", args=[followup_round.slug])).status_code == 404
+    assert client.get(reverse("analysis:profile", args=["no-such-round"])).status_code == 404
+    # One round: "My profile" goes straight to it.
+    response = client.get(reverse("analysis:my_profiles"))
+    assert response.status_code == 302 and response["Location"] == reverse("analysis:profile", args=[ROUND])
+
+
+@pytest.mark.parametrize("role", ["project_member", "administrator"])
+def test_the_project_group_and_administrators_see_every_page(client, small_round, followup_round, role, request):
+    signed_in(client, request.getfixturevalue(role))
+    for url in page_urls(followup_round.slug):
+        assert client.get(url).status_code == 200, url
+    # A profile is a participant's own: someone who took no part has none.
+    assert client.get(reverse("analysis:profile", args=[ROUND])).status_code == 404
+    assert client.get(reverse("analysis:my_profiles")).status_code == 200
+    assert client.get(reverse("analysis:dashboard", args=["no-such-round"])).status_code == 404
+
+
+def test_unknown_export_names_are_404(client, small_round, project_member):
+    signed_in(client, project_member)
+    for url in [
+        reverse("analysis:export", args=[ROUND, "ranking", "pdf"]),
+        reverse("analysis:export", args=[ROUND, "secrets", "csv"]),
+        reverse("analysis:export", args=[ROUND, "cost", "json"]),
+        reverse("analysis:compare_export", args=[ROUND, "pdf"]) + "?m=1&m=2",
+        reverse("analysis:rounds_export", args=["pdf"]),
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_navigation_shows_analysis_to_the_project_group_and_my_profile_to_managers(
+    client, small_round, manager, project_member
+):
+    analysis, profile = reverse("analysis:index"), reverse("analysis:my_profiles")
+    html = signed_in(client, project_member).get(reverse("home")).content.decode()
+    assert f'href="{analysis}"' in html and f'href="{profile}"' not in html
+    html = signed_in(client, manager).get(reverse("home")).content.decode()
+    assert f'href="{analysis}"' not in html and f'href="{profile}"' in html
+
+
+# --- The same numbers as the JSON -------------------------------------------------------------------
+
+
+class Cells(HTMLParser):
+    """Cells marked data-field inside rows marked data-task, of one table marked data-table."""
+
+    def __init__(self, table: str):
+        super().__init__()
+        self.table, self.depth, self.row, self.field = table, 0, None, None
+        self.cells: dict[str, dict[str, list[str]]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self.depth += 1 if (self.depth or attrs.get("data-table") == self.table) else 0
+        elif self.depth and tag == "tr" and "data-task" in attrs:
+            self.row = self.cells.setdefault(attrs["data-task"], {})
+        elif self.depth and self.row is not None and "data-field" in attrs:
+            self.field = attrs["data-field"]
+            self.row.setdefault(self.field, []).append("")
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self.depth:
+            self.depth -= 1
+        elif tag == "tr":
+            self.row = None
+        elif tag in ("td", "th"):
+            self.field = None
+
+    def handle_data(self, data):
+        if self.field and self.row is not None:
+            self.row[self.field][-1] += data.strip()
+
+
+def cells(html: str, table: str) -> dict[str, dict[str, list[str]]]:
+    parser = Cells(table)
+    parser.feed(html)
+    return parser.cells
+
+
+def shown(value, decimals: int = 1) -> str:
+    """How the pages write a figure, in English."""
+    if value is None:
+        return "–"
+    with translation.override("en"):
+        return floatformat(value, f"{decimals}g")
+
+
+def percent(value) -> str:
+    with translation.override("en"):
+        return f"{floatformat(value * 100, 1)}\u00a0%"
+
+
+@pytest.mark.parametrize("query", ["", "?weekday=1", "?department={children}"], ids=["round", "monday", "department"])
+def test_the_ranking_table_shows_the_json_s_numbers(client, small_round, project_member, query):
+    signed_in(client, project_member)
+    query = query.format(children=small_round.children.pk)
+    html = client.get(reverse("analysis:dashboard", args=[ROUND]) + query).content.decode()
+    data = client.get(reverse("analysis:export", args=[ROUND, "ranking", "json"]) + query).json()
+    table = cells(html, "ranking")
+    assert list(table) == [task["task"] for task in data["tasks"]]  # the ranking's order
+    for task in data["tasks"]:
+        row = table[task["task"]]
+        assert row["rank"] == [str(task["rank"])]
+        assert row["managers"] == [str(task["managers"])]
+        assert row["share"] == [percent(task["share"])]
+        for field in [
+            "minutes_per_manager_day",
+            "function_mean",
+            "value_mean",
+            "friction_minutes_per_manager_day",
+            "low_value_minutes_per_manager_day",
+        ]:
+            assert row[field] == [shown(task[field])], (task["task"], field)
+
+
+def test_the_ranking_json_is_exactly_the_friction_report(client, small_round, project_member):
+    signed_in(client, project_member)
+    url = reverse("analysis:export", args=[ROUND, "ranking", "json"])
+    assert client.get(url).json() == reports.friction_report(survey=small_round.survey)
+    monday = client.get(url + "?weekday=1").json()
+    assert monday == reports.friction_report(survey=small_round.survey, filters=Filters(weekday=1))
+
+
+def test_the_comparison_shows_the_json_s_numbers(client, small_round, project_member):
+    signed_in(client, project_member)
+    html = client.get(reverse("analysis:compare", args=[ROUND]) + "?m=4&m=1").content.decode()
+    data = client.get(reverse("analysis:compare_export", args=[ROUND, "json"]) + "?m=4&m=1").json()
+    assert data == reports.compare_managers(survey=small_round.survey, numbers=[4, 1])
+    table = cells(html, "compare-tasks")
+    for position, manager in enumerate(data["managers"]):
+        for task in manager["tasks"]:
+            row = table[task["task"]]
+            assert row["minutes_per_day"][position] == shown(task["minutes_per_day"])
+            assert row["share"][position] == percent(task["share"])
+            assert row["function_mean"][position] == shown(task["function_mean"])
+            assert row["value_mean"][position] == shown(task["value_mean"])
+    assert "Manager no. 4" in html and "Manager no. 1" in html
+
+
+def test_the_other_dashboard_tables_show_the_figures(client, small_round, project_member):
+    signed_in(client, project_member)
+    html = client.get(reverse("analysis:dashboard", args=[ROUND])).content.decode()
+    variation = cells(html, "variation")["invoices"]
+    assert (variation["minimum"], variation["median"], variation["maximum"]) == (["0.0"], ["37.5"], ["60.0"])
+    tasks = cells(html, "tasks")
+    assert tasks["invoices"]["minutes_per_manager_day"] == ["36.0"]
+    assert 'data-key="manager_days">5<' in html
+    assert 'data-key="friction_minutes_per_manager_day">38<' in html  # 26 + 12
+
+
+def test_the_page_is_swedish_by_default(client, small_round, project_member):
+    client.force_login(project_member)
+    html = client.get(reverse("analysis:dashboard", args=[ROUND])).content.decode()
+    assert '<html lang="sv">' in html
+    assert 'data-field="friction_minutes_per_manager_day">26,0<' in html  # a decimal comma
+
+
+# --- Withheld selections and invalid choices --------------------------------------------------------
+
+
+def test_a_selection_of_two_managers_is_withheld_on_the_page_and_in_downloads(client, small_round, project_member):
+    signed_in(client, project_member)
+    query = f"?unit={small_round.solrosen.pk}"
+    html = client.get(reverse("analysis:dashboard", args=[ROUND]) + query).content.decode()
+    assert "fewer than 3 managers" in html
+    assert "<table" not in html and "<svg" not in html
+    response = client.get(reverse("analysis:export", args=[ROUND, "ranking", "json"]) + query)
+    assert response.status_code == 409 and "fewer than 3 managers" in response.json()["error"]
+    response = client.get(reverse("analysis:export", args=[ROUND, "cost", "csv"]) + query)
+    assert response.status_code == 409 and b"fewer than 3 managers" in response.content
+
+
+def test_a_round_of_two_managers_withholds_the_comparison(client, small_round, project_member):
+    small_round.participants[3].delete()
+    small_round.participants[4].delete()
+    signed_in(client, project_member)
+    html = client.get(reverse("analysis:compare", args=[ROUND]) + "?m=1&m=2").content.decode()
+    assert "fewer than 3 managers" in html and "<svg" not in html
+    response = client.get(reverse("analysis:compare_export", args=[ROUND, "json"]) + "?m=1&m=2")
+    assert response.status_code == 409
+
+
+def test_invalid_filters_say_so_and_show_no_figures(client, small_round, project_member):
+    signed_in(client, project_member)
+    url = reverse("analysis:dashboard", args=[ROUND])
+    html = client.get(url + "?weekday=9").content.decode()
+    assert "data-invalid-selection" in html and "<svg" not in html
+    mismatch = f"?department={small_round.social.pk}&unit={small_round.solrosen.pk}"
+    assert "The unit is not part of the chosen department." in client.get(url + mismatch).content.decode()
+    assert client.get(reverse("analysis:export", args=[ROUND, "ranking", "csv"]) + "?weekday=x").status_code == 400
+
+
+def test_comparing_needs_two_known_managers(client, small_round, project_member):
+    signed_in(client, project_member)
+    url = reverse("analysis:compare", args=[ROUND])
+    assert "Choose at least two managers" in client.get(url + "?m=1").content.decode()
+    assert "<svg" not in client.get(url + "?m=1&m=99").content.decode()
+    assert client.get(reverse("analysis:compare_export", args=[ROUND, "json"]) + "?m=1&m=99").status_code == 400
+    assert client.get(reverse("analysis:compare_export", args=[ROUND, "json"])).status_code == 400
+
+
+def test_comparing_rounds_needs_two_rounds_with_the_same_tasks(client, small_round, followup_round, project_member):
+    signed_in(client, project_member)
+    url = reverse("analysis:rounds")
+    assert "Choose two different rounds." in client.get(url + f"?baseline={ROUND}&followup={ROUND}").content.decode()
+    query = f"?baseline={ROUND}&followup={followup_round.slug}"
+    html = client.get(url + query).content.decode()
+    data = client.get(reverse("analysis:rounds_export", args=["json"]) + query).json()
+    assert data == reports.rounds_comparison(baseline=small_round.survey, followup=followup_round)
+    invoices = cells(html, "rounds")["invoices"]
+    assert invoices["friction_minutes_per_manager_day_change"] == ["\u22126.0"]  # 20 − 26
+    assert invoices["minutes_per_manager_day_change"] == ["+24.0"]
+    followup_round.tasks.get(code="budget").delete()
+    assert "do not have the same tasks" in client.get(url + query).content.decode()
+
+
+# --- Downloads ----------------------------------------------------------------------------------------
+
+
+def test_tables_download_as_csv_and_xlsx_with_the_same_rows(client, small_round, project_member):
+    signed_in(client, project_member)
+    report = reports.friction_report(survey=small_round.survey)
+    response = client.get(reverse("analysis:export", args=[ROUND, "ranking", "csv"]))
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="test-round-ranking.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == reports.TASK_FIELDS
+    assert [row[0] for row in rows[1:]] == [task["task"] for task in report["tasks"]]
+    response = client.get(reverse("analysis:export", args=[ROUND, "cost", "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[0][:3] == ("task", "label", "friction_minutes_per_manager_day")
+    assert values[-1][0] == "all" and values[-1][2] == pytest.approx(38.0)
+    managers = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("analysis:export", args=[ROUND, "managers", "csv"])).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert [row[0] for row in managers[1:]] == ["1", "2", "3", "4"]
+    comparison = client.get(reverse("analysis:compare_export", args=[ROUND, "csv"]) + "?m=1&m=2")
+    header = comparison.content.decode("utf-8-sig").splitlines()[0]
+    assert header == "number,days,kind,name,minutes_per_day,share,function_mean,value_mean"
+
+
+# --- My profile -----------------------------------------------------------------------------------
+
+
+def test_my_profile_shows_my_figures_beside_the_median_and_nobody_else_s(client, small_round, manager):
+    signed_in(client, manager)
+    html = client.get(reverse("analysis:profile", args=[ROUND])).content.decode()
+    mine = cells(html, "profile-tasks")["invoices"]
+    assert mine["minutes_per_day"] == ["45.0"]  # 90 minutes over 2 days
+    assert mine["function_mean"] == [shown((60 * 1 + 30 * 3) / 90)]
+    assert ">37.5<" in html  # the median of 45, 60, 0 and 30
+    for number in (2, 3, 4):
+        assert f"Manager no. {number}" not in html
+    assert "Manager no. 1" in html
+
+
+def test_my_profile_withholds_the_median_of_a_round_under_three(client, small_round, manager):
+    small_round.participants[3].delete()
+    small_round.participants[4].delete()
+    signed_in(client, manager)
+    html = client.get(reverse("analysis:profile", args=[ROUND])).content.decode()
+    assert "data-withheld" in html
+    assert cells(html, "profile-tasks")["invoices"]["minutes_per_day"] == ["45.0"]
+    assert ">52.5<" not in html  # the two managers' median would give the other one away
+
+
+# --- Caching and queries ------------------------------------------------------------------------------
+
+
+def test_the_dashboard_follows_new_diaries(client, small_round, project_member):
+    signed_in(client, project_member)
+    url = reverse("analysis:dashboard", args=[ROUND])
+    assert 'data-key="manager_days">5<' in client.get(url).content.decode()
+    save_day(small_round.participants[3], small_round.survey.start_date, {"budget": ({1: 30}, 3, 3)})
+    assert 'data-key="manager_days">6<' in client.get(url).content.decode()
+
+
+def test_the_dashboard_needs_few_queries_and_fewer_when_warm(
+    client, small_round, project_member, django_assert_max_num_queries
+):
+    signed_in(client, project_member)
+    url = reverse("analysis:dashboard", args=[ROUND])
+    with django_assert_max_num_queries(16):
+        assert client.get(url).status_code == 200
+    # Warm: session, user, groups, the round and the filter's units; the figures come from the cache.
+    with django_assert_max_num_queries(5):
+        assert client.get(url).status_code == 200
+
+
+def test_more_managers_do_not_mean_more_queries(client, small_round, project_member, django_assert_num_queries):
+    signed_in(client, project_member)
+    url = reverse("analysis:dashboard", args=[ROUND])
+    cache.clear()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(5, 15):
+        participant = Participant.objects.create(survey=small_round.survey, number=number)
+        save_day(participant, small_round.survey.start_date, {"invoices": ({1: 40}, 2, 2)})
+    cache.clear()
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+def test_json_keeps_swedish_letters_readable(client, small_round, project_member):
+    signed_in(client, project_member)
+    body = client.get(reverse("analysis:export", args=[ROUND, "ranking", "json"])).content.decode()
+    assert "Övriga arbetsuppgifter" in body
+    assert json.loads(body)["survey"] == ROUND
