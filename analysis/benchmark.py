@@ -183,3 +183,40 @@ def run(*, survey: Survey, repeat: int = 5) -> dict[str, object]:
         "ratio": round(ranking / floor, 2) if floor else None,
         "ranking_peak_python_memory_mb": round(peak / 2**20, 1),
     }
+
+
+def time_dashboard(*, survey: Survey, repeat: int = 5) -> dict[str, object]:
+    """The dashboard page through Django's test client, signed in as a temporary project member:
+    the first (cold: figures and charts built) request and the median of `repeat` warm ones."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+    from django.urls import reverse
+
+    from surveys import roles
+
+    user = get_user_model().objects.create_user(username=f"benchmark-{time.time_ns()}")
+    try:
+        user.groups.add(Group.objects.get(name=roles.PROJECT_GROUP))
+        # The configured host, not "testserver" (outside tests ALLOWED_HOSTS does not list it).
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(user)
+        url = reverse("analysis:dashboard", args=[survey.slug])
+
+        def get() -> None:
+            response = client.get(url, secure=True)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+
+        started = time.perf_counter()
+        get()
+        cold = time.perf_counter() - started
+        times = []
+        for _ in range(max(repeat, 1)):
+            started = time.perf_counter()
+            get()
+            times.append(time.perf_counter() - started)
+        client.logout()
+    finally:
+        user.delete()
+    return {"dashboard_cold_seconds": round(cold, 4), "dashboard_warm_seconds": round(statistics.median(times), 4)}
