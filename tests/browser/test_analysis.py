@@ -1,0 +1,110 @@
+"""The analysis pages in a real browser: the dashboard and Chef nr 2 beside Chef nr 8 on the demo data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from surveys.demo import ROUND_SLUG
+
+from .conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+TASKS = 16  # the default form's rows
+
+
+def axe_violations(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run()")
+    return [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])})"
+        for violation in results["violations"]
+        if set(violation["tags"]) & set(WCAG_TAGS)
+    ]
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    # A round's first view draws its charts (seconds on a busy CI machine); later views are cached.
+    page.set_default_timeout(30_000)
+    return page
+
+
+def no_sideways_scroll(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_project_group_sees_the_dashboard_with_charts_and_tables(page: Page, live_server, log_in, screenshot_dir):
+    log_in("projekt")
+    page.get_by_role("link", name="Analys").or_(page.get_by_role("link", name="Analysis")).first.click()
+    page.click(f"a[href='{reverse('analysis:dashboard', args=[ROUND_SLUG])}']")
+    page.wait_for_url(live_server.url + reverse("analysis:dashboard", args=[ROUND_SLUG]))
+
+    expect(page.locator("[data-key='managers']")).to_have_text("10")
+    for section in ["time", "ranking", "map", "variation", "hours"]:
+        expect(page.locator(f"#{section} figure.chart svg[role=img]").first).to_be_visible()
+    expect(page.locator("svg[role=img]")).to_have_count(6)
+    expect(page.locator("[data-table=ranking] tbody tr")).to_have_count(TASKS)
+    expect(page.locator("[data-table=ranking] tbody tr").first).to_have_attribute("data-task", "payroll-hr")
+    expect(page.locator("[data-table=variation] tbody tr")).to_have_count(TASKS)
+    expect(page.locator("[data-table=cost] tbody tr")).to_have_count(TASKS)
+    page.screenshot(path=screenshot_dir / "analysis-dashboard-desktop.png", full_page=True)
+    assert axe_violations(page) == []
+
+    # One unit of two managers: withheld, with no chart or table left on the page.
+    page.select_option("#id_unit", label="Förskolan Solrosen")
+    page.get_by_role("button", name="Visa").or_(page.get_by_role("button", name="Show")).click()
+    expect(page.locator("[data-withheld]")).to_be_visible()
+    expect(page.locator("svg[role=img]")).to_have_count(0)
+    expect(page.locator("table")).to_have_count(0)
+
+
+def test_chef_nr_2_and_chef_nr_8_side_by_side(page: Page, live_server, log_in, screenshot_dir):
+    log_in("projekt")
+    page.goto(live_server.url + reverse("analysis:compare", args=[ROUND_SLUG]))
+    page.check("input[name=m][value='2']")
+    page.check("input[name=m][value='8']")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/jamfor/?m=2&m=8")
+
+    expect(page.locator("[data-compared] [data-number]")).to_have_count(2)
+    expect(page.locator("svg[role=img]")).to_have_count(3)
+    tasks = page.locator("[data-table=compare-tasks] tbody tr")
+    expect(tasks).to_have_count(TASKS)
+    # Two managers × minutes, share, function and value.
+    expect(tasks.first.locator("td")).to_have_count(8)
+    expect(page.locator("[data-table=differences]")).to_have_count(2)
+    page.screenshot(path=screenshot_dir / "analysis-compare-desktop.png", full_page=True)
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("name", ["dashboard", "compare"])
+def test_the_analysis_fits_a_phone_without_sideways_scrolling(page: Page, live_server, log_in, screenshot_dir, name):
+    log_in("projekt")
+    page.set_viewport_size(PHONE)
+    url = reverse(f"analysis:{name}", args=[ROUND_SLUG])
+    page.goto(live_server.url + url + ("?m=2&m=8" if name == "compare" else ""))
+    expect(page.locator("svg[role=img]").first).to_be_visible()
+    no_sideways_scroll(page)
+    page.screenshot(path=screenshot_dir / f"analysis-{name}-phone.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
+
+
+def test_a_manager_sees_only_their_own_profile(page: Page, live_server, log_in, screenshot_dir):
+    log_in("hanna")
+    page.click(f"nav a[href='{reverse('analysis:my_profiles')}']")
+    profile = reverse("analysis:profile", args=[ROUND_SLUG])
+    page.wait_for_load_state()
+    if not page.url.endswith(profile):  # the demo's managers also took part in a baseline round
+        page.click(f"main a[href='{profile}']")
+    page.wait_for_url(live_server.url + profile)
+    expect(page.locator("[data-table=profile-tasks] tbody tr")).to_have_count(TASKS)
+    expect(page.locator("svg[role=img]")).to_have_count(1)
+    page.screenshot(path=screenshot_dir / "analysis-profile-desktop.png", full_page=True)
+    assert axe_violations(page) == []
