@@ -42,10 +42,12 @@ def test_an_administrator_turns_a_tasks_friction_into_an_action_in_progress(page
     total_before, in_progress_before = overview_counts(page, live_server, plan)
     page.screenshot(path=screenshot_dir / "actionplan-overview-before.png", full_page=True)
 
-    # The friction-ranking row of invoices leads to the task, and from there to a new action for it.
-    page.goto(live_server.url + reverse("actionplan:task", args=[ROUND_SLUG, "invoices"]))
-    page.screenshot(path=screenshot_dir / "actionplan-task.png", full_page=True)
-    page.get_by_test_id("new-action").click()
+    # The invoices row of the dashboard's friction ranking starts a new action for that task.
+    page.goto(live_server.url + reverse("analysis:dashboard", args=[ROUND_SLUG]))
+    row = page.locator("#ranking tr[data-task=invoices]")
+    expect(row.get_by_role("link", name=re.compile(sv("Actions")))).to_be_visible()
+    page.screenshot(path=screenshot_dir / "actionplan-from-ranking.png", full_page=False)
+    row.get_by_test_id("new-action-invoices").click()
     expect(page.locator("input[name=tasks][value=invoices]")).to_be_checked()
     expect(page.locator("select[name=area]")).to_have_value("finance")
     page.fill("input[name=title]", "Digital attest av fakturor i mobilen")
@@ -72,8 +74,10 @@ def test_an_administrator_turns_a_tasks_friction_into_an_action_in_progress(page
     assert overview_counts(page, live_server, plan) == (total_before + 1, in_progress_before + 1)
     page.screenshot(path=screenshot_dir / "actionplan-overview-after.png", full_page=True)
 
-    # The task now lists the action, and the plan's board has it among the items in progress.
-    page.goto(live_server.url + reverse("actionplan:task", args=[ROUND_SLUG, "invoices"]))
+    # The task, reached from its ranking row, now lists the action; the board has it in progress.
+    page.goto(live_server.url + reverse("analysis:dashboard", args=[ROUND_SLUG]))
+    page.locator("#ranking tr[data-task=invoices]").get_by_role("link", name=re.compile(sv("Actions"))).click()
+    page.screenshot(path=screenshot_dir / "actionplan-task.png", full_page=True)
     expect(page.get_by_test_id("task-items")).to_contain_text("Digital attest av fakturor i mobilen")
     page.goto(live_server.url + reverse("actionplan:board", args=[plan.pk]))
     column = page.locator("section[data-status=in_progress]")
