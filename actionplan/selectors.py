@@ -84,6 +84,12 @@ def items_by_task(*, plan: ActionPlan) -> dict[str, list[ActionItem]]:
     return by_task
 
 
+def item_counts_by_task(*, municipality: Municipality) -> Counter[str]:
+    """How many items of the municipality's plan address each task code (none without a plan)."""
+    addressed = ActionItem.objects.filter(plan__municipality=municipality).exclude(tasks="")
+    return Counter(code for tasks in addressed.values_list("tasks", flat=True) for code in tasks.split())
+
+
 def status_counts(*, plan: ActionPlan) -> dict[str, object]:
     """Items by status × owner level and by area × status, the share done and the overdue items."""
     pairs = list(plan.items.values_list("status", "owner_level", "area"))

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 
+from .. import selectors
 from ..access import can_edit_plans, can_see_plans
 
 register = template.Library()
@@ -26,6 +27,18 @@ def edits_action_plan(user) -> bool:
 def new_action_url(survey_slug: str, task_code: str) -> str:
     """The form for a new item addressing a task found in a round: `{% new_action_url survey.slug row.task %}`."""
     return f"{reverse('actionplan:item_new')}?{urlencode({'task': task_code, 'survey': survey_slug})}"
+
+
+@register.simple_tag(takes_context=True)
+def action_count(context, survey, task_code: str) -> int:
+    """How many items of the round's municipality plan address the task.
+
+    A ranking asks once per row; the counts are read once per request and survey.
+    """
+    memo = context.get("request").__dict__.setdefault("_actionplan_counts", {})
+    if survey.pk not in memo:
+        memo[survey.pk] = selectors.item_counts_by_task(municipality=survey.municipality)
+    return memo[survey.pk][task_code]
 
 
 STATUS_BADGES = {

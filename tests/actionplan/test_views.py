@@ -6,9 +6,11 @@ import datetime as dt
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from actionplan.models import ActionItem, ActionUpdate
+from actionplan.services import ItemInput, item_create, plan_get_or_create
 from surveys.models import Municipality, Participant, Survey
 from surveys.services import survey_create
 
@@ -173,6 +175,44 @@ def test_the_first_item_from_a_ranking_row_starts_the_plan(english_client, admin
     item = ActionItem.objects.get()
     assert response.status_code == 302
     assert item.plan.municipality == survey.municipality
+
+
+def ranking_cell(rf, user, survey, code: str) -> str:
+    """The action plan's cell of one friction-ranking row, as the dashboard includes it."""
+    request = rf.get("/")
+    request.user = user
+    row = {"task": code, "display": code}
+    return render_to_string("analysis/_ranking_row_actions.html", {"survey": survey, "row": row}, request=request)
+
+
+def test_a_ranking_row_counts_the_items_addressing_its_task(rf, plan, survey, make_item, project_member):
+    make_item(1, tasks=["invoices", "budget"])
+    make_item(2, tasks=["invoices"])
+    make_item(3, tasks=["budget"])
+    make_item(4, tasks=["invoices"], status="dropped")
+    # Another municipality's plan is not this round's.
+    annanstad = Municipality.objects.create(name="Annanstad")
+    survey_create(
+        slug="annan", name="Annan", municipality=annanstad,
+        start_date=dt.date(2025, 3, 3), end_date=dt.date(2025, 3, 7),
+    )  # fmt: skip
+    elsewhere = ItemInput(number=1, title="Annat", owner_level="central", area="finance", tasks=["invoices"])
+    item_create(plan=plan_get_or_create(municipality=annanstad), data=elsewhere)
+
+    invoices = ranking_cell(rf, project_member, survey, "invoices")
+    purchasing = ranking_cell(rf, project_member, survey, "purchasing")
+
+    assert "3 actions" in invoices
+    assert reverse("actionplan:task", args=[survey.slug, "invoices"]) in invoices
+    assert "No actions" in purchasing
+    assert "New action" not in invoices  # the project group reads the plan only
+
+
+def test_administrators_start_a_new_action_from_a_ranking_row(rf, plan, survey, administrator):
+    cell = ranking_cell(rf, administrator, survey, "invoices")
+
+    assert "New action" in cell
+    assert f"{reverse('actionplan:item_new')}?task=invoices&amp;survey={survey.slug}" in cell
 
 
 def test_bad_input_is_shown_with_the_values_kept(english_client, administrator, plan, make_item):

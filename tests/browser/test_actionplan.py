@@ -45,7 +45,8 @@ def test_an_administrator_turns_a_tasks_friction_into_an_action_in_progress(page
     # The invoices row of the dashboard's friction ranking starts a new action for that task.
     page.goto(live_server.url + reverse("analysis:dashboard", args=[ROUND_SLUG]))
     row = page.locator("#ranking tr[data-task=invoices]")
-    expect(row.get_by_role("link", name=re.compile(sv("Actions")))).to_be_visible()
+    addressing_before = ActionItem.objects.filter(plan=plan).addressing("invoices").count()
+    expect(row.get_by_test_id("actions-invoices")).to_contain_text(str(addressing_before))
     page.screenshot(path=screenshot_dir / "actionplan-from-ranking.png", full_page=False)
     row.get_by_test_id("new-action-invoices").click()
     expect(page.locator("input[name=tasks][value=invoices]")).to_be_checked()
@@ -76,7 +77,9 @@ def test_an_administrator_turns_a_tasks_friction_into_an_action_in_progress(page
 
     # The task, reached from its ranking row, now lists the action; the board has it in progress.
     page.goto(live_server.url + reverse("analysis:dashboard", args=[ROUND_SLUG]))
-    page.locator("#ranking tr[data-task=invoices]").get_by_role("link", name=re.compile(sv("Actions"))).click()
+    actions_link = page.locator("#ranking tr[data-task=invoices]").get_by_test_id("actions-invoices")
+    expect(actions_link).to_contain_text(str(addressing_before + 1))
+    actions_link.click()
     page.screenshot(path=screenshot_dir / "actionplan-task.png", full_page=True)
     expect(page.get_by_test_id("task-items")).to_contain_text("Digital attest av fakturor i mobilen")
     page.goto(live_server.url + reverse("actionplan:board", args=[plan.pk]))
