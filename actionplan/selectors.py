@@ -86,7 +86,7 @@ def items_by_task(*, plan: ActionPlan) -> dict[str, list[ActionItem]]:
 
 def item_counts_by_task(*, municipality: Municipality) -> Counter[str]:
     """How many items of the municipality's plan address each task code (none without a plan)."""
-    addressed = ActionItem.objects.filter(plan__municipality=municipality).exclude(tasks="")
+    addressed = ActionItem.objects.filter(plan__municipality=municipality).exclude(tasks="").order_by()
     return Counter(code for tasks in addressed.values_list("tasks", flat=True) for code in tasks.split())
 
 
@@ -165,10 +165,8 @@ def ranking(*, survey: Survey):
     key = f"actionplan:ranking:{survey.pk}:{version}"
     frame = cache.get(key)
     if frame is None:
-        frame = friction.friction_ranking(
-            analysis_selectors.task_totals(survey=survey),
-            manager_days=analysis_selectors.day_counts(survey=survey)["manager_days"],
-        )
+        counts, totals = analysis_selectors.round_totals(survey=survey)
+        frame = friction.friction_ranking(totals, manager_days=counts["manager_days"])
         cache.set(key, frame, 60 * 60)
     return frame
 

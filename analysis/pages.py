@@ -52,7 +52,7 @@ def dashboard_figures(*, survey: Survey, filters: Filters = NO_FILTERS) -> dict[
 
 
 def _dashboard_figures(survey: Survey, filters: Filters) -> dict[str, Any] | Withheld:
-    counts = selectors.day_counts(survey=survey, filters=filters)
+    counts, totals = selectors.round_totals(survey=survey, filters=filters)
     if friction.is_suppressed(counts["managers"]):
         return Withheld(managers=counts["managers"])
     participants = selectors.participant_count(survey=survey, filters=filters)
@@ -60,7 +60,6 @@ def _dashboard_figures(survey: Survey, filters: Filters) -> dict[str, Any] | Wit
     weekdays = [day for day in survey.weekdays() if filters.weekday in (None, day.isoweekday())]
     expected = participants * len(weekdays)
 
-    totals = selectors.task_totals(survey=survey, filters=filters, manager_days=counts["manager_days"])
     ranking = friction.friction_ranking(totals, manager_days=counts["manager_days"])
     report = reports.ranking_report(survey=survey, counts=counts, frame=ranking)
     in_order = ranking.sort_values("order", kind="stable")

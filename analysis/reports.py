@@ -77,8 +77,7 @@ TASK_FIELDS = [
 
 def ranking(*, survey: Survey, filters: Filters = NO_FILTERS) -> tuple[dict[str, int], Any]:
     """Counts and the friction ranking frame of a selection (not suppressed: callers decide)."""
-    counts = selectors.day_counts(survey=survey, filters=filters)
-    totals = selectors.task_totals(survey=survey, filters=filters, manager_days=counts["manager_days"])
+    counts, totals = selectors.round_totals(survey=survey, filters=filters)
     return counts, friction.friction_ranking(totals, manager_days=counts["manager_days"])
 
 

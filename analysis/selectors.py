@@ -6,15 +6,12 @@ managers has ~1.6M lines, which pandas should never see one by one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.backends.utils import CursorWrapper
+from django.db import connection
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -78,33 +75,6 @@ TASK_COLUMNS = ["task", "label", "label_en", "category", "category_en", "categor
 SUM_COLUMNS = ["minutes", "f_minutes", "f_weighted", "v_minutes", "v_weighted"]
 
 
-# Above this many lines (about 2 000 managers × 10 days) a round gets the planner settings below;
-# under it the defaults are faster.
-LARGE_ROUND_LINES = 250_000
-
-
-def _day_estimate(survey: Survey) -> int:
-    """An upper bound of a round's diary days: participants × weekdays."""
-    return survey.participants.count() * max(len(survey.weekdays()), 1)
-
-
-@contextmanager
-def _analytic_cursor(*, large: bool = True) -> Iterator[CursorWrapper]:
-    """A cursor for one large aggregate. On PostgreSQL the grouping by (task, participant) of a
-    million lines needs more than the default 4 MB work_mem, JIT compiling costs more than it saves
-    at this size, and sorted grouping beats hashing; all are set for this transaction only.
-    Smaller rounds run faster with the defaults (and without the extra transaction)."""
-    if not (large and connection.vendor == "postgresql"):
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        # enable_hashagg off: stream the covering index (surveys_line_analysis) in order rather
-        # than hash a large round's (task, participant) groups (0.39 s against 0.75 s, 1.45M lines).
-        cursor.execute("SET LOCAL work_mem = '128MB'; SET LOCAL jit = off; SET LOCAL enable_hashagg = off")
-        yield cursor
-
-
 def _lines(survey: Survey, filters: Filters, task_ids: list[int] | None = None) -> QuerySet[DiaryLine]:
     # The round's task ids as literals rather than a join on tasks: the planner then estimates the
     # rows from the lines' own statistics (tiny task tables are seldom analysed) and scans the table
@@ -163,59 +133,70 @@ def _manager_days(survey: Survey, filters: Filters) -> QuerySet[DiaryDay]:
     return DiaryDay.objects.filter(participant__survey=survey, minutes__gt=0).filter(filters.day_q())
 
 
+# Manager-days (days with at least one minute) and the managers who have one; `where` is a filter
+# from Filters.sql() on d.participant_id and d.id.
+DAY_COUNTS_SQL = f"""
+    SELECT COUNT(*) AS manager_days, COUNT(DISTINCT d.participant_id) AS managers
+    FROM {DiaryDay._meta.db_table} d JOIN {Participant._meta.db_table} p ON p.id = d.participant_id
+    WHERE p.survey_id = %s AND d.minutes > 0{{where}}
+"""
+
+
 def day_counts(*, survey: Survey, filters: Filters = NO_FILTERS) -> dict[str, int]:
     """Manager-days (days with at least one minute) and the managers who have one."""
     where, params = filters.sql(participant="d.participant_id", day="d.id")
-    sql = f"""
-        SELECT COUNT(*), COUNT(DISTINCT d.participant_id)
-        FROM {DiaryDay._meta.db_table} d JOIN {Participant._meta.db_table} p ON p.id = d.participant_id
-        WHERE p.survey_id = %s AND d.minutes > 0{where}
-    """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [survey.pk, *params])
+        cursor.execute(DAY_COUNTS_SQL.format(where=where), [survey.pk, *params])
         manager_days, managers = cursor.fetchone()
     return {"manager_days": manager_days, "managers": managers}
 
 
-def task_totals(*, survey: Survey, filters: Filters = NO_FILTERS, manager_days: int | None = None) -> pd.DataFrame:
-    """One row per task of the round, in the round's order (tasks without lines too), with the sums
-    the friction figures need. `managers` counts the participants with minutes in the task.
+def round_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> tuple[dict[str, int], pd.DataFrame]:
+    """The selection's `day_counts()` and, per task of the round in the round's order (tasks without
+    lines too), the sums the friction figures need; `managers` counts the participants with minutes
+    in the task.
 
-    Sums per (task, participant) first, then per task, so that counting managers is a count of
-    groups instead of a COUNT(DISTINCT) (several times slower on a million lines).
+    One statement: a GROUP BY task joined to the one-row day counts (a second round trip for the
+    counts cost a millisecond more at 300 managers × 10 days). On PostgreSQL the grouping streams the
+    covering index (surveys_line_analysis, ordered by task and participant), so the distinct count
+    of participants is cheap: 6–7 ms against 8–11 ms for grouping by (task, participant) first and
+    then by task at 300 × 10, and 0.31 s against 0.35 s at 15 000 × 10 (README, measured figures).
     """
     tasks = task_frame(survey=survey)
-    task_ids = tasks["task_id"].tolist()
-    if not task_ids:
-        return tasks.assign(**{name: pd.Series(dtype="int64") for name in [*SUM_COLUMNS, "managers"]})
-    where, params = filters.sql(participant="l.participant_id", day="l.day_id")
-    table = DiaryLine._meta.db_table
+    task_ids = tasks["task_id"].tolist() or [0]
+    line_where, line_params = filters.sql(participant="l.participant_id", day="l.day_id")
+    day_where, day_params = filters.sql(participant="d.participant_id", day="d.id")
     sql = f"""
-        SELECT per.task_id, {", ".join(f"SUM(per.{name})" for name in SUM_COLUMNS)},
-               SUM(CASE WHEN per.minutes > 0 THEN 1 ELSE 0 END)
-        FROM (
-            SELECT l.task_id, l.participant_id,
-                   SUM(l.minutes) AS minutes,
-                   SUM(CASE WHEN l.function IS NOT NULL THEN l.minutes ELSE 0 END) AS f_minutes,
-                   SUM(COALESCE(l.minutes * l.function, 0)) AS f_weighted,
-                   SUM(CASE WHEN l.value IS NOT NULL THEN l.minutes ELSE 0 END) AS v_minutes,
-                   SUM(COALESCE(l.minutes * l.value, 0)) AS v_weighted
-            FROM {table} l
-            WHERE l.task_id IN ({", ".join(["%s"] * len(task_ids))}){where}
-            GROUP BY l.task_id, l.participant_id
-        ) per
-        GROUP BY per.task_id
+        SELECT c.manager_days, c.managers, t.*
+        FROM ({DAY_COUNTS_SQL.format(where=day_where)}) c
+        LEFT JOIN (
+            SELECT l.task_id,
+                   SUM(l.minutes),
+                   SUM(CASE WHEN l.function IS NOT NULL THEN l.minutes ELSE 0 END),
+                   SUM(COALESCE(l.minutes * l.function, 0)),
+                   SUM(CASE WHEN l.value IS NOT NULL THEN l.minutes ELSE 0 END),
+                   SUM(COALESCE(l.minutes * l.value, 0)),
+                   COUNT(DISTINCT CASE WHEN l.minutes > 0 THEN l.participant_id END)
+            FROM {DiaryLine._meta.db_table} l
+            WHERE l.task_id IN ({", ".join(["%s"] * len(task_ids))}){line_where}
+            GROUP BY l.task_id
+        ) t ON 1 = 1
     """
-    days = _day_estimate(survey) if manager_days is None else manager_days
-    with _analytic_cursor(large=days * len(task_ids) > LARGE_ROUND_LINES) as cursor:
-        cursor.execute(sql, [*task_ids, *params])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [survey.pk, *day_params, *task_ids, *line_params])
         rows = cursor.fetchall()
+    counts = {"manager_days": rows[0][0], "managers": rows[0][1]}
     # Sixteen-odd aggregate rows: aligning them by hand is ten times cheaper than a pandas merge.
-    by_task = {row[0]: row[1:] for row in rows}
+    by_task = {row[2]: row[3:] for row in rows if row[2] is not None}
     empty = (0,) * (len(SUM_COLUMNS) + 1)
     aligned = np.array([by_task.get(task_id, empty) for task_id in tasks["task_id"]], dtype="int64")
     aligned = aligned.reshape(len(tasks), len(SUM_COLUMNS) + 1)
-    return tasks.assign(**{name: aligned[:, index] for index, name in enumerate([*SUM_COLUMNS, "managers"])})
+    return counts, tasks.assign(**{name: aligned[:, index] for index, name in enumerate([*SUM_COLUMNS, "managers"])})
+
+
+def task_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.DataFrame:
+    """The task sums of `round_totals()`, without the day counts."""
+    return round_totals(survey=survey, filters=filters)[1]
 
 
 def manager_task_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.DataFrame:

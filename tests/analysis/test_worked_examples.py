@@ -43,6 +43,22 @@ def test_manager_days_count_only_days_with_minutes(small_round):
     assert selectors.day_counts(survey=small_round.survey) == {"managers": 4, "manager_days": DAYS}
 
 
+def test_the_ranking_statement_counts_days_as_day_counts_does(small_round):
+    survey = small_round.survey
+    for filters in (Filters(), Filters(weekday=MON.isoweekday()), Filters(unit=small_round.solrosen.pk)):
+        counts, totals = selectors.round_totals(survey=survey, filters=filters)
+        assert counts == selectors.day_counts(survey=survey, filters=filters)
+        assert list(totals["task"]) == list(survey.tasks.order_by("order").values_list("code", flat=True))
+
+
+def test_a_selection_without_diaries_has_no_days_and_every_task_at_zero(small_round):
+    # No diary falls on a Sunday.
+    counts, totals = selectors.round_totals(survey=small_round.survey, filters=Filters(weekday=7))
+    assert counts == {"manager_days": 0, "managers": 0}
+    assert len(totals) == small_round.survey.tasks.count()
+    assert (totals[["minutes", "f_minutes", "f_weighted", "v_minutes", "v_weighted", "managers"]] == 0).all().all()
+
+
 def test_the_report_has_exactly_the_agreed_keys(small_round):
     report = reports.friction_report(survey=small_round.survey)
     assert set(report) == {"survey", "managers", "manager_days", "tasks"}
