@@ -35,6 +35,13 @@ run: seed
 test: setup
 	$(PY) -m pytest
 
+# The analysis benchmark in the configured database (set DATABASE_URL for PostgreSQL), e.g.
+# `make benchmark MANAGERS=15000`; it prints JSON with the timings the README records.
+MANAGERS ?= 300
+DAYS ?= 10
+benchmark: migrate
+	$(PY) manage.py benchmark_analysis --managers $(MANAGERS) --days $(DAYS) --page
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
