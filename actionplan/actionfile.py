@@ -11,18 +11,30 @@ rules that need the database (the department, the task codes, numbers in use) ar
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from django.utils.translation import gettext as _
 
-from surveys.diaryfile import RowError, UnsupportedFormat, format_for
+from mio import tablefiles
+from mio.tablefiles import (
+    RowError,
+    Table,
+    UnreadableFile,
+    UnsupportedFormat,
+    csv_table,
+    data_rows,
+    header_of,
+    is_blank,
+    iso_date,
+    read_table,
+    whole_number,
+    xlsx_table,
+)
 from surveys.models import Area
 
 from .models import ActionItem
@@ -75,34 +87,23 @@ class ParseResult:
 
 def read_file(path: str | Path) -> ParseResult:
     """Read a .csv or .xlsx action file, choosing the reader by the file's extension."""
-    if format_for(path) == "xlsx":
-        with open(path, "rb") as stream:
-            return read_xlsx(stream)
-    with open(path, "rb") as stream:
-        return read_csv(stream.read())
+    return _parsed(lambda: read_table(path))
 
 
 def read_csv(data: bytes) -> ParseResult:
     """Read CSV separated by commas or semicolons (Swedish Excel), UTF-8 with or without BOM."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return ParseResult(errors=[RowError(1, "", _("the file is not UTF-8 text; save it as CSV UTF-8"))])
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return parse_table(list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+    return _parsed(lambda: csv_table(data))
 
 
 def read_xlsx(stream: IO[bytes]) -> ParseResult:
-    from openpyxl import load_workbook
+    return _parsed(lambda: xlsx_table(stream))
 
+
+def _parsed(read: Callable[[], Table]) -> ParseResult:
     try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises several kinds for a broken file
-        return ParseResult(errors=[RowError(1, "", _("the file is not a readable .xlsx workbook"))])
-    sheet = workbook.worksheets[0]
-    table = [["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
+        table = read()
+    except UnreadableFile as unreadable:
+        return ParseResult(errors=[unreadable.error])
     return parse_table(table)
 
 
@@ -112,9 +113,7 @@ def parse_table(table: Sequence[Sequence[object]]) -> ParseResult:
     if not table:
         result.errors.append(RowError(1, "", _("the file is empty")))
         return result
-    found = [str(cell).strip().lower() for cell in table[0]]
-    while found and found[-1] == "":
-        found.pop()
+    found = header_of(table)
     if found != COLUMNS:
         result.errors.append(
             RowError(
@@ -125,11 +124,8 @@ def parse_table(table: Sequence[Sequence[object]]) -> ParseResult:
             )
         )
         return result
-    for number, cells in enumerate(table[1:], start=2):
-        cells = ["" if cell is None else cell for cell in cells]
-        if all(str(cell).strip() == "" for cell in cells):
-            continue  # blank lines are common at the end of Excel files
-        row = _parse_row(number, cells, result.errors)
+    for number, values in data_rows(table, COLUMNS, result.errors):
+        row = _parse_row(number, values, result.errors)
         if row is not None:
             result.rows.append(row)
     return result
@@ -149,20 +145,10 @@ def _choice(number: int, column: str, raw: object, choices: type, errors: list[R
     return text
 
 
-def _parse_row(number: int, cells: Sequence[object], errors: list[RowError]) -> ActionRow | None:
-    if len(cells) > len(COLUMNS) and any(str(cell).strip() for cell in cells[len(COLUMNS) :]):
-        errors.append(
-            RowError(
-                number,
-                "",
-                _("has %(found)d cells, expected %(expected)d") % {"found": len(cells), "expected": len(COLUMNS)},
-            )
-        )
-        return None
-    values = dict(zip(COLUMNS, [*cells, *[""] * (len(COLUMNS) - len(cells))], strict=False))
+def _parse_row(number: int, values: dict[str, object], errors: list[RowError]) -> ActionRow | None:
     count = len(errors)
 
-    item_number = _whole_number(values["number"])
+    item_number = whole_number(values["number"])
     if item_number is None or item_number < 1:
         errors.append(RowError(number, "number", _("must be the item's number (1 or more)")))
 
@@ -175,7 +161,7 @@ def _parse_row(number: int, cells: Sequence[object], errors: list[RowError]) -> 
     kind = _choice(number, "kind", values["kind"], ActionItem.Kind, errors)
     status = _choice(number, "status", values["status"], ActionItem.Status, errors)
 
-    priority = _whole_number(values["priority"])
+    priority = whole_number(values["priority"])
     if priority not in ActionItem.Priority.values:
         errors.append(
             RowError(
@@ -188,8 +174,8 @@ def _parse_row(number: int, cells: Sequence[object], errors: list[RowError]) -> 
     dates = {}
     for column in ("start", "due"):
         raw = values[column]
-        dates[column] = None if str(raw).strip() == "" else _date(raw)
-        if str(raw).strip() != "" and dates[column] is None:
+        dates[column] = None if is_blank(raw) else iso_date(raw)
+        if not is_blank(raw) and dates[column] is None:
             errors.append(
                 RowError(
                     number,
@@ -230,42 +216,9 @@ def _parse_row(number: int, cells: Sequence[object], errors: list[RowError]) -> 
     )
 
 
-def _whole_number(raw: object) -> int | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float):
-        return int(raw) if raw.is_integer() else None
-    try:
-        return int(str(raw).strip())
-    except ValueError:
-        return None
-
-
-def _date(raw: object) -> dt.date | None:
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        return None
-
-
 def write_csv(rows: Iterable[Sequence[object]], *, stream: IO[str]) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows)
+    tablefiles.write_csv(COLUMNS, rows, stream)
 
 
 def write_xlsx(rows: Iterable[Sequence[object]], *, stream: IO[bytes]) -> None:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("actions")
-    sheet.append(COLUMNS)
-    for row in rows:
-        sheet.append(["" if cell is None else cell for cell in row])
-    workbook.save(stream)
+    tablefiles.write_xlsx(COLUMNS, rows, stream, title="actions")

@@ -1,28 +1,10 @@
-"""Writing figures as CSV, xlsx or an aligned text table (commands and downloads share these)."""
+"""Figures as an aligned text table for the terminal (CSV and xlsx: mio.tablefiles)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
-from typing import IO, Any
-
-
-def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]], stream: IO[str]) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
-
-
-def to_xlsx(header: Sequence[str], rows: Sequence[Sequence[Any]], stream: IO[bytes], *, title: str = "data") -> None:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    workbook.save(stream)
+from typing import Any
 
 
 def _cell(value: Any) -> str:

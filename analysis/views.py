@@ -24,10 +24,10 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from mio import tablefiles
 from surveys import roles
 from surveys.models import Participant, Survey
 
-from . import tabular
 from .forms import CompareForm, FilterForm, RoundsForm
 
 TABLE_FORMATS = {"csv", "xlsx"}
@@ -87,11 +87,11 @@ def _download(header: Sequence[str], rows: Sequence[Sequence[Any]], *, fmt: str,
     if fmt == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")  # the byte order mark tells Excel that the file is UTF-8 (å, ä, ö)
-        tabular.to_csv(header, rows, buffer)
+        tablefiles.write_csv(header, rows, buffer)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         stream = io.BytesIO()
-        tabular.to_xlsx(header, rows, stream, title=name)
+        tablefiles.write_xlsx(header, rows, stream, title=name)
         response = HttpResponse(stream.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

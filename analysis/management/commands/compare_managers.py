@@ -4,6 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from analysis import reports, tabular
+from mio import tablefiles
 from surveys.models import Survey
 
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         header, rows = reports.comparison_rows(report)
         if format == "csv":
             buffer = io.StringIO()
-            tabular.to_csv(header, rows, buffer)
+            tablefiles.write_csv(header, rows, buffer)
             self.stdout.write(buffer.getvalue(), ending="")
         else:
             self.stdout.write(tabular.to_table(header, rows), ending="")

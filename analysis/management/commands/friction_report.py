@@ -4,6 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from analysis import reports, tabular
+from mio import tablefiles
 from surveys.models import Survey
 
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         header, rows = reports.friction_rows(report)
         if format == "csv":
             buffer = io.StringIO()
-            tabular.to_csv(header, rows, buffer)
+            tablefiles.write_csv(header, rows, buffer)
             self.stdout.write(buffer.getvalue(), ending="")
         else:
             self.stdout.write(
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             rows = [[task[name] for name in names] for task in comparison["tasks"]]
             if format == "csv":
                 buffer = io.StringIO()
-                tabular.to_csv(names, rows, buffer)
+                tablefiles.write_csv(names, rows, buffer)
                 self.stdout.write("\n" + buffer.getvalue(), ending="")
             else:
                 self.stdout.write(
