@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from mio import tablefiles
 from surveys import roles
+from surveys import selectors as survey_selectors
 from surveys.models import Participant, Survey
 
 from .forms import CompareForm, FilterForm, RoundsForm
@@ -201,7 +202,23 @@ def compare_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 
 def _rounds_form(request: HttpRequest) -> RoundsForm:
-    return RoundsForm(request.GET if {"baseline", "followup"} & request.GET.keys() else None)
+    """The rounds asked for; without a baseline, the follow-up's latest comparable earlier round
+    (and without either, the latest such pair), so that the page opens on a comparison."""
+    params = request.GET.copy()
+    if params.get("baseline"):
+        return RoundsForm(params)
+    followup = Survey.objects.filter(slug=params["followup"]).first() if params.get("followup") else None
+    if followup is not None:
+        baseline = survey_selectors.comparable_baseline(followup=followup)
+        if baseline is None:  # nothing earlier to compare with: let the user pick
+            return RoundsForm(initial={"followup": followup})
+        pair = (baseline, followup)
+    else:
+        pair = survey_selectors.latest_comparable_pair()
+    if pair is None:
+        return RoundsForm(params if "followup" in params else None)
+    params["baseline"], params["followup"] = pair[0].slug, pair[1].slug
+    return RoundsForm(params)
 
 
 @login_required

@@ -43,3 +43,23 @@ def export_rows(*, survey: Survey) -> Iterator[list[object]]:
     )
     for number, date, code, *rest in lines.iterator(chunk_size=5000):
         yield [number, date.isoformat(), code, *rest]
+
+
+def comparable_baseline(*, followup: Survey) -> Survey | None:
+    """The latest round of the same municipality that started before `followup` and has the same
+    task codes: the baseline a follow-up is compared with unless someone picks another."""
+    codes = set(followup.tasks.values_list("code", flat=True))
+    earlier = Survey.objects.filter(municipality_id=followup.municipality_id, start_date__lt=followup.start_date)
+    for candidate in earlier.order_by("-start_date").prefetch_related("tasks"):
+        if {task.code for task in candidate.tasks.all()} == codes:
+            return candidate
+    return None
+
+
+def latest_comparable_pair() -> tuple[Survey, Survey] | None:
+    """The most recent round that has a comparable baseline, with that baseline."""
+    for followup in Survey.objects.order_by("-start_date")[:20]:
+        baseline = comparable_baseline(followup=followup)
+        if baseline is not None:
+            return baseline, followup
+    return None

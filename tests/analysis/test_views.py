@@ -288,6 +288,23 @@ def test_comparing_needs_two_known_managers(client, small_round, project_member)
     assert client.get(reverse("analysis:compare_export", args=[ROUND, "json"])).status_code == 400
 
 
+def test_compare_rounds_opens_on_a_follow_up_and_its_baseline(client, small_round, followup_round, project_member):
+    signed_in(client, project_member)
+    url = reverse("analysis:rounds")
+
+    for query in ("", f"?followup={followup_round.slug}"):  # the menu, and a round's own tab
+        response = client.get(url + query)
+        form = response.context["form"]
+        assert form.is_valid(), query
+        assert (form.cleaned_data["baseline"], form.cleaned_data["followup"]) == (small_round.survey, followup_round)
+        assert "invoices" in cells(response.content.decode(), "rounds")
+
+    # The baseline itself has nothing earlier: the form waits for a choice, without an error.
+    response = client.get(url + f"?followup={ROUND}")
+    form = response.context["form"]
+    assert not form.is_bound and form["followup"].value() == small_round.survey.slug
+
+
 def test_comparing_rounds_needs_two_rounds_with_the_same_tasks(client, small_round, followup_round, project_member):
     signed_in(client, project_member)
     url = reverse("analysis:rounds")
