@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -21,20 +21,7 @@ from typing import IO
 from django.utils.translation import gettext as _
 
 from mio import tablefiles
-from mio.tablefiles import (
-    RowError,
-    Table,
-    UnreadableFile,
-    UnsupportedFormat,
-    csv_table,
-    data_rows,
-    header_of,
-    is_blank,
-    iso_date,
-    read_table,
-    whole_number,
-    xlsx_table,
-)
+from mio.tablefiles import ParseResult, RowError, UnsupportedFormat, is_blank
 from surveys.models import Area
 
 from .models import ActionItem
@@ -79,41 +66,27 @@ class ActionRow:
     tasks: list[str] = field(default_factory=list)
 
 
-@dataclass
-class ParseResult:
-    rows: list[ActionRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-
-def read_file(path: str | Path) -> ParseResult:
+def read_file(path: str | Path) -> ParseResult[ActionRow]:
     """Read a .csv or .xlsx action file, choosing the reader by the file's extension."""
-    return _parsed(lambda: read_table(path))
+    return tablefiles.parse(lambda: tablefiles.read_table(path), parse_table)
 
 
-def read_csv(data: bytes) -> ParseResult:
+def read_csv(data: bytes) -> ParseResult[ActionRow]:
     """Read CSV separated by commas or semicolons (Swedish Excel), UTF-8 with or without BOM."""
-    return _parsed(lambda: csv_table(data))
+    return tablefiles.parse(lambda: tablefiles.csv_table(data), parse_table)
 
 
-def read_xlsx(stream: IO[bytes]) -> ParseResult:
-    return _parsed(lambda: xlsx_table(stream))
+def read_xlsx(stream: IO[bytes]) -> ParseResult[ActionRow]:
+    return tablefiles.parse(lambda: tablefiles.xlsx_table(stream), parse_table)
 
 
-def _parsed(read: Callable[[], Table]) -> ParseResult:
-    try:
-        table = read()
-    except UnreadableFile as unreadable:
-        return ParseResult(errors=[unreadable.error])
-    return parse_table(table)
-
-
-def parse_table(table: Sequence[Sequence[object]]) -> ParseResult:
+def parse_table(table: Sequence[Sequence[object]]) -> ParseResult[ActionRow]:
     """Parse rows of cells (header first) into ActionRows, collecting every error."""
-    result = ParseResult()
+    result: ParseResult[ActionRow] = ParseResult()
     if not table:
         result.errors.append(RowError(1, "", _("the file is empty")))
         return result
-    found = header_of(table)
+    found = tablefiles.header_of(table)
     if found != COLUMNS:
         result.errors.append(
             RowError(
@@ -124,7 +97,7 @@ def parse_table(table: Sequence[Sequence[object]]) -> ParseResult:
             )
         )
         return result
-    for number, values in data_rows(table, COLUMNS, result.errors):
+    for number, values in tablefiles.data_rows(table, COLUMNS, result.errors):
         row = _parse_row(number, values, result.errors)
         if row is not None:
             result.rows.append(row)
@@ -148,7 +121,7 @@ def _choice(number: int, column: str, raw: object, choices: type, errors: list[R
 def _parse_row(number: int, values: dict[str, object], errors: list[RowError]) -> ActionRow | None:
     count = len(errors)
 
-    item_number = whole_number(values["number"])
+    item_number = tablefiles.whole_number(values["number"])
     if item_number is None or item_number < 1:
         errors.append(RowError(number, "number", _("must be the item's number (1 or more)")))
 
@@ -161,7 +134,7 @@ def _parse_row(number: int, values: dict[str, object], errors: list[RowError]) -
     kind = _choice(number, "kind", values["kind"], ActionItem.Kind, errors)
     status = _choice(number, "status", values["status"], ActionItem.Status, errors)
 
-    priority = whole_number(values["priority"])
+    priority = tablefiles.whole_number(values["priority"])
     if priority not in ActionItem.Priority.values:
         errors.append(
             RowError(
@@ -174,7 +147,7 @@ def _parse_row(number: int, values: dict[str, object], errors: list[RowError]) -
     dates = {}
     for column in ("start", "due"):
         raw = values[column]
-        dates[column] = None if is_blank(raw) else iso_date(raw)
+        dates[column] = None if is_blank(raw) else tablefiles.iso_date(raw)
         if not is_blank(raw) and dates[column] is None:
             errors.append(
                 RowError(

@@ -75,7 +75,7 @@ def with_figures(sums: pd.DataFrame, *, manager_days: int) -> pd.DataFrame:
 def friction_ranking(totals: pd.DataFrame, *, manager_days: int) -> pd.DataFrame:
     """Every task of the round, highest friction minutes per manager-day first, ties in the round's order.
 
-    `totals` is `selectors.task_totals()`: one row per task in the round's order.
+    `totals` is the task frame of `selectors.round_totals()`: one row per task in the round's order.
     """
     figures = _figures(totals, manager_days)
     # lexsort sorts by the last key first: friction descending, then position in the round.

@@ -194,11 +194,6 @@ def round_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> tuple[dict
     return counts, tasks.assign(**{name: aligned[:, index] for index, name in enumerate([*SUM_COLUMNS, "managers"])})
 
 
-def task_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.DataFrame:
-    """The task sums of `round_totals()`, without the day counts."""
-    return round_totals(survey=survey, filters=filters)[1]
-
-
 def manager_task_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Sums per participant and task: the basis of comparing managers and their variation."""
     sums = (

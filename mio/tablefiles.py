@@ -11,14 +11,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Generic, TypeVar
 
 from django.utils.translation import gettext as _
 
 Table = list[list[object]]
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,14 @@ class RowError:
                 "message": self.message,
             }
         return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
+
+
+@dataclass
+class ParseResult(Generic[Row]):
+    """A file's parsed rows and every error found in it (nothing is imported when there is one)."""
+
+    rows: list[Row] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
 
 
 class UnsupportedFormat(ValueError):
@@ -90,6 +99,15 @@ def xlsx_table(stream: IO[bytes]) -> Table:
     table = [["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()
     return table
+
+
+def parse(read: Callable[[], Table], parse_table: Callable[[Table], ParseResult[Row]]) -> ParseResult[Row]:
+    """Read a table and parse it; a file that is no table at all is one error on row 1."""
+    try:
+        table = read()
+    except UnreadableFile as unreadable:
+        return ParseResult(errors=[unreadable.error])
+    return parse_table(table)
 
 
 def header_of(table: Table) -> list[str]:

@@ -10,29 +10,16 @@ task exist, is the date in the round) are checked by `services.diaries_import`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
 from django.utils.translation import gettext as _
 
 from mio import tablefiles
-from mio.tablefiles import (
-    RowError,
-    Table,
-    UnreadableFile,
-    UnsupportedFormat,
-    csv_table,
-    data_rows,
-    format_for,
-    header_of,
-    is_blank,
-    iso_date,
-    read_table,
-    whole_number,
-    xlsx_table,
-)
+from mio.tablefiles import ParseResult, RowError, UnsupportedFormat, format_for, is_blank
 
 from .models import MAX_MINUTES_PER_HOUR
 
@@ -69,46 +56,32 @@ class DiaryRow:
         return not any(self.minutes) and self.value is None and self.function is None and not self.note
 
 
-@dataclass
-class ParseResult:
-    rows: list[DiaryRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-
 def header(hours: int) -> list[str]:
     return ["participant", "date", "task", *[f"h{n}" for n in range(1, hours + 1)], *RATING_COLUMNS, "note"]
 
 
-def read_file(path: str | Path, *, hours: int) -> ParseResult:
+def read_file(path: str | Path, *, hours: int) -> ParseResult[DiaryRow]:
     """Read a .csv or .xlsx diary file, choosing the reader by the file's extension."""
-    return _parsed(lambda: read_table(path), hours=hours)
+    return tablefiles.parse(lambda: tablefiles.read_table(path), partial(parse_table, hours=hours))
 
 
-def read_csv(data: bytes, *, hours: int) -> ParseResult:
+def read_csv(data: bytes, *, hours: int) -> ParseResult[DiaryRow]:
     """Read CSV separated by commas or semicolons (Swedish Excel), UTF-8 with or without BOM."""
-    return _parsed(lambda: csv_table(data), hours=hours)
+    return tablefiles.parse(lambda: tablefiles.csv_table(data), partial(parse_table, hours=hours))
 
 
-def read_xlsx(stream: IO[bytes], *, hours: int) -> ParseResult:
-    return _parsed(lambda: xlsx_table(stream), hours=hours)
+def read_xlsx(stream: IO[bytes], *, hours: int) -> ParseResult[DiaryRow]:
+    return tablefiles.parse(lambda: tablefiles.xlsx_table(stream), partial(parse_table, hours=hours))
 
 
-def _parsed(read: Callable[[], Table], *, hours: int) -> ParseResult:
-    try:
-        table = read()
-    except UnreadableFile as unreadable:
-        return ParseResult(errors=[unreadable.error])
-    return parse_table(table, hours=hours)
-
-
-def parse_table(table: Sequence[Sequence[object]], *, hours: int) -> ParseResult:
+def parse_table(table: Sequence[Sequence[object]], *, hours: int) -> ParseResult[DiaryRow]:
     """Parse rows of cells (header first) into DiaryRows, collecting every error."""
-    result = ParseResult()
+    result: ParseResult[DiaryRow] = ParseResult()
     if not table:
         result.errors.append(RowError(1, "", _("the file is empty")))
         return result
     expected = header(hours)
-    found = header_of(table)
+    found = tablefiles.header_of(table)
     if found != expected:
         result.errors.append(
             RowError(
@@ -119,7 +92,7 @@ def parse_table(table: Sequence[Sequence[object]], *, hours: int) -> ParseResult
             )
         )
         return result
-    for number, values in data_rows(table, expected, result.errors):
+    for number, values in tablefiles.data_rows(table, expected, result.errors):
         row = _parse_row(number, values, expected, result.errors)
         if row is not None:
             result.rows.append(row)
@@ -129,11 +102,11 @@ def parse_table(table: Sequence[Sequence[object]], *, hours: int) -> ParseResult
 def _parse_row(number: int, values: dict[str, object], columns: list[str], errors: list[RowError]) -> DiaryRow | None:
     count = len(errors)
 
-    participant = whole_number(values["participant"])
+    participant = tablefiles.whole_number(values["participant"])
     if participant is None or participant < 1:
         errors.append(RowError(number, "participant", _("must be a participant number (1 or more)")))
 
-    date = iso_date(values["date"])
+    date = tablefiles.iso_date(values["date"])
     if date is None:
         errors.append(RowError(number, "date", _("must be a date written YYYY-MM-DD")))
 
@@ -144,7 +117,7 @@ def _parse_row(number: int, values: dict[str, object], columns: list[str], error
     minutes = []
     for column in columns[3:-3]:
         raw = values[column]
-        amount = 0 if is_blank(raw) else whole_number(raw)
+        amount = 0 if is_blank(raw) else tablefiles.whole_number(raw)
         if amount is None or not 0 <= amount <= MAX_MINUTES_PER_HOUR:
             errors.append(
                 RowError(
@@ -160,7 +133,7 @@ def _parse_row(number: int, values: dict[str, object], columns: list[str], error
     ratings = {}
     for column in RATING_COLUMNS:
         raw = values[column]
-        rating = None if is_blank(raw) else whole_number(raw)
+        rating = None if is_blank(raw) else tablefiles.whole_number(raw)
         if not is_blank(raw) and (rating is None or not 1 <= rating <= 4):
             errors.append(
                 RowError(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from .models import DiaryDay, DiaryLine, Participant, Survey
+from .models import DiaryDay, DiaryLine, Participant, Survey, Task
 
 
 def participations_open_for(*, user: AbstractBaseUser) -> QuerySet[Participant]:
@@ -48,18 +48,37 @@ def export_rows(*, survey: Survey) -> Iterator[list[object]]:
 def comparable_baseline(*, followup: Survey) -> Survey | None:
     """The latest round of the same municipality that started before `followup` and has the same
     task codes: the baseline a follow-up is compared with unless someone picks another."""
-    codes = set(followup.tasks.values_list("code", flat=True))
-    earlier = Survey.objects.filter(municipality_id=followup.municipality_id, start_date__lt=followup.start_date)
-    for candidate in earlier.order_by("-start_date").prefetch_related("tasks"):
-        if {task.code for task in candidate.tasks.all()} == codes:
-            return candidate
-    return None
+    same_municipality = Survey.objects.filter(municipality_id=followup.municipality_id)
+    earlier = list(same_municipality.filter(start_date__lt=followup.start_date).order_by("-start_date"))
+    return _latest_comparable(followup, earlier, _task_codes([followup, *earlier]))
 
 
 def latest_comparable_pair() -> tuple[Survey, Survey] | None:
     """The most recent round that has a comparable baseline, with that baseline."""
-    for followup in Survey.objects.order_by("-start_date")[:20]:
-        baseline = comparable_baseline(followup=followup)
+    rounds = list(Survey.objects.order_by("-start_date"))
+    codes = _task_codes(rounds)
+    for position, followup in enumerate(rounds):
+        baseline = _latest_comparable(followup, rounds[position + 1 :], codes)
         if baseline is not None:
             return baseline, followup
+    return None
+
+
+def _task_codes(rounds: Iterable[Survey]) -> dict[int, set[str]]:
+    """Each round's task codes, in one query."""
+    codes: dict[int, set[str]] = {survey.pk: set() for survey in rounds}
+    for survey_id, code in Task.objects.filter(survey_id__in=codes).values_list("survey_id", "code"):
+        codes[survey_id].add(code)
+    return codes
+
+
+def _latest_comparable(followup: Survey, candidates: list[Survey], codes: dict[int, set[str]]) -> Survey | None:
+    """The first of `candidates` (latest first) that can be the follow-up's baseline."""
+    for candidate in candidates:
+        if (
+            candidate.municipality_id == followup.municipality_id
+            and candidate.start_date < followup.start_date
+            and codes[candidate.pk] == codes[followup.pk]
+        ):
+            return candidate
     return None

@@ -25,7 +25,7 @@ TASKS = pd.DataFrame(
 
 
 def totals(rows: dict[str, list[int]]) -> pd.DataFrame:
-    """Task sums as selectors.task_totals gives them."""
+    """Task sums as selectors.round_totals gives them."""
     return TASKS.assign(**rows)
 
 

@@ -161,7 +161,7 @@ def test_a_selection_of_three_managers_is_shown_and_of_two_withheld(small_round)
 
 
 def test_time_by_category(small_round):
-    totals = selectors.task_totals(survey=small_round.survey)
+    _counts, totals = selectors.round_totals(survey=small_round.survey)
     categories = friction.category_figures(totals, manager_days=DAYS).set_index("category")
     other = categories.loc["Övriga arbetsuppgifter"]  # invoices and it-services
     assert other["minutes_per_manager_day"] == pytest.approx((180 + 90) / DAYS)
