@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,11 @@ HOUR_FIELDS = [f"h{n}" for n in range(1, MAX_HOURS + 1)]
 
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
+    # Who belongs here: project-group members and administrators see and change only their own
+    # municipalities' rounds, figures and plans; enrolled managers are members too.
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="municipalities", verbose_name=_("members")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -100,6 +106,13 @@ class Survey(models.Model):
         _("hourly cost (SEK)"), default=450, help_text=_("Employer's cost of one manager hour.")
     )
     working_days_per_year = models.PositiveSmallIntegerField(_("working days per year"), default=200)
+    reminder_interval_days = models.PositiveSmallIntegerField(
+        _("days between reminders"), default=2, help_text=_("At most one reminder per participant this often.")
+    )
+    max_reminders = models.PositiveSmallIntegerField(
+        _("reminders at most"), default=3, help_text=_("How many reminders one participant gets at most.")
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Bumped by every write to the round's diaries; cached figures and charts are keyed on it.
     data_version = models.PositiveIntegerField(default=0, editable=False)
@@ -119,6 +132,9 @@ class Survey(models.Model):
             models.CheckConstraint(
                 condition=Q(working_days_per_year__gte=1, working_days_per_year__lte=366),
                 name="surveys_survey_working_days_1_366",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_interval_days__gte=1), name="surveys_survey_reminder_interval_positive"
             ),
         ]
 
@@ -153,6 +169,10 @@ class Survey(models.Model):
                 days.append(date)
             date += dt.timedelta(days=1)
         return days
+
+    def expected_days(self, *, until: dt.date) -> list[dt.date]:
+        """The weekdays of the round up to and including `until`: the days due so far."""
+        return [date for date in self.weekdays() if date <= until]
 
 
 class TaskCategory(models.Model):
@@ -221,6 +241,7 @@ class Participant(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="participants", verbose_name=_("unit")
     )
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["survey", "number"]
@@ -259,6 +280,9 @@ class DiaryDay(models.Model):
     minutes = models.PositiveIntegerField(_("minutes"), default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # An administrator reopened this day of a closed round; the manager may change it until they
+    # submit it again.
+    reopened = models.BooleanField(_("reopened"), default=False)
 
     class Meta:
         ordering = ["participant", "date"]
@@ -342,3 +366,59 @@ class DiaryLine(models.Model):
 
     def hour_minutes(self, hours: int) -> list[int]:
         return [getattr(self, name) for name in HOUR_FIELDS[:hours]]
+
+
+class SentEmail(models.Model):
+    """An invitation or reminder that went out: to whom, when, and which days it asked for."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        REMINDER = "reminder", _("Reminder")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    to = models.EmailField(_("to"))
+    # ISO dates of the days the e-mail listed (the missing days of a reminder).
+    days = models.JSONField(_("days"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["participant", "sent_at"]
+        verbose_name = _("sent e-mail")
+        verbose_name_plural = _("sent e-mails")
+        indexes = [models.Index(fields=["participant", "kind", "sent_at"], name="surveys_email_by_participant")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.participant} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class AuditEvent(models.Model):
+    """Who did or saw what, for the things people must be able to answer for afterwards: views of the
+    pseudonym key, closing and reopening, and changes to accounts."""
+
+    class Action(models.TextChoices):
+        KEY_VIEWED = "key_viewed", _("Viewed the participant list (pseudonym key)")
+        ROUND_CLOSED = "round_closed", _("Closed the round")
+        ROUND_REOPENED = "round_reopened", _("Reopened the round")
+        DAY_REOPENED = "day_reopened", _("Reopened a day")
+        ACCOUNT_CREATED = "account_created", _("Created an account")
+        ACCOUNT_CHANGED = "account_changed", _("Changed an account")
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, null=True, related_name="+")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    date = models.DateField(_("date"), null=True, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"

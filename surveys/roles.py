@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 
 MANAGERS = "Chefer"
 PROJECT_GROUP = "Projektgrupp"
@@ -36,3 +37,48 @@ def can_analyse(user: AbstractBaseUser | AnonymousUser) -> bool:
 def is_manager(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Managers keep a diary and see their own profile."""
     return MANAGERS in _groups(user)
+
+
+# --- Municipalities ------------------------------------------------------------------------------
+# Several municipalities share one installation; each sees only its own people and data. Superusers
+# (the installation's operators) see every municipality.
+
+
+def municipality_ids(user: AbstractBaseUser | AnonymousUser) -> set[int] | None:
+    """The ids of the municipalities the user belongs to; None for a superuser, who sees all."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return None
+    cached = getattr(user, "_mio_municipalities", None)
+    if cached is None:
+        cached = set(user.municipalities.values_list("pk", flat=True))
+        user._mio_municipalities = cached
+    return cached
+
+
+def in_municipality(user: AbstractBaseUser | AnonymousUser, municipality_id: int) -> bool:
+    ids = municipality_ids(user)
+    return ids is None or municipality_id in ids
+
+
+def scope(queryset: QuerySet, user: AbstractBaseUser | AnonymousUser, *, field: str = "municipality") -> QuerySet:
+    """`queryset` narrowed to the user's municipalities, through `field` (a lookup to Municipality)."""
+    ids = municipality_ids(user)
+    return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+
+
+def visible_surveys(user: AbstractBaseUser | AnonymousUser) -> QuerySet:
+    """The rounds of the user's municipalities (for analysis and round administration)."""
+    from .models import Survey
+
+    return scope(Survey.objects.all(), user)
+
+
+def administered_surveys(user: AbstractBaseUser | AnonymousUser) -> QuerySet:
+    """The rounds an administrator runs; none for anyone else."""
+    from .models import Survey
+
+    if not is_administrator(user):
+        return Survey.objects.none()
+    return scope(Survey.objects.all(), user)
