@@ -3,14 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from surveys import views as survey_views
+from surveys.forms import SigninLinkForm
 
 urlpatterns = [
     path("", survey_views.home, name="home"),
     path("dagbok/", include("surveys.urls")),
     path("atgardsplan/", include("actionplan.urls")),
     path("analys/", include("analysis.urls")),
-    path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/logga-in/", auth_views.LoginView.as_view(extra_context={"link_form": SigninLinkForm()}), name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/lank/", survey_views.signin_link, name="signin_link"),
+    path("konto/lank/skicka/", survey_views.signin_request, name="signin_request"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -169,3 +169,7 @@ class DayForm(forms.Form):
 
     def hour_totals(self) -> list[int]:
         return [sum(self._raw_minutes(task, hour) for task in self.tasks) for hour in self.survey.hour_numbers]
+
+
+class SigninLinkForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Your e-mail address"), max_length=254)

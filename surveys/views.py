@@ -5,15 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+from sesame.utils import get_user
 
-from . import roles, selectors
-from .forms import FUNCTION_SCALE, VALUE_SCALE, DayForm
+from . import mailings, progress, roles, selectors
+from .forms import FUNCTION_SCALE, VALUE_SCALE, DayForm, SigninLinkForm
 from .models import DiaryDay, Participant, Survey
 from .services import DiaryError, diary_save
 
@@ -123,3 +127,61 @@ def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
         "next_date": dates[position + 1] if position is not None and position + 1 < len(dates) else None,
     }
     return render(request, "surveys/day.html", ctx)
+
+
+# --- Sign-in links -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def signin_link(request: HttpRequest) -> HttpResponse:
+    """A personal link from an e-mail: sign in and open the day it names, or the first day to fill."""
+    survey = None
+    if request.GET.get("omgang"):
+        survey = Survey.objects.filter(slug=request.GET["omgang"]).first()
+        user = get_user(request, scope=mailings.diary_scope(survey), update_last_login=False) if survey else None
+    else:
+        user = get_user(
+            request, scope=mailings.LOGIN_SCOPE, max_age=mailings.LOGIN_LINK_MAX_AGE, update_last_login=False
+        )
+    if user is None:
+        return render(request, "registration/link_invalid.html", {"form": SigninLinkForm()}, status=400)
+    login(request, user)
+    participant = Participant.objects.filter(survey=survey, user=user).first() if survey else None
+    if participant is None:
+        return redirect("home")
+    try:
+        date = dt.date.fromisoformat(request.GET.get("dag", ""))
+    except ValueError:
+        date = progress.first_day_to_fill(participant=participant)
+    if date is None or not survey.contains(date):
+        return redirect("home")
+    return redirect("surveys:day", survey.slug, date.isoformat())
+
+
+# Per address and per client, so that nobody can flood someone's inbox or probe many addresses.
+SIGNIN_LINK_RATES = {"post:email": "3/h", "ip": "20/h"}
+
+
+@require_http_methods(["POST"])
+def signin_request(request: HttpRequest) -> HttpResponse:
+    """'E-mail me a sign-in link': the same answer whether or not the address has an account."""
+    form = SigninLinkForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "registration/login.html", {"form": AuthenticationForm(request), "link_form": form}, status=400
+        )
+    limited = [
+        is_ratelimited(request, group="signin-link", key=key, rate=rate, increment=True)
+        for key, rate in SIGNIN_LINK_RATES.items()
+    ]
+    if not any(limited):
+        mailings.send_signin_link(email=form.cleaned_data["email"], base_url=request.build_absolute_uri("/")[:-1])
+    messages.info(
+        request,
+        _(
+            "If %(email)s belongs to an account, a sign-in link is on its way. It is valid for one hour; "
+            "check your spam folder if it does not arrive within a few minutes."
+        )
+        % {"email": form.cleaned_data["email"]},
+    )
+    return redirect("login")

@@ -1,0 +1,354 @@
+"""Enrolment: who takes part in a round, from a file or one person at a time.
+
+The file has the columns `name,email,unit` and optionally `number`, CSV or xlsx, read like the diary
+files (comma or semicolon, BOM, all or nothing with a message per bad row). A person keeps their
+participant number in every round of the municipality, so "Chef nr 2" of the baseline is "Chef nr 2"
+of the follow-up; new people get the next free number.
+
+`plan_enrolment` works out what would happen (the preview of the upload page, and every bad row);
+`participants_enrol` does it, all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial, reduce
+from operator import or_
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils.translation import gettext as _
+
+from mio import tablefiles
+from mio.tablefiles import ParseResult, RowError, is_blank, whole_number
+
+from . import roles
+from .models import Participant, Survey, Unit
+
+REQUIRED_COLUMNS = ("name", "email", "unit")
+COLUMNS = (*REQUIRED_COLUMNS, "number")
+# Numbers beyond this are typing mistakes, and would not fit the database's integer.
+MAX_NUMBER = 99_999
+
+
+class EnrolmentError(ValueError):
+    """Raised with every problem found (RowErrors for file rows), so that nothing is enrolled."""
+
+    def __init__(self, errors: Sequence[object]):
+        self.errors = list(errors)
+        super().__init__("; ".join(str(error) for error in self.errors))
+
+
+@dataclass
+class PersonRow:
+    """One person to enrol, as read from a row of the file (or typed in the form: row 0)."""
+
+    row: int
+    name: str
+    email: str
+    unit: str = ""
+    number: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "name": self.name, "email": self.email, "unit": self.unit, "number": self.number}
+
+
+# --- Reading files -------------------------------------------------------------------------------
+
+
+def read_file(path: str | Path) -> ParseResult[PersonRow]:
+    return tablefiles.parse(lambda: tablefiles.read_table(path), parse_table)
+
+
+def read_upload(data: bytes, *, filename: str) -> ParseResult[PersonRow]:
+    """An uploaded file, by its name's extension (.csv or .xlsx)."""
+    import io
+
+    if tablefiles.format_for(filename) == "xlsx":
+        return tablefiles.parse(partial(tablefiles.xlsx_table, io.BytesIO(data)), parse_table)
+    return tablefiles.parse(partial(tablefiles.csv_table, data), parse_table)
+
+
+def parse_table(table: tablefiles.Table) -> ParseResult[PersonRow]:
+    """Rows of cells (header first) as PersonRows; checks what the file alone can tell."""
+    result: ParseResult[PersonRow] = ParseResult()
+    header = tablefiles.header_of(table)
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    unknown = [column for column in header if column not in COLUMNS]
+    if not table or missing or unknown:
+        result.errors.append(
+            RowError(
+                1,
+                "",
+                _("the header must be %(expected)s (number is optional), found: %(found)s")
+                % {"expected": ",".join(COLUMNS), "found": ",".join(header) or _("nothing")},
+            )
+        )
+        return result
+    for number, cells in tablefiles.data_rows(table, header, result.errors):
+        name = str(cells["name"]).strip()
+        email = str(cells["email"]).strip()
+        errors_before = len(result.errors)
+        if not name:
+            result.errors.append(RowError(number, "name", _("the name is missing")))
+        if not email:
+            result.errors.append(RowError(number, "email", _("the e-mail address is missing")))
+        participant_number = None
+        raw = cells.get("number", "")
+        if not is_blank(raw):
+            participant_number = whole_number(raw)
+            if participant_number is None or not 1 <= participant_number <= MAX_NUMBER:
+                result.errors.append(
+                    RowError(
+                        number,
+                        "number",
+                        _(
+                            "%(value)r is not a participant number; "
+                            "use a whole number from 1 to %(max)d, or leave it empty"
+                        )
+                        % {"value": str(raw), "max": MAX_NUMBER},
+                    )
+                )
+        if len(result.errors) == errors_before:
+            result.rows.append(
+                PersonRow(
+                    row=number, name=name, email=email, unit=str(cells["unit"]).strip(), number=participant_number
+                )
+            )
+    if not result.rows and not result.errors:
+        result.errors.append(RowError(2, "", _("the file has no people in it")))
+    return result
+
+
+# --- What enrolment would do ---------------------------------------------------------------------
+
+
+@dataclass
+class Enrolee:
+    """What will happen to one row: the number the person gets and whether an account is made."""
+
+    row: PersonRow
+    number: int
+    unit: Unit | None
+    user: AbstractBaseUser | None  # an existing account; None: one is made
+    kept_number: bool  # the person has this number from an earlier round
+
+    @property
+    def new_account(self) -> bool:
+        return self.user is None
+
+
+@dataclass
+class EnrolmentPlan:
+    enrolees: list[Enrolee] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _units_by_name(survey: Survey) -> dict[str, list[Unit]]:
+    units: dict[str, list[Unit]] = {}
+    for unit in Unit.objects.filter(department__municipality_id=survey.municipality_id).select_related("department"):
+        units.setdefault(unit.name.casefold(), []).append(unit)
+    return units
+
+
+def _find_unit(name: str, units: dict[str, list[Unit]]) -> tuple[Unit | None, str]:
+    """The unit called `name` (or "Department / Unit" where a name is in two departments), and an error."""
+    if not name:
+        return None, ""
+    department, _slash, unit_name = name.rpartition("/")
+    found = units.get(unit_name.strip().casefold(), [])
+    if department.strip():
+        found = [unit for unit in found if unit.department.name.casefold() == department.strip().casefold()]
+    if len(found) == 1:
+        return found[0], ""
+    if not found:
+        known = sorted({unit.name for candidates in units.values() for unit in candidates})
+        return None, _("unknown unit %(unit)r; the municipality has: %(units)s") % {
+            "unit": name,
+            "units": ", ".join(known) or _("no units yet"),
+        }
+    return None, _("%(unit)r is a unit of several departments; write it as %(example)s") % {
+        "unit": name,
+        "example": " or ".join(f"'{unit.department.name} / {unit.name}'" for unit in found),
+    }
+
+
+def municipality_numbers(survey: Survey) -> tuple[dict[int, int], dict[int, set[int | None]]]:
+    """Participant numbers in the survey's municipality: {user id: number} and {number: user ids}."""
+    by_user: dict[int, int] = {}
+    by_number: dict[int, set[int | None]] = {}
+    rows = Participant.objects.filter(survey__municipality_id=survey.municipality_id).values_list("user_id", "number")
+    for user_id, number in rows:
+        by_number.setdefault(number, set()).add(user_id)
+        if user_id is not None:
+            by_user.setdefault(user_id, number)
+    return by_user, by_number
+
+
+def next_free_number(survey: Survey) -> int:
+    """One more than the highest number used in any round of the municipality."""
+    highest = Participant.objects.filter(survey__municipality_id=survey.municipality_id).aggregate(Max("number"))
+    return (highest["number__max"] or 0) + 1
+
+
+def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentPlan:
+    """What enrolling `rows` into `survey` would do, and every reason it cannot (bad rows)."""
+    User = get_user_model()
+    plan = EnrolmentPlan()
+    units = _units_by_name(survey)
+    by_user, by_number = municipality_numbers(survey)
+    in_round_users = set(survey.participants.exclude(user=None).values_list("user_id", flat=True))
+    in_round_numbers = set(survey.participants.values_list("number", flat=True))
+    emails = {row.email.casefold() for row in rows}
+    accounts: dict[str, list[AbstractBaseUser]] = {}
+    for user in User.objects.filter(reduce(or_, (Q(email__iexact=email) for email in emails), Q(pk__in=[]))):
+        accounts.setdefault(user.email.casefold(), []).append(user)
+
+    seen_emails: dict[str, int] = {}
+    claimed: dict[int, int] = {}  # number: row that takes it
+    pending: list[tuple[PersonRow, Unit | None, AbstractBaseUser | None]] = []
+    for row in rows:
+        errors_before = len(plan.errors)
+        key = row.email.casefold()
+        try:
+            validate_email(row.email)
+        except ValidationError:
+            plan.errors.append(
+                RowError(row.row, "email", _("%(email)r is not a valid e-mail address") % {"email": row.email})
+            )
+        first = seen_emails.setdefault(key, row.row)
+        if first != row.row:
+            plan.errors.append(
+                RowError(row.row, "email", _("%(email)s is also on row %(row)d") % {"email": row.email, "row": first})
+            )
+        unit, unit_error = _find_unit(row.unit, units)
+        if unit_error:
+            plan.errors.append(RowError(row.row, "unit", unit_error))
+        matches = accounts.get(key, [])
+        user = matches[0] if len(matches) == 1 else None
+        if len(matches) > 1:
+            plan.errors.append(
+                RowError(
+                    row.row, "email", _("several accounts have the e-mail address %(email)s") % {"email": row.email}
+                )
+            )
+        if user is not None and user.pk in in_round_users:
+            plan.errors.append(
+                RowError(row.row, "email", _("%(email)s already takes part in this round") % {"email": row.email})
+            )
+        kept = by_user.get(user.pk) if user is not None else None
+        if row.number is not None:
+            holders = by_number.get(row.number, set()) - {user.pk if user else object()}
+            if kept is not None and kept != row.number:
+                plan.errors.append(
+                    RowError(
+                        row.row,
+                        "number",
+                        _("%(email)s is number %(kept)d in earlier rounds and keeps it; leave the number empty")
+                        % {"email": row.email, "kept": kept},
+                    )
+                )
+            elif any(holder is not None for holder in holders) or row.number in in_round_numbers:
+                plan.errors.append(
+                    RowError(
+                        row.row,
+                        "number",
+                        _("number %(number)d belongs to someone else in this municipality") % {"number": row.number},
+                    )
+                )
+            elif row.number in claimed:
+                plan.errors.append(
+                    RowError(
+                        row.row,
+                        "number",
+                        _("number %(number)d is also on row %(row)d")
+                        % {"number": row.number, "row": claimed[row.number]},
+                    )
+                )
+            claimed.setdefault(row.number, row.row)
+        elif kept is not None:
+            claimed.setdefault(kept, row.row)
+        if len(plan.errors) == errors_before:
+            pending.append((row, unit, user))
+
+    # New people get the next free numbers, in the file's order, after every number in use or claimed.
+    next_number = max([next_free_number(survey) - 1, *claimed]) + 1
+    for row, unit, user in pending:
+        kept = by_user.get(user.pk) if user is not None else None
+        if row.number is not None:
+            number = row.number
+        elif kept is not None:
+            number = kept
+        else:
+            number = next_number
+            next_number += 1
+        plan.enrolees.append(Enrolee(row=row, number=number, unit=unit, user=user, kept_number=kept is not None))
+    plan.errors.sort(key=lambda error: error.row)
+    return plan
+
+
+# --- Doing it ------------------------------------------------------------------------------------
+
+
+@dataclass
+class EnrolmentResult:
+    participants: list[Participant]
+    accounts_created: int
+    accounts_linked: int
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    first, _space, last = name.strip().rpartition(" ")
+    return (first, last) if first else (last, "")
+
+
+def account_for(*, name: str, email: str) -> AbstractBaseUser:
+    """A new account for a person who signs in with links: no usable password until they set one."""
+    User = get_user_model()
+    first, last = _split_name(name)
+    username = email.casefold()[:150]
+    if User.objects.filter(username=username).exists():
+        username = f"{username[:140]}-{User.objects.count()}"
+    user = User(username=username, email=email, first_name=first[:150], last_name=last[:150])
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def participants_enrol(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentResult:
+    """Enrol every row into the round, or nobody: raises EnrolmentError with every bad row."""
+    # Two administrators enrolling into one municipality at once must not hand out one number twice.
+    type(survey.municipality).objects.select_for_update().filter(pk=survey.municipality_id).first()
+    plan = plan_enrolment(survey=survey, rows=rows)
+    if plan.errors:
+        raise EnrolmentError(plan.errors)
+    managers = Group.objects.get(name=roles.MANAGERS)
+    created = linked = 0
+    participants = []
+    for enrolee in plan.enrolees:
+        user = enrolee.user
+        if user is None:
+            user = account_for(name=enrolee.row.name, email=enrolee.row.email)
+            created += 1
+        else:
+            linked += 1
+        user.groups.add(managers)
+        survey.municipality.members.add(user)
+        participants.append(
+            Participant.objects.create(survey=survey, number=enrolee.number, user=user, unit=enrolee.unit)
+        )
+    return EnrolmentResult(participants=participants, accounts_created=created, accounts_linked=linked)
+
+
+def participant_remove(*, participant: Participant) -> None:
+    """Take someone out of a round; only while they have no diary days (their answers stay answers)."""
+    if participant.days.exists():
+        raise EnrolmentError([_("%(who)s has diary days and cannot be removed.") % {"who": participant.pseudonym}])
+    participant.delete()
