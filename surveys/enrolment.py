@@ -273,6 +273,16 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentPla
                 )
             claimed.setdefault(row.number, row.row)
         elif kept is not None:
+            if kept in in_round_numbers and user.pk not in in_round_users:
+                # Someone without an account (a diary import) already has the number in this round.
+                plan.errors.append(
+                    RowError(
+                        row.row,
+                        "number",
+                        _("%(email)s keeps number %(kept)d from earlier rounds, but it is taken in this round")
+                        % {"email": row.email, "kept": kept},
+                    )
+                )
             claimed.setdefault(kept, row.row)
         if len(plan.errors) == errors_before:
             pending.append((row, unit, user))

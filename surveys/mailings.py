@@ -75,6 +75,16 @@ def _addressable(participant: Participant) -> bool:
     return user is not None and user.is_active and bool(user.email)
 
 
+def unreachable_reason(participant: Participant) -> str:
+    """Why no e-mail can go to this participant (for the commands' output)."""
+    user = participant.user
+    if user is None:
+        return "no account"
+    if not user.is_active:
+        return "account deactivated"
+    return "no e-mail address"
+
+
 @dataclass
 class Mailout:
     """What a send did or would do (dry run): who gets an e-mail and who cannot be reached."""
@@ -104,6 +114,7 @@ def send_invitations(*, survey: Survey, dry_run: bool = False, base_url: str = "
     if dry_run:
         return mailout
     context = {"survey": survey, "minutes": MINUTES_TO_FILL_A_DAY, "valid_days": settings.SESAME_MAX_AGE.days}
+    now = timezone.now()
     with get_connection() as connection:
         for participant, _days in mailout.recipients:
             user = participant.user
@@ -114,20 +125,23 @@ def send_invitations(*, survey: Survey, dry_run: bool = False, base_url: str = "
             )
             message.connection = connection
             message.send()
-            _record(participant, SentEmail.Kind.INVITATION, [], invited=True)
+            _record(participant, SentEmail.Kind.INVITATION, [], at=now, invited=True)
             mailout.sent += 1
     return mailout
 
 
 @transaction.atomic
-def _record(participant: Participant, kind: str, days: list[dt.date], *, invited: bool = False) -> None:
-    now = timezone.now()
+def _record(
+    participant: Participant, kind: str, days: list[dt.date], *, at: dt.datetime, invited: bool = False
+) -> None:
+    # `at` is the moment the send acted on, not the wall clock: the next run's interval is counted
+    # from it, so a run told `now` (tests, --now) must record that moment.
     SentEmail.objects.create(
-        participant=participant, kind=kind, sent_at=now, to=participant.user.email, days=[d.isoformat() for d in days]
+        participant=participant, kind=kind, sent_at=at, to=participant.user.email, days=[d.isoformat() for d in days]
     )
     if invited:
-        Participant.objects.filter(pk=participant.pk).update(invited_at=now)
-        participant.invited_at = now
+        Participant.objects.filter(pk=participant.pk).update(invited_at=at)
+        participant.invited_at = at
 
 
 def is_daytime(moment: dt.datetime) -> bool:
@@ -201,7 +215,7 @@ def send_reminders(
             )
             message.connection = connection
             message.send()
-            _record(participant, SentEmail.Kind.REMINDER, days)
+            _record(participant, SentEmail.Kind.REMINDER, days, at=now)
             mailout.sent += 1
     return mailout
 

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys import mailings
+from surveys.models import Survey
+
+
+class Command(BaseCommand):
+    help = (
+        "E-mail an invitation with a personal sign-in link (valid 14 days, for this round only) to every "
+        "participant of a round not yet invited. Links point at SITE_URL."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--survey", required=True, help="the round's short name (slug)")
+        parser.add_argument("--dry-run", action="store_true", help="show who would be invited; send nothing")
+
+    def handle(self, *args, survey, dry_run, **options):
+        try:
+            the_survey = Survey.objects.get(slug=survey)
+        except Survey.DoesNotExist:
+            raise CommandError(f"No survey round {survey!r}") from None
+        mailout = mailings.send_invitations(survey=the_survey, dry_run=dry_run, base_url=settings.SITE_URL)
+        verb = "Would invite" if dry_run else "Invited"
+        for participant, _days in mailout.recipients:
+            self.stdout.write(f"{verb} no. {participant.number} <{participant.user.email}>")
+        for participant in mailout.unreachable:
+            self.stdout.write(f"Cannot reach no. {participant.number}: {mailings.unreachable_reason(participant)}")
+        if dry_run:
+            summary = f"{the_survey.slug}: {mailout.count} invitations would go out (dry run, nothing sent)"
+        else:
+            summary = f"{the_survey.slug}: {mailout.sent} invitations sent"
+        self.stdout.write(f"{summary}, {len(mailout.unreachable)} participants cannot be reached.")

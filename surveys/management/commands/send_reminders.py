@@ -1,0 +1,71 @@
+import datetime as dt
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from surveys import mailings
+from surveys.models import Survey
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{text!r} is not a moment written YYYY-MM-DDTHH:MM[+01:00]") from None
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=mailings.STOCKHOLM)
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the reminders that are due in every open round (or the one named): to invited participants "
+        "with weekdays up to yesterday not submitted, respecting each round's interval and maximum. "
+        "Reminders go out only on weekdays 08:00-17:00 Stockholm time unless --force (which never "
+        "bypasses the interval or the maximum). Meant for cron: exits 0 when nothing is due."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--survey", help="only this round (short name); default: every open round")
+        parser.add_argument("--dry-run", action="store_true", help="show who would get a reminder; send nothing")
+        parser.add_argument("--force", action="store_true", help="send outside weekdays 08:00-17:00 too")
+        parser.add_argument(
+            "--now",
+            type=_moment,
+            help="for tests: act as if it were this moment (ISO 8601; without an offset, Stockholm time)",
+        )
+
+    def handle(self, *args, survey, dry_run, force, now, **options):
+        now = now or timezone.now()
+        if survey:
+            rounds = list(Survey.objects.filter(slug=survey))
+            if not rounds:
+                raise CommandError(f"No survey round {survey!r}")
+        else:
+            rounds = list(mailings.open_rounds())
+        if not force and not mailings.is_daytime(now):
+            local = now.astimezone(mailings.STOCKHOLM)
+            self.stdout.write(
+                f"Nothing sent: reminders go out on weekdays 08:00-17:00 Stockholm time and it is "
+                f"{local:%A %Y-%m-%d %H:%M}. Use --force to send anyway."
+            )
+            return
+        if not rounds:
+            self.stdout.write("No open survey rounds: nothing to send.")
+            return
+        for the_survey in rounds:
+            if the_survey.status != Survey.Status.OPEN:
+                self.stdout.write(f"{the_survey.slug}: not open, no reminders.")
+                continue
+            mailout = mailings.send_reminders(
+                survey=the_survey, now=now, force=force, dry_run=dry_run, base_url=settings.SITE_URL
+            )
+            verb = "Would remind" if dry_run else "Reminded"
+            for participant, days in mailout.recipients:
+                listed = ", ".join(day.isoformat() for day in days)
+                self.stdout.write(f"{verb} no. {participant.number} <{participant.user.email}>: {listed}")
+            for participant in mailout.unreachable:
+                self.stdout.write(f"Cannot reach no. {participant.number}: {mailings.unreachable_reason(participant)}")
+            if dry_run:
+                self.stdout.write(f"{the_survey.slug}: {mailout.count} reminders would go out (dry run, nothing sent).")
+            else:
+                self.stdout.write(f"{the_survey.slug}: {mailout.sent} reminders sent.")
