@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from surveys.admin import MunicipalityScopedAdmin
+
 from .models import ActionItem, ActionPlan, ActionUpdate
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "municipality"]
 
 
@@ -23,7 +25,8 @@ class ActionUpdateInline(admin.TabularInline):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(SimpleHistoryAdmin):
+class ActionItemAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
+    municipality_path = "plan__municipality"
     list_display = ["number", "title", "plan", "owner_level", "area", "kind", "status", "due_date"]
     list_display_links = ["number", "title"]
     list_filter = ["plan", "owner_level", "area", "kind", "status"]

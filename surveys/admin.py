@@ -1,9 +1,118 @@
+"""The Django admin, for superusers (everything) and administrators (their own municipalities only).
+
+Administrators (staff in the Administratörer group) see and change only what belongs to their
+municipalities: every admin below narrows its list to them, the choices of its relations and
+their autocomplete too, and treats anything else as if it did not exist.
+"""
+
+from __future__ import annotations
+
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, DiaryDay, DiaryLine, Municipality, Participant, Survey, Task, TaskCategory, Unit
+from . import roles
+from .models import (
+    AuditEvent,
+    Department,
+    DiaryDay,
+    DiaryLine,
+    Municipality,
+    Participant,
+    SentEmail,
+    Survey,
+    Task,
+    TaskCategory,
+    Unit,
+)
 from .services import survey_copy_template
+
+User = get_user_model()
+Membership = Municipality.members.through
+
+# Models edited only inline have no admin to ask what is visible; their way to Municipality.
+INLINE_MODEL_PATHS = {Task: "survey__municipality"}
+
+
+def visible_choices(admin_site: admin.AdminSite, request, model) -> QuerySet | None:
+    """What a non-superuser may pick for a relation to `model`: what that model's admin lists for them,
+    the same rows as its autocomplete. None means no narrowing (a superuser, or a model of no municipality)."""
+    if roles.municipality_ids(request.user) is None:
+        return None
+    if admin_site.is_registered(model):
+        return admin_site.get_model_admin(model).get_queryset(request)
+    if model in INLINE_MODEL_PATHS:
+        return roles.scope(model._default_manager.all(), request.user, field=INLINE_MODEL_PATHS[model])
+    return None
+
+
+class ScopedChoices:
+    """Relation fields (select boxes and autocomplete) offer only the user's municipalities' objects."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = visible_choices(self.admin_site, request, db_field.related_model)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = visible_choices(self.admin_site, request, db_field.related_model)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class MunicipalityScopedAdmin(ScopedChoices):
+    """A ModelAdmin mixin: non-superusers see only objects of their own municipalities.
+
+    `municipality_path` is the lookup from the model to Municipality ("pk" for Municipality itself).
+    Objects outside it are missing from the list, the change and delete pages (which redirect to the
+    admin index, as Django does for an object that does not exist) and from history pages.
+    """
+
+    municipality_path = "municipality"
+
+    def get_queryset(self, request):
+        return roles.scope(super().get_queryset(request), request.user, field=self.municipality_path)
+
+    def get_list_filter(self, request):
+        # A plain related filter lists every row of the related table, other municipalities' too.
+        return [self._related_only(entry) for entry in super().get_list_filter(request)]
+
+    def _related_only(self, entry):
+        if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+            return (entry, admin.RelatedOnlyFieldListFilter)
+        return entry
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        ids = roles.municipality_ids(request.user)
+        if ids and len(ids) == 1 and self.municipality_path != "pk" and "__" not in self.municipality_path:
+            initial.setdefault(self.municipality_path, next(iter(ids)))
+        return initial
+
+    # Views that do not look the object up through get_queryset (simple_history's history pages) ask these.
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self.is_visible(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.is_visible(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.is_visible(request, obj)
+
+    def is_visible(self, request, obj) -> bool:
+        if obj is None or roles.municipality_ids(request.user) is None:
+            return True
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
 
 
 class DepartmentInline(admin.TabularInline):
@@ -12,9 +121,23 @@ class DepartmentInline(admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
+    municipality_path = "pk"
     search_fields = ["name"]
     inlines = [DepartmentInline]
+
+    # Municipalities are made and removed by the installation's operators: one an administrator
+    # made would not be theirs, and removing one would take all of its data along.
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_exclude(self, request, obj=None):
+        # Administrators set membership on the user's page, where only their own people and
+        # municipalities are offered; here the list would hold other municipalities' members.
+        return None if request.user.is_superuser else ["members"]
 
 
 class UnitInline(admin.TabularInline):
@@ -23,7 +146,7 @@ class UnitInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "municipality"]
     list_filter = ["municipality"]
     search_fields = ["name"]
@@ -31,13 +154,14 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
+    municipality_path = "department__municipality"
     list_display = ["name", "department"]
     list_filter = ["department__municipality", "department"]
     search_fields = ["name"]
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(ScopedChoices, admin.TabularInline):
     model = Task
     extra = 0
     fields = ["order", "category", "code", "label", "label_en", "area", "asks_to_specify"]
@@ -45,7 +169,7 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "municipality", "start_date", "end_date", "hours_per_day", "status"]
     list_filter = ["status", "municipality"]
     search_fields = ["name", "slug"]
@@ -72,17 +196,24 @@ class SurveyAdmin(admin.ModelAdmin):
         form.instance.touch()  # task labels and order show in cached analysis
 
     def get_changeform_initial_data(self, request):
-        return {"hours_per_day": 8, "hourly_cost": 450, "working_days_per_year": 200}
+        return {
+            "hours_per_day": 8,
+            "hourly_cost": 450,
+            "working_days_per_year": 200,
+            **super().get_changeform_initial_data(request),
+        }
 
 
 @admin.register(TaskCategory)
-class TaskCategoryAdmin(admin.ModelAdmin):
+class TaskCategoryAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
+    municipality_path = "survey__municipality"
     list_display = ["name", "survey", "order"]
     list_filter = ["survey"]
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
+    municipality_path = "survey__municipality"
     list_display = ["number", "survey", "unit", "user"]
     list_display_links = ["number"]
     list_filter = ["survey", "unit__department"]
@@ -90,15 +221,23 @@ class ParticipantAdmin(admin.ModelAdmin):
     search_fields = ["number", "user__username"]
     autocomplete_fields = ["user", "unit"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.user_id:
+            # As enrolment does: a participant is a member of the round's municipality, so a new
+            # account linked here becomes one of the municipality's people.
+            obj.survey.municipality.members.add(obj.user_id)
 
-class DiaryLineInline(admin.TabularInline):
+
+class DiaryLineInline(ScopedChoices, admin.TabularInline):
     model = DiaryLine
     extra = 0
     readonly_fields = ["minutes"]
 
 
 @admin.register(DiaryDay)
-class DiaryDayAdmin(admin.ModelAdmin):
+class DiaryDayAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
+    municipality_path = "participant__survey__municipality"
     list_display = ["participant", "date", "status", "updated_at"]
     list_filter = ["status", "participant__survey"]
     date_hierarchy = "date"
@@ -123,3 +262,136 @@ class DiaryDayAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         for survey in surveys:
             survey.touch()
+
+
+# --- Records: read, never rewritten (except by the installation's operators) ---------------------
+
+
+class RecordAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+@admin.register(SentEmail)
+class SentEmailAdmin(RecordAdmin):
+    municipality_path = "participant__survey__municipality"
+    list_display = ["sent_at", "kind", "participant", "participant__survey", "to"]
+    list_filter = ["kind", "participant__survey"]
+    date_hierarchy = "sent_at"
+    search_fields = ["to"]
+    list_select_related = ["participant__survey"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(RecordAdmin):
+    list_display = ["at", "user", "action", "municipality", "survey", "date"]
+    list_filter = ["action", "municipality", "survey", "user"]
+    date_hierarchy = "at"
+    search_fields = ["detail"]
+    list_select_related = ["user", "municipality", "survey"]
+
+
+# --- Accounts ----------------------------------------------------------------------------------
+
+
+class MembershipInline(ScopedChoices, admin.TabularInline):
+    """The user's municipalities; an administrator sees and sets only their own."""
+
+    model = Membership
+    extra = 0
+    verbose_name = _("municipality")
+    verbose_name_plural = _("municipalities")
+
+    def get_queryset(self, request):
+        return roles.scope(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The through model Django makes has no verbose names; the column would read "Municipality".
+        kwargs.setdefault("label", capfirst(_("municipality")))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Accounts, for administrators limited to the people of their municipalities.
+
+    An administrator sees the members of their municipalities and the accounts of no municipality
+    yet: a new account (made here, or by a superuser) must be findable to be linked to a participant
+    or given a municipality; linking or adding it makes it a member. Superusers are never listed for
+    them, and the fields that grant more than the three roles (is_superuser, user_permissions,
+    is_staff) are not theirs to set.
+    """
+
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        ids = roles.municipality_ids(request.user)
+        if ids is None:
+            return queryset
+        # Subqueries rather than a join, so that a member of two municipalities is one row.
+        members = Membership.objects.filter(municipality__in=ids).values("user")
+        return queryset.filter(Q(pk__in=members) | ~Q(pk__in=Membership.objects.values("user")), is_superuser=False)
+
+    def get_inlines(self, request, obj):
+        # On the add page the one municipality is set by save_model; the rest once the account exists.
+        return self.inlines if obj else []
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return [
+            (None, {"fields": ["username", "password"]}),
+            (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+            (_("Permissions"), {"fields": ["is_active", "is_staff", "groups"]}),
+            (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["is_staff", "last_login", "date_joined"]
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return super().get_list_filter(request)
+        return ["is_staff", "is_active", "groups"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=roles.ALL_GROUPS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._not_above(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._not_above(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._not_above(request, obj)
+
+    @staticmethod
+    def _not_above(request, obj) -> bool:
+        return obj is None or request.user.is_superuser or not obj.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        ids = roles.municipality_ids(request.user)
+        if not change and ids is not None and len(ids) == 1:
+            obj.municipalities.add(*ids)
+
+    def save_related(self, request, form, formsets, change):
+        # The form offers administrators only the three role groups; any other group stays.
+        kept = [] if request.user.is_superuser else list(form.instance.groups.exclude(name__in=roles.ALL_GROUPS))
+        super().save_related(request, form, formsets, change)
+        form.instance.groups.add(*kept)
