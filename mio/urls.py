@@ -7,7 +7,8 @@ from surveys.forms import SigninLinkForm
 
 urlpatterns = [
     path("", survey_views.home, name="home"),
-    path("dagbok/", include("surveys.urls")),
+    # The diary (/dagbok/), rounds (/omgangar/) and accounts (/konton/), all in the namespace "surveys".
+    path("", include("surveys.urls_rounds")),
     path("atgardsplan/", include("actionplan.urls")),
     path("analys/", include("analysis.urls")),
     path("konto/logga-in/", auth_views.LoginView.as_view(extra_context={"link_form": SigninLinkForm()}), name="login"),

@@ -9,7 +9,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import MAX_MINUTES_PER_HOUR, DiaryLine, Survey, Task
+from . import roles
+from .enrolment import MAX_NUMBER, PersonRow
+from .models import MAX_MINUTES_PER_HOUR, DiaryLine, Municipality, Survey, Task, Unit
 from .services import LineInput, validate_lines
 
 VALUE_SCALE = [
@@ -173,3 +175,137 @@ class DayForm(forms.Form):
 
 class SigninLinkForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Your e-mail address"), max_length=254)
+
+
+# --- Round administration ------------------------------------------------------------------------
+
+# Enrolment files are a few hundred rows at most; anything near this is the wrong file.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+PARTICIPANT_FILTERS = [
+    ("all", gettext_lazy("All")),
+    ("not_started", gettext_lazy("Not started")),
+    ("behind", gettext_lazy("Behind")),
+]
+
+ROLE_CHOICES = [
+    (roles.MANAGERS, gettext_lazy("Manager")),
+    (roles.PROJECT_GROUP, gettext_lazy("Project group")),
+    (roles.ADMINISTRATORS, gettext_lazy("Administrator")),
+]
+
+
+def unit_label(unit: Unit) -> str:
+    """How a unit is named in enrolment: "Department / Unit", unique within the municipality."""
+    return f"{unit.department.name} / {unit.name}"
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return unit_label(obj)
+
+
+def _unit_field(municipality: Municipality) -> UnitChoiceField:
+    units = Unit.objects.filter(department__municipality=municipality).select_related("department")
+    return UnitChoiceField(
+        queryset=units.order_by("department__name", "name"),
+        required=False,
+        label=gettext_lazy("Unit"),
+        empty_label=gettext_lazy("(no unit)"),
+    )
+
+
+class PersonForm(forms.Form):
+    """One person to enrol, typed in; checked by the same rules, with the same messages, as a file row."""
+
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=300)
+    # Plain text, so that the enrolment's own message says what is wrong with an address.
+    email = forms.CharField(label=gettext_lazy("E-mail address"), max_length=254, widget=forms.EmailInput)
+    number = forms.IntegerField(
+        label=gettext_lazy("Number"),
+        required=False,
+        min_value=1,
+        max_value=MAX_NUMBER,
+        help_text=gettext_lazy("Leave empty: someone from an earlier round keeps their number, others get the next."),
+    )
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = _unit_field(survey.municipality)
+        self.order_fields(["name", "email", "unit", "number"])
+
+    def person_row(self) -> PersonRow:
+        data = self.cleaned_data
+        unit = data.get("unit")
+        return PersonRow(
+            row=0,
+            name=data["name"].strip(),
+            email=data["email"].strip(),
+            unit=unit_label(unit) if unit else "",
+            number=data.get("number"),
+        )
+
+
+class ParticipantUnitForm(forms.Form):
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = _unit_field(survey.municipality)
+
+
+class DayReopenForm(forms.Form):
+    """Which day of a participant to reopen, and why (kept in the audit trail)."""
+
+    date = forms.DateField(label=gettext_lazy("Day"))
+    reason = forms.CharField(
+        label=gettext_lazy("Why"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("E.g. what the manager asked to correct. Kept in the audit trail."),
+    )
+
+    def __init__(self, *args, dates: Sequence[tuple[object, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].widget = forms.Select(choices=[("", "–"), *dates])
+
+
+class EnrolUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (.csv or .xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size).1f MB; at most 2 MB is accepted. Is it the right file?")
+                % {"size": upload.size / 1024 / 1024}
+            )
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
+        return upload
+
+
+class AccountCreateForm(forms.Form):
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=254)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
+    municipality = forms.ModelChoiceField(
+        label=gettext_lazy("Municipality"), queryset=Municipality.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+
+
+class AccountEditForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=gettext_lazy("Roles"), choices=ROLE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(
+        label=gettext_lazy("Active: may sign in"),
+        required=False,
+        help_text=gettext_lazy("A deactivated account cannot sign in, also not with a link it was sent."),
+    )

@@ -1,4 +1,5 @@
-"""Writes: creating rounds, saving diary days and importing diary files. Each validates first."""
+"""Writes: creating, closing and reopening rounds, saving and reopening diary days, importing diary
+files, and the accounts of a municipality's people. Each validates first."""
 
 from __future__ import annotations
 
@@ -7,17 +8,23 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from . import roles
 from .defaults import DEFAULT_TEMPLATE, TemplateCategory
 from .diaryfile import DiaryRow, RowError
 from .models import (
     HOUR_FIELDS,
     MAX_HOURS,
     MAX_MINUTES_PER_HOUR,
+    AuditEvent,
     DiaryDay,
     DiaryLine,
     Municipality,
@@ -25,6 +32,7 @@ from .models import (
     Survey,
     Task,
     TaskCategory,
+    Unit,
 )
 
 
@@ -158,7 +166,9 @@ def diary_save(
 ) -> DiaryDay:
     """Store one day of the diary, replacing what was there. Empty rows are not stored."""
     survey = participant.survey
-    if not survey.is_editable():
+    existing = DiaryDay.objects.select_for_update().filter(participant=participant, date=date).first()
+    # A day an administrator reopened stays editable in a closed round until it is submitted again.
+    if not survey.is_editable() and not (existing is not None and existing.reopened):
         raise DiaryError([_("The survey round is not open, so its diary cannot be changed.")])
     if not survey.contains(date):
         raise DiaryError([_("The date is outside the survey round.")])
@@ -168,9 +178,11 @@ def diary_save(
     if errors:
         raise DiaryError(errors)
 
-    day, _created = DiaryDay.objects.select_for_update().get_or_create(participant=participant, date=date)
+    day = existing or DiaryDay.objects.get_or_create(participant=participant, date=date)[0]
     day.status = DiaryDay.Status.SUBMITTED if submit else DiaryDay.Status.DRAFT
     day.submitted_at = timezone.now() if submit else None
+    if submit:
+        day.reopened = False
     day.minutes = sum(hour_totals(lines, survey.hours_per_day))
     day.save()
     day.lines.all().delete()
@@ -327,3 +339,214 @@ def diaries_import(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool = 
     )
     survey.touch()
     return ImportResult(participants_created=created, days=len(day_keys), lines=len(lines))
+
+
+# --- Running a round: closing, reopening, reopening one day --------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A problem with one input (`field`, or "" for the whole), for a form to show next to it."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@transaction.atomic
+def survey_close(*, survey: Survey, by: AbstractBaseUser) -> Survey:
+    """Close an open round: from now on its diaries can only be read (except days reopened one by one)."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status != Survey.Status.OPEN:
+        raise DiaryError([_("Only an open survey round can be closed.")])
+    survey.status = Survey.Status.CLOSED
+    survey.closed_at = timezone.now()
+    survey.save(update_fields=["status", "closed_at"])
+    AuditEvent.objects.create(
+        user=by, action=AuditEvent.Action.ROUND_CLOSED, municipality_id=survey.municipality_id, survey=survey
+    )
+    return survey
+
+
+@transaction.atomic
+def survey_reopen(*, survey: Survey, by: AbstractBaseUser) -> Survey:
+    """Open a closed round again, so that every manager can change their diary."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status != Survey.Status.CLOSED:
+        raise DiaryError([_("Only a closed survey round can be reopened.")])
+    closed_at = survey.closed_at
+    survey.status = Survey.Status.OPEN
+    survey.closed_at = None
+    survey.save(update_fields=["status", "closed_at"])
+    AuditEvent.objects.create(
+        user=by,
+        action=AuditEvent.Action.ROUND_REOPENED,
+        municipality_id=survey.municipality_id,
+        survey=survey,
+        detail=f"closed {closed_at.isoformat(timespec='minutes')}" if closed_at else "",
+    )
+    return survey
+
+
+@transaction.atomic
+def day_reopen(*, participant: Participant, date: dt.date, by: AbstractBaseUser, reason: str) -> DiaryDay:
+    """Let a manager change one day again, also in a closed round, until they submit it again.
+
+    A day that was never saved becomes an empty draft, so that the flag has somewhere to live."""
+    survey = participant.survey
+    problems = []
+    if survey.status == Survey.Status.DRAFT:
+        problems.append(FieldProblem("", _("The survey round has not been opened yet.")))
+    if not survey.contains(date):
+        dates = {"date": date, "start": survey.start_date, "end": survey.end_date}
+        problems.append(
+            FieldProblem(
+                "date",
+                _("%(date)s is outside the round (%(start)s to %(end)s).")
+                % {key: value.isoformat() for key, value in dates.items()},
+            )
+        )
+    if not reason.strip():
+        problems.append(FieldProblem("reason", _("Say why the day is reopened.")))
+    if problems:
+        raise DiaryError(problems)
+    day, _created = DiaryDay.objects.select_for_update().get_or_create(participant=participant, date=date)
+    day.reopened = True
+    day.save(update_fields=["reopened", "updated_at"])
+    AuditEvent.objects.create(
+        user=by,
+        action=AuditEvent.Action.DAY_REOPENED,
+        municipality_id=survey.municipality_id,
+        survey=survey,
+        participant=participant,
+        date=date,
+        detail=reason.strip(),
+    )
+    return day
+
+
+def participant_set_unit(*, participant: Participant, unit: Unit | None) -> Participant:
+    """Move a participant to another unit of the round's municipality (or to none)."""
+    if unit is not None and unit.department.municipality_id != participant.survey.municipality_id:
+        raise DiaryError([FieldProblem("unit", _("The unit belongs to another municipality."))])
+    participant.unit = unit
+    participant.save(update_fields=["unit"])
+    return participant
+
+
+# --- Accounts ------------------------------------------------------------------------------------
+
+
+class AccountError(ValueError):
+    """Raised with every problem found (FieldProblems), so that the form can show them all at once."""
+
+    def __init__(self, errors: Sequence[FieldProblem]):
+        self.errors = list(errors)
+        super().__init__("; ".join(str(error) for error in self.errors))
+
+
+def _describe(user: AbstractBaseUser) -> str:
+    name = user.get_full_name()
+    return f"{name} <{user.email}>" if name else user.email or user.get_username()
+
+
+def _role_names(user: AbstractBaseUser) -> list[str]:
+    held = set(user.groups.filter(name__in=roles.ALL_GROUPS).values_list("name", flat=True))
+    return [role for role in roles.ALL_GROUPS if role in held]
+
+
+def _may_administer(by: AbstractBaseUser, municipality_ids: set[int]) -> bool:
+    """An administrator acts on the people of their own municipalities; a superuser on everyone's."""
+    if not roles.is_administrator(by):
+        return False
+    mine = roles.municipality_ids(by)
+    return mine is None or bool(municipality_ids & mine)
+
+
+@transaction.atomic
+def account_create(
+    *, first_name: str, last_name: str, email: str, role: str, municipality: Municipality, by: AbstractBaseUser
+) -> AbstractBaseUser:
+    """An account for a person of the municipality, who signs in with e-mailed links (no password)."""
+    User = get_user_model()
+    email = email.strip()
+    problems = []
+    if not first_name.strip():
+        problems.append(FieldProblem("first_name", _("Enter the first name.")))
+    try:
+        validate_email(email)
+    except ValidationError:
+        problems.append(FieldProblem("email", _("%(email)r is not a valid e-mail address.") % {"email": email}))
+    else:
+        if User.objects.filter(email__iexact=email).exists():
+            message = _("An account with the e-mail address %(email)s already exists.") % {"email": email}
+            problems.append(FieldProblem("email", message))
+    if role not in roles.ALL_GROUPS:
+        problems.append(FieldProblem("role", _("Choose one of the roles.")))
+    if not _may_administer(by, {municipality.pk}):
+        problems.append(FieldProblem("municipality", _("You can only create accounts in your own municipality.")))
+    if problems:
+        raise AccountError(problems)
+
+    username = email.casefold()[:150]
+    if User.objects.filter(username=username).exists():
+        username = f"{username[:140]}-{User.objects.count()}"
+    user = User(username=username, email=email, first_name=first_name.strip()[:150], last_name=last_name.strip()[:150])
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    municipality.members.add(user)
+    AuditEvent.objects.create(
+        user=by,
+        action=AuditEvent.Action.ACCOUNT_CREATED,
+        municipality=municipality,
+        detail=f"{_describe(user)}: role {role}, municipality {municipality.name}",
+    )
+    return user
+
+
+@transaction.atomic
+def account_update(
+    *, user: AbstractBaseUser, roles_held: Sequence[str], is_active: bool, by: AbstractBaseUser
+) -> list[str]:
+    """Set an account's roles (of the three groups; other groups stay) and whether it may sign in.
+
+    Returns what changed, in words for the audit trail; nothing is recorded when nothing changed."""
+    wanted = [role for role in roles.ALL_GROUPS if role in set(roles_held)]
+    member_of = set(user.municipalities.values_list("pk", flat=True))
+    problems = []
+    if user.is_superuser:
+        problems.append(FieldProblem("", _("Superusers are managed by the installation's operators, not here.")))
+    if not _may_administer(by, member_of):
+        problems.append(FieldProblem("", _("You can only change accounts of your own municipality.")))
+    if any(role not in roles.ALL_GROUPS for role in roles_held):
+        problems.append(FieldProblem("roles", _("Choose among the three roles.")))
+    if user.pk == by.pk and not is_active:
+        problems.append(FieldProblem("is_active", _("You cannot deactivate your own account.")))
+    if user.pk == by.pk and roles.ADMINISTRATORS not in wanted and not by.is_superuser:
+        problems.append(FieldProblem("roles", _("You cannot take away your own administrator role.")))
+    if problems:
+        raise AccountError(problems)
+
+    changes = []
+    before = _role_names(user)
+    if before != wanted:
+        user.groups.remove(*Group.objects.filter(name__in=set(before) - set(wanted)))
+        user.groups.add(*Group.objects.filter(name__in=set(wanted) - set(before)))
+        changes.append(f"roles {', '.join(before) or '-'} -> {', '.join(wanted) or '-'}")
+    if user.is_active != is_active:
+        user.is_active = is_active
+        user.save(update_fields=["is_active"])
+        changes.append("activated" if is_active else "deactivated")
+    if changes:
+        mine = roles.municipality_ids(by)
+        shared = sorted(member_of if mine is None else member_of & mine)
+        AuditEvent.objects.create(
+            user=by,
+            action=AuditEvent.Action.ACCOUNT_CHANGED,
+            municipality_id=shared[0] if shared else None,
+            detail=f"{_describe(user)}: {'; '.join(changes)}",
+        )
+    return changes

@@ -42,21 +42,49 @@ def _date_in(survey: Survey, text: str) -> dt.date:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """A manager's start page: per round, the next day to fill and how far they have come.
+
+    Project-group members and administrators who keep no diary land on the rounds they follow."""
     participations = list(selectors.participations_open_for(user=request.user))
+    if not participations and roles.can_analyse(request.user):
+        return redirect("surveys:rounds")
+    today = progress.local_today()
     rounds = []
     for participant in participations:
+        survey = participant.survey
         days = selectors.day_statuses(participant=participant)
-        submitted = sum(1 for _date, status in days if status == DiaryDay.Status.SUBMITTED)
+        reopened = selectors.reopened_dates(participant=participant)
+        weekdays = set(survey.weekdays())
+        editable = survey.is_editable()
+        next_date = progress.first_day_to_fill(participant=participant, today=today) if editable else None
+        if not editable and reopened:
+            next_date = min(reopened)
         rounds.append(
             {
                 "participant": participant,
-                "survey": participant.survey,
-                "days": days,
-                "submitted": submitted,
-                "expected": len(participant.survey.weekdays()),
+                "survey": survey,
+                "days": [
+                    {
+                        "date": date,
+                        "status": status,
+                        "is_today": date == today,
+                        "is_future": date > today,
+                        "reopened": date in reopened,
+                        "editable": editable or date in reopened,
+                    }
+                    for date, status in days
+                    if date in weekdays or status
+                ],
+                "submitted": sum(
+                    1 for date, status in days if status == DiaryDay.Status.SUBMITTED and date in weekdays
+                ),
+                "expected": len(weekdays),
+                "due": len(survey.expected_days(until=today)),
+                "next_date": next_date,
+                "editable": editable,
             }
         )
-    ctx = {"rounds": rounds, "can_analyse": roles.can_analyse(request.user), "nav": "diary"}
+    ctx = {"rounds": rounds, "today": today, "nav": "diary"}
     return render(request, "surveys/home.html", ctx)
 
 
@@ -69,7 +97,8 @@ def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
     saved = DiaryDay.objects.filter(participant=participant, date=the_date).first()
     tasks = list(survey.tasks.select_related("category").order_by("order", "id"))
     language = get_language()
-    editable = survey.is_editable()
+    # A day an administrator reopened can be changed in a closed round until it is submitted again.
+    editable = survey.is_editable() or (saved is not None and saved.reopened)
     prefilled_from = None
 
     if request.method == "POST":
@@ -158,8 +187,13 @@ def signin_link(request: HttpRequest) -> HttpResponse:
     return redirect("surveys:day", survey.slug, date.isoformat())
 
 
+def _address_key(group: str, request: HttpRequest) -> str:
+    # Addresses match accounts whatever their case, so "Anna@" and "anna@" share one limit.
+    return request.POST.get("email", "").strip().casefold()
+
+
 # Per address and per client, so that nobody can flood someone's inbox or probe many addresses.
-SIGNIN_LINK_RATES = {"post:email": "3/h", "ip": "20/h"}
+SIGNIN_LINK_RATES = {_address_key: "3/h", "ip": "20/h"}
 
 
 @require_http_methods(["POST"])

@@ -365,23 +365,49 @@ def test_home_lists_the_days_of_the_open_round(manager_client, survey, participa
     assert response.status_code == 200
     (entry,) = response.context["rounds"]
     assert entry["survey"] == survey
-    assert entry["days"][:3] == [
+    assert [(day["date"], day["status"]) for day in entry["days"][:3]] == [
         (MONDAY, DiaryDay.Status.SUBMITTED),
         (TUESDAY, DiaryDay.Status.DRAFT),
         (WEDNESDAY, None),
     ]
+    # The next day to fill is the first one that is not submitted: Tuesday's draft.
+    assert entry["next_date"] == TUESDAY
     assert "1 of 5 days submitted." in response.content.decode()
     for date in survey.weekdays():
         assert day_url(survey, date) in response.content.decode()
 
 
-def test_home_of_someone_without_a_round_says_so(english_client, survey, project_member):
-    english_client.force_login(project_member)
+def test_home_marks_today_and_leads_to_the_next_day(manager_client, participant, monkeypatch):
+    survey = participant.survey
+    save(participant, MONDAY, {"invoices": ([20], 2, 2, "")}, submit=True)
+    monkeypatch.setattr("surveys.progress.local_today", lambda: WEDNESDAY)
+
+    response = manager_client.get(reverse("home"))
+
+    (entry,) = response.context["rounds"]
+    assert [day["date"] for day in entry["days"] if day["is_today"]] == [WEDNESDAY]
+    assert entry["next_date"] == TUESDAY
+    assert entry["due"] == 3  # Monday to Wednesday
+    assert f'href="{day_url(survey, TUESDAY)}" data-testid="next-day"' in response.content.decode()
+
+
+def test_home_of_a_manager_without_a_round_says_so(english_client, survey, other_manager):
+    english_client.force_login(other_manager)
 
     response = english_client.get(reverse("home"))
 
     assert response.context["rounds"] == []
     assert "You take part in no open survey round right now." in response.content.decode()
+
+
+def test_project_members_and_administrators_land_on_their_rounds(client, survey, project_member, administrator):
+    for user in (project_member, administrator):
+        client.force_login(user)
+
+        response = client.get(reverse("home"))
+
+        assert response.status_code == 302
+        assert response.url == reverse("surveys:rounds")
 
 
 def test_home_sends_anonymous_to_login(english_client):

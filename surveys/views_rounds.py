@@ -1,0 +1,568 @@
+"""Running a round in the app: the rounds, a round's progress, its participants (the pseudonym key),
+enrolment from a file, invitations and reminders, closing and reopening; and the accounts of a
+municipality's people. URLs and their names are listed in `surveys/urls_rounds.py`.
+
+Who may do what: the project group sees the rounds and each round's figures (numbers only, never a
+name); administrators of the round's municipality do everything else; superusers do it everywhere.
+Anonymous visitors are sent to the login page, a role that may not gets 403, and another
+municipality's round or account is 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mio import tablefiles
+
+from . import mailings, progress, roles, selectors, services
+from .enrolment import (
+    COLUMNS,
+    EnrolmentError,
+    PersonRow,
+    participant_remove,
+    participants_enrol,
+    plan_enrolment,
+    read_upload,
+)
+from .forms import (
+    PARTICIPANT_FILTERS,
+    AccountCreateForm,
+    AccountEditForm,
+    DayReopenForm,
+    EnrolUploadForm,
+    ParticipantUnitForm,
+    PersonForm,
+)
+from .models import AuditEvent, DiaryDay, Municipality, Participant, Survey, Unit
+
+# --- Access --------------------------------------------------------------------------------------
+
+
+def _require_follower(request: HttpRequest) -> None:
+    """The project group and administrators follow rounds; managers do not."""
+    if not roles.can_analyse(request.user):
+        raise PermissionDenied
+
+
+def _require_administrator(request: HttpRequest) -> None:
+    if not roles.is_administrator(request.user):
+        raise PermissionDenied
+
+
+def _survey_for(request: HttpRequest, slug: str, *, administer: bool = True) -> Survey:
+    """A round of the user's municipalities: 403 for a role that may not, 404 for another municipality's."""
+    _require_follower(request)
+    if administer:
+        _require_administrator(request)
+    return get_object_or_404(roles.visible_surveys(request.user).select_related("municipality"), slug=slug)
+
+
+def _participant_in(survey: Survey, number: int) -> Participant:
+    return get_object_or_404(survey.participants.select_related("user", "unit__department", "survey"), number=number)
+
+
+def _log_key_viewed(request: HttpRequest, survey: Survey, participant: Participant | None = None) -> None:
+    """Names next to numbers are the pseudonym key: every look at them is on record."""
+    AuditEvent.objects.create(
+        user=request.user,
+        action=AuditEvent.Action.KEY_VIEWED,
+        municipality_id=survey.municipality_id,
+        survey=survey,
+        participant=participant,
+    )
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")[:-1]
+
+
+def _add_errors(form, problems) -> None:
+    """Service problems next to their fields where the form has one, else above the form."""
+    for problem in problems:
+        field = getattr(problem, "field", "") or getattr(problem, "column", "") or None
+        form.add_error(field if field in form.fields else None, getattr(problem, "message", str(problem)))
+
+
+# --- Rounds --------------------------------------------------------------------------------------
+
+
+def _summary(round_progress: progress.RoundProgress) -> dict[str, int]:
+    rows = round_progress.participants
+    return {
+        "participants": len(rows),
+        "expected": round_progress.expected_days,
+        "submitted": round_progress.submitted_days,
+        "draft": round_progress.draft_days,
+        "missing": round_progress.missing_days,
+        "invited": sum(1 for row in rows if row.invited),
+        "reminders": sum(row.reminders for row in rows),
+        "not_started": sum(1 for row in rows if row.not_started),
+        "behind": sum(1 for row in rows if row.behind),
+    }
+
+
+@login_required
+@require_GET
+def rounds(request: HttpRequest) -> HttpResponse:
+    _require_follower(request)
+    today = progress.local_today()
+    surveys = list(roles.visible_surveys(request.user).select_related("municipality"))
+    ctx = {
+        "rounds": [
+            {"survey": survey, "summary": _summary(progress.round_progress(survey=survey, today=today))}
+            for survey in surveys
+        ],
+        "can_administer": roles.is_administrator(request.user),
+        "several_municipalities": len({survey.municipality_id for survey in surveys}) > 1,
+        "nav": "rounds",
+    }
+    return render(request, "surveys/rounds.html", ctx)
+
+
+@login_required
+@require_GET
+def survey_round(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _survey_for(request, slug, administer=False)
+    round_progress = progress.round_progress(survey=survey)
+    ctx = {
+        "survey": survey,
+        "progress": round_progress,
+        "summary": _summary(round_progress),
+        "can_administer": roles.is_administrator(request.user),
+        "nav": "rounds",
+    }
+    return render(request, "surveys/round.html", ctx)
+
+
+@login_required
+@require_POST
+def round_close(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _survey_for(request, slug)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that the round is to be closed."))
+        return redirect("surveys:round", survey.slug)
+    try:
+        services.survey_close(survey=survey, by=request.user)
+    except services.DiaryError as error:
+        for message in error.errors:
+            messages.error(request, str(message))
+    else:
+        messages.success(request, _("The round is closed. Managers can now only read their diaries."))
+    return redirect("surveys:round", survey.slug)
+
+
+@login_required
+@require_POST
+def round_reopen(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _survey_for(request, slug)
+    try:
+        services.survey_reopen(survey=survey, by=request.user)
+    except services.DiaryError as error:
+        for message in error.errors:
+            messages.error(request, str(message))
+    else:
+        messages.success(request, _("The round is open again. Managers can change their diaries."))
+    return redirect("surveys:round", survey.slug)
+
+
+# --- Participants --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def participants(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _survey_for(request, slug)
+    show = request.GET.get("show", "all")
+    if show not in dict(PARTICIPANT_FILTERS):
+        show = "all"
+    round_progress = progress.round_progress(survey=survey)
+    rows = [row for row in round_progress.participants if show == "all" or getattr(row, show)]
+    now = timezone.now()
+    _log_key_viewed(request, survey)
+    ctx = {
+        "survey": survey,
+        "progress": round_progress,
+        "summary": _summary(round_progress),
+        "rows": rows,
+        "show": show,
+        "filters": PARTICIPANT_FILTERS,
+        "invitations": mailings.invitations_due(survey=survey),
+        "reminders": mailings.reminders_due(survey=survey, now=now),
+        "daytime": mailings.is_daytime(now),
+        "nav": "rounds",
+    }
+    return render(request, "surveys/participants.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """One person typed in, through the same plan and rules as a row of an enrolment file."""
+    survey = _survey_for(request, slug)
+    form = PersonForm(request.POST or None, survey=survey)
+    if request.method == "POST" and form.is_valid():
+        row = form.person_row()
+        try:
+            result = participants_enrol(survey=survey, rows=[row])
+        except EnrolmentError as error:
+            _add_errors(form, error.errors)
+        else:
+            if result.accounts_created:
+                text = _("%(name)s is enrolled as number %(number)d; a new account was created.")
+            else:
+                text = _("%(name)s is enrolled as number %(number)d; their existing account was linked.")
+            messages.success(request, text % {"name": row.name, "number": result.participants[0].number})
+            return redirect("surveys:participants", survey.slug)
+    ctx = {"survey": survey, "form": form, "nav": "rounds"}
+    return render(request, "surveys/participant_add.html", ctx, status=400 if form.errors else 200)
+
+
+def _reopen_choices(statuses: list[tuple[dt.date, str | None]]) -> list[tuple[str, str]]:
+    """The participant's days for the reopen form's menu, each with its status."""
+    labels = dict(DiaryDay.Status.choices)
+    return [
+        (date.isoformat(), f"{formats.date_format(date, 'D j F')} · {labels.get(status, _('not started'))}")
+        for date, status in statuses
+    ]
+
+
+def _participant_ctx(survey: Survey, participant: Participant, **forms) -> dict[str, object]:
+    statuses = selectors.day_statuses(participant=participant)
+    reopened = selectors.reopened_dates(participant=participant)
+    return {
+        "survey": survey,
+        "participant": participant,
+        "days": [{"date": date, "status": status, "reopened": date in reopened} for date, status in statuses],
+        "can_remove": not participant.days.exists(),
+        "unit_form": forms.get("unit_form") or ParticipantUnitForm(initial={"unit": participant.unit}, survey=survey),
+        "reopen_form": forms.get("reopen_form") or DayReopenForm(dates=_reopen_choices(statuses)),
+        "nav": "rounds",
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """One participant: change their unit, reopen one of their days, or take them out of the round."""
+    survey = _survey_for(request, slug)
+    the_participant = _participant_in(survey, number)
+    if request.method == "POST":
+        form = ParticipantUnitForm(request.POST, survey=survey)
+        if form.is_valid():
+            try:
+                services.participant_set_unit(participant=the_participant, unit=form.cleaned_data["unit"])
+            except services.DiaryError as error:
+                _add_errors(form, error.errors)
+            else:
+                messages.success(
+                    request, _("The unit of number %(number)d is saved.") % {"number": the_participant.number}
+                )
+                return redirect("surveys:participant", survey.slug, the_participant.number)
+        ctx = _participant_ctx(survey, the_participant, unit_form=form)
+        return render(request, "surveys/participant.html", ctx, status=400)
+    _log_key_viewed(request, survey, the_participant)
+    return render(request, "surveys/participant.html", _participant_ctx(survey, the_participant))
+
+
+@login_required
+@require_POST
+def participant_delete(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    survey = _survey_for(request, slug)
+    the_participant = _participant_in(survey, number)
+    try:
+        participant_remove(participant=the_participant)
+    except EnrolmentError as error:
+        for message in error.errors:
+            messages.error(request, str(message))
+        return redirect("surveys:participant", survey.slug, number)
+    messages.success(request, _("Number %(number)d is no longer in the round.") % {"number": number})
+    return redirect("surveys:participants", survey.slug)
+
+
+@login_required
+@require_POST
+def day_reopen(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    survey = _survey_for(request, slug)
+    the_participant = _participant_in(survey, number)
+    form = DayReopenForm(request.POST, dates=_reopen_choices(selectors.day_statuses(participant=the_participant)))
+    if form.is_valid():
+        date = form.cleaned_data["date"]
+        try:
+            services.day_reopen(
+                participant=the_participant, date=date, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.DiaryError as error:
+            _add_errors(form, error.errors)
+        else:
+            messages.success(
+                request,
+                _("%(day)s is reopened; number %(number)d can change it until they submit it again.")
+                % {"day": formats.date_format(date, "l j F"), "number": number},
+            )
+            return redirect("surveys:participant", survey.slug, number)
+    ctx = _participant_ctx(survey, the_participant, reopen_form=form)
+    return render(request, "surveys/participant.html", ctx, status=400)
+
+
+# --- Invitations and reminders -------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def invitations_send(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = _survey_for(request, slug)
+    if survey.status == Survey.Status.CLOSED:
+        messages.error(request, _("The round is closed; no invitations were sent."))
+        return redirect("surveys:participants", survey.slug)
+    mailout = mailings.send_invitations(survey=survey, base_url=_base_url(request))
+    if mailout.sent:
+        messages.success(
+            request,
+            ngettext("%(count)d invitation was sent.", "%(count)d invitations were sent.", mailout.sent)
+            % {"count": mailout.sent},
+        )
+    else:
+        messages.info(request, _("Everyone who can be reached is already invited; no invitations were sent."))
+    if mailout.unreachable:
+        messages.warning(request, _unreachable_message(mailout.unreachable))
+    return redirect("surveys:participants", survey.slug)
+
+
+def _unreachable_message(unreachable: list[Participant]) -> str:
+    numbers = ", ".join(str(participant.number) for participant in unreachable)
+    return ngettext(
+        "Number %(numbers)s has no active account with an e-mail address and cannot be reached.",
+        "Numbers %(numbers)s have no active account with an e-mail address and cannot be reached.",
+        len(unreachable),
+    ) % {"numbers": numbers}
+
+
+@login_required
+@require_POST
+def reminders_send(request: HttpRequest, slug: str) -> HttpResponse:
+    """The same rules as the reminder command: never at night or at weekends, never more than the round allows."""
+    survey = _survey_for(request, slug)
+    now = timezone.now()
+    if survey.status != Survey.Status.OPEN:
+        messages.info(request, _("Reminders go out only while the round is open; none were sent."))
+    elif not mailings.is_daytime(now):
+        messages.info(request, _("Reminders go out on weekdays between 08:00 and 17:00 only; none were sent."))
+    else:
+        mailout = mailings.send_reminders(survey=survey, now=now, base_url=_base_url(request))
+        if mailout.sent:
+            messages.success(
+                request,
+                ngettext("%(count)d reminder was sent.", "%(count)d reminders were sent.", mailout.sent)
+                % {"count": mailout.sent},
+            )
+        else:
+            messages.info(request, _("No reminders are due right now; none were sent."))
+        if mailout.unreachable:
+            messages.warning(request, _unreachable_message(mailout.unreachable))
+    return redirect("surveys:participants", survey.slug)
+
+
+# --- Enrolment from a file -----------------------------------------------------------------------
+
+
+def _session_key(survey: Survey) -> str:
+    return f"enrol:{survey.pk}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a file, see what it would do (or every bad row), then confirm: all or nothing.
+
+    The parsed rows wait in the session between the preview and the confirmation, and are planned
+    again on confirmation, since someone may have enrolled people in between."""
+    survey = _survey_for(request, slug)
+    key = _session_key(survey)
+    ctx: dict[str, object] = {"survey": survey, "nav": "rounds", "plan": None, "errors": []}
+    form = EnrolUploadForm()
+    status = 200
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.get(key)
+        if not stored:
+            messages.error(request, _("The preview has expired; upload the file again."))
+            return redirect("surveys:enrol", survey.slug)
+        rows = [PersonRow(**row) for row in stored]
+        try:
+            result = participants_enrol(survey=survey, rows=rows)
+        except EnrolmentError as error:
+            del request.session[key]
+            ctx["errors"] = error.errors
+            status = 400
+        else:
+            del request.session[key]
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d participant enrolled (%(new)d new accounts, %(linked)d existing accounts linked).",
+                    "%(count)d participants enrolled (%(new)d new accounts, %(linked)d existing accounts linked).",
+                    len(result.participants),
+                )
+                % {
+                    "count": len(result.participants),
+                    "new": result.accounts_created,
+                    "linked": result.accounts_linked,
+                },
+            )
+            return redirect("surveys:participants", survey.slug)
+    elif request.method == "POST":
+        request.session.pop(key, None)
+        form = EnrolUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            parsed = read_upload(upload.read(), filename=upload.name)
+            if parsed.errors:
+                ctx["errors"] = parsed.errors
+            else:
+                plan = plan_enrolment(survey=survey, rows=parsed.rows)
+                if plan.errors:
+                    ctx["errors"] = plan.errors
+                else:
+                    request.session[key] = [row.as_dict() for row in parsed.rows]
+                    ctx["plan"] = plan
+        status = 200 if ctx["plan"] else 400
+    ctx["form"] = form
+    return render(request, "surveys/enrol.html", ctx, status=status)
+
+
+@login_required
+@require_GET
+def enrol_template(request: HttpRequest, slug: str) -> HttpResponse:
+    """An example file to fill in: the columns and one made-up person."""
+    survey = _survey_for(request, slug)
+    unit = Unit.objects.filter(department__municipality_id=survey.municipality_id).values_list("name", flat=True)
+    unit = unit.order_by("department__name", "name").first() or "Förskolan Solrosen"
+    body = io.StringIO()
+    tablefiles.write_csv(COLUMNS, [["Anna Andersson", "anna.andersson@example.se", unit, ""]], body)
+    # With a BOM, so that Excel opens the Swedish letters as UTF-8.
+    response = HttpResponse("\ufeff" + body.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="deltagare-{survey.slug}.csv"'
+    return response
+
+
+# --- Accounts ------------------------------------------------------------------------------------
+
+
+def _administered_municipalities(user: AbstractBaseUser):
+    return roles.scope(Municipality.objects.all(), user, field="pk")
+
+
+def _accounts_of(user: AbstractBaseUser):
+    """The people of the administrator's municipalities (everyone, for a superuser)."""
+    User = get_user_model()
+    people = User.objects.all()
+    ids = roles.municipality_ids(user)
+    if ids is not None:
+        people = people.filter(municipalities__in=ids).distinct()
+    return people
+
+
+@login_required
+@require_GET
+def accounts(request: HttpRequest) -> HttpResponse:
+    _require_administrator(request)
+    municipalities = _administered_municipalities(request.user)
+    people = (
+        _accounts_of(request.user)
+        .prefetch_related("groups", Prefetch("municipalities", queryset=municipalities))
+        .order_by("last_name", "first_name", "email")
+    )
+    ctx = {
+        "people": [{"user": person, "roles": _roles_of(person)} for person in people],
+        "several_municipalities": municipalities.count() > 1,
+        "nav": "accounts",
+    }
+    return render(request, "surveys/accounts.html", ctx)
+
+
+def _roles_of(user: AbstractBaseUser) -> list[str]:
+    labels = dict(AccountEditForm.base_fields["roles"].choices)
+    held = {group.name for group in user.groups.all()}
+    return [str(labels[role]) for role in roles.ALL_GROUPS if role in held]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_new(request: HttpRequest) -> HttpResponse:
+    _require_administrator(request)
+    municipalities = _administered_municipalities(request.user)
+    form = AccountCreateForm(
+        request.POST or None,
+        municipalities=municipalities,
+        initial={"municipality": municipalities.first(), "role": roles.MANAGERS},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.account_create(
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                role=data["role"],
+                municipality=data["municipality"],
+                by=request.user,
+            )
+        except services.AccountError as error:
+            _add_errors(form, error.errors)
+        else:
+            messages.success(
+                request,
+                _("The account for %(email)s is created. They sign in with a link e-mailed from the login page.")
+                % {"email": user.email},
+            )
+            return redirect("surveys:accounts")
+    ctx = {"form": form, "nav": "accounts"}
+    return render(request, "surveys/account_form.html", ctx, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_administrator(request)
+    person = get_object_or_404(_accounts_of(request.user), pk=pk)
+    editable = not person.is_superuser
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        form = AccountEditForm(request.POST)
+        if form.is_valid():
+            try:
+                changes = services.account_update(
+                    user=person,
+                    roles_held=form.cleaned_data["roles"],
+                    is_active=form.cleaned_data["is_active"],
+                    by=request.user,
+                )
+            except services.AccountError as error:
+                _add_errors(form, error.errors)
+            else:
+                if changes:
+                    messages.success(request, _("The account of %(email)s is saved.") % {"email": person.email})
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect("surveys:accounts")
+    else:
+        held = set(person.groups.values_list("name", flat=True))
+        form = AccountEditForm(
+            initial={"roles": [role for role in roles.ALL_GROUPS if role in held], "is_active": person.is_active}
+        )
+    ctx = {"person": person, "form": form, "editable": editable, "nav": "accounts"}
+    return render(request, "surveys/account_form.html", ctx, status=400 if form.errors else 200)
