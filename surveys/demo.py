@@ -17,7 +17,8 @@ from django.db import transaction
 from django.dispatch import Signal
 
 from . import roles
-from .models import Department, DiaryDay, Municipality, Participant, Survey, Unit
+from .enrolment import PersonRow, participants_enrol
+from .models import Department, DiaryDay, Municipality, Survey, Unit
 from .services import LineInput, diary_save, survey_create
 
 # Sent after the diary demo exists, so that other apps can add their part (the action plan).
@@ -25,6 +26,7 @@ demo_seeded = Signal()
 
 DEMO_PASSWORD = "mio-demo-2026"
 MUNICIPALITY = "Demokommun"
+EMAIL_DOMAIN = "demokommun.example"
 ROUND_SLUG = "demo-hosten-2026"
 ROUND_NAME = "Tidsdagbok hösten 2026"
 ROUND_START = dt.date(2026, 11, 16)
@@ -214,7 +216,8 @@ def demo_lines(
 def _user(username: str, first: str, last: str, group: str, *, staff: bool = False):
     User = get_user_model()
     user, created = User.objects.get_or_create(
-        username=username, defaults={"first_name": first, "last_name": last, "is_staff": staff}
+        username=username,
+        defaults={"first_name": first, "last_name": last, "is_staff": staff, "email": f"{username}@{EMAIL_DOMAIN}"},
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -246,12 +249,21 @@ def seed_demo() -> list[tuple[str, str, str]]:
         )
     tasks = {task.code: task for task in survey.tasks.order_by("order")}
     dates = survey.weekdays()
-    for number, (username, first, last, unit_name) in enumerate(MANAGERS, start=1):
-        user = _user(username, first, last, roles.MANAGERS)
-        participant, _ = Participant.objects.get_or_create(
-            survey=survey, number=number, defaults={"user": user, "unit": units[unit_name]}
+    # The demo logins exist first (with the demo password); enrolling by e-mail links them, as an
+    # administrator's file would, and numbers them 1, 2, ... in the file's order.
+    users = [_user(username, first, last, roles.MANAGERS) for username, first, last, _unit in MANAGERS]
+    if not survey.participants.exists():
+        participants_enrol(
+            survey=survey,
+            rows=[
+                PersonRow(row=row, name=user.get_full_name(), email=user.email, unit=unit_name)
+                for row, (user, (*_names, unit_name)) in enumerate(zip(users, MANAGERS, strict=True), start=2)
+            ],
         )
-        logins.append((username, roles.MANAGERS, participant.pseudonym))
+    for user in users:
+        participant = survey.participants.get(user=user)
+        number = participant.number
+        logins.append((user.username, roles.MANAGERS, participant.pseudonym))
         if participant.days.exists():
             continue
         for index, date in enumerate(dates):
@@ -260,7 +272,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
             lines = demo_lines(number, index, tasks, survey.hours_per_day)
             diary_save(participant=participant, date=date, lines=lines, submit=index not in DRAFTS.get(number, set()))
     for username, first, last, group in STAFF:
-        _user(username, first, last, group, staff=group == roles.ADMINISTRATORS)
+        staff = _user(username, first, last, group, staff=group == roles.ADMINISTRATORS)
+        municipality.members.add(staff)
         logins.append((username, group, ""))
 
     demo_seeded.send(sender=Survey, municipality=municipality, survey=survey)

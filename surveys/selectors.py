@@ -6,17 +6,26 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import DiaryDay, DiaryLine, Participant, Survey, Task
 
 
 def participations_open_for(*, user: AbstractBaseUser) -> QuerySet[Participant]:
+    """The user's rounds that can be filled: open ones, and closed ones where a day was reopened."""
     return (
-        Participant.objects.filter(user=user, survey__status=Survey.Status.OPEN)
+        Participant.objects.filter(
+            Q(survey__status=Survey.Status.OPEN) | Q(days__reopened=True, survey__status=Survey.Status.CLOSED),
+            user=user,
+        )
+        .distinct()
         .select_related("survey", "unit")
         .order_by("-survey__start_date")
     )
+
+
+def reopened_dates(*, participant: Participant) -> set[dt.date]:
+    return set(participant.days.filter(reopened=True).values_list("date", flat=True))
 
 
 def day_statuses(*, participant: Participant) -> list[tuple[dt.date, str | None]]:
@@ -53,9 +62,10 @@ def comparable_baseline(*, followup: Survey) -> Survey | None:
     return _latest_comparable(followup, earlier, _task_codes([followup, *earlier]))
 
 
-def latest_comparable_pair() -> tuple[Survey, Survey] | None:
-    """The most recent round that has a comparable baseline, with that baseline."""
-    rounds = list(Survey.objects.order_by("-start_date"))
+def latest_comparable_pair(*, surveys: QuerySet[Survey] | None = None) -> tuple[Survey, Survey] | None:
+    """The most recent round that has a comparable baseline, with that baseline; among `surveys`
+    (e.g. the rounds a user may see) when given, else among every round."""
+    rounds = list((Survey.objects.all() if surveys is None else surveys).order_by("-start_date"))
     codes = _task_codes(rounds)
     for position, followup in enumerate(rounds):
         baseline = _latest_comparable(followup, rounds[position + 1 :], codes)
