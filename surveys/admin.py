@@ -221,6 +221,19 @@ class ParticipantAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     search_fields = ["number", "user__username"]
     autocomplete_fields = ["user", "unit"]
 
+    def changelist_view(self, request, extra_context=None):
+        # Number beside account is the pseudonym key here as on the participants page: log who looked.
+        survey_id = request.GET.get("survey__id__exact", "")
+        survey = roles.visible_surveys(request.user).filter(pk=survey_id).first() if survey_id.isdigit() else None
+        AuditEvent.objects.create(
+            user=request.user,
+            action=AuditEvent.Action.KEY_VIEWED,
+            municipality_id=survey.municipality_id if survey else None,
+            survey=survey,
+            detail="admin: participant list",
+        )
+        return super().changelist_view(request, extra_context)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if obj.user_id:

@@ -372,10 +372,10 @@ def survey_close(*, survey: Survey, by: AbstractBaseUser) -> Survey:
 
 @transaction.atomic
 def survey_reopen(*, survey: Survey, by: AbstractBaseUser) -> Survey:
-    """Open a closed round again, so that every manager can change their diary."""
+    """Open a draft round, or a closed one again, so that every manager can change their diary."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.status != Survey.Status.CLOSED:
-        raise DiaryError([_("Only a closed survey round can be reopened.")])
+    if survey.status == Survey.Status.OPEN:
+        raise DiaryError([_("The survey round is already open.")])
     closed_at = survey.closed_at
     survey.status = Survey.Status.OPEN
     survey.closed_at = None

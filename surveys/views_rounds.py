@@ -168,6 +168,7 @@ def round_close(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def round_reopen(request: HttpRequest, slug: str) -> HttpResponse:
+    """Open a draft round, or reopen a closed one."""
     survey = _survey_for(request, slug)
     try:
         services.survey_reopen(survey=survey, by=request.user)
@@ -175,7 +176,7 @@ def round_reopen(request: HttpRequest, slug: str) -> HttpResponse:
         for message in error.errors:
             messages.error(request, str(message))
     else:
-        messages.success(request, _("The round is open again. Managers can change their diaries."))
+        messages.success(request, _("The round is open. Managers can fill in and change their diaries."))
     return redirect("surveys:round", survey.slug)
 
 

@@ -410,3 +410,13 @@ def test_membership_column_is_labelled_in_swedish(english_client, administrator,
     page = english_client.get(change_url(manager)).content.decode()
 
     assert '<th class="column-municipality required">Kommun' in page
+
+
+def test_the_admin_participant_list_is_the_pseudonym_key_and_each_view_is_logged(admin_client, administrator, a, b):
+    response = admin_client.get(reverse("admin:surveys_participant_changelist"), {"survey__id__exact": a["survey"].pk})
+    assert response.status_code == 200
+    # A round of another municipality in the filter is not recorded as seen (nor shown).
+    admin_client.get(reverse("admin:surveys_participant_changelist"), {"survey__id__exact": b["survey"].pk})
+
+    views = AuditEvent.objects.filter(action=AuditEvent.Action.KEY_VIEWED).order_by("at")
+    assert [(event.user, event.survey) for event in views] == [(administrator, a["survey"]), (administrator, None)]

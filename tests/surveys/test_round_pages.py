@@ -295,12 +295,25 @@ def test_reopening_the_round_opens_it_and_records_it(admin_a_client, survey, adm
     assert survey.status == Survey.Status.OPEN
     assert survey.closed_at is None
     assert AuditEvent.objects.filter(action=AuditEvent.Action.ROUND_REOPENED, user=admin_a, survey=survey).exists()
-    assert "The round is open again. Managers can change their diaries." in messages_of(response)
+    assert "The round is open. Managers can fill in and change their diaries." in messages_of(response)
+
+
+def test_a_draft_round_is_opened_from_its_page(admin_a_client, survey, admin_a):
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.DRAFT)
+    assert (
+        'data-testid="open-form"' in admin_a_client.get(reverse("surveys:round", args=[survey.slug])).content.decode()
+    )
+
+    admin_a_client.post(reverse("surveys:round_reopen", args=[survey.slug]))
+
+    survey.refresh_from_db()
+    assert survey.status == Survey.Status.OPEN
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.ROUND_REOPENED, user=admin_a, survey=survey).exists()
 
 
 def test_an_open_round_cannot_be_reopened_nor_a_closed_one_closed(admin_a_client, survey):
     response = admin_a_client.post(reverse("surveys:round_reopen", args=[survey.slug]), follow=True)
-    assert "Only a closed survey round can be reopened." in messages_of(response)
+    assert "The survey round is already open." in messages_of(response)
 
     Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
     response = admin_a_client.post(reverse("surveys:round_close", args=[survey.slug]), {"confirm": "yes"}, follow=True)
