@@ -33,12 +33,33 @@ class ItemFilters:
 NO_FILTERS = ItemFilters()
 
 
+def visible_municipality_ids(*, user: AbstractBaseUser) -> set[int] | None:
+    """The municipalities whose plan the user may read; None for a superuser, who reads them all.
+
+    The project group and administrators read their member municipalities' plans; a manager also
+    the plan of a municipality whose round they take part in (enrolment may not make them members).
+    """
+    ids = roles.municipality_ids(user)
+    if ids is None:
+        return None
+    if roles.is_manager(user):
+        taken_part = Survey.objects.filter(participants__user=user).values_list("municipality_id", flat=True)
+        return ids | set(taken_part)
+    return ids
+
+
 def plans_visible_to(*, user: AbstractBaseUser) -> QuerySet[ActionPlan]:
-    """Every plan for the project group and administrators; a manager's own municipalities' plans."""
+    """The plans of the municipalities the user may read (see `visible_municipality_ids`)."""
     plans = ActionPlan.objects.select_related("municipality")
-    if roles.can_analyse(user):
-        return plans
-    return plans.filter(municipality__surveys__participants__user=user).distinct()
+    ids = visible_municipality_ids(user=user)
+    return plans if ids is None else plans.filter(municipality_id__in=ids)
+
+
+def plans_editable_by(*, user: AbstractBaseUser) -> QuerySet[ActionPlan]:
+    """The plans an administrator changes: their member municipalities' only, whatever else they read."""
+    if not roles.is_administrator(user):
+        return ActionPlan.objects.none()
+    return roles.scope(ActionPlan.objects.select_related("municipality"), user)
 
 
 def items(*, plan: ActionPlan, filters: ItemFilters = NO_FILTERS) -> QuerySet[ActionItem]:
@@ -207,10 +228,9 @@ def item_effects(*, plan: ActionPlan, items: list[ActionItem], language: str | N
 
 
 def can_see_municipality(*, user: AbstractBaseUser, municipality: Municipality) -> bool:
-    """The project group and administrators see every municipality; a manager those with a round of theirs."""
-    if roles.can_analyse(user):
-        return True
-    return Survey.objects.filter(municipality=municipality, participants__user=user).exists()
+    """Whether the user reads the municipality's plan and its tasks' figures (`visible_municipality_ids`)."""
+    ids = visible_municipality_ids(user=user)
+    return ids is None or municipality.pk in ids
 
 
 def task_in_rounds(*, municipality: Municipality, code: str) -> list[dict[str, object]]:

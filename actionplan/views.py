@@ -11,10 +11,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from surveys import roles
 from surveys.models import Area, Municipality, Survey
 
 from . import charts, selectors, services
-from .access import can_edit_plans, can_see_plans
+from .access import can_edit_plan, can_edit_plans, can_see_plans
 from .forms import FilterForm, ItemForm, UpdateForm
 from .models import ActionItem, ActionPlan
 from .services import ActionError
@@ -44,6 +45,20 @@ def _item_for(request: HttpRequest, pk: int) -> ActionItem:
     if not selectors.plans_visible_to(user=request.user).filter(pk=item.plan_id).exists():
         raise Http404
     return item
+
+
+def _item_to_edit(request: HttpRequest, pk: int) -> ActionItem:
+    """An item the user may change: 404 unless readable, 403 outside the administrators, and 404 for
+    an administrator who reads the plan (as a manager in its round) but is not the municipality's."""
+    item = _item_for(request, pk)
+    _require_editor(request)
+    if not can_edit_plan(request.user, municipality_id=item.plan.municipality_id):
+        raise Http404
+    return item
+
+
+def _can_edit(request: HttpRequest, the_plan: ActionPlan) -> bool:
+    return can_edit_plan(request.user, municipality_id=the_plan.municipality_id)
 
 
 def _base_ctx(plan: ActionPlan, page: str) -> dict[str, object]:
@@ -82,7 +97,7 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
         "filters": filters,
         "items": list(selectors.items(plan=the_plan, filters=filters)),
         "total": the_plan.items.count(),
-        "can_edit": can_edit_plans(request.user),
+        "can_edit": _can_edit(request, the_plan),
     }
     return render(request, "actionplan/plan.html", ctx)
 
@@ -92,7 +107,7 @@ def board(request: HttpRequest, plan_id: int) -> HttpResponse:
     the_plan = _plan_for(request, plan_id)
     items = list(selectors.items(plan=the_plan))
     columns = [(status, [item for item in items if item.status == status]) for status in STATUS_ORDER]
-    ctx = {**_base_ctx(the_plan, "board"), "columns": columns, "can_edit": can_edit_plans(request.user)}
+    ctx = {**_base_ctx(the_plan, "board"), "columns": columns, "can_edit": _can_edit(request, the_plan)}
     return render(request, "actionplan/board.html", ctx)
 
 
@@ -171,7 +186,7 @@ def effect(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     the_item = _item_for(request, pk)
-    form = UpdateForm(item=the_item) if can_edit_plans(request.user) else None
+    form = UpdateForm(item=the_item) if _can_edit(request, the_item.plan) else None
     return render(request, "actionplan/item.html", _item_ctx(request, the_item, update_form=form))
 
 
@@ -182,7 +197,7 @@ def _item_ctx(request: HttpRequest, the_item: ActionItem, *, update_form: Update
     return {
         **_base_ctx(the_item.plan, "item"),
         "item": the_item,
-        "can_edit": can_edit_plans(request.user),
+        "can_edit": _can_edit(request, the_item.plan),
         "tasks": [(code, labels.get(code, code)) for code in the_item.task_codes],
         # Task pages show the round that found the item, else the latest one.
         "task_survey": the_item.survey or (selectors.rounds_of(municipality=municipality) or [None])[-1],
@@ -228,18 +243,26 @@ def _display(field, value) -> str:
 
 
 def _municipality_for_new(request: HttpRequest) -> tuple[Municipality, Survey | None]:
-    """Whose plan a new item goes in: the round's (?survey=), the plan's (?plan=), or the only municipality."""
-    survey = None
+    """Whose plan a new item goes in: the round's (?survey=), the plan's (?plan=), or the user's only
+    municipality. Another municipality's round or plan, or a round and a plan of two, answer 404."""
+    municipality, survey = None, None
     if request.GET.get("survey"):
-        survey = get_object_or_404(Survey.objects.select_related("municipality"), slug=request.GET["survey"])
-        return survey.municipality, survey
+        rounds = roles.administered_surveys(request.user).select_related("municipality")
+        survey = get_object_or_404(rounds, slug=request.GET["survey"])
+        municipality = survey.municipality
     if request.GET.get("plan"):
-        the_plan = get_object_or_404(ActionPlan.objects.select_related("municipality"), pk=request.GET["plan"])
-        return the_plan.municipality, None
-    municipalities = list(Municipality.objects.all()[:2])
-    if len(municipalities) != 1:
-        raise Http404
-    return municipalities[0], None
+        if not request.GET["plan"].isdigit():
+            raise Http404
+        the_plan = get_object_or_404(selectors.plans_editable_by(user=request.user), pk=request.GET["plan"])
+        if municipality is not None and the_plan.municipality_id != municipality.pk:
+            raise Http404
+        municipality = the_plan.municipality
+    if municipality is None:
+        municipalities = list(roles.scope(Municipality.objects.all(), request.user, field="pk")[:2])
+        if len(municipalities) != 1:
+            raise Http404
+        municipality = municipalities[0]
+    return municipality, survey
 
 
 @login_required
@@ -294,8 +317,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    the_item = _item_for(request, pk)
-    _require_editor(request)
+    the_item = _item_to_edit(request, pk)
     municipality = the_item.plan.municipality
     labels = selectors.task_labels(municipality=municipality, language=get_language())
     if request.method == "POST":
@@ -324,8 +346,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a progress update, possibly moving the item to another status."""
-    the_item = _item_for(request, pk)
-    _require_editor(request)
+    the_item = _item_to_edit(request, pk)
     form = UpdateForm(request.POST, item=the_item)
     if form.is_valid():
         try:
@@ -365,6 +386,6 @@ def task(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "label": the_task.display_label(get_language()),
         "rounds": selectors.task_in_rounds(municipality=municipality, code=code),
         "items": list(the_plan.items.addressing(code).select_related("department")) if the_plan else [],
-        "can_edit": can_edit_plans(request.user),
+        "can_edit": can_edit_plan(request.user, municipality_id=municipality.pk),
     }
     return render(request, "actionplan/task.html", ctx)

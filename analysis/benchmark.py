@@ -198,6 +198,7 @@ def time_dashboard(*, survey: Survey, repeat: int = 5) -> dict[str, object]:
     user = get_user_model().objects.create_user(username=f"benchmark-{time.time_ns()}")
     try:
         user.groups.add(Group.objects.get(name=roles.PROJECT_GROUP))
+        survey.municipality.members.add(user)  # analysis shows a municipality's rounds to its members only
         # The configured host, not "testserver" (outside tests ALLOWED_HOSTS does not list it).
         client = Client(SERVER_NAME="localhost")
         client.force_login(user)

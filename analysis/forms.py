@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.dates import WEEKDAYS
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -94,14 +95,15 @@ class CompareForm(forms.Form):
 
 
 class RoundsForm(forms.Form):
-    """A baseline and a follow-up round with the same task codes."""
+    """A baseline and a follow-up round of one municipality with the same task codes, both among
+    `surveys` (the rounds the user may see): another municipality's round is not a valid choice."""
 
     baseline = forms.ModelChoiceField(label=_("Baseline round"), queryset=Survey.objects.none(), to_field_name="slug")
     followup = forms.ModelChoiceField(label=_("Follow-up round"), queryset=Survey.objects.none(), to_field_name="slug")
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, surveys: QuerySet[Survey], **kwargs):
         super().__init__(data, **kwargs)
-        rounds = Survey.objects.order_by("start_date", "name")
+        rounds = surveys.select_related("municipality").order_by("start_date", "name")
         self.fields["baseline"].queryset = rounds
         self.fields["followup"].queryset = rounds
 
@@ -112,6 +114,8 @@ class RoundsForm(forms.Form):
             return data
         if baseline == followup:
             raise forms.ValidationError(_("Choose two different rounds."))
+        if baseline.municipality_id != followup.municipality_id:
+            raise forms.ValidationError(_("Choose two rounds of the same municipality."))
         codes = [set(survey.tasks.values_list("code", flat=True)) for survey in (baseline, followup)]
         if codes[0] != codes[1]:
             raise forms.ValidationError(

@@ -1,8 +1,9 @@
 """The analysis pages: rounds, a round's dashboard, managers side by side, two rounds, my profile,
 and every table for download.
 
-The project group and administrators see everything here; a manager sees only their own profile
-(403 elsewhere, 404 for a round they are not in). Pages name managers only by participant number.
+The project group and administrators see the rounds of their own municipalities (404 for another
+municipality's round); a manager sees only their own profile (403 elsewhere, 404 for a round they are
+not in). Pages name managers only by participant number.
 
 The figures come from `pages`, imported inside the views: it brings pandas and numpy, which the
 URLconf (and with it every diary page) should not have to load.
@@ -48,8 +49,9 @@ def _require_analyst(request: HttpRequest) -> None:
 
 
 def _survey_for(request: HttpRequest, slug: str) -> Survey:
+    """A round of the user's municipalities: 403 for a role without analysis, 404 for another's round."""
     _require_analyst(request)
-    return get_object_or_404(Survey.objects.select_related("municipality"), slug=slug)
+    return get_object_or_404(roles.visible_surveys(request.user).select_related("municipality"), slug=slug)
 
 
 def _language() -> str:
@@ -102,7 +104,8 @@ def _download(header: Sequence[str], rows: Sequence[Sequence[Any]], *, fmt: str,
 def index(request: HttpRequest) -> HttpResponse:
     _require_analyst(request)
     rounds = (
-        Survey.objects.select_related("municipality")
+        roles.visible_surveys(request.user)
+        .select_related("municipality")
         .annotate(participant_total=Count("participants"))
         .order_by("-start_date", "name")
     )
@@ -203,22 +206,30 @@ def compare_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 def _rounds_form(request: HttpRequest) -> RoundsForm:
     """The rounds asked for; without a baseline, the follow-up's latest comparable earlier round
-    (and without either, the latest such pair), so that the page opens on a comparison."""
+    (and without either, the latest such pair), so that the page opens on a comparison. Only the
+    user's municipalities' rounds are offered, found or accepted."""
+    visible = roles.visible_surveys(request.user)
     params = request.GET.copy()
+    # A round that is not the user's answers 404, like its dashboard, and not a form error that
+    # would tell that it exists.
+    asked = {params.get(name) for name in ("baseline", "followup")} - {None, ""}
+    if asked and visible.filter(slug__in=asked).count() != len(asked):
+        raise Http404
     if params.get("baseline"):
-        return RoundsForm(params)
-    followup = Survey.objects.filter(slug=params["followup"]).first() if params.get("followup") else None
+        return RoundsForm(params, surveys=visible)
+    followup = visible.filter(slug=params["followup"]).first() if params.get("followup") else None
     if followup is not None:
+        # The baseline is of the follow-up's municipality, which the user sees.
         baseline = survey_selectors.comparable_baseline(followup=followup)
         if baseline is None:  # nothing earlier to compare with: let the user pick
-            return RoundsForm(initial={"followup": followup})
+            return RoundsForm(initial={"followup": followup}, surveys=visible)
         pair = (baseline, followup)
     else:
-        pair = survey_selectors.latest_comparable_pair()
+        pair = survey_selectors.latest_comparable_pair(surveys=visible)
     if pair is None:
-        return RoundsForm(params if "followup" in params else None)
+        return RoundsForm(params if "followup" in params else None, surveys=visible)
     params["baseline"], params["followup"] = pair[0].slug, pair[1].slug
-    return RoundsForm(params)
+    return RoundsForm(params, surveys=visible)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""The fixed cast of every test: a manager, another manager, a project member and an administrator."""
+"""The fixed cast of every test: a manager, another manager, a project member and an administrator,
+all members of the test municipality."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ PASSWORD = "a-test-password"
 
 @pytest.fixture
 def make_user(django_user_model):
-    def make(username: str, group: str | None = None, **extra):
+    def make(username: str, group: str | None = None, *, municipality: Municipality | None = None, **extra):
         user = django_user_model.objects.create_user(
             username=username, password=PASSWORD, first_name=username.title(), last_name="Testsson", **extra
         )
         if group:
             user.groups.add(Group.objects.get(name=group))
+        if municipality is not None:
+            municipality.members.add(user)
         return user
 
     return make
@@ -55,24 +58,27 @@ def survey(municipality) -> Survey:
     )
 
 
-@pytest.fixture
-def manager(make_user):
-    return make_user("alice", roles.MANAGERS)
+# The cast belongs to the `municipality`: staff see and change only their own municipalities' data.
 
 
 @pytest.fixture
-def other_manager(make_user):
-    return make_user("bob", roles.MANAGERS)
+def manager(make_user, municipality):
+    return make_user("alice", roles.MANAGERS, municipality=municipality)
 
 
 @pytest.fixture
-def project_member(make_user):
-    return make_user("charlie", roles.PROJECT_GROUP)
+def other_manager(make_user, municipality):
+    return make_user("bob", roles.MANAGERS, municipality=municipality)
 
 
 @pytest.fixture
-def administrator(make_user):
-    return make_user("diana", roles.ADMINISTRATORS, is_staff=True)
+def project_member(make_user, municipality):
+    return make_user("charlie", roles.PROJECT_GROUP, municipality=municipality)
+
+
+@pytest.fixture
+def administrator(make_user, municipality):
+    return make_user("diana", roles.ADMINISTRATORS, is_staff=True, municipality=municipality)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -122,6 +123,60 @@ def test_a_manager_of_another_municipality_gets_404(english_client, make_user, p
 
     assert english_client.get(reverse("actionplan:plan", args=[plan.pk])).status_code == 404
     assert english_client.get(reverse("actionplan:item", args=[item.pk])).status_code == 404
+
+
+def _elsewhere(plan) -> Survey:
+    """A round of another municipality, Annanstad, on the same dates as the plan's."""
+    own = plan.municipality.surveys.get()
+    return survey_create(
+        slug="elsewhere",
+        name="Annanstad 2025",
+        municipality=Municipality.objects.create(name="Annanstad"),
+        start_date=own.start_date,
+        end_date=own.end_date,
+    )
+
+
+@pytest.mark.parametrize("group", ["Projektgrupp", "Administratörer"])
+def test_the_staff_of_another_municipality_get_404(english_client, make_user, plan, item, survey, group):
+    stranger = make_user("erik", group, municipality=_elsewhere(plan).municipality)
+    english_client.force_login(stranger)
+
+    for url in read_urls(plan, item, survey)[1:]:  # the index is everyone's; it lists no plan here
+        assert english_client.get(url).status_code == 404, url
+    assert list(english_client.get(reverse("actionplan:index")).context["plans"]) == []
+
+
+def test_a_manager_reads_the_plan_of_a_round_they_take_part_in_without_being_a_member(
+    english_client, make_user, plan, item, survey
+):
+    enrolled = make_user("erik", "Chefer")
+    Participant.objects.create(survey=survey, number=1, user=enrolled)
+    english_client.force_login(enrolled)
+
+    for url in read_urls(plan, item, survey):
+        assert english_client.get(url, follow=True).status_code == 200, url
+
+
+def test_an_administrator_taking_part_elsewhere_reads_that_plan_but_does_not_change_it(
+    english_client, make_user, plan, item, survey
+):
+    """Taking part in a round as a manager shows its plan; changing it needs membership."""
+    both = make_user("erik", "Administratörer", municipality=_elsewhere(plan).municipality)
+    both.groups.add(*Group.objects.filter(name="Chefer"))
+    Participant.objects.create(survey=survey, number=1, user=both)
+    english_client.force_login(both)
+
+    page = english_client.get(reverse("actionplan:item", args=[item.pk]))
+    assert page.status_code == 200
+    assert reverse("actionplan:item_edit", args=[item.pk]) not in page.content.decode()
+    for url in edit_urls(plan, item):
+        assert english_client.get(url).status_code == 404, url
+    assert english_client.post(edit_urls(plan, item)[1], item_post(title="Smuggled")).status_code == 404
+    update = english_client.post(reverse("actionplan:item_update", args=[item.pk]), {"text": "Smuggled"})
+    assert update.status_code == 404
+    item.refresh_from_db()
+    assert item.title == "Förenkla rutiner" and ActionUpdate.objects.count() == 0
 
 
 def test_the_menu_shows_the_plan_to_the_groups_only(english_client, make_user, manager, participant, plan):

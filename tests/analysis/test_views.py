@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 
 from analysis import reports
 from analysis.selectors import Filters
-from surveys.models import Participant
+from surveys import roles
+from surveys.models import Municipality, Participant
 
 from .conftest import save_day
 
@@ -104,6 +105,21 @@ def test_the_project_group_and_administrators_see_every_page(client, small_round
     assert client.get(reverse("analysis:dashboard", args=["no-such-round"])).status_code == 404
 
 
+@pytest.mark.parametrize("group", [roles.PROJECT_GROUP, roles.ADMINISTRATORS])
+def test_the_staff_of_another_municipality_get_404_and_are_offered_no_round(
+    client, small_round, followup_round, make_user, group
+):
+    signed_in(client, make_user("erik", group, municipality=Municipality.objects.create(name="Annanstad")))
+    lists = {reverse("analysis:index"), reverse("analysis:rounds")}
+
+    for url in page_urls(followup_round.slug):
+        if url not in lists:
+            assert client.get(url).status_code == 404, url
+    assert list(client.get(reverse("analysis:index")).context["rounds"]) == []
+    form = client.get(reverse("analysis:rounds")).context["form"]
+    assert not form.is_bound and list(form.fields["followup"].queryset) == []
+
+
 def test_unknown_export_names_are_404(client, small_round, project_member):
     signed_in(client, project_member)
     for url in [
@@ -120,9 +136,10 @@ def test_the_navigation_shows_analysis_to_the_project_group_and_my_profile_to_ma
     client, small_round, manager, project_member
 ):
     analysis, profile = reverse("analysis:index"), reverse("analysis:my_profiles")
-    html = signed_in(client, project_member).get(reverse("home")).content.decode()
+    # The project group's start page may be another page; the navigation is on every one.
+    html = signed_in(client, project_member).get(reverse("home"), follow=True).content.decode()
     assert f'href="{analysis}"' in html and f'href="{profile}"' not in html
-    html = signed_in(client, manager).get(reverse("home")).content.decode()
+    html = signed_in(client, manager).get(reverse("home"), follow=True).content.decode()
     assert f'href="{analysis}"' not in html and f'href="{profile}"' in html
 
 
@@ -393,9 +410,9 @@ def test_the_dashboard_needs_few_queries_and_fewer_when_warm(
     url = reverse("analysis:dashboard", args=[ROUND])
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
-    # Warm: session, user, groups, the round, the filter's units and the action plan's counts per
-    # task (the ranking's last column); the figures come from the cache.
-    with django_assert_max_num_queries(6):
+    # Warm: session, user, groups, the user's municipalities, the round, the filter's units and the
+    # action plan's counts per task (the ranking's last column); the figures come from the cache.
+    with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
 
 
