@@ -30,6 +30,7 @@ from mio.tablefiles import ParseResult, RowError, is_blank, whole_number
 
 from . import roles
 from .models import Participant, Survey, Unit
+from .services import passwordless_user_create
 
 REQUIRED_COLUMNS = ("name", "email", "unit")
 COLUMNS = (*REQUIRED_COLUMNS, "number")
@@ -175,7 +176,7 @@ def _find_unit(name: str, units: dict[str, list[Unit]]) -> tuple[Unit | None, st
         }
     return None, _("%(unit)r is a unit of several departments; write it as %(example)s") % {
         "unit": name,
-        "example": " or ".join(f"'{unit.department.name} / {unit.name}'" for unit in found),
+        "example": _(" or ").join(f"'{unit.department.name} / {unit.name}'" for unit in found),
     }
 
 
@@ -318,19 +319,6 @@ def _split_name(name: str) -> tuple[str, str]:
     return (first, last) if first else (last, "")
 
 
-def account_for(*, name: str, email: str) -> AbstractBaseUser:
-    """A new account for a person who signs in with links: no usable password until they set one."""
-    User = get_user_model()
-    first, last = _split_name(name)
-    username = email.casefold()[:150]
-    if User.objects.filter(username=username).exists():
-        username = f"{username[:140]}-{User.objects.count()}"
-    user = User(username=username, email=email, first_name=first[:150], last_name=last[:150])
-    user.set_unusable_password()
-    user.save()
-    return user
-
-
 @transaction.atomic
 def participants_enrol(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentResult:
     """Enrol every row into the round, or nobody: raises EnrolmentError with every bad row."""
@@ -345,7 +333,8 @@ def participants_enrol(*, survey: Survey, rows: Sequence[PersonRow]) -> Enrolmen
     for enrolee in plan.enrolees:
         user = enrolee.user
         if user is None:
-            user = account_for(name=enrolee.row.name, email=enrolee.row.email)
+            first, last = _split_name(enrolee.row.name)
+            user = passwordless_user_create(email=enrolee.row.email, first_name=first, last_name=last)
             created += 1
         else:
             linked += 1

@@ -465,6 +465,20 @@ def _may_administer(by: AbstractBaseUser, municipality_ids: set[int]) -> bool:
     return mine is None or bool(municipality_ids & mine)
 
 
+def passwordless_user_create(*, email: str, first_name: str, last_name: str) -> AbstractBaseUser:
+    """An account for a person who signs in with e-mailed links: no usable password until they set one."""
+    User = get_user_model()
+    username = email.strip().casefold()[:150]
+    if User.objects.filter(username=username).exists():
+        username = f"{username[:140]}-{User.objects.count()}"
+    user = User(
+        username=username, email=email.strip(), first_name=first_name.strip()[:150], last_name=last_name.strip()[:150]
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
 @transaction.atomic
 def account_create(
     *, first_name: str, last_name: str, email: str, role: str, municipality: Municipality, by: AbstractBaseUser
@@ -490,13 +504,11 @@ def account_create(
     if problems:
         raise AccountError(problems)
 
-    username = email.casefold()[:150]
-    if User.objects.filter(username=username).exists():
-        username = f"{username[:140]}-{User.objects.count()}"
-    user = User(username=username, email=email, first_name=first_name.strip()[:150], last_name=last_name.strip()[:150])
-    user.set_unusable_password()
-    user.save()
+    user = passwordless_user_create(email=email, first_name=first_name, last_name=last_name)
     user.groups.add(Group.objects.get(name=role))
+    if role == roles.ADMINISTRATORS:
+        user.is_staff = True  # administrators also work in the Django admin
+        user.save(update_fields=["is_staff"])
     municipality.members.add(user)
     AuditEvent.objects.create(
         user=by,
@@ -540,6 +552,10 @@ def account_update(
         user.is_active = is_active
         user.save(update_fields=["is_active"])
         changes.append("activated" if is_active else "deactivated")
+    # Administrators work in the Django admin too; nobody else needs it.
+    if user.is_staff != (roles.ADMINISTRATORS in wanted):
+        user.is_staff = roles.ADMINISTRATORS in wanted
+        user.save(update_fields=["is_staff"])
     if changes:
         mine = roles.municipality_ids(by)
         shared = sorted(member_of if mine is None else member_of & mine)

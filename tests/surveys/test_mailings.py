@@ -556,7 +556,8 @@ def test_a_round_link_works_for_fourteen_days(survey, alice, client, monkeypatch
     assert signed_in_as(client) == alice.user.pk
 
 
-def test_a_round_link_no_longer_works_after_fifteen_days(survey, alice, client, monkeypatch):
+def test_a_round_link_no_longer_works_after_fifteen_days(survey, alice, english_client, monkeypatch):
+    client = english_client
     link = mailings.signin_url(user=alice.user, survey=survey)
 
     later(monkeypatch, dt.timedelta(days=15))
@@ -620,7 +621,10 @@ def answer(response, email: str) -> tuple[int, list, list[str]]:
     )
 
 
-def test_asking_for_a_link_answers_the_same_whether_or_not_the_address_has_an_account(alice, client, mailoutbox):
+def test_asking_for_a_link_answers_the_same_whether_or_not_the_address_has_an_account(
+    alice, english_client, mailoutbox
+):
+    client = english_client
     known = ask_for_link(client, "alice@kommun.se")
     assert len(mailoutbox) == 1
     unknown = ask_for_link(client, "nobody@kommun.se")

@@ -955,6 +955,23 @@ def test_changing_a_role(admin_a_client, manager_a):
     assert f"roles {roles.MANAGERS} -> {roles.MANAGERS}, {roles.PROJECT_GROUP}" in event.detail
 
 
+def test_the_administrator_role_comes_with_the_django_admin(admin_a_client, manager_a, municipality):
+    admin_a_client.post(
+        reverse("surveys:account_create"),
+        {"first_name": "Ada", "email": "ada@example.se", "role": roles.ADMINISTRATORS, "municipality": municipality.pk},
+    )
+    edit = reverse("surveys:account_edit", args=[manager_a.pk])
+    admin_a_client.post(edit, {"roles": [roles.MANAGERS, roles.ADMINISTRATORS], "is_active": "on"})
+    manager_a.refresh_from_db()
+    promoted = manager_a.is_staff
+    admin_a_client.post(edit, {"roles": [roles.MANAGERS], "is_active": "on"})
+    manager_a.refresh_from_db()
+
+    assert get_user_model().objects.get(email="ada@example.se").is_staff
+    assert promoted
+    assert not manager_a.is_staff
+
+
 def test_saving_without_a_change_records_nothing(admin_a_client, manager_a):
     response = admin_a_client.post(
         reverse("surveys:account_edit", args=[manager_a.pk]),
