@@ -102,6 +102,11 @@ def test_an_administrator_runs_a_round_from_enrolment_to_reminders(
     assert (
         DiaryDay.objects.get(participant__number=11, participant__survey=follow_up).status == DiaryDay.Status.SUBMITTED
     )
+    # Her start page leads on to the next day to fill, with today marked on weekdays.
+    sara.goto(live_server.url + reverse("home"))
+    expect(sara.get_by_test_id("next-day")).to_be_visible()
+    expect(sara.locator("[aria-current=date]")).to_have_count(1 if timezone.localdate().isoweekday() <= 5 else 0)
+    sara.screenshot(path=screenshot_dir / "round-home-phone.png", full_page=True)
     phone.close()
 
     # The participants page: Sara has 1 submitted; the two others have not started.
@@ -113,6 +118,10 @@ def test_an_administrator_runs_a_round_from_enrolment_to_reminders(
     expect(table.locator("tbody tr[data-number='12']")).to_have_count(1)
     expect(table.locator("tbody tr[data-number='13']")).to_have_count(1)
     page.screenshot(path=screenshot_dir / "round-participants.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=screenshot_dir / "round-participants-phone.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Reminders now: the page says two will go out, and they go to Olof and Maja only.
     mail.outbox.clear()
