@@ -343,8 +343,8 @@ def test_the_participants_page_shows_the_key_and_progress(admin_a_client, survey
     assert participant.user.get_full_name() in page
     assert participant.user.email in page
     assert unit.name in page
-    assert "1 Mar 2025" in page  # invited
-    assert "5 Mar 2025" in page  # last reminder
+    assert "1 March 2025" in page  # invited
+    assert "5 March 2025" in page  # last reminder
 
 
 def test_every_look_at_the_key_is_logged(admin_a_client, survey, participant, admin_a):
