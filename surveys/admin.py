@@ -56,18 +56,17 @@ class ScopedChoices:
     """Relation fields (select boxes and autocomplete) offer only the user's municipalities' objects."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs:
-            queryset = visible_choices(self.admin_site, request, db_field.related_model)
-            if queryset is not None:
-                kwargs["queryset"] = queryset
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **self._narrowed(db_field, request, kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(db_field, request, **self._narrowed(db_field, request, kwargs))
+
+    def _narrowed(self, db_field, request, kwargs: dict) -> dict:
         if "queryset" not in kwargs:
             queryset = visible_choices(self.admin_site, request, db_field.related_model)
             if queryset is not None:
                 kwargs["queryset"] = queryset
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return kwargs
 
 
 class MunicipalityScopedAdmin(ScopedChoices):

@@ -22,7 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mio import tablefiles
@@ -192,12 +192,6 @@ def municipality_numbers(survey: Survey) -> tuple[dict[int, int], dict[int, set[
     return by_user, by_number
 
 
-def next_free_number(survey: Survey) -> int:
-    """One more than the highest number used in any round of the municipality."""
-    highest = Participant.objects.filter(survey__municipality_id=survey.municipality_id).aggregate(Max("number"))
-    return (highest["number__max"] or 0) + 1
-
-
 def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentPlan:
     """What enrolling `rows` into `survey` would do, and every reason it cannot (bad rows)."""
     User = get_user_model()
@@ -289,7 +283,7 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentPla
             pending.append((row, unit, user))
 
     # New people get the next free numbers, in the file's order, after every number in use or claimed.
-    next_number = max([next_free_number(survey) - 1, *claimed]) + 1
+    next_number = max([*by_number, *claimed], default=0) + 1
     for row, unit, user in pending:
         kept = by_user.get(user.pk) if user is not None else None
         if row.number is not None:

@@ -13,7 +13,6 @@ since the project's own action plan moved notifications from night time to day t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -218,11 +217,6 @@ def send_reminders(
             _record(participant, SentEmail.Kind.REMINDER, days, at=now)
             mailout.sent += 1
     return mailout
-
-
-def open_rounds(slugs: Iterable[str] | None = None):
-    rounds = Survey.objects.open().select_related("municipality").order_by("start_date", "slug")
-    return rounds.filter(slug__in=list(slugs)) if slugs else rounds
 
 
 # --- Sign-in link asked for on the login page ----------------------------------------------------

@@ -119,13 +119,10 @@ def _summary(round_progress: progress.RoundProgress) -> dict[str, int]:
 @require_GET
 def rounds(request: HttpRequest) -> HttpResponse:
     _require_follower(request)
-    today = progress.local_today()
     surveys = list(roles.visible_surveys(request.user).select_related("municipality"))
+    summaries = progress.rounds_summary(surveys=surveys)
     ctx = {
-        "rounds": [
-            {"survey": survey, "summary": _summary(progress.round_progress(survey=survey, today=today))}
-            for survey in surveys
-        ],
+        "rounds": [{"survey": survey, "summary": summaries[survey.pk]} for survey in surveys],
         "can_administer": roles.is_administrator(request.user),
         "several_municipalities": len({survey.municipality_id for survey in surveys}) > 1,
         "nav": "rounds",
@@ -248,7 +245,8 @@ def _participant_ctx(survey: Survey, participant: Participant, **forms) -> dict[
         "survey": survey,
         "participant": participant,
         "days": [{"date": date, "status": status, "reopened": date in reopened} for date, status in statuses],
-        "can_remove": not participant.days.exists(),
+        # Only someone without any saved day may leave the round; the statuses already tell.
+        "can_remove": not any(status for _date, status in statuses),
         "unit_form": forms.get("unit_form") or ParticipantUnitForm(initial={"unit": participant.unit}, survey=survey),
         "reopen_form": forms.get("reopen_form") or DayReopenForm(dates=_reopen_choices(statuses)),
         "nav": "rounds",
@@ -468,12 +466,7 @@ def _administered_municipalities(user: AbstractBaseUser):
 
 def _accounts_of(user: AbstractBaseUser):
     """The people of the administrator's municipalities (everyone, for a superuser)."""
-    User = get_user_model()
-    people = User.objects.all()
-    ids = roles.municipality_ids(user)
-    if ids is not None:
-        people = people.filter(municipalities__in=ids).distinct()
-    return people
+    return roles.scope(get_user_model().objects.all(), user, field="municipalities").distinct()
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from surveys.models import DiaryDay, Participant, SentEmail, Survey
-from surveys.progress import round_progress
+from surveys.progress import round_progress, rounds_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,15 @@ def test_the_round_totals_are_sums_over_participants(example, today):
     totals = sums(expected_rows(today))
     assert {name: getattr(progress, name) for name in totals} == totals
     assert progress.expected_dates == [day for day in (MON, TUE, WED, THU, FRI) if day <= today]
+
+
+@pytest.mark.parametrize("today", [WEDNESDAY, NEXT_MONDAY], ids=["mid-round", "after the end"])
+def test_the_rounds_list_summary_counts_as_the_definition(example, today):
+    totals = sums(expected_rows(today))
+
+    (summary,) = rounds_summary(surveys=[example], today=today).values()
+
+    assert summary == {"participants": 3, "expected": totals["expected_days"], "submitted": totals["submitted_days"]}
 
 
 def test_before_the_round_nothing_is_expected(example):

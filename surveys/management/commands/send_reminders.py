@@ -41,7 +41,7 @@ class Command(BaseCommand):
             if not rounds:
                 raise CommandError(f"No survey round {survey!r}")
         else:
-            rounds = list(mailings.open_rounds())
+            rounds = list(Survey.objects.open().order_by("start_date", "slug"))
         if not force and not mailings.is_daytime(now):
             local = now.astimezone(mailings.STOCKHOLM)
             self.stdout.write(
