@@ -60,3 +60,31 @@ def _draw(rows: Sequence[tuple[str, Sequence[int]]], statuses: Sequence[tuple[st
     svg = stream.getvalue()
     # Drop the XML prolog and doctype: the SVG goes inline into the page.
     return svg[svg.index("<svg") :]
+
+
+def forest_svg(*, rows: Sequence[dict[str, object]], emphasise_last: bool = False) -> str:
+    """ "Did it help?" as a forest plot (analysis.charts.forest) in the reader's language; cached by
+    its content, which changes whenever a figure, a label or the language does."""
+    import hashlib
+
+    from django.utils import formats
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as _
+
+    from analysis.charts import forest
+
+    decimal = formats.get_format("DECIMAL_SEPARATOR")
+    digest = hashlib.sha1(repr((rows, emphasise_last, get_language(), decimal)).encode()).hexdigest()[:20]
+    key = f"actionplan:chart:forest:{digest}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = forest(
+            rows,
+            title=_("Change in friction minutes per manager-day with its 95 % confidence interval"),
+            xlabel=_("Change in friction minutes per manager-day (negative: less friction)"),
+            zero_label=_("no change"),
+            decimal=decimal,
+            emphasise_last=emphasise_last,
+        )
+        cache.set(key, svg, 60 * 60 * 24)
+    return svg

@@ -1,149 +1,281 @@
-"""Did it help? The addressed tasks' figures in the round that found the friction and in a later one.
+"""Did it help? Which rounds can answer that for an action item, and what they answer.
 
-Pure functions over the analysis app's frames: `friction.compare_rounds()` gives, per task code in
-both rounds, the baseline and follow-up figures and their change. A task counts as improved when its
-friction minutes per manager-day fell by at least NOTABLE_CHANGE, as worse when they rose by as
-much, and as unchanged in between: differences below half a minute a day are within the noise of
-a week's diaries.
+The figures are `analysis.paired`'s: the change in friction minutes per manager-day over the managers
+in both rounds, with a 95 % interval. This module decides when such a change can be credited to an
+item at all:
+
+- Only a done item is measured, and only by a follow-up round that started after it was done.
+- The baseline is the round that found the item, else the latest round that ended before the item
+  started (its start date, else the day it was done).
+- A follow-up needs the baseline's task codes and submitted days from at least MIN_GROUP managers
+  who are also in the baseline; the latest such round answers. An empty or draft round never does.
+- Items that address a common task cannot be told apart: each is shown with the others named.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import Any
 
-if TYPE_CHECKING:  # pandas loads only where figures are drawn, not with every page
-    import pandas as pd
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-NOTABLE_CHANGE = 0.5  # friction minutes per manager-day
+from analysis import paired
+from analysis.friction import MIN_GROUP
+from surveys import selectors as survey_selectors
+from surveys.models import Survey
 
-IMPROVED = "improved"
-WORSE = "worse"
-UNCHANGED = "unchanged"
+from .models import ActionItem, ActionPlan
 
-
-def verdict(change: float | None) -> str | None:
-    if change is None:
-        return None
-    if change <= -NOTABLE_CHANGE:
-        return IMPROVED
-    if change >= NOTABLE_CHANGE:
-        return WORSE
-    return UNCHANGED
-
-
-def _number(value: object) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if math.isnan(number) else number
+# Why an item's effect is not measurable yet.
+NOT_DONE = "not_done"
+NO_BASELINE = "no_baseline"
+NO_FOLLOWUP = "no_followup"
+TOO_FEW = "too_few"
 
 
 @dataclass(frozen=True)
-class TaskEffect:
-    """One addressed task: its figures before and after. `suppressed` hides groups under MIN_GROUP managers."""
+class Rounds:
+    """The municipality's opened rounds, earliest first, with their task codes and the participant
+    numbers that have a manager-day in each (read once per page)."""
 
-    code: str
-    label: str
-    label_en: str
-    friction_baseline: float | None = None
-    friction_followup: float | None = None
-    friction_change: float | None = None
-    minutes_baseline: float | None = None
-    minutes_followup: float | None = None
-    minutes_change: float | None = None
-    function_baseline: float | None = None
-    function_followup: float | None = None
-    function_change: float | None = None
-    suppressed: bool = False
-    missing: bool = False  # not a task of both rounds
+    surveys: list[Survey]
+    codes: dict[int, set[str]]
+    managers: dict[int, set[int]]
+
+    @classmethod
+    def of(cls, *, municipality_id: int) -> Rounds:
+        surveys = list(
+            Survey.objects.filter(municipality_id=municipality_id)
+            .exclude(status=Survey.Status.DRAFT)
+            .order_by("start_date", "pk")
+        )
+        return cls(
+            surveys=surveys,
+            codes=survey_selectors.task_codes_of(surveys),
+            managers=survey_selectors.managers_with_days(surveys),
+        )
+
+    def paired(self, baseline: Survey, followup: Survey) -> int:
+        return len(self.managers[baseline.pk] & self.managers[followup.pk])
+
+    def comparable(self, baseline: Survey, followup: Survey) -> bool:
+        return survey_selectors.is_comparable(
+            baseline, followup, codes=self.codes, managers=self.managers, min_paired=MIN_GROUP
+        )
+
+    def latest_pair(self) -> tuple[Survey, Survey] | None:
+        """The latest follow-up with data and its latest comparable baseline, as on "Compare rounds"."""
+        ids = [survey.pk for survey in self.surveys]
+        return survey_selectors.latest_comparable_pair(surveys=Survey.objects.filter(pk__in=ids), min_paired=MIN_GROUP)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A change between two rounds for a set of tasks, with its reading in words and in SEK."""
+
+    baseline_round: Survey
+    followup_round: Survey
+    change: paired.Change
+    sek: dict[str, float | None]
 
     @property
-    def verdict(self) -> str | None:
-        if self.suppressed or self.missing:
-            return None
-        return verdict(self.friction_change)
+    def verdict(self) -> str:
+        return self.change.verdict
+
+    @property
+    def sentence(self) -> str:
+        return describe(self.change)
 
 
 @dataclass(frozen=True)
 class ItemEffect:
-    """The addressed tasks of one item, and their friction together."""
+    """One item: its measured effect, or why it is not measurable yet, and the items sharing its tasks."""
 
-    tasks: list[TaskEffect]
-
-    def _total(self, name: str) -> float | None:
-        shown = [task for task in self.tasks if task.verdict is not None]
-        if not shown:
-            return None
-        return sum(getattr(task, name) for task in shown)
-
-    @property
-    def friction_baseline(self) -> float | None:
-        return self._total("friction_baseline")
-
-    @property
-    def friction_followup(self) -> float | None:
-        return self._total("friction_followup")
-
-    @property
-    def friction_change(self) -> float | None:
-        return self._total("friction_change")
+    item: ActionItem
+    measured: Measured | None = None
+    reason: str = ""
+    reason_code: str = ""
+    baseline_round: Survey | None = None
+    shares_with: list[int] = field(default_factory=list)
 
     @property
     def verdict(self) -> str | None:
-        return verdict(self.friction_change)
+        return self.measured.verdict if self.measured else None
 
-
-def comparison(baseline_ranking: pd.DataFrame, followup_ranking: pd.DataFrame) -> pd.DataFrame:
-    """`compare_rounds` with the smaller of the two rounds' manager counts, for suppressing small groups."""
-    from analysis import friction
-
-    compared = friction.compare_rounds(baseline_ranking, followup_ranking)
-    managers = baseline_ranking[["task", "managers"]].merge(
-        followup_ranking[["task", "managers"]], on="task", suffixes=("_baseline", "_followup")
-    )
-    managers["managers"] = managers[["managers_baseline", "managers_followup"]].min(axis=1)
-    return compared.merge(managers[["task", "managers"]], on="task", how="left")
-
-
-def task_effects(
-    compared: pd.DataFrame, codes: Sequence[str], *, labels: dict[str, str] | None = None, language: str | None = None
-) -> list[TaskEffect]:
-    """The effect on each code, in the order given; codes missing from either round are marked so.
-
-    `label` is the task's label in `language` (English when "en" and there is one, else Swedish).
-    """
-    from analysis.friction import is_suppressed
-
-    rows = {row["task"]: row for row in compared.to_dict("records")}
-    for row in rows.values():
-        if language == "en" and row["label_en"]:
-            row["label"] = row["label_en"]
-    effects = []
-    for code in codes:
-        row = rows.get(code)
-        if row is None:
-            effects.append(TaskEffect(code=code, label=(labels or {}).get(code, code), label_en="", missing=True))
-            continue
-        if is_suppressed(int(row["managers"])):
-            effects.append(TaskEffect(code=code, label=row["label"], label_en=row["label_en"], suppressed=True))
-            continue
-        effects.append(
-            TaskEffect(
-                code=code,
-                label=row["label"],
-                label_en=row["label_en"],
-                **{
-                    f"{short}_{part}": _number(row[f"{name}_{part}"])
-                    for short, name in (
-                        ("friction", "friction_minutes_per_manager_day"),
-                        ("minutes", "minutes_per_manager_day"),
-                        ("function", "function_mean"),
-                    )
-                    for part in ("baseline", "followup", "change")
-                },
-            )
+    @property
+    def sharing_note(self) -> str:
+        """E.g. "Shares its tasks with items 1 and 4: their effects cannot be told apart."."""
+        if not self.shares_with:
+            return ""
+        numbers = [str(number) for number in self.shares_with]
+        joined = (
+            numbers[0]
+            if len(numbers) == 1
+            else _("%(list)s and %(last)s")
+            % {
+                "list": ", ".join(numbers[:-1]),
+                "last": numbers[-1],
+            }
         )
-    return effects
+        return ngettext(
+            "Shares its tasks with item %(numbers)s: their effects cannot be told apart.",
+            "Shares its tasks with items %(numbers)s: their effects cannot be told apart.",
+            len(numbers),
+        ) % {"numbers": joined}
+
+
+def measure(*, baseline: Survey, followup: Survey, codes: Sequence[str]) -> Measured:
+    change = paired.tasks_change(baseline=baseline, followup=followup, codes=codes)
+    sek = change.in_sek(hourly_cost=followup.hourly_cost, working_days_per_year=followup.working_days_per_year)
+    return Measured(baseline_round=baseline, followup_round=followup, change=change, sek=sek)
+
+
+def baseline_for(item: ActionItem, rounds: Rounds) -> Survey | None:
+    """The round that found the item, else the latest round ended before the item started."""
+    if item.survey_id is not None:
+        return next((survey for survey in rounds.surveys if survey.pk == item.survey_id), None)
+    started = item.start_date or item.done_on
+    if started is None:
+        return None
+    ended = [survey for survey in rounds.surveys if survey.end_date < started]
+    return ended[-1] if ended else None
+
+
+def item_effect(item: ActionItem, rounds: Rounds, shares_with: list[int]) -> ItemEffect:
+    common = {"item": item, "shares_with": shares_with}
+    if item.status != ActionItem.Status.DONE or item.done_on is None:
+        return ItemEffect(
+            **common,
+            reason_code=NOT_DONE,
+            reason=_("Not measurable yet: the item is not done (%(status)s).")
+            % {"status": item.get_status_display().lower()},
+        )
+    baseline = baseline_for(item, rounds)
+    if baseline is None:
+        return ItemEffect(
+            **common,
+            reason_code=NO_BASELINE,
+            reason=_("Not measurable: no survey round ended before the item started, so there is no baseline."),
+        )
+    since = [survey for survey in rounds.surveys if survey.start_date > item.done_on]
+    done_on = formats.date_format(item.done_on, "j F Y")
+    if not since:
+        return ItemEffect(
+            **common,
+            baseline_round=baseline,
+            reason_code=NO_FOLLOWUP,
+            reason=_("Not measurable yet: no survey round has started since the item was done on %(date)s.")
+            % {"date": done_on},
+        )
+    followups = [survey for survey in since if rounds.comparable(baseline, survey)]
+    if not followups:
+        return ItemEffect(
+            **common,
+            baseline_round=baseline,
+            reason_code=TOO_FEW,
+            reason=_(
+                "Not measurable yet: since the item was done on %(date)s, no round with the same tasks has "
+                "submitted days from at least %(count)d of the managers in %(baseline)s."
+            )
+            % {"date": done_on, "count": MIN_GROUP, "baseline": baseline.name},
+        )
+    measured = measure(baseline=baseline, followup=followups[-1], codes=item.task_codes)
+    return ItemEffect(**common, baseline_round=baseline, measured=measured)
+
+
+def sharing(items: Sequence[ActionItem]) -> dict[int, list[int]]:
+    """For each item, the numbers of the other items that address one of its tasks."""
+    return {
+        item.pk: [
+            other.number for other in items if other.pk != item.pk and set(other.task_codes) & set(item.task_codes)
+        ]
+        for item in items
+    }
+
+
+def item_effects(*, plan: ActionPlan, items: Sequence[ActionItem] | None = None) -> list[ItemEffect]:
+    """Every item of `items` (default: the plan's) that addresses tasks, measured where it can be."""
+    every = list(plan.items.exclude(tasks="").order_by("number"))
+    shared = sharing(every)
+    chosen = every if items is None else [item for item in items if item.task_codes]
+    rounds = Rounds.of(municipality_id=plan.municipality_id)
+    return [item_effect(item, rounds, shared.get(item.pk, [])) for item in chosen]
+
+
+def plan_codes(plan: ActionPlan) -> list[str]:
+    """Every task code any item of the plan addresses."""
+    return sorted({code for tasks in plan.items.values_list("tasks", flat=True) for code in tasks.split()})
+
+
+def plan_effect(*, plan: ActionPlan) -> Measured | None:
+    """The change over all tasks the plan addresses, between the latest comparable pair with data."""
+    pair = Rounds.of(municipality_id=plan.municipality_id).latest_pair()
+    if pair is None:
+        return None
+    return measure(baseline=pair[0], followup=pair[1], codes=plan_codes(plan))
+
+
+def task_effect(*, municipality_id: int, code: str) -> Measured | None:
+    """One task's change between the municipality's latest comparable pair with data."""
+    pair = Rounds.of(municipality_id=municipality_id).latest_pair()
+    if pair is None:
+        return None
+    return measure(baseline=pair[0], followup=pair[1], codes=[code])
+
+
+# --- In words ------------------------------------------------------------------------------------
+
+
+def minutes(value: float) -> str:
+    """Minutes for a sentence: whole minutes from 10 up, one decimal below (locale's decimal mark)."""
+    return formats.number_format(round(value, 0 if abs(value) >= 10 else 1), 0 if abs(value) >= 10 else 1)
+
+
+def describe(change: paired.Change) -> str:
+    """The verdict in plain words, e.g. "Friction fell by 12 min per manager-day (95 % CI 5–19),
+    14 managers in both rounds"."""
+    k = change.paired_managers
+    managers = ngettext("%(k)d manager in both rounds", "%(k)d managers in both rounds", k) % {"k": k}
+    if change.verdict == paired.WITHHELD:
+        return _("Not shown: fewer than %(count)d managers in both rounds (%(managers)s).") % {
+            "count": MIN_GROUP,
+            "managers": managers,
+        }
+    values: dict[str, Any] = {"managers": managers}
+    if change.verdict == paired.LESS:
+        values.update(by=minutes(-change.change), low=minutes(-change.ci_high), high=minutes(-change.ci_low))
+        return _("Friction fell by %(by)s min per manager-day (95 %% CI %(low)s–%(high)s), %(managers)s.") % values
+    if change.verdict == paired.MORE:
+        values.update(by=minutes(change.change), low=minutes(change.ci_low), high=minutes(change.ci_high))
+        return _("Friction rose by %(by)s min per manager-day (95 %% CI %(low)s–%(high)s), %(managers)s.") % values
+    values.update(by=signed(change.change), low=signed(change.ci_low), high=signed(change.ci_high))
+    return _("No clear change: %(by)s min per manager-day (95 %% CI %(low)s to %(high)s), %(managers)s.") % values
+
+
+def signed(value: float, digits: int | None = None) -> str:
+    """A change with its sign, the minus a real minus sign (−), grouped by thousands; `digits`
+    decimals, or those of `minutes()` when None. A change that rounds to zero has no sign."""
+    places = (0 if abs(value) >= 10 else 1) if digits is None else digits
+    rounded = round(value, places)
+    text = formats.number_format(abs(rounded), places, force_grouping=True)
+    if rounded == 0:
+        return text
+    return f"+{text}" if rounded > 0 else f"−{text}"
+
+
+def forest_rows(entries: Sequence[tuple[str, Measured]]) -> list[dict[str, Any]]:
+    """The forest plot's points: a label and the change with its interval, in the order given."""
+    return [
+        {
+            "label": label,
+            "change": entry.change.change,
+            "ci_low": entry.change.ci_low,
+            "ci_high": entry.change.ci_high,
+            "verdict": entry.verdict,
+        }
+        for label, entry in entries
+        if entry.change.change is not None
+    ]

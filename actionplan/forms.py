@@ -32,6 +32,12 @@ class ItemForm(forms.Form):
     coordinator = forms.CharField(label=_("Coordinator"), max_length=200, required=False)
     start_date = forms.DateField(label=_("Start"), required=False, widget=DATE_WIDGET)
     due_date = forms.DateField(label=_("Due"), required=False, widget=DATE_WIDGET)
+    done_on = forms.DateField(
+        label=_("Done on"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Only for a done item; empty means the day it is saved as done."),
+    )
     tasks = forms.MultipleChoiceField(
         label=_("Tasks addressed"), required=False, widget=forms.CheckboxSelectMultiple, choices=[]
     )

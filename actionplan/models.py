@@ -117,6 +117,8 @@ class ActionItem(models.Model):
     # Task codes separated by single spaces. A field rather than a related table so that the
     # history shows a change of the addressed tasks like any other change.
     tasks = models.CharField(_("tasks addressed"), max_length=500, blank=True)
+    # The day the item became done: "did it help?" counts only rounds that started after it.
+    done_on = models.DateField(_("done on"), null=True, blank=True)
     survey = models.ForeignKey(
         Survey,
         on_delete=models.SET_NULL,
@@ -146,6 +148,9 @@ class ActionItem(models.Model):
             models.CheckConstraint(
                 condition=Q(due_date__isnull=True) | Q(start_date__isnull=True) | Q(due_date__gte=F("start_date")),
                 name="actionplan_item_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True) | Q(status="done"), name="actionplan_item_done_on_only_when_done"
             ),
             models.CheckConstraint(
                 condition=~Q(tasks__startswith=" ") & ~Q(tasks__endswith=" ") & ~Q(tasks__contains="  "),

@@ -166,15 +166,6 @@ def rounds_of(*, municipality: Municipality) -> list[Survey]:
     )
 
 
-def baseline_and_followup(*, item: ActionItem, rounds: list[Survey]) -> tuple[Survey | None, Survey | None]:
-    """The round that found the item (else the earliest) and the latest round after it, if any."""
-    baseline = item.survey or (rounds[0] if rounds else None)
-    if baseline is None:
-        return None, None
-    later = [survey for survey in rounds if survey.start_date > baseline.start_date]
-    return baseline, (later[-1] if later else None)
-
-
 def ranking(*, survey: Survey):
     """The analysis app's friction ranking of a whole round, cached until the round's diaries change."""
     from django.core.cache import cache
@@ -190,41 +181,6 @@ def ranking(*, survey: Survey):
         frame = friction.friction_ranking(totals, manager_days=counts["manager_days"])
         cache.set(key, frame, 60 * 60)
     return frame
-
-
-@dataclass(frozen=True)
-class EffectOfItem:
-    """An item with the rounds compared for it and the effect on its tasks (None: no later round yet)."""
-
-    item: ActionItem
-    baseline: Survey | None
-    followup: Survey | None
-    effect: object | None  # effect.ItemEffect
-
-
-def item_effects(*, plan: ActionPlan, items: list[ActionItem], language: str | None = None) -> list[EffectOfItem]:
-    """Did it help? For each item that addresses tasks, its tasks' figures before and after."""
-    from . import effect
-
-    rounds = rounds_of(municipality=plan.municipality)
-    labels = task_labels(municipality=plan.municipality, language=language)
-    comparisons: dict[tuple[int, int], object] = {}
-    results = []
-    for item in items:
-        if not item.task_codes:
-            continue
-        baseline, followup = baseline_and_followup(item=item, rounds=rounds)
-        if baseline is None or followup is None:
-            results.append(EffectOfItem(item=item, baseline=baseline, followup=followup, effect=None))
-            continue
-        pair = (baseline.pk, followup.pk)
-        if pair not in comparisons:
-            comparisons[pair] = effect.comparison(ranking(survey=baseline), ranking(survey=followup))
-        tasks = effect.task_effects(comparisons[pair], item.task_codes, labels=labels, language=language)
-        results.append(
-            EffectOfItem(item=item, baseline=baseline, followup=followup, effect=effect.ItemEffect(tasks=tasks))
-        )
-    return results
 
 
 def can_see_municipality(*, user: AbstractBaseUser, municipality: Municipality) -> bool:

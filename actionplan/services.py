@@ -55,6 +55,8 @@ class ItemInput:
     due_date: dt.date | None = None
     tasks: list[str] = field(default_factory=list)
     survey: Survey | None = None
+    # Empty for a done item means "the day it was recorded as done" (kept when already done).
+    done_on: dt.date | None = None
 
     @classmethod
     def from_item(cls, item: ActionItem) -> ItemInput:
@@ -119,6 +121,12 @@ def item_problems(
         problems.append(
             FieldProblem("department", _("A central item has no owning department; leave the department empty."))
         )
+    if data.done_on is not None and data.status != ActionItem.Status.DONE:
+        problems.append(
+            FieldProblem("done_on", _("Only a done item has a date it was done: leave it empty or choose Done."))
+        )
+    elif data.done_on is not None and data.done_on > timezone.localdate():
+        problems.append(FieldProblem("done_on", _("The item cannot be done on a day still to come.")))
     if data.start_date and data.due_date and data.due_date < data.start_date:
         problems.append(FieldProblem("due_date", _("The due date must not be before the start.")))
     if data.tasks:
@@ -141,6 +149,14 @@ def item_problems(
     return problems
 
 
+def done_date(*, status: str, asked: dt.date | None, recorded: dt.date | None) -> dt.date | None:
+    """When a done item became done: the day asked for, else the day already recorded, else today.
+    An item that is not done has no such day (moving it back from done forgets it)."""
+    if status != ActionItem.Status.DONE:
+        return None
+    return asked or recorded or timezone.localdate()
+
+
 def _remember_user(item: ActionItem, by: AbstractBaseUser | None) -> None:
     # Outside a request (commands, the demo) the history middleware knows no user.
     if by is not None:
@@ -153,6 +169,7 @@ def item_create(*, plan: ActionPlan, data: ItemInput, by: AbstractBaseUser | Non
     if problems:
         raise ActionError(problems)
     item = ActionItem(plan=plan, **data.model_values())
+    item.done_on = done_date(status=item.status, asked=data.done_on, recorded=None)
     _remember_user(item, by)
     item.save()
     return item
@@ -165,7 +182,9 @@ def item_update(*, item: ActionItem, data: ItemInput, by: AbstractBaseUser | Non
     if problems:
         raise ActionError(problems)
     changed = False
-    for name, value in data.model_values().items():
+    values = data.model_values()
+    values["done_on"] = done_date(status=data.status, asked=data.done_on, recorded=item.done_on)
+    for name, value in values.items():
         if getattr(item, name) != value:
             setattr(item, name, value)
             changed = True
@@ -197,9 +216,10 @@ def update_add(
     moved = ""
     if status and status != item.status:
         item.status = status
+        item.done_on = done_date(status=status, asked=timezone.localdate(at), recorded=None)
         _remember_user(item, author)
         item._history_date = at
-        item.save(update_fields=["status"])
+        item.save(update_fields=["status", "done_on"])
         moved = status
     return ActionUpdate.objects.create(item=item, author=author, text=text, status=moved, created_at=at)
 

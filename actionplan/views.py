@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +18,7 @@ from surveys.models import Area, Municipality, Survey
 
 from . import charts, selectors, services
 from .access import can_edit_plan, can_edit_plans, can_see_plans
+from .effect import Measured, forest_rows, item_effects, measure, plan_effect, task_effect
 from .forms import FilterForm, ItemForm, UpdateForm
 from .models import ActionItem, ActionPlan
 from .services import ActionError
@@ -165,22 +168,32 @@ def _addressed_tasks(the_plan: ActionPlan) -> list[dict[str, object]]:
 
 @login_required
 def effect(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Did it help? Done items first, with the change in friction that came with them."""
+    """Did it help? The plan's tasks together, then each done item measured by a later round, and
+    the items not measurable yet with the reason."""
     the_plan = _plan_for(request, plan_id)
-    items = list(selectors.items(plan=the_plan))
-    effects = selectors.item_effects(plan=the_plan, items=items, language=get_language())
-    done = [entry for entry in effects if entry.item.status == ActionItem.Status.DONE]
-    others = [entry for entry in effects if entry.item.status != ActionItem.Status.DONE]
+    effects = item_effects(plan=the_plan)
+    measured = [entry for entry in effects if entry.measured]
+    total = plan_effect(plan=the_plan)
+    points = [(f"{entry.item.number}. {entry.item.title}", entry.measured) for entry in measured]
+    if total is not None:
+        points.append((_("The plan's tasks together"), total))
     ctx = {
         **_base_ctx(the_plan, "effect"),
-        "done": done,
-        "others": others,
-        "verdicts": {
-            key: sum(1 for entry in done if entry.effect and entry.effect.verdict == key)
-            for key in ("improved", "unchanged", "worse")
-        },
+        "total": total,
+        "measured": measured,
+        "waiting": [entry for entry in effects if not entry.measured],
+        "chart": _forest(points, emphasise_total=total is not None),
+        "verdicts": Counter(entry.verdict for entry in measured),
     }
     return render(request, "actionplan/effect.html", ctx)
+
+
+def _forest(points: list[tuple[str, Measured]], *, emphasise_total: bool = False) -> str | None:
+    """The forest plot of `points` (label, measured change), None when none has figures."""
+    rows = forest_rows(points)
+    if not rows:
+        return None
+    return charts.forest_svg(rows=rows, emphasise_last=emphasise_total and len(rows) == len(points))
 
 
 @login_required
@@ -192,8 +205,15 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _item_ctx(request: HttpRequest, the_item: ActionItem, *, update_form: UpdateForm | None) -> dict[str, object]:
     municipality = the_item.plan.municipality
-    effects = selectors.item_effects(plan=the_item.plan, items=[the_item], language=get_language())
     labels = selectors.task_labels(municipality=municipality, language=get_language())
+    effects = item_effects(plan=the_item.plan, items=[the_item])
+    the_effect = effects[0] if effects else None
+    parts: list[tuple[str, Measured]] = []
+    if the_effect is not None and the_effect.measured is not None:
+        rounds = {"baseline": the_effect.measured.baseline_round, "followup": the_effect.measured.followup_round}
+        parts = [(labels.get(code, code), measure(**rounds, codes=[code])) for code in the_item.task_codes]
+        if len(parts) > 1:
+            parts.append((_("The item's tasks together"), the_effect.measured))
     return {
         **_base_ctx(the_item.plan, "item"),
         "item": the_item,
@@ -203,7 +223,9 @@ def _item_ctx(request: HttpRequest, the_item: ActionItem, *, update_form: Update
         "task_survey": the_item.survey or (selectors.rounds_of(municipality=municipality) or [None])[-1],
         "updates": the_item.updates.select_related("author"),
         "history": _changes(the_item),
-        "effect": effects[0] if effects else None,
+        "effect": the_effect,
+        "parts": parts,
+        "chart": _forest(parts, emphasise_total=len(parts) > 1),
         "update_form": update_form,
     }
 
@@ -385,6 +407,7 @@ def task(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "task": the_task,
         "label": the_task.display_label(get_language()),
         "rounds": selectors.task_in_rounds(municipality=municipality, code=code),
+        "effect": task_effect(municipality_id=municipality.pk, code=code),
         "items": list(the_plan.items.addressing(code).select_related("department")) if the_plan else [],
         "can_edit": can_edit_plan(request.user, municipality_id=municipality.pk),
     }

@@ -424,3 +424,60 @@ def empty(*, title: str, message: str) -> str:
     figure = _figure(1.2)
     _empty(figure.add_subplot(), message)
     return to_svg(figure, title=title)
+
+
+# Forest plot colours by verdict: less friction green, more red, unclear grey (Okabe–Ito).
+VERDICT_COLOURS = {"less": "#009E73", "more": "#D55E00", "unclear": "#6c757d"}
+
+
+def forest(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    title: str,
+    xlabel: str,
+    zero_label: str,
+    decimal: str = ".",
+    emphasise_last: bool = False,
+) -> str:
+    """A forest plot: each row a point (its `change`) with its interval (`ci_low`–`ci_high`), first
+    row on top, coloured by `verdict`, a line at zero; `emphasise_last` draws the last row (a total)
+    as a diamond below a rule."""
+    count = len(rows)
+    figure = _figure(0.38 * max(count, 2) + 1.0)
+    axes = figure.add_subplot()
+    positions = list(range(count))[::-1]
+    lows = [float(row["ci_low"]) for row in rows]
+    highs = [float(row["ci_high"]) for row in rows]
+    for position, row, low, high in zip(positions, rows, lows, highs, strict=True):
+        colour = VERDICT_COLOURS.get(row["verdict"], TEXT_COLOUR)
+        total = emphasise_last and position == 0
+        axes.hlines(position, low, high, color=colour, linewidth=2.4 if total else 1.8)
+        axes.plot(
+            [float(row["change"])],
+            [position],
+            marker="D" if total else "o",
+            markersize=8 if total else 6.5,
+            color=colour,
+        )
+        axes.text(
+            high,
+            position + 0.22,
+            f" {number(float(row['change']), 1, decimal)}",
+            fontsize=7.5,
+            color=TEXT_COLOUR,
+            va="bottom",
+        )
+    if emphasise_last and count > 1:
+        axes.axhline(0.5, color=GRID_COLOUR, linewidth=1)
+    axes.axvline(0, color=TEXT_COLOUR, linewidth=1, linestyle="--")
+    span = max([abs(value) for value in lows + highs] or [1.0])
+    axes.set_xlim(-span * 1.15, span * 1.15)
+    axes.annotate(
+        zero_label, xy=(0, count - 0.4), xytext=(3, 0), textcoords="offset points", fontsize=7.5, color=TEXT_COLOUR
+    )
+    axes.set_yticks(positions, [wrap(str(row["label"])) for row in rows], fontsize=8.5)
+    axes.set_ylim(-0.6, count - 0.1)
+    axes.xaxis.set_major_formatter(_formatter(0, decimal))
+    axes.set_xlabel(xlabel, fontsize=9, color=TEXT_COLOUR)
+    _style(axes)
+    return to_svg(figure, title=title)

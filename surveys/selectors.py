@@ -54,27 +54,30 @@ def export_rows(*, survey: Survey) -> Iterator[list[object]]:
         yield [number, date.isoformat(), code, *rest]
 
 
-def comparable_baseline(*, followup: Survey) -> Survey | None:
-    """The latest round of the same municipality that started before `followup` and has the same
-    task codes: the baseline a follow-up is compared with unless someone picks another."""
+def comparable_baseline(*, followup: Survey, min_paired: int) -> Survey | None:
+    """The latest round of the same municipality that started before `followup`, has the same task
+    codes and at least `min_paired` managers with submitted days in both: the baseline a follow-up
+    is compared with unless someone picks another."""
     same_municipality = Survey.objects.filter(municipality_id=followup.municipality_id)
     earlier = list(same_municipality.filter(start_date__lt=followup.start_date).order_by("-start_date"))
-    return _latest_comparable(followup, earlier, _task_codes([followup, *earlier]))
+    rounds = [followup, *earlier]
+    return _latest_comparable(followup, earlier, task_codes_of(rounds), managers_with_days(rounds), min_paired)
 
 
-def latest_comparable_pair(*, surveys: QuerySet[Survey] | None = None) -> tuple[Survey, Survey] | None:
-    """The most recent round that has a comparable baseline, with that baseline; among `surveys`
-    (e.g. the rounds a user may see) when given, else among every round."""
+def latest_comparable_pair(*, surveys: QuerySet[Survey] | None = None, min_paired: int) -> tuple[Survey, Survey] | None:
+    """The most recent round that has a comparable baseline (see `comparable_baseline`), with that
+    baseline; among `surveys` (e.g. the rounds a user may see) when given, else among every round.
+    A new round without submitted days from enough of the same managers never replaces an answer."""
     rounds = list((Survey.objects.all() if surveys is None else surveys).order_by("-start_date"))
-    codes = _task_codes(rounds)
+    codes, managers = task_codes_of(rounds), managers_with_days(rounds)
     for position, followup in enumerate(rounds):
-        baseline = _latest_comparable(followup, rounds[position + 1 :], codes)
+        baseline = _latest_comparable(followup, rounds[position + 1 :], codes, managers, min_paired)
         if baseline is not None:
             return baseline, followup
     return None
 
 
-def _task_codes(rounds: Iterable[Survey]) -> dict[int, set[str]]:
+def task_codes_of(rounds: Iterable[Survey]) -> dict[int, set[str]]:
     """Each round's task codes, in one query."""
     codes: dict[int, set[str]] = {survey.pk: set() for survey in rounds}
     for survey_id, code in Task.objects.filter(survey_id__in=codes).values_list("survey_id", "code"):
@@ -82,13 +85,45 @@ def _task_codes(rounds: Iterable[Survey]) -> dict[int, set[str]]:
     return codes
 
 
-def _latest_comparable(followup: Survey, candidates: list[Survey], codes: dict[int, set[str]]) -> Survey | None:
+def managers_with_days(rounds: Iterable[Survey]) -> dict[int, set[int]]:
+    """Each round's participant numbers with a submitted day with minutes (a manager-day), in one query."""
+    numbers: dict[int, set[int]] = {survey.pk: set() for survey in rounds}
+    days = DiaryDay.objects.filter(
+        participant__survey_id__in=numbers, status=DiaryDay.Status.SUBMITTED, minutes__gt=0
+    ).order_by()
+    for survey_id, number in days.values_list("participant__survey_id", "participant__number").distinct():
+        numbers[survey_id].add(number)
+    return numbers
+
+
+def _latest_comparable(
+    followup: Survey,
+    candidates: list[Survey],
+    codes: dict[int, set[str]],
+    managers: dict[int, set[int]],
+    min_paired: int,
+) -> Survey | None:
     """The first of `candidates` (latest first) that can be the follow-up's baseline."""
     for candidate in candidates:
-        if (
-            candidate.municipality_id == followup.municipality_id
-            and candidate.start_date < followup.start_date
-            and codes[candidate.pk] == codes[followup.pk]
-        ):
+        if is_comparable(candidate, followup, codes=codes, managers=managers, min_paired=min_paired):
             return candidate
     return None
+
+
+def is_comparable(
+    baseline: Survey,
+    followup: Survey,
+    *,
+    codes: dict[int, set[str]],
+    managers: dict[int, set[int]],
+    min_paired: int,
+) -> bool:
+    """Whether `followup` answers for `baseline`: a later round of the same municipality with the same
+    task codes and at least `min_paired` managers with a manager-day in both (`task_codes_of`,
+    `managers_with_days`)."""
+    return (
+        baseline.municipality_id == followup.municipality_id
+        and baseline.start_date < followup.start_date
+        and codes[baseline.pk] == codes[followup.pk]
+        and len(managers[baseline.pk] & managers[followup.pk]) >= min_paired
+    )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
-from .. import selectors
+from .. import effect, selectors
 from ..access import can_edit_plans, can_see_plans
 
 register = template.Library()
@@ -57,11 +57,15 @@ def status_badge(status: str, label: str) -> dict[str, str]:
 
 @register.filter
 def signed(value: float | None, digits: int = 1) -> str:
-    """A change with its sign, e.g. +1.5 or −2.0 (a true minus sign)."""
-    if value is None:
+    """A change with its sign, e.g. +1.5 or −2.0 (a true minus sign); "–" for none."""
+    return "–" if value is None else effect.signed(float(value), int(digits))
+
+
+@register.filter
+def interval(change, digits: int = 1) -> str:
+    """A change's 95 % interval, e.g. "−19,0 to −5,0" (`ci_low`, `ci_high` of a dict or object)."""
+    values = change if isinstance(change, dict) else vars(change)
+    low, high = values.get("ci_low"), values.get("ci_high")
+    if low is None or high is None:
         return "–"
-    rounded = round(float(value), int(digits))
-    text = number_format(abs(rounded), int(digits))
-    if rounded == 0:
-        return text
-    return f"+{text}" if rounded > 0 else f"−{text}"
+    return _("%(low)s to %(high)s") % {"low": signed(low, digits), "high": signed(high, digits)}

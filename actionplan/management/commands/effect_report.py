@@ -1,0 +1,53 @@
+import io
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from analysis import paired, tabular
+from mio import tablefiles
+from surveys.models import Survey
+
+from ...models import ActionPlan
+
+
+def _survey(slug: str) -> Survey:
+    try:
+        return Survey.objects.get(slug=slug)
+    except Survey.DoesNotExist:
+        raise CommandError(f"No survey round {slug!r}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Did it help? Per task, and for the tasks the municipality's action plan addresses, the change in "
+        "friction minutes per manager-day from a baseline round to a follow-up, over the managers in both, "
+        "with its 95 % interval and verdict (less, more, unclear, withheld)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--baseline", required=True, help="the earlier round's short name (slug)")
+        parser.add_argument("--followup", required=True, help="the later round's short name (slug)")
+        parser.add_argument("--format", choices=["json", "csv", "table"], default="json")
+
+    def handle(self, *args, baseline, followup, format, **options):
+        the_baseline, the_followup = _survey(baseline), _survey(followup)
+        try:
+            paired.check_comparable(baseline=the_baseline, followup=the_followup)
+        except paired.NotComparable as problem:
+            raise CommandError(str(problem)) from None
+        plan = ActionPlan.objects.filter(municipality_id=the_followup.municipality_id).first()
+        plan_codes = None if plan is None else sorted({code for item in plan.items.all() for code in item.task_codes})
+        report = paired.effect_report(baseline=the_baseline, followup=the_followup, plan_codes=plan_codes)
+        if format == "json":
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        header, rows = paired.report_rows(report)
+        if format == "csv":
+            buffer = io.StringIO()
+            tablefiles.write_csv(header, rows, buffer)
+            self.stdout.write(buffer.getvalue(), ending="")
+            return
+        self.stdout.write(
+            f"{report['baseline']} → {report['followup']}: {report['paired_managers']} managers in both rounds\n"
+        )
+        self.stdout.write(tabular.to_table(header, rows), ending="")
