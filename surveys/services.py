@@ -160,11 +160,18 @@ def _line_fields(minutes: Sequence[int]) -> dict[str, int]:
     return dict(zip(HOUR_FIELDS, padded, strict=True))
 
 
+def unrated_lines(lines: Sequence[LineInput]) -> list[LineInput]:
+    """The rows with minutes but no "how well it worked" rating: a manager is asked before submitting them."""
+    return [line for line in lines if sum(line.minutes) > 0 and line.function is None]
+
+
 @transaction.atomic
 def diary_save(
     *, participant: Participant, date: dt.date, lines: Sequence[LineInput], submit: bool = False
 ) -> DiaryDay:
-    """Store one day of the diary, replacing what was there. Empty rows are not stored."""
+    """Store one day of the diary, replacing what was there. Empty rows are not stored.
+
+    A day is submitted only with some minutes in it; rows without ratings are allowed (the form asks first)."""
     survey = participant.survey
     existing = DiaryDay.objects.select_for_update().filter(participant=participant, date=date).first()
     # A day an administrator reopened stays editable in a closed round until it is submitted again.
@@ -175,6 +182,12 @@ def diary_save(
     if any(line.task.survey_id != survey.pk for line in lines):
         raise DiaryError([_("A task does not belong to this survey round.")])
     errors = validate_lines(lines, hours=survey.hours_per_day)
+    minutes = sum(hour_totals(lines, survey.hours_per_day))
+    # Progress counts a submitted day as done; one without minutes is an empty form, not a described day.
+    if submit and minutes == 0:
+        errors.append(
+            _("A day with no minutes cannot be submitted. Enter the minutes you spent, or save the day as a draft.")
+        )
     if errors:
         raise DiaryError(errors)
 
@@ -183,7 +196,7 @@ def diary_save(
     day.submitted_at = timezone.now() if submit else None
     if submit:
         day.reopened = False
-    day.minutes = sum(hour_totals(lines, survey.hours_per_day))
+    day.minutes = minutes
     day.save()
     day.lines.all().delete()
     DiaryLine.objects.bulk_create(

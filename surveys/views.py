@@ -19,7 +19,7 @@ from sesame.utils import get_user
 from . import mailings, progress, roles, selectors
 from .forms import FUNCTION_SCALE, VALUE_SCALE, DayForm, SigninLinkForm
 from .models import DiaryDay, Participant, Survey
-from .services import DiaryError, diary_save
+from .services import DiaryError, diary_save, unrated_lines
 
 
 def _participant_for(request: HttpRequest, survey: Survey) -> Participant:
@@ -100,6 +100,7 @@ def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
     # A day an administrator reopened can be changed in a closed round until it is submitted again.
     editable = survey.is_editable() or (saved is not None and saved.reopened)
     prefilled_from = None
+    unrated: list[tuple[str, str]] = []  # (task code, label) of rows asked about before submitting
 
     if request.method == "POST":
         if not editable:
@@ -108,17 +109,22 @@ def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
         form = DayForm(request.POST, survey=survey, tasks=tasks, language=language)
         if form.is_valid():
             submit = "submit" in request.POST
-            try:
-                diary_save(participant=participant, date=the_date, lines=form.lines(), submit=submit)
-            except DiaryError as error:
-                for message in error.errors:
-                    form.add_error(None, message)
-            else:
-                if submit:
-                    messages.success(request, _("The day is submitted. Thank you!"))
+            lines = form.lines()
+            # Rows without a "how well it worked" rating are asked about once; "Submit anyway" answers.
+            if submit and request.POST["submit"] != "anyway":
+                unrated = [(line.task.code, line.task.display_label(language)) for line in unrated_lines(lines)]
+            if not unrated:
+                try:
+                    diary_save(participant=participant, date=the_date, lines=lines, submit=submit)
+                except DiaryError as error:
+                    for message in error.errors:
+                        form.add_error(None, message)
                 else:
-                    messages.success(request, _("The day is saved as a draft."))
-                return redirect("surveys:day", survey.slug, the_date.isoformat())
+                    if submit:
+                        messages.success(request, _("The day is submitted. Thank you!"))
+                    else:
+                        messages.success(request, _("The day is saved as a draft."))
+                    return redirect("surveys:day", survey.slug, the_date.isoformat())
     else:
         lines = saved.lines.select_related("task") if saved else []
         initial = DayForm.initial_from(lines, hours=survey.hours_per_day)
@@ -150,6 +156,7 @@ def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
         "day_total": sum(hour_totals),
         "editable": editable,
         "prefilled_from": prefilled_from,
+        "unrated": unrated,
         "value_scale": VALUE_SCALE,
         "function_scale": FUNCTION_SCALE,
         "previous_date": dates[position - 1] if position else None,

@@ -4,11 +4,12 @@ Round "test-round": Monday 2025-03-03 to Friday 2025-03-07. Organisation:
   Barn- och utbildningsförvaltningen: Förskolan Solrosen (managers 1, 2), Förskolan Ekorren (3)
   Socialförvaltningen: Hemtjänst Norr (4)
 
-Diaries (minutes in hour slots; v = value, f = function):
+Diaries, submitted unless said otherwise (minutes in hour slots; v = value, f = function):
   1 Mon  invoices h1 60 (v3 f1)     planning h2 30 (v4 f4)
   1 Tue  invoices h1 30 (v3 f3)     it-services h2 30 (no ratings)
   2 Mon  invoices h1 60 (v1 f2)
-  2 Tue  documentation: ratings only, no minutes (a day that is not a manager-day)
+  2 Tue  documentation: ratings only, no minutes, kept as a draft (a day without minutes cannot be
+         submitted; it is not a manager-day either way)
   3 Wed  it-services h3 60 (v1 f1)  planning h4 60 (v3 f4)
   4 Mon  direct-meeting h1 60 + h2 60 (v4 f4)   invoices h3 30 (v2 f2)
 """
@@ -30,7 +31,7 @@ MON, TUE, WED = dt.date(2025, 3, 3), dt.date(2025, 3, 4), dt.date(2025, 3, 5)
 Lines = Mapping[str, tuple[Mapping[int, int], int | None, int | None]]
 
 
-def save_day(participant: Participant, date: dt.date, lines: Lines) -> None:
+def save_day(participant: Participant, date: dt.date, lines: Lines, *, submit: bool = True) -> None:
     tasks = {task.code: task for task in participant.survey.tasks.all()}
     hours = participant.survey.hours_per_day
     diary_save(
@@ -45,7 +46,7 @@ def save_day(participant: Participant, date: dt.date, lines: Lines) -> None:
             )
             for code, (minutes, value, function) in lines.items()
         ],
-        submit=True,
+        submit=submit,
     )
 
 
@@ -74,7 +75,7 @@ def small_round(survey, department, unit, manager, other_manager) -> SmallRound:
     save_day(participants[1], MON, {"invoices": ({1: 60}, 3, 1), "planning": ({2: 30}, 4, 4)})
     save_day(participants[1], TUE, {"invoices": ({1: 30}, 3, 3), "it-services": ({2: 30}, None, None)})
     save_day(participants[2], MON, {"invoices": ({1: 60}, 1, 2)})
-    save_day(participants[2], TUE, {"documentation": ({}, 2, 2)})
+    save_day(participants[2], TUE, {"documentation": ({}, 2, 2)}, submit=False)
     save_day(participants[3], WED, {"it-services": ({3: 60}, 1, 1), "planning": ({4: 60}, 3, 4)})
     save_day(participants[4], MON, {"direct-meeting": ({1: 60, 2: 60}, 4, 4), "invoices": ({3: 30}, 2, 2)})
     survey.refresh_from_db()

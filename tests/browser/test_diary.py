@@ -1,4 +1,5 @@
-"""The diary in a real browser: typing, live totals, ratings, saving, a phone, the keyboard, axe."""
+"""The diary in a real browser: typing, live totals, ratings, saving, asking about unrated rows, a phone, the
+keyboard, axe."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from surveys.demo import ROUND_SLUG
-from surveys.models import DiaryDay, DiaryLine
+from surveys.models import DiaryDay, DiaryLine, Task
 
 from .conftest import DESKTOP, PHONE
 
@@ -159,6 +160,68 @@ def test_an_hour_over_sixty_warns_live_and_the_server_refuses_it(page: Page, liv
     page.screenshot(path=screenshot_dir / "day-refused-desktop.png", full_page=True)
 
     assert friday_status() is None
+
+
+def _fill_with_an_unrated_row(page: Page) -> None:
+    """Friday with minutes on two rows; documentation has a value but no "how well it worked" rating."""
+    cell(page, "documentation", 1).fill("30")
+    rate(page, "documentation", "value", 3)
+    cell(page, "invoices", 2).fill("45")
+    rate(page, "invoices", "value", 2)
+    rate(page, "invoices", "function", 1)
+
+
+def _answer_the_unrated_question(page: Page) -> None:
+    """Submit, see the question name the unrated task and nothing stored, then submit anyway."""
+    page.click(".diary-actions button[name=submit]")
+    question = page.get_by_test_id("unrated")
+    expect(question).to_contain_text(sv("Submit anyway?"))
+    documentation = Task.objects.get(survey__slug=ROUND_SLUG, code="documentation")
+    expect(question.get_by_role("listitem")).to_have_text([documentation.label])
+    # The question is at the end of a long form; autofocus brings it into view without a script.
+    expect(question).to_be_focused()
+    expect(question).to_be_in_viewport()
+    expect(cell(page, "documentation", 1)).to_have_value("30")
+    expect(rating(page, "invoices", "function", 1)).to_be_checked()
+    assert friday_status() is None
+
+
+def _assert_submitted_anyway(page: Page) -> None:
+    expect(page.locator("main .badge")).to_have_text(sv("Submitted"))
+    assert friday_status() == DiaryDay.Status.SUBMITTED
+    documentation, invoices = saved_line("documentation"), saved_line("invoices")
+    assert (documentation.minutes, documentation.value, documentation.function) == (30, 3, None)
+    assert (invoices.minutes, invoices.value, invoices.function) == (45, 2, 1)
+
+
+def test_submitting_an_unrated_row_asks_once_and_can_submit_anyway(page: Page, live_server, log_in, screenshot_dir):
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    _fill_with_an_unrated_row(page)
+
+    _answer_the_unrated_question(page)
+    # What the manager sees: the question, above the buttons.
+    page.screenshot(path=screenshot_dir / "day-unrated-question-desktop.png")
+    _assert_no_violations({"day asking about unrated rows": _axe_violations(page)})
+
+    page.get_by_test_id("submit-anyway").click()
+    expect(page.get_by_role("status").filter(has_text=sv("The day is submitted. Thank you!"))).to_be_visible()
+    expect(page.get_by_test_id("unrated")).to_have_count(0)
+    _assert_submitted_anyway(page)
+    page.screenshot(path=screenshot_dir / "day-submitted-anyway-desktop.png")
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_the_unrated_question_works_without_javascript(page: Page, live_server, log_in):
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    _fill_with_an_unrated_row(page)
+    expect(page.locator("[data-day-total]")).to_have_text("0")  # no script: the live totals stand still
+
+    _answer_the_unrated_question(page)
+    page.get_by_test_id("submit-anyway").click()
+
+    _assert_submitted_anyway(page)
 
 
 def test_the_day_fits_a_phone_without_sideways_scrolling(page: Page, live_server, log_in, screenshot_dir):

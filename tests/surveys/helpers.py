@@ -44,10 +44,13 @@ def snapshot(survey: Survey) -> tuple[int, int, int, str]:
     )
 
 
-def day_post(survey: Survey, entries: dict[str, object] | None = None, *, action: str = "draft") -> dict[str, str]:
+def day_post(
+    survey: Survey, entries: dict[str, object] | None = None, *, action: str = "draft", value: str = ""
+) -> dict[str, str]:
     """What the browser posts from the day form: every hour box and note (empty unless given) and a button.
 
     Ratings are radio buttons, so a rating is only sent when given in `entries`, as `<code>-value`.
+    The button is sent as `action` with `value`: "Submit anyway" is `action="submit", value="anyway"`.
     """
     data = {}
     for task in survey.tasks.all():
@@ -56,7 +59,7 @@ def day_post(survey: Survey, entries: dict[str, object] | None = None, *, action
         if task.asks_to_specify:
             data[f"{task.code}-note"] = ""
     data.update({name: str(value) for name, value in (entries or {}).items()})
-    data[action] = ""
+    data[action] = value
     return data
 
 

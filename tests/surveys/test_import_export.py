@@ -255,6 +255,16 @@ def test_empty_rows_are_not_stored(survey, tmp_path):
     assert list(DiaryLine.objects.values_list("task__code", flat=True)) == ["planning"]
 
 
+def test_an_imported_day_without_minutes_is_still_submitted(survey, tmp_path):
+    # Only the day form refuses to submit a day without minutes; a file is a paper form already handed in.
+    rows = [row(9, "2025-03-05", "documentation", [], 2, 2)]
+
+    run_import(write_diary_csv(tmp_path / "days.csv", rows), survey)
+
+    day = DiaryDay.objects.get()
+    assert (day.status, day.minutes, day.lines.count()) == (DiaryDay.Status.SUBMITTED, 0, 1)
+
+
 def test_replace_overwrites_the_days_in_the_file_only(filled, tmp_path):
     others_before = list(
         DiaryLine.objects.exclude(day__participant__number=7, day__date=MONDAY).values_list("day__date", "task__code")

@@ -7,11 +7,20 @@ import datetime as dt
 import pytest
 
 from surveys.models import DiaryDay, DiaryLine, Survey
-from surveys.services import DiaryError, LineInput, diary_save, hour_totals, survey_create, validate_lines
+from surveys.services import (
+    DiaryError,
+    LineInput,
+    diary_save,
+    hour_totals,
+    survey_create,
+    unrated_lines,
+    validate_lines,
+)
 
 pytestmark = pytest.mark.django_db
 
 MONDAY = dt.date(2025, 3, 3)
+NO_MINUTES = "A day with no minutes cannot be submitted. Enter the minutes you spent, or save the day as a draft."
 
 
 @pytest.fixture
@@ -119,6 +128,98 @@ def test_diary_save_refuses_a_task_of_another_round(participant, survey):
         diary_save(participant=participant, date=MONDAY, lines=[LineInput(task=foreign, minutes=[10])])
 
     assert DiaryDay.objects.count() == 0
+
+
+# --- Submitting -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param([], id="no rows"),
+        pytest.param([("documentation", [0, 0], 2, 2, "")], id="ratings only"),
+        pytest.param([("other", [], None, None, "Brandövning")], id="a note only"),
+    ],
+)
+def test_a_day_without_minutes_cannot_be_submitted(participant, tasks, lines):
+    entered = [
+        LineInput(task=tasks[code], minutes=minutes, value=value, function=function, note=note)
+        for code, minutes, value, function, note in lines
+    ]
+
+    with pytest.raises(DiaryError) as refused:
+        diary_save(participant=participant, date=MONDAY, lines=entered, submit=True)
+
+    assert refused.value.errors == [NO_MINUTES]
+    assert DiaryDay.objects.count() == 0
+    assert DiaryLine.objects.count() == 0
+
+
+def test_refusing_a_submit_without_minutes_leaves_the_draft_as_it_was(participant, tasks):
+    draft = diary_save(
+        participant=participant, date=MONDAY, lines=[LineInput(task=tasks["invoices"], minutes=[20], value=2)]
+    )
+    survey = participant.survey
+    survey.refresh_from_db()
+    version = survey.data_version
+
+    with pytest.raises(DiaryError, match="A day with no minutes cannot be submitted."):
+        diary_save(
+            participant=participant,
+            date=MONDAY,
+            lines=[LineInput(task=tasks["invoices"], minutes=[0], value=3, function=3)],
+            submit=True,
+        )
+
+    day = DiaryDay.objects.get()
+    assert (day.pk, day.status, day.submitted_at, day.minutes) == (draft.pk, DiaryDay.Status.DRAFT, None, 20)
+    assert list(day.lines.values_list("task__code", "h1", "value", "function")) == [("invoices", 20, 2, None)]
+    survey.refresh_from_db()
+    assert survey.data_version == version
+
+
+def test_a_day_without_minutes_can_be_saved_as_a_draft(participant, tasks):
+    day = diary_save(
+        participant=participant,
+        date=MONDAY,
+        lines=[LineInput(task=tasks["documentation"], value=2, function=2)],
+        submit=False,
+    )
+
+    assert (day.status, day.minutes) == (DiaryDay.Status.DRAFT, 0)
+    assert list(day.lines.values_list("task__code", "value", "function")) == [("documentation", 2, 2)]
+
+
+def test_a_submitted_day_cannot_be_submitted_again_without_minutes(participant, tasks):
+    diary_save(participant=participant, date=MONDAY, lines=[LineInput(task=tasks["budget"], minutes=[30])], submit=True)
+
+    with pytest.raises(DiaryError, match="A day with no minutes cannot be submitted."):
+        diary_save(participant=participant, date=MONDAY, lines=[], submit=True)
+
+    day = DiaryDay.objects.get()
+    assert (day.status, day.minutes, day.lines.count()) == (DiaryDay.Status.SUBMITTED, 30, 1)
+
+
+def test_rows_without_ratings_may_be_submitted(participant, tasks):
+    day = diary_save(
+        participant=participant, date=MONDAY, lines=[LineInput(task=tasks["budget"], minutes=[30])], submit=True
+    )
+
+    assert day.status == DiaryDay.Status.SUBMITTED
+    assert list(day.lines.values_list("task__code", "minutes", "value", "function")) == [("budget", 30, None, None)]
+
+
+def test_unrated_lines_are_the_rows_with_minutes_but_no_function_rating(tasks):
+    unrated = LineInput(task=tasks["invoices"], minutes=[0, 15], value=3)
+    lines = [
+        unrated,
+        LineInput(task=tasks["budget"], minutes=[20], function=2),  # rated
+        LineInput(task=tasks["planning"], minutes=[10], value=None, function=4),  # value is not asked about
+        LineInput(task=tasks["documentation"], minutes=[0, 0], value=2),  # no minutes
+        LineInput(task=tasks["other"], note="Brandövning"),  # no minutes
+    ]
+
+    assert unrated_lines(lines) == [unrated]
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,9 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2025, 3, 3)
 TUESDAY = dt.date(2025, 3, 4)
 WEDNESDAY = dt.date(2025, 3, 5)
+INVOICES = "Finance: invoice handling"
+BUDGET = "Finance: budget, follow-up"
+NO_MINUTES = "A day with no minutes cannot be submitted. Enter the minutes you spent, or save the day as a draft."
 
 
 def day_url(survey, date=MONDAY) -> str:
@@ -200,14 +203,16 @@ def test_saving_a_draft_stores_the_filled_rows_only(manager_client, survey, part
 
 def test_submitting_marks_the_day_submitted(manager_client, survey, participant):
     response = manager_client.post(
-        day_url(survey), day_post(survey, {"planning-h1": 45, "planning-value": 4}, action="submit"), follow=True
+        day_url(survey),
+        day_post(survey, {"planning-h1": 45, "planning-value": 4, "planning-function": 3}, action="submit"),
+        follow=True,
     )
 
     assert "The day is submitted. Thank you!" in response.content.decode()
     day = DiaryDay.objects.get(participant=participant)
     assert day.status == DiaryDay.Status.SUBMITTED
     assert day.submitted_at is not None
-    assert stored(participant) == [("planning", 45, 0, 0, 4, None, "")]
+    assert stored(participant) == [("planning", 45, 0, 0, 4, 3, "")]
 
 
 def test_an_all_empty_form_stores_a_day_without_lines(manager_client, survey, participant):
@@ -218,7 +223,8 @@ def test_an_all_empty_form_stores_a_day_without_lines(manager_client, survey, pa
 
 
 def test_saving_again_replaces_the_rows(manager_client, survey, participant):
-    manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 20}, action="submit"))
+    manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 20, "invoices-function": 2}, action="submit"))
+    assert DiaryDay.objects.get().status == DiaryDay.Status.SUBMITTED
     manager_client.post(day_url(survey), day_post(survey, {"budget-h2": 25}, action="draft"))
 
     assert DiaryDay.objects.count() == 1
@@ -269,6 +275,118 @@ def test_the_day_page_does_not_query_per_row(manager_client, survey, participant
         manager_client.get(day_url(survey))
 
     assert len(every_row) == len(one_row)
+
+
+# --- Submitting: a day needs minutes, and unrated rows are asked about once --------------------------
+
+
+def question(content: str) -> str:
+    """The "Submit anyway?" box of a page, or "" when the page does not ask."""
+    start = content.find('data-testid="unrated"')
+    return content[start : content.index('data-testid="submit-anyway"', start)] if start >= 0 else ""
+
+
+@pytest.mark.parametrize("value", ["", "anyway"])
+def test_submitting_a_day_without_minutes_is_refused_and_stores_nothing(manager_client, survey, value):
+    entries = {"documentation-value": 2, "documentation-function": 2, "other-note": "Brandövning"}
+
+    response = manager_client.post(day_url(survey), day_post(survey, entries, action="submit", value=value))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Nothing was saved. Please correct:" in content
+    assert NO_MINUTES in content
+    assert shown_values(content) == {
+        "documentation-value": "2",
+        "documentation-function": "2",
+        "other-note": "Brandövning",
+    }
+    assert DiaryDay.objects.count() == 0
+
+
+def test_submitting_an_emptied_draft_keeps_the_draft(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, None, "")})
+
+    response = manager_client.post(day_url(survey), day_post(survey, action="submit"))
+
+    assert NO_MINUTES in response.content.decode()
+    day = DiaryDay.objects.get()
+    assert (day.status, day.minutes) == (DiaryDay.Status.DRAFT, 20)
+    assert stored(participant) == [("invoices", 20, 0, 0, 2, None, "")]
+
+
+def test_a_day_without_minutes_can_be_saved_as_a_draft(manager_client, survey, participant):
+    response = manager_client.post(
+        day_url(survey), day_post(survey, {"documentation-value": 2}, action="draft"), follow=True
+    )
+
+    assert "The day is saved as a draft." in response.content.decode()
+    assert DiaryDay.objects.get().status == DiaryDay.Status.DRAFT
+    assert stored(participant) == [("documentation", 0, 0, 0, 2, None, "")]
+
+
+def test_submitting_an_unrated_row_asks_first_and_stores_nothing(manager_client, survey):
+    entries = {"invoices-h1": 30, "invoices-value": 2, "budget-h2": 20, "budget-function": 3}
+
+    response = manager_client.post(day_url(survey), day_post(survey, entries, action="submit"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    asked = question(content)
+    assert "Submit anyway?" in asked
+    assert INVOICES in asked
+    assert BUDGET not in asked
+    assert '<button type="submit" name="submit" value="anyway"' in content
+    assert "Nothing was saved. Please correct:" not in content
+    assert shown_values(content) == {
+        "invoices-h1": "30",
+        "invoices-value": "2",
+        "budget-h2": "20",
+        "budget-function": "3",
+    }
+    assert DiaryDay.objects.count() == 0
+
+
+def test_the_question_keeps_save_draft_as_the_button_enter_presses(manager_client, survey):
+    response = manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 30}, action="submit"))
+
+    # A browser submits a form with its first submit button when Enter is pressed in a field.
+    form = response.content.decode().split("data-diary", 1)[1]
+    first_button = form[form.index('<button type="submit"') :].split(">", 1)[0]
+    assert 'name="draft"' in first_button
+
+
+def test_submit_anyway_submits_the_unrated_rows(manager_client, survey, participant):
+    entries = {"invoices-h1": 30, "invoices-value": 2, "budget-h2": 20, "budget-function": 3}
+    manager_client.post(day_url(survey), day_post(survey, entries, action="submit"))
+
+    response = manager_client.post(
+        day_url(survey), day_post(survey, entries, action="submit", value="anyway"), follow=True
+    )
+
+    assert response.redirect_chain == [(day_url(survey), 302)]
+    assert "The day is submitted. Thank you!" in response.content.decode()
+    day = DiaryDay.objects.get()
+    assert (day.status, day.minutes) == (DiaryDay.Status.SUBMITTED, 50)
+    assert stored(participant) == [("invoices", 30, 0, 0, 2, None, ""), ("budget", 0, 20, 0, None, 3, "")]
+
+
+def test_submitting_with_every_row_rated_submits_at_once(manager_client, survey, participant):
+    entries = {"invoices-h1": 30, "invoices-function": 1, "budget-h2": 20, "budget-function": 3, "budget-value": 4}
+
+    response = manager_client.post(day_url(survey), day_post(survey, entries, action="submit"), follow=True)
+
+    assert response.redirect_chain == [(day_url(survey), 302)]
+    assert question(response.content.decode()) == ""
+    assert DiaryDay.objects.get().status == DiaryDay.Status.SUBMITTED
+    assert stored(participant) == [("invoices", 30, 0, 0, None, 1, ""), ("budget", 0, 20, 0, 4, 3, "")]
+
+
+def test_a_draft_with_unrated_rows_is_saved_without_asking(manager_client, survey, participant):
+    response = manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 30}, action="draft"))
+
+    assert response.status_code == 302
+    assert DiaryDay.objects.get().status == DiaryDay.Status.DRAFT
 
 
 # --- Start from my previous day --------------------------------------------------------------------
@@ -347,10 +465,11 @@ def test_a_prefilled_day_is_stored_only_when_saved(manager_client, survey, parti
     manager_client.get(day_url(survey, TUESDAY) + "?from=previous")
 
     manager_client.post(
-        day_url(survey, TUESDAY), day_post(survey, {"invoices-h1": 20, "invoices-value": 3}, action="submit")
+        day_url(survey, TUESDAY),
+        day_post(survey, {"invoices-h1": 20, "invoices-value": 3, "invoices-function": 4}, action="submit"),
     )
 
-    assert stored(participant, TUESDAY) == [("invoices", 20, 0, 0, 3, None, "")]
+    assert stored(participant, TUESDAY) == [("invoices", 20, 0, 0, 3, 4, "")]
 
 
 # --- Home ------------------------------------------------------------------------------------------
