@@ -22,7 +22,10 @@ MAX_COMPARED = 8
 
 
 class FilterForm(forms.Form):
-    """Department, unit and weekday of a round's dashboard (GET). Empty fields mean "all"."""
+    """Department, unit and weekday of a round's dashboard (GET). Empty fields mean "all".
+
+    Only the weekdays with manager-days in the round are offered; another weekday (typed into the
+    address) is refused with a message of its own rather than shown as an empty selection."""
 
     department = forms.TypedChoiceField(label=_("Department"), coerce=int, required=False, empty_value=None)
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False, empty_value=None)
@@ -49,6 +52,25 @@ class FilterForm(forms.Form):
         for unit_id, name, _department_id, department_name in units:
             grouped.setdefault(department_name, []).append((unit_id, name))
         self.fields["unit"].choices = [("", _("All units")), *grouped.items()]
+        from .selectors import data_weekdays  # pandas: see filters()
+
+        self.weekdays = data_weekdays(survey=survey)
+        # The field accepts every weekday, so that clean_weekday() can say why one is refused; the
+        # list offers only those with data.
+        self.fields["weekday"].widget.choices = [
+            ("", _("All weekdays")),
+            *[(weekday, WEEKDAYS[weekday - 1]) for weekday in self.weekdays],
+        ]
+
+    def clean_weekday(self) -> int | None:
+        weekday = self.cleaned_data.get("weekday")
+        if weekday is not None and weekday not in self.weekdays:
+            raise forms.ValidationError(
+                _("No diary days fall on %(weekday)s in this round."),
+                code="no_diary_days",
+                params={"weekday": WEEKDAYS[weekday - 1]},
+            )
+        return weekday
 
     def clean(self):
         data = super().clean()
@@ -112,13 +134,10 @@ class RoundsForm(forms.Form):
         baseline, followup = data.get("baseline"), data.get("followup")
         if baseline is None or followup is None:
             return data
-        if baseline == followup:
-            raise forms.ValidationError(_("Choose two different rounds."))
-        if baseline.municipality_id != followup.municipality_id:
-            raise forms.ValidationError(_("Choose two rounds of the same municipality."))
-        codes = [set(survey.tasks.values_list("code", flat=True)) for survey in (baseline, followup)]
-        if codes[0] != codes[1]:
-            raise forms.ValidationError(
-                _("The rounds do not have the same tasks, so they cannot be compared task by task.")
-            )
+        from .paired import NotComparable, check_comparable  # pandas and scipy: not at import
+
+        try:
+            check_comparable(baseline=baseline, followup=followup)
+        except NotComparable as problem:
+            raise forms.ValidationError(str(problem)) from None
         return data

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-# Groups smaller than this are not shown: with two managers, each one's answers can be inferred.
-MIN_GROUP = 3
+# The rule lives in `disclosure` (no pandas there); figures use it from here too.
+from .disclosure import MIN_GROUP, is_suppressed  # noqa: F401
 
 RANKING_COLUMNS = [
     "task",
@@ -97,10 +97,6 @@ def category_figures(totals: pd.DataFrame, *, manager_days: int) -> pd.DataFrame
         .reset_index()
     )
     return with_figures(grouped, manager_days=manager_days)
-
-
-def is_suppressed(managers: int) -> bool:
-    return managers < MIN_GROUP
 
 
 # --- Managers side by side ------------------------------------------------------------------------

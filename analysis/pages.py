@@ -55,10 +55,10 @@ def _dashboard_figures(survey: Survey, filters: Filters) -> dict[str, Any] | Wit
     counts, totals = selectors.round_totals(survey=survey, filters=filters)
     if friction.is_suppressed(counts["managers"]):
         return Withheld(managers=counts["managers"])
-    participants = selectors.participant_count(survey=survey, filters=filters)
-    submitted = selectors.submitted_day_count(survey=survey, filters=filters)
+    days = selectors.day_quality_counts(survey=survey, filters=filters)
     weekdays = [day for day in survey.weekdays() if filters.weekday in (None, day.isoweekday())]
-    expected = participants * len(weekdays)
+    expected = days["participants"] * len(weekdays)
+    minutes = int(totals["minutes"].sum())
 
     ranking = friction.friction_ranking(totals, manager_days=counts["manager_days"])
     report = reports.ranking_report(survey=survey, counts=counts, frame=ranking)
@@ -86,12 +86,23 @@ def _dashboard_figures(survey: Survey, filters: Filters) -> dict[str, Any] | Wit
         "key": {
             "managers": counts["managers"],
             "manager_days": counts["manager_days"],
-            "participants": participants,
-            "submitted": submitted,
-            "expected": expected,
-            "completion": submitted / expected if expected else None,
-            "minutes_per_manager_day": float(totals["minutes"].sum()) / counts["manager_days"],
+            "participants": days["participants"],
+            "minutes_per_manager_day": minutes / counts["manager_days"],
             "friction_minutes_per_manager_day": friction_total,
+        },
+        # Shown above the figures; withheld with them (a selection of one or two managers' drafts and
+        # completion are their own behaviour). Whether the round is open is read per request, as
+        # closing a round leaves these cached figures as they are.
+        "quality": {
+            **days,
+            "expected": expected,
+            # Submitted days on the round's weekdays of all the weekdays the participants could fill.
+            "completion": days["submitted"] / expected if expected else None,
+            "minutes": minutes,
+            # Shares of the minutes of submitted days: those without a rating are in the time figures
+            # but not in friction (function) or low value (value).
+            "unrated_function": (minutes - int(totals["f_minutes"].sum())) / minutes if minutes else None,
+            "unrated_value": (minutes - int(totals["v_minutes"].sum())) / minutes if minutes else None,
         },
         "report": report,
         "tasks": _records(
@@ -291,6 +302,7 @@ def dashboard_rows(figures: dict[str, Any], *, language: str) -> dict[str, Any]:
         ]
     return {
         "key": figures["key"],
+        "quality": figures["quality"],
         "report": figures["report"],
         "ranking": [described(row) for row in figures["report"]["tasks"]],
         "tasks": [described(row) for row in figures["tasks"]],

@@ -1,5 +1,8 @@
 """The only place the analysis queries: SQL aggregates over a round's diary lines, as DataFrames.
 
+Only submitted days count: a draft is work in progress, which the manager may still change or
+abandon, so no figure reads it (the dashboard shows how many there are, as a data-quality figure).
+
 Sums are taken in the database (GROUP BY), and only the aggregates come back: a round of 15 000
 managers has ~1.6M lines, which pandas should never see one by one.
 """
@@ -70,6 +73,7 @@ class Filters:
 
 
 NO_FILTERS = Filters()
+SUBMITTED = DiaryDay.Status.SUBMITTED
 
 TASK_COLUMNS = ["task", "label", "label_en", "category", "category_en", "category_order", "area", "order"]
 SUM_COLUMNS = ["minutes", "f_minutes", "f_weighted", "v_minutes", "v_weighted"]
@@ -81,7 +85,7 @@ def _lines(survey: Survey, filters: Filters, task_ids: list[int] | None = None) 
     # once instead of once per task.
     if task_ids is None:
         task_ids = list(Task.objects.filter(survey_id=survey.pk).values_list("id", flat=True))
-    return DiaryLine.objects.filter(task_id__in=task_ids).filter(filters.line_q())
+    return DiaryLine.objects.filter(task_id__in=task_ids, day__status=SUBMITTED).filter(filters.line_q())
 
 
 def _rating_sums() -> dict[str, object]:
@@ -129,21 +133,21 @@ def _task_rows(survey: Survey) -> list[tuple]:
 
 
 def _manager_days(survey: Survey, filters: Filters) -> QuerySet[DiaryDay]:
-    """The selection's manager-days: diary days with at least one minute."""
-    return DiaryDay.objects.filter(participant__survey=survey, minutes__gt=0).filter(filters.day_q())
+    """The selection's manager-days: submitted diary days with at least one minute."""
+    return DiaryDay.objects.filter(participant__survey=survey, status=SUBMITTED, minutes__gt=0).filter(filters.day_q())
 
 
-# Manager-days (days with at least one minute) and the managers who have one; `where` is a filter
-# from Filters.sql() on d.participant_id and d.id.
+# Manager-days (submitted days with at least one minute) and the managers who have one; `where`
+# is a filter from Filters.sql() on d.participant_id and d.id.
 DAY_COUNTS_SQL = f"""
     SELECT COUNT(*) AS manager_days, COUNT(DISTINCT d.participant_id) AS managers
     FROM {DiaryDay._meta.db_table} d JOIN {Participant._meta.db_table} p ON p.id = d.participant_id
-    WHERE p.survey_id = %s AND d.minutes > 0{{where}}
+    WHERE p.survey_id = %s AND d.status = '{DiaryDay.Status.SUBMITTED}' AND d.minutes > 0{{where}}
 """
 
 
 def day_counts(*, survey: Survey, filters: Filters = NO_FILTERS) -> dict[str, int]:
-    """Manager-days (days with at least one minute) and the managers who have one."""
+    """Manager-days (submitted days with at least one minute) and the managers who have one."""
     where, params = filters.sql(participant="d.participant_id", day="d.id")
     with connection.cursor() as cursor:
         cursor.execute(DAY_COUNTS_SQL.format(where=where), [survey.pk, *params])
@@ -178,6 +182,7 @@ def round_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> tuple[dict
                    SUM(COALESCE(l.minutes * l.value, 0)),
                    COUNT(DISTINCT CASE WHEN l.minutes > 0 THEN l.participant_id END)
             FROM {DiaryLine._meta.db_table} l
+            JOIN {DiaryDay._meta.db_table} ld ON ld.id = l.day_id AND ld.status = '{DiaryDay.Status.SUBMITTED}'
             WHERE l.task_id IN ({", ".join(["%s"] * len(task_ids))}){line_where}
             GROUP BY l.task_id
         ) t ON 1 = 1
@@ -237,22 +242,50 @@ def hour_friction_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd
     return merged
 
 
-def submitted_day_count(*, survey: Survey, filters: Filters = NO_FILTERS) -> int:
-    return (
-        DiaryDay.objects.filter(participant__survey=survey, status=DiaryDay.Status.SUBMITTED)
-        .filter(filters.day_q())
-        .count()
-    )
-
-
-def participant_count(*, survey: Survey, filters: Filters = NO_FILTERS) -> int:
-    participants = survey.participants.all()
-    if filters.department is not None:
-        participants = participants.filter(unit__department_id=filters.department)
-    if filters.unit is not None:
-        participants = participants.filter(unit_id=filters.unit)
-    return participants.count()
-
-
 def participant_numbers(*, survey: Survey) -> list[int]:
     return list(survey.participants.order_by("number").values_list("number", flat=True))
+
+
+# --- Data quality ---------------------------------------------------------------------------------
+
+
+def day_quality_counts(*, survey: Survey, filters: Filters = NO_FILTERS) -> dict[str, int]:
+    """The selection's participants and how their days stand, in one statement:
+
+    - participants: the selection's participants (a weekday does not narrow who takes part);
+    - submitted: submitted days on the round's weekdays (Monday–Friday from its first to its last day);
+    - drafts: draft days with at least one minute, which no figure counts (a draft without minutes
+      is an opened form, not work left out of the figures).
+
+    The minutes without ratings come from `round_totals()`, which sums the lines anyway.
+    """
+    by_unit = Filters(department=filters.department, unit=filters.unit)
+    participant_where, participant_params = by_unit.sql(participant="p.id", day="NULL")
+    day_where, day_params = filters.sql(participant="d.participant_id", day="d.id")
+    weekdays = survey.weekdays()
+    on_weekdays = f"d.date IN ({', '.join(['%s'] * len(weekdays))})" if weekdays else "1 = 0"
+    sql = f"""
+        SELECT
+            (SELECT COUNT(*) FROM {Participant._meta.db_table} p WHERE p.survey_id = %s{participant_where}),
+            COALESCE(SUM(CASE WHEN d.status = '{DiaryDay.Status.SUBMITTED}' AND {on_weekdays} THEN 1 ELSE 0 END), 0),
+            COALESCE(SUM(CASE WHEN d.status = '{DiaryDay.Status.DRAFT}' AND d.minutes > 0 THEN 1 ELSE 0 END), 0)
+        FROM {DiaryDay._meta.db_table} d JOIN {Participant._meta.db_table} dp ON dp.id = d.participant_id
+        WHERE dp.survey_id = %s{day_where}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [survey.pk, *participant_params, *weekdays, survey.pk, *day_params])
+        participants, submitted, drafts = cursor.fetchone()
+    return {"participants": participants, "submitted": int(submitted), "drafts": int(drafts)}
+
+
+def data_weekdays(*, survey: Survey) -> list[int]:
+    """The ISO weekdays (1 Monday … 7 Sunday) on which the round has manager-days, in order.
+
+    Cached until the round's diaries change: every dashboard view and download builds the filter."""
+    key = f"analysis:weekdays:{survey.pk}:{survey.data_version}"
+    weekdays = cache.get(key)
+    if weekdays is None:
+        days = _manager_days(survey, NO_FILTERS).order_by().values_list("date__iso_week_day", flat=True).distinct()
+        weekdays = sorted(days)
+        cache.set(key, weekdays, 60 * 60)
+    return weekdays

@@ -11,8 +11,7 @@ URLconf (and with it every diary page) should not have to load.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -25,15 +24,15 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from mio import tablefiles
+from mio import downloads
 from surveys import roles
 from surveys import selectors as survey_selectors
 from surveys.models import Participant, Survey
 
+from . import headings
 from .forms import CompareForm, FilterForm, RoundsForm
 
-TABLE_FORMATS = {"csv", "xlsx"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TABLE_FORMATS = set(downloads.FORMATS)
 
 
 def _pages() -> ModuleType:
@@ -62,19 +61,23 @@ def _decimal() -> str:
     return formats.get_format("DECIMAL_SEPARATOR")
 
 
-def withheld_message() -> str:
+def withheld_message(managers: int | None = None) -> str:
+    """Why a selection shows no figures: no manager-days at all (`managers` 0), or too few managers."""
     from .friction import MIN_GROUP
 
+    if managers == 0:
+        return _("No diary days match this selection.")
     return _(
         "This selection has fewer than %(count)d managers, so its figures are withheld to protect their anonymity."
     ) % {"count": MIN_GROUP}
 
 
-def _withheld_response(fmt: str) -> HttpResponse:
-    """Downloads of a too small selection answer 409 (the request is allowed; the data are too few)."""
+def _withheld_response(fmt: str, managers: int | None = None) -> HttpResponse:
+    """Downloads of a too small or empty selection answer 409 (the request is allowed; the data are too few)."""
+    message = withheld_message(managers)
     if fmt == "json":
-        return JsonResponse({"error": withheld_message()}, status=409, json_dumps_params={"ensure_ascii": False})
-    return HttpResponse(withheld_message(), status=409, content_type="text/plain; charset=utf-8")
+        return JsonResponse({"error": message}, status=409, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
 
 
 def _invalid_response(form: Any) -> HttpResponse:
@@ -86,18 +89,20 @@ def _json(data: dict) -> JsonResponse:
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-def _download(header: Sequence[str], rows: Sequence[Sequence[Any]], *, fmt: str, name: str) -> HttpResponse:
-    if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # the byte order mark tells Excel that the file is UTF-8 (å, ä, ö)
-        tablefiles.write_csv(header, rows, buffer)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        stream = io.BytesIO()
-        tablefiles.write_xlsx(header, rows, stream, title=name)
-        response = HttpResponse(stream.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+def _download(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    fmt: str,
+    name: str,
+    tasks: Iterable[Mapping[str, Any]] = (),
+) -> HttpResponse:
+    """A table for people: headings, labels and numbers as the page's language writes them (the
+    JSON keeps codes). `tasks` are the round's task rows, for labels in that language."""
+    titles, number_formats, readable_rows = headings.readable(header, rows, tasks=tasks, language=_language())
+    return downloads.table_response(
+        header, readable_rows, fmt=fmt, name=name, headings=titles, number_formats=number_formats
+    )
 
 
 @login_required
@@ -117,12 +122,15 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _survey_for(request, slug)
     form = FilterForm(request.GET, survey=survey)
     ctx: dict[str, Any] = {"survey": survey, "form": form, "nav": "analysis", "page": "dashboard"}
+    # Read here and not with the cached figures: closing a round does not change its data version.
+    ctx["round_open"] = survey.status == Survey.Status.OPEN
     if form.is_valid():
         pages = _pages()
         figures = pages.dashboard_figures(survey=survey, filters=form.filters())
         ctx["query"] = form.query()
         if isinstance(figures, pages.Withheld):
-            ctx["withheld"] = withheld_message()
+            ctx["withheld"] = withheld_message(figures.managers)
+            ctx["empty"] = figures.managers == 0
         else:
             language = _language()
             ctx.update(pages.dashboard_rows(figures, language=language))
@@ -146,11 +154,11 @@ def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpRespons
         return _invalid_response(form)
     figures = pages.dashboard_figures(survey=survey, filters=form.filters())
     if isinstance(figures, pages.Withheld):
-        return _withheld_response(fmt)
+        return _withheld_response(fmt, figures.managers)
     if fmt == "json":
         return _json(figures["report"])
     header, rows = pages.dashboard_table(figures, table)
-    return _download(header, rows, fmt=fmt, name=f"{survey.slug}-{table}")
+    return _download(header, rows, fmt=fmt, name=f"{survey.slug}-{table}", tasks=figures["tasks"])
 
 
 def _compare_form(request: HttpRequest, survey: Survey) -> CompareForm:
@@ -201,7 +209,7 @@ def compare_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt == "json":
         return _json(data["report"])
     header, rows = pages.reports.comparison_rows(data["report"])
-    return _download(header, rows, fmt=fmt, name=f"{survey.slug}-comparison")
+    return _download(header, rows, fmt=fmt, name=f"{survey.slug}-comparison", tasks=data["tasks"])
 
 
 def _rounds_form(request: HttpRequest) -> RoundsForm:
@@ -217,15 +225,17 @@ def _rounds_form(request: HttpRequest) -> RoundsForm:
         raise Http404
     if params.get("baseline"):
         return RoundsForm(params, surveys=visible)
+    from .friction import MIN_GROUP  # a follow-up needs as many managers in both rounds as any figure
+
     followup = visible.filter(slug=params["followup"]).first() if params.get("followup") else None
     if followup is not None:
         # The baseline is of the follow-up's municipality, which the user sees.
-        baseline = survey_selectors.comparable_baseline(followup=followup)
+        baseline = survey_selectors.comparable_baseline(followup=followup, min_paired=MIN_GROUP)
         if baseline is None:  # nothing earlier to compare with: let the user pick
             return RoundsForm(initial={"followup": followup}, surveys=visible)
         pair = (baseline, followup)
     else:
-        pair = survey_selectors.latest_comparable_pair(surveys=visible)
+        pair = survey_selectors.latest_comparable_pair(surveys=visible, min_paired=MIN_GROUP)
     if pair is None:
         return RoundsForm(params if "followup" in params else None, surveys=visible)
     params["baseline"], params["followup"] = pair[0].slug, pair[1].slug
@@ -271,7 +281,7 @@ def rounds_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "json":
         return _json(data["report"])
     header, rows = pages.rounds_table(data)
-    return _download(header, rows, fmt=fmt, name=f"{baseline.slug}-{followup.slug}")
+    return _download(header, rows, fmt=fmt, name=f"{baseline.slug}-{followup.slug}", tasks=data["tasks"])
 
 
 def _participant_for(request: HttpRequest, survey: Survey) -> Participant:

@@ -347,12 +347,15 @@ def test_tables_download_as_csv_and_xlsx_with_the_same_rows(client, small_round,
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="test-round-ranking.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == reports.TASK_FIELDS
+    # An English page's download: commas, dots and the page's English headings (test_downloads.py
+    # has the Swedish ones); one column per field of the report, the task codes kept in the first.
+    assert len(rows[0]) == len(reports.TASK_FIELDS)
+    assert rows[0][:2] == ["Task code", "Task"] and "Friction minutes per manager-day" in rows[0]
     assert [row[0] for row in rows[1:]] == [task["task"] for task in report["tasks"]]
     response = client.get(reverse("analysis:export", args=[ROUND, "cost", "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.values)
-    assert values[0][:3] == ("task", "label", "friction_minutes_per_manager_day")
+    assert values[0][:3] == ("Task code", "Task", "Friction minutes per manager-day")
     assert values[-1][0] == "all" and values[-1][2] == pytest.approx(38.0)
     managers = list(
         csv.reader(
@@ -364,7 +367,7 @@ def test_tables_download_as_csv_and_xlsx_with_the_same_rows(client, small_round,
     assert [row[0] for row in managers[1:]] == ["1", "2", "3", "4"]
     comparison = client.get(reverse("analysis:compare_export", args=[ROUND, "csv"]) + "?m=1&m=2")
     header = comparison.content.decode("utf-8-sig").splitlines()[0]
-    assert header == "number,days,kind,name,minutes_per_day,share,function_mean,value_mean"
+    assert header == "Participant number,Days,Kind,Task or category,Minutes per day,Share,Function (1–4),Value (1–4)"
 
 
 # --- My profile -----------------------------------------------------------------------------------

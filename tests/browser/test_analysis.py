@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,25 @@ def test_the_project_group_sees_the_dashboard_with_charts_and_tables(page: Page,
     expect(page.locator("[data-withheld]")).to_be_visible()
     expect(page.locator("svg[role=img]")).to_have_count(0)
     expect(page.locator("table")).to_have_count(0)
+
+
+def test_the_dashboard_shows_data_quality_above_the_figures(page: Page, live_server, log_in, screenshot_dir):
+    log_in("projekt")
+    page.goto(live_server.url + reverse("analysis:dashboard", args=[ROUND_SLUG]))
+    panel = page.get_by_test_id("quality")
+    expect(panel).to_be_visible()
+    # The demo round is open and has drafts: every figure is there, with a Swedish percent sign.
+    expect(panel.locator("[data-quality=open]")).to_be_visible()
+    for name in ["completion", "unrated_function", "unrated_value"]:
+        expect(panel.locator(f"[data-quality={name}] dd")).to_have_text(re.compile(r"^\d+(,\d)?\u00a0%$"))
+    expect(panel.locator("[data-quality=drafts] dd")).to_have_text(re.compile(r"^[1-9]\d*$"))
+    assert panel.bounding_box()["y"] < page.locator("[data-key-figures]").bounding_box()["y"]
+    page.screenshot(path=screenshot_dir / "analysis-dashboard-quality-desktop.png")
+    page.set_viewport_size(PHONE)
+    expect(panel).to_be_visible()
+    no_sideways_scroll(page)
+    panel.screenshot(path=screenshot_dir / "analysis-dashboard-quality-phone.png")
+    page.set_viewport_size(DESKTOP)
 
 
 def test_chef_nr_2_and_chef_nr_8_side_by_side(page: Page, live_server, log_in, screenshot_dir):
