@@ -16,18 +16,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from analysis import paired
-from analysis.friction import MIN_GROUP
+from analysis.disclosure import MIN_GROUP
 from surveys import selectors as survey_selectors
 from surveys.models import Survey
 
 from .models import ActionItem, ActionPlan
+
+if TYPE_CHECKING:
+    from analysis import paired
 
 # Why an item's effect is not measurable yet.
 NOT_DONE = "not_done"
@@ -128,6 +130,8 @@ class ItemEffect:
 
 
 def measure(*, baseline: Survey, followup: Survey, codes: Sequence[str]) -> Measured:
+    from analysis import paired
+
     change = paired.tasks_change(baseline=baseline, followup=followup, codes=codes)
     sek = change.in_sek(hourly_cost=followup.hourly_cost, working_days_per_year=followup.working_days_per_year)
     return Measured(baseline_round=baseline, followup_round=followup, change=change, sek=sek)
@@ -237,6 +241,8 @@ def minutes(value: float) -> str:
 def describe(change: paired.Change) -> str:
     """The verdict in plain words, e.g. "Friction fell by 12 min per manager-day (95 % CI 5–19),
     14 managers in both rounds"."""
+    from analysis import paired
+
     k = change.paired_managers
     managers = ngettext("%(k)d manager in both rounds", "%(k)d managers in both rounds", k) % {"k": k}
     if change.verdict == paired.WITHHELD:
