@@ -80,7 +80,8 @@ def forest_svg(*, rows: Sequence[dict[str, object]], emphasise_last: bool = Fals
     if svg is None:
         svg = forest(
             rows,
-            title=_("Change in friction minutes per manager-day with its 95 % confidence interval"),
+            title=_("Change in friction minutes per manager-day with its %(level)s confidence interval")
+            % {"level": "95 %"},
             xlabel=_("Change in friction minutes per manager-day (negative: less friction)"),
             zero_label=_("no change"),
             decimal=decimal,
