@@ -470,7 +470,7 @@ def forest(
     if emphasise_last and count > 1:
         axes.axhline(0.5, color=GRID_COLOUR, linewidth=1)
     axes.axvline(0, color=TEXT_COLOUR, linewidth=1, linestyle="--")
-    span = max([abs(value) for value in lows + highs] or [1.0])
+    span = max([abs(value) for value in lows + highs] or [1.0]) or 1.0  # all zero: still a scale
     axes.set_xlim(-span * 1.15, span * 1.15)
     axes.annotate(
         zero_label, xy=(0, count - 0.4), xytext=(3, 0), textcoords="offset points", fontsize=7.5, color=TEXT_COLOUR

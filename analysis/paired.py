@@ -133,13 +133,16 @@ class NotComparable(ValueError):
 
 
 def check_comparable(*, baseline: Survey, followup: Survey) -> None:
-    """Raise NotComparable unless the rounds are two of one municipality with the same task codes."""
+    """Raise NotComparable unless the rounds are two of one municipality with the same task codes,
+    the follow-up starting after the baseline."""
     from django.utils.translation import gettext as _
 
     if baseline.pk == followup.pk:
         raise NotComparable(_("Choose two different rounds."))
     if baseline.municipality_id != followup.municipality_id:
         raise NotComparable(_("Choose two rounds of the same municipality."))
+    if followup.start_date <= baseline.start_date:
+        raise NotComparable(_("The follow-up must start after the baseline."))
     codes = [set(survey.tasks.values_list("code", flat=True)) for survey in (baseline, followup)]
     if codes[0] != codes[1]:
         raise NotComparable(_("The rounds do not have the same tasks, so they cannot be compared task by task."))

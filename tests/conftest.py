@@ -15,6 +15,15 @@ from surveys.services import survey_create
 PASSWORD = "a-test-password"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Figures are cached by round id and data version, and a rolled-back test database hands out
+    the same ids again: each test starts with an empty cache so it never reads another's figures."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def make_user(django_user_model):
     def make(username: str, group: str | None = None, *, municipality: Municipality | None = None, **extra):

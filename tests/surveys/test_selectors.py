@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
+from django.urls import reverse
 
+from analysis import paired
 from surveys.models import Municipality
 from surveys.selectors import comparable_baseline, latest_comparable_pair
 from surveys.services import survey_create
+from tests.analysis.test_paired import BASELINE, BASELINE_START, FOLLOWUP, FOLLOWUP_START, Draft, fill, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +30,102 @@ def test_the_baseline_is_the_latest_earlier_round_of_the_municipality_with_the_s
     elsewhere = round_starting("annan-kommun", dt.date(2026, 8, 3), Municipality.objects.create(name="Annanstad"))
     autumn = round_starting("host-2026", dt.date(2026, 11, 16), municipality)
 
-    assert comparable_baseline(followup=autumn) == spring
-    assert comparable_baseline(followup=spring) == survey
-    assert comparable_baseline(followup=survey) is None
-    assert comparable_baseline(followup=elsewhere) is None
-    assert latest_comparable_pair() == (spring, autumn)
+    assert comparable_baseline(followup=autumn, min_paired=0) == spring
+    assert comparable_baseline(followup=spring, min_paired=0) == survey
+    assert comparable_baseline(followup=survey, min_paired=0) is None
+    assert comparable_baseline(followup=elsewhere, min_paired=0) is None
+    assert latest_comparable_pair(min_paired=0) == (spring, autumn)
 
 
 def test_without_two_comparable_rounds_there_is_no_pair(survey):
-    assert latest_comparable_pair() is None
+    assert latest_comparable_pair(min_paired=0) is None
+
+
+# --- A new round never replaces the answer until enough of the same managers have submitted days ------
+# The pair: tests/analysis/test_paired.py's baseline (managers 1–5 and 7 with manager-days) and
+# follow-up (1, 2, 3, 4 and 6; 7 only a draft), four managers in both.
+
+MIN_PAIRED = 3  # the analysis pages' rule: a pair needs as many managers as any shown figure
+NEW_START = dt.date(2026, 3, 2)
+
+
+@pytest.fixture
+def data_pair(municipality):
+    baseline = make_round(municipality, "baseline", BASELINE_START)
+    followup = make_round(municipality, "followup", FOLLOWUP_START)
+    fill(baseline, BASELINE)
+    fill(followup, FOLLOWUP)
+    return baseline, followup
+
+
+def test_the_pair_with_data_is_found(data_pair):
+    assert latest_comparable_pair(min_paired=MIN_PAIRED) == data_pair
+    assert comparable_baseline(followup=data_pair[1], min_paired=MIN_PAIRED) == data_pair[0]
+    # Four managers in both, so a fifth is too many.
+    assert latest_comparable_pair(min_paired=5) is None
+
+
+def test_a_new_empty_round_does_not_become_the_pair(data_pair, municipality):
+    new = make_round(municipality, "new", NEW_START)
+
+    assert comparable_baseline(followup=new, min_paired=MIN_PAIRED) is None
+    assert latest_comparable_pair(min_paired=MIN_PAIRED) == data_pair
+
+
+def test_a_new_round_with_only_drafts_does_not_become_the_pair(data_pair, municipality):
+    new = make_round(municipality, "new", NEW_START)
+    # Four of the same managers save days with minutes but submit none.
+    fill(new, {number: [Draft({"invoices": (60, 1)})] for number in (1, 2, 3, 4)})
+
+    assert comparable_baseline(followup=new, min_paired=MIN_PAIRED) is None
+    assert latest_comparable_pair(min_paired=MIN_PAIRED) == data_pair
+
+
+def test_a_new_round_with_submitted_days_of_only_two_of_the_same_managers_does_not_become_the_pair(
+    data_pair, municipality
+):
+    new = make_round(municipality, "new", NEW_START)
+    # Four managers submit, but only 1 and 2 took part before; 3 only saves a draft.
+    fill(new, {number: [{"invoices": (60, 1)}] for number in (1, 2, 8, 9)})
+    fill(new, {3: [Draft({"invoices": (60, 1)})]})
+
+    assert comparable_baseline(followup=new, min_paired=MIN_PAIRED) is None
+    assert latest_comparable_pair(min_paired=MIN_PAIRED) == data_pair
+
+    # The control: once a third of the same managers submits, the new round is compared with the
+    # latest earlier round that has three of its managers, the follow-up.
+    fill(new, {3: [{"invoices": (60, 1)}]})
+    assert comparable_baseline(followup=new, min_paired=MIN_PAIRED) == data_pair[1]
+    assert latest_comparable_pair(min_paired=MIN_PAIRED) == (data_pair[1], new)
+
+
+def test_the_rounds_page_opens_on_the_earlier_pair_and_a_new_round_changes_no_figure(
+    client, data_pair, municipality, project_member
+):
+    baseline, followup = data_pair
+    cache.clear()  # nothing cached by an earlier test
+    before = paired.effect_report(baseline=baseline, followup=followup, plan_codes=["invoices", "payroll-hr"])
+    client.force_login(project_member)
+    client.cookies["django_language"] = "en"
+    url = reverse("analysis:rounds")
+
+    new = make_round(municipality, "new", NEW_START)
+
+    response = client.get(url)
+    form = response.context["form"]
+    assert form.is_valid()
+    assert (form.cleaned_data["baseline"], form.cleaned_data["followup"]) == (baseline, followup)
+    assert (response.context["baseline"], response.context["followup"]) == (baseline, followup)
+    assert "withheld" not in response.context
+    # Opening the new round: nothing earlier has enough of its managers, so the form waits for a choice.
+    response = client.get(url + f"?followup={new.slug}")
+    assert not response.context["form"].is_bound
+    assert response.context["form"]["followup"].value() == new.slug
+    assert client.get(url + f"?baseline={followup.slug}&followup={new.slug}").status_code == 200
+
+    cache.clear()  # the figures are worked out again, not read from the cache
+    baseline.refresh_from_db()
+    followup.refresh_from_db()
+    after = paired.effect_report(baseline=baseline, followup=followup, plan_codes=["invoices", "payroll-hr"])
+    assert after == before
+    assert after["paired_managers"] == 4

@@ -1,0 +1,475 @@
+"""Did the actions help? Worked examples of the paired change, from hand-made pairs of rounds.
+
+Definitions (product owner), for a task t, a baseline round B and a follow-up F:
+
+- only submitted days count; a manager-day is a submitted day with at least one minute;
+- a paired manager has a manager-day in both B and F (matched by participant number);
+- f(n, R) = Σ minutes × (4 − function) / 3 over n's lines of t in R with minutes and a function
+  rating, divided by n's manager-days in R (0 when n had none of t);
+- delta(n) = f(n, F) − f(n, B); change = mean delta over the k paired managers; baseline and
+  follow-up are the means of f(n, B) and f(n, F) over the same managers;
+- 95 % interval: change ± t(0.975, k − 1) × sd(delta) / √k (sample sd);
+- verdict: less (interval below 0), more (above 0), else unclear; withheld (all None) when k < 3;
+- an item (several tasks): f summed over its tasks per manager before the difference.
+
+Every expected f below is worked out by hand in a comment; means, standard deviations and the t
+quantile are computed here with `statistics` and `scipy.stats.t.ppf`, never read from the code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import pytest
+from django.core.cache import cache
+from scipy import stats
+
+from analysis import paired
+from surveys.models import Municipality, Participant, Survey
+from surveys.services import LineInput, diary_save, survey_create
+
+pytestmark = pytest.mark.django_db
+
+# --- Writing diaries ---------------------------------------------------------------------------------
+
+# A day: {task code: (minutes, function rating or None)}; each line in an hour of its own.
+Day = Mapping[str, tuple[int, int | None]]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A day saved but not submitted: it counts in no figure."""
+
+    lines: Day
+
+
+def fill(survey: Survey, diaries: Mapping[int, Sequence[Day | Draft]]) -> None:
+    """Store each manager's days on the round's first, second, … day (value rating 3 throughout)."""
+    tasks = {task.code: task for task in survey.tasks.all()}
+    for number, days in diaries.items():
+        participant, _ = Participant.objects.get_or_create(survey=survey, number=number)
+        for offset, day in enumerate(days):
+            draft = isinstance(day, Draft)
+            lines = day.lines if draft else day
+            diary_save(
+                participant=participant,
+                date=survey.start_date + dt.timedelta(days=offset),
+                lines=[
+                    LineInput(task=tasks[code], minutes=[0] * hour + [minutes], value=3, function=function)
+                    for hour, (code, (minutes, function)) in enumerate(lines.items())
+                ],
+                submit=not draft,
+            )
+    survey.refresh_from_db()  # the round's data version moved on: cached figures are rebuilt
+
+
+def make_round(municipality: Municipality, slug: str, start: dt.date) -> Survey:
+    return survey_create(
+        slug=slug,
+        name=slug,
+        municipality=municipality,
+        start_date=start,
+        end_date=start + dt.timedelta(days=4),
+        status=Survey.Status.OPEN,
+    )
+
+
+BASELINE_START = dt.date(2025, 3, 3)  # a Monday
+FOLLOWUP_START = dt.date(2025, 10, 6)  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# --- The main pair --------------------------------------------------------------------------------
+
+BASELINE: dict[int, list[Day | Draft]] = {
+    1: [
+        {"invoices": (60, 1), "payroll-hr": (30, 3)},
+        {"invoices": (30, 2), "budget": (20, None)},  # budget without a rating: in no f, the day still counts
+    ],
+    2: [{"invoices": (45, 1), "payroll-hr": (30, 2), "budget": (15, 1)}],
+    3: [{"invoices": (30, 1), "payroll-hr": (15, 3), "budget": (30, 2)}],
+    4: [{"invoices": (60, 2)}],
+    5: [{"invoices": (60, 1)}],  # only in the baseline: not paired
+    7: [{"invoices": (60, 1)}],  # in the follow-up only a draft: not paired
+}
+FOLLOWUP: dict[int, list[Day | Draft]] = {
+    1: [{"invoices": (15, 2), "payroll-hr": (60, 1), "budget": (30, 2)}],
+    2: [{"invoices": (30, 3), "payroll-hr": (45, 1)}, {"payroll-hr": (30, 2)}],
+    3: [
+        {"invoices": (30, 3), "payroll-hr": (30, 1), "budget": (15, 1)},
+        Draft({"invoices": (60, 1)}),  # a draft with minutes: counts nowhere
+    ],
+    4: [{"payroll-hr": (60, 1)}, {"invoices": (30, None)}],  # the second day has only an unrated line
+    6: [{"invoices": (60, 1)}],  # only in the follow-up: not paired
+    7: [Draft({"invoices": (60, 1)})],
+}
+PAIRED = [1, 2, 3, 4]  # 5 and 6 are in one round only, 7's only follow-up day is a draft
+
+# f(n, R) by hand, per paired manager 1, 2, 3, 4 (manager-days in B: 2, 1, 1, 1; in F: 1, 2, 1, 2).
+F_BASELINE = {
+    # 1: (60·3 + 30·2)/3 / 2 days = 240/6 = 40;  2: 45·3/3 = 45;  3: 30·3/3 = 30;  4: 60·2/3 = 40
+    "invoices": [40, 45, 30, 40],
+    # 1: 30·1/3 / 2 days = 5;  2: 30·2/3 = 20;  3: 15·1/3 = 5;  4: none of it, 0
+    "payroll-hr": [5, 20, 5, 0],
+    # 1: 20 minutes without a rating, 0;  2: 15·3/3 = 15;  3: 30·2/3 = 20;  4: none, 0
+    "budget": [0, 15, 20, 0],
+}
+F_FOLLOWUP = {
+    # 1: 15·2/3 = 10;  2: 30·1/3 / 2 days = 5;  3: 30·1/3 = 10 (the draft not counted);  4: unrated, 0
+    "invoices": [10, 5, 10, 0],
+    # 1: 60·3/3 = 60;  2: (45·3 + 30·2)/3 / 2 days = 195/6 = 32.5;  3: 30·3/3 = 30;  4: 60·3/3 / 2 days = 30
+    "payroll-hr": [60, 32.5, 30, 30],
+    # 1: 30·2/3 = 20;  2: none, 0;  3: 15·3/3 = 15;  4: none, 0
+    "budget": [20, 0, 15, 0],
+}
+# Deltas: invoices −30, −40, −20, −40 (mean −32.5); payroll-hr 55, 12.5, 25, 30 (mean 30.625);
+# budget 20, −15, −5, 0 (mean 0).
+
+
+def t_quantile(k: int) -> float:
+    return float(stats.t.ppf(0.975, k - 1))
+
+
+def expected(before: Sequence[float], after: Sequence[float]) -> dict[str, object]:
+    """The definition, with plain Python: the figures of one set of per-manager f values."""
+    deltas = [a - b for b, a in zip(before, after, strict=True)]
+    k = len(deltas)
+    mean = statistics.mean(deltas)
+    half = t_quantile(k) * statistics.stdev(deltas) / math.sqrt(k)
+    low, high = mean - half, mean + half
+    return {
+        "paired_managers": k,
+        "baseline": statistics.mean(before),
+        "followup": statistics.mean(after),
+        "change": mean,
+        "ci_low": low,
+        "ci_high": high,
+        "verdict": "less" if high < 0 else "more" if low > 0 else "unclear",
+    }
+
+
+def summed(values: Mapping[str, Sequence[float]], codes: Sequence[str]) -> list[float]:
+    """f summed over tasks, manager by manager."""
+    return [sum(values[code][index] for code in codes) for index in range(len(PAIRED))]
+
+
+def assert_change(found: paired.Change, want: Mapping[str, object]) -> None:
+    assert found.paired_managers == want["paired_managers"]
+    assert found.verdict == want["verdict"]
+    for name in ("baseline", "followup", "change", "ci_low", "ci_high"):
+        assert getattr(found, name) == pytest.approx(want[name], abs=1e-9), name
+
+
+@pytest.fixture
+def pair(municipality) -> tuple[Survey, Survey]:
+    baseline = make_round(municipality, "baseline", BASELINE_START)
+    followup = make_round(municipality, "followup", FOLLOWUP_START)
+    fill(baseline, BASELINE)
+    fill(followup, FOLLOWUP)
+    return baseline, followup
+
+
+def test_f_per_manager_and_task_is_friction_minutes_per_manager_day(pair):
+    baseline, followup = pair
+
+    before = paired.manager_friction(survey=baseline)
+    after = paired.manager_friction(survey=followup)
+
+    # Every manager with a manager-day in the round, and only those: 7's draft makes no row.
+    assert sorted(before.index) == [1, 2, 3, 4, 5, 7]
+    assert sorted(after.index) == [1, 2, 3, 4, 6]
+    for code in ("invoices", "payroll-hr", "budget"):
+        assert list(before.loc[PAIRED, code]) == pytest.approx(F_BASELINE[code]), code
+        assert list(after.loc[PAIRED, code]) == pytest.approx(F_FOLLOWUP[code]), code
+    # Manager 5 in B: 60·3/3 = 60; manager 6 in F: the same.
+    assert before.loc[5, "invoices"] == pytest.approx(60)
+    assert after.loc[6, "invoices"] == pytest.approx(60)
+    # A task nobody did is 0 for every manager; the columns are the round's tasks in its order.
+    assert (before["it-services"] == 0).all()
+    assert list(before.columns) == list(baseline.tasks.order_by("order", "id").values_list("code", flat=True))
+
+
+def test_a_clear_decrease_is_less(pair):
+    found = paired.tasks_change(baseline=pair[0], followup=pair[1], codes=["invoices"])
+
+    want = expected(F_BASELINE["invoices"], F_FOLLOWUP["invoices"])
+    # Deltas −30, −40, −20, −40: mean −32.5, sd √(275/3) ≈ 9.574, t(0.975, 3) ≈ 3.182,
+    # half-width ≈ 3.182 × 9.574 / 2 ≈ 15.23: about −47.7 to −17.3, all below 0.
+    assert want["baseline"] == 38.75  # (40 + 45 + 30 + 40)/4
+    assert want["followup"] == 6.25  # (10 + 5 + 10 + 0)/4
+    assert want["change"] == -32.5
+    assert want["ci_high"] == pytest.approx(-32.5 + t_quantile(4) * math.sqrt(275 / 3) / 2)
+    assert want["ci_high"] < 0
+    assert_change(found, want)
+    assert found.verdict == "less"
+
+
+def test_a_clear_increase_is_more(pair):
+    found = paired.tasks_change(baseline=pair[0], followup=pair[1], codes=["payroll-hr"])
+
+    want = expected(F_BASELINE["payroll-hr"], F_FOLLOWUP["payroll-hr"])
+    # Deltas 55, 12.5, 25, 30: mean 30.625; sd ≈ 17.84; half-width ≈ 3.182 × 17.84 / 2 ≈ 28.4:
+    # about 2.2 to 59.0, all above 0.
+    assert want["change"] == 30.625
+    assert want["ci_low"] > 0
+    assert_change(found, want)
+    assert found.verdict == "more"
+
+
+def test_an_interval_across_zero_is_unclear(pair):
+    found = paired.tasks_change(baseline=pair[0], followup=pair[1], codes=["budget"])
+
+    want = expected(F_BASELINE["budget"], F_FOLLOWUP["budget"])
+    # Deltas 20, −15, −5, 0: mean 0, baseline (0 + 15 + 20 + 0)/4 = 8.75, follow-up 35/4 = 8.75.
+    assert (want["baseline"], want["followup"], want["change"]) == (8.75, 8.75, 0)
+    assert want["ci_low"] < 0 < want["ci_high"]
+    assert_change(found, want)
+    assert found.verdict == "unclear"
+
+
+def test_a_task_nobody_did_shows_no_change(pair):
+    found = paired.tasks_change(baseline=pair[0], followup=pair[1], codes=["it-services"])
+
+    # Every f is 0, so every delta is 0: sd 0, the interval is the point 0, which is not below 0.
+    assert found == paired.Change(
+        paired_managers=4, baseline=0.0, followup=0.0, change=0.0, ci_low=0.0, ci_high=0.0, verdict="unclear"
+    )
+
+
+def test_managers_in_one_round_only_or_with_only_a_draft_are_not_paired(pair):
+    assert paired.paired_managers(baseline=pair[0], followup=pair[1]) == 4  # 1–4; not 5, 6 or 7
+    assert paired.tasks_change(baseline=pair[0], followup=pair[1], codes=["invoices"]).paired_managers == 4
+
+
+def test_a_manager_without_the_task_in_one_round_is_still_paired_with_f_zero(pair):
+    # Manager 4 had no payroll-hr in B (f = 0) and 60·3/3 / 2 days = 30 in F: delta 30, part of the
+    # mean. Leaving 4 out would give the mean of 55, 12.5, 25 = 30.833…, not 30.625.
+    found = paired.tasks_change(baseline=pair[0], followup=pair[1], codes=["payroll-hr"])
+
+    assert found.paired_managers == 4
+    assert found.baseline == pytest.approx((5 + 20 + 5 + 0) / 4)
+    assert found.change == pytest.approx((55 + 12.5 + 25 + 30) / 4)
+
+
+def test_an_unrated_line_is_not_friction_but_its_day_is_a_manager_day(pair):
+    frame = paired.manager_friction(survey=pair[1])
+
+    # Manager 4 in F: day 1 payroll-hr 60 min, function 1; day 2 only invoices 30 min, unrated.
+    # payroll-hr: 60·3/3 = 60 over 2 manager-days = 30 (60 if the unrated day were not counted);
+    # invoices: the unrated minutes give 0.
+    assert frame.loc[4, "payroll-hr"] == pytest.approx(30)
+    assert frame.loc[4, "invoices"] == 0
+    # Manager 1 in B: day 2 has budget 20 min unrated; budget f = 0 and invoices divide by 2 days.
+    assert paired.manager_friction(survey=pair[0]).loc[1, ["budget", "invoices"]].tolist() == [0, 40]
+
+
+def test_an_item_sums_f_over_its_tasks_per_manager_before_the_difference(pair):
+    codes = ["invoices", "payroll-hr"]
+
+    item = paired.tasks_change(baseline=pair[0], followup=pair[1], codes=codes)
+
+    # f summed per manager: B 45, 65, 35, 40; F 70, 37.5, 40, 30; deltas 25, −27.5, 5, −10.
+    before, after = summed(F_BASELINE, codes), summed(F_FOLLOWUP, codes)
+    assert before == [45, 65, 35, 40] and after == [70, 37.5, 40, 30]
+    want = expected(before, after)
+    # Mean −7.5/4 = −1.875; sd of (26.875, −25.625, 6.875, −8.125) = √(1492.1875/3) ≈ 22.30;
+    # half-width ≈ 3.182 × 22.30 / 2 ≈ 35.5: about −37.4 to 33.6, unclear.
+    assert want["change"] == -1.875
+    assert want["ci_low"] == pytest.approx(-1.875 - t_quantile(4) * math.sqrt(1492.1875 / 3) / 2)
+    assert_change(item, want)
+    assert item.verdict == "unclear"
+
+    # Means add up, so the change is the sum of the task changes (−32.5 + 30.625) ...
+    invoices = paired.tasks_change(baseline=pair[0], followup=pair[1], codes=["invoices"])
+    payroll = paired.tasks_change(baseline=pair[0], followup=pair[1], codes=["payroll-hr"])
+    assert item.change == pytest.approx(invoices.change + payroll.change)
+    # ... but the interval is not the sum of the two intervals (about −45.5 to 41.7): the managers'
+    # deltas on the two tasks offset each other.
+    assert item.ci_low != pytest.approx(invoices.ci_low + payroll.ci_low)
+    assert item.ci_high != pytest.approx(invoices.ci_high + payroll.ci_high)
+    assert item.ci_high - item.ci_low < (invoices.ci_high - invoices.ci_low) + (payroll.ci_high - payroll.ci_low)
+
+
+def test_the_whole_plan_is_every_addressed_task_summed_per_manager(pair):
+    codes = ["budget", "invoices", "payroll-hr"]
+
+    plan = paired.tasks_change(baseline=pair[0], followup=pair[1], codes=codes)
+
+    # Per manager B 45, 80, 55, 40; F 90, 37.5, 55, 30: deltas 45, −42.5, 0, −10 (mean −7.5/4).
+    before, after = summed(F_BASELINE, codes), summed(F_FOLLOWUP, codes)
+    assert before == [45, 80, 55, 40] and after == [90, 37.5, 55, 30]
+    assert_change(plan, expected(before, after))
+    assert plan.change == pytest.approx(-1.875)
+
+
+def test_effect_report_gives_every_task_in_the_rounds_order_and_the_plan(pair):
+    baseline, followup = pair
+
+    report = paired.effect_report(baseline=baseline, followup=followup, plan_codes=["payroll-hr", "invoices"])
+
+    codes = list(followup.tasks.order_by("order", "id").values_list("code", flat=True))
+    assert [task["task"] for task in report["tasks"]] == codes
+    assert (report["baseline"], report["followup"], report["paired_managers"]) == ("baseline", "followup", 4)
+    by_code = {task.pop("task"): task for task in report["tasks"]}
+    for code in ("invoices", "payroll-hr", "budget"):
+        assert by_code[code] == pytest.approx(expected(F_BASELINE[code], F_FOLLOWUP[code]), abs=1e-9), code
+    assert report["plan"] == pytest.approx(
+        expected(summed(F_BASELINE, ["invoices", "payroll-hr"]), summed(F_FOLLOWUP, ["invoices", "payroll-hr"]))
+    )
+    assert "plan" not in paired.effect_report(baseline=baseline, followup=followup)
+
+
+# --- Drafts -----------------------------------------------------------------------------------------
+
+
+def test_a_draft_with_minutes_in_the_follow_up_changes_nothing(pair):
+    baseline, followup = pair
+    before = paired.effect_report(baseline=baseline, followup=followup, plan_codes=["invoices"])
+
+    # Manager 1 starts a second follow-up day with much invoice friction but does not submit it;
+    # manager 5 (only in B) saves a follow-up draft.
+    fill(followup, {1: [FOLLOWUP[1][0], Draft({"invoices": (60, 1), "budget": (60, 1)})]})
+    fill(followup, {5: [Draft({"invoices": (60, 1)})]})
+
+    assert paired.effect_report(baseline=baseline, followup=followup, plan_codes=["invoices"]) == before
+    found = paired.tasks_change(baseline=baseline, followup=followup, codes=["invoices"])
+    assert_change(found, expected(F_BASELINE["invoices"], F_FOLLOWUP["invoices"]))
+
+
+def test_submitting_the_draft_makes_the_manager_paired(pair):
+    # The control for the test above: manager 7's follow-up day, submitted, pairs 7 (k = 5).
+    baseline, followup = pair
+    fill(followup, {7: [{"invoices": (60, 1)}]})
+
+    found = paired.tasks_change(baseline=baseline, followup=followup, codes=["invoices"])
+
+    # Manager 7: B 60·3/3 = 60, F 60·3/3 = 60, delta 0.
+    assert_change(found, expected([*F_BASELINE["invoices"], 60], [*F_FOLLOWUP["invoices"], 60]))
+    assert found.paired_managers == 5
+
+
+# --- Two and three paired managers ------------------------------------------------------------------
+
+SMALL_BASELINE: dict[int, list[Day | Draft]] = {
+    1: [{"invoices": (60, 1)}],  # 60·3/3 = 60
+    2: [{"invoices": (30, 1)}],  # 30·3/3 = 30
+    3: [{"invoices": (60, 2)}],  # 60·2/3 = 40
+}
+SMALL_FOLLOWUP: dict[int, list[Day | Draft]] = {
+    1: [{"invoices": (30, 2)}],  # 30·2/3 = 20
+    2: [{"invoices": (30, 3)}],  # 30·1/3 = 10
+}
+
+
+@pytest.fixture
+def small_pair(municipality) -> tuple[Survey, Survey]:
+    baseline = make_round(municipality, "small-baseline", BASELINE_START)
+    followup = make_round(municipality, "small-followup", FOLLOWUP_START)
+    fill(baseline, SMALL_BASELINE)
+    fill(followup, SMALL_FOLLOWUP)
+    return baseline, followup
+
+
+def test_two_paired_managers_are_withheld(small_pair):
+    found = paired.tasks_change(baseline=small_pair[0], followup=small_pair[1], codes=["invoices"])
+
+    assert found == paired.Change(paired_managers=2)
+    assert found.as_dict() == {
+        "paired_managers": 2,
+        "baseline": None,
+        "followup": None,
+        "change": None,
+        "ci_low": None,
+        "ci_high": None,
+        "verdict": "withheld",
+    }
+    report = paired.effect_report(baseline=small_pair[0], followup=small_pair[1], plan_codes=["invoices"])
+    assert report["paired_managers"] == 2
+    assert all(task["verdict"] == "withheld" and task["change"] is None for task in report["tasks"])
+    assert report["plan"]["verdict"] == "withheld" and report["plan"]["baseline"] is None
+
+
+def test_three_paired_managers_are_shown(small_pair):
+    baseline, followup = small_pair
+    fill(followup, {3: [{"invoices": (30, 1)}]})  # 30·3/3 = 30
+
+    found = paired.tasks_change(baseline=baseline, followup=followup, codes=["invoices"])
+
+    # B 60, 30, 40 (mean 130/3); F 20, 10, 30 (mean 20); deltas −40, −20, −10 (mean −70/3);
+    # deviations −50/3, 10/3, 40/3: sd √((2500 + 100 + 1600)/9 / 2) = √(700/3) ≈ 15.28;
+    # t(0.975, 2) ≈ 4.303, half-width ≈ 4.303 × 15.28 / √3 ≈ 37.9: about −61.3 to 14.6.
+    want = expected([60, 30, 40], [20, 10, 30])
+    assert want["baseline"] == pytest.approx(130 / 3) and want["change"] == pytest.approx(-70 / 3)
+    assert want["ci_low"] == pytest.approx(-70 / 3 - t_quantile(3) * math.sqrt(700 / 3) / math.sqrt(3))
+    assert_change(found, want)
+    assert found.verdict == "unclear"
+
+
+# --- change() on its own ----------------------------------------------------------------------------
+
+
+def test_change_pairs_by_participant_number_and_leaves_out_the_unpaired():
+    baseline = pd.Series({1: 10.0, 2: 20.0, 3: 30.0, 9: 100.0})
+    followup = pd.Series({3: 24.0, 1: 4.0, 2: 16.0, 8: 0.0})  # another order; 8 and 9 unpaired
+
+    found = paired.change(baseline, followup)
+
+    # Deltas 1: −6, 2: −4, 3: −6; mean −16/3; sd of (−2/3, 4/3, −2/3) = √((4+16+4)/9/2) = √(4/3).
+    half = t_quantile(3) * math.sqrt(4 / 3) / math.sqrt(3)
+    assert found.paired_managers == 3
+    assert found.baseline == pytest.approx(20) and found.followup == pytest.approx(44 / 3)
+    assert found.change == pytest.approx(-16 / 3)
+    assert (found.ci_low, found.ci_high) == pytest.approx((-16 / 3 - half, -16 / 3 + half))
+    assert found.verdict == "less"  # −5.33 + 2.87 < 0
+
+
+def test_change_with_fewer_than_three_pairs_is_withheld():
+    assert paired.change(pd.Series({1: 1.0, 2: 2.0}), pd.Series({1: 5.0, 2: 9.0, 3: 1.0})) == paired.Change(2)
+    assert paired.change(pd.Series(dtype="float64"), pd.Series(dtype="float64")) == paired.Change(0)
+
+
+def test_a_clear_increase_from_series_is_more():
+    # Deltas 2, 3, 4: mean 3, sd 1, half-width t(0.975, 2)/√3 ≈ 2.48: 0.52 to 5.48.
+    found = paired.change(pd.Series({1: 0.0, 2: 0.0, 3: 0.0}), pd.Series({1: 2.0, 2: 3.0, 3: 4.0}))
+
+    half = t_quantile(3) * 1 / math.sqrt(3)
+    assert (found.change, found.ci_low, found.ci_high) == pytest.approx((3, 3 - half, 3 + half))
+    assert found.verdict == "more"
+
+
+# --- In kronor --------------------------------------------------------------------------------------
+
+
+def test_in_sek_is_minutes_per_day_times_working_days_over_60_times_the_hourly_cost(pair):
+    found = paired.tasks_change(baseline=pair[0], followup=pair[1], codes=["invoices"])
+
+    sek = found.in_sek(hourly_cost=600, working_days_per_year=200)
+
+    # 200 days / 60 minutes × 600 kr = 2 000 kr per friction minute a day; −32.5 → −65 000 kr.
+    want = expected(F_BASELINE["invoices"], F_FOLLOWUP["invoices"])
+    assert sek == pytest.approx(
+        {name: want[name] * 2000 for name in ("baseline", "followup", "change", "ci_low", "ci_high")}
+    )
+    assert sek["change"] == pytest.approx(-65000)
+    assert sek["baseline"] == pytest.approx(38.75 * 2000)  # 77 500 kr a manager and year
+
+
+def test_in_sek_of_a_withheld_change_is_none():
+    assert paired.Change(paired_managers=2).in_sek(hourly_cost=600, working_days_per_year=200) == {
+        "baseline": None,
+        "followup": None,
+        "change": None,
+        "ci_low": None,
+        "ci_high": None,
+    }
