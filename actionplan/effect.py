@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils import formats
@@ -233,9 +234,19 @@ def task_effect(*, municipality_id: int, code: str) -> Measured | None:
 # --- In words ------------------------------------------------------------------------------------
 
 
+def _rounded(value: float, places: int) -> Decimal:
+    """Halves rounded up, as the templates' floatformat does, so one figure reads the same everywhere."""
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _places(value: float) -> int:
+    return 0 if abs(value) >= 9.95 else 1  # 9.96 reads "10", not "10,0"
+
+
 def minutes(value: float) -> str:
     """Minutes for a sentence: whole minutes from 10 up, one decimal below (locale's decimal mark)."""
-    return formats.number_format(round(value, 0 if abs(value) >= 10 else 1), 0 if abs(value) >= 10 else 1)
+    places = _places(value)
+    return formats.number_format(_rounded(value, places), places)
 
 
 def describe(change: paired.Change) -> str:
@@ -264,8 +275,8 @@ def describe(change: paired.Change) -> str:
 def signed(value: float, digits: int | None = None) -> str:
     """A change with its sign, the minus a real minus sign (−), grouped by thousands; `digits`
     decimals, or those of `minutes()` when None. A change that rounds to zero has no sign."""
-    places = (0 if abs(value) >= 10 else 1) if digits is None else digits
-    rounded = round(value, places)
+    places = _places(value) if digits is None else digits
+    rounded = _rounded(value, places)
     text = formats.number_format(abs(rounded), places, force_grouping=True)
     if rounded == 0:
         return text

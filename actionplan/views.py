@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -260,7 +261,7 @@ def _display(field, value) -> str:
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return date_format(value, "j F Y")  # as the item's details read it
     return str(value)
 
 

@@ -40,7 +40,8 @@ def wrap(label: str, width: int = LABEL_WIDTH, lines: int = 2) -> str:
 
 
 def number(value: float, decimals: int, decimal: str) -> str:
-    text = f"{value:.{decimals}f}"
+    """A number as the page writes it: the locale's decimal mark and a real minus sign (−)."""
+    text = f"{value:.{decimals}f}".replace("-", "−")
     return text.replace(".", decimal) if decimal != "." else text
 
 
@@ -448,24 +449,23 @@ def forest(
     positions = list(range(count))[::-1]
     lows = [float(row["ci_low"]) for row in rows]
     highs = [float(row["ci_high"]) for row in rows]
+    # The figures in a column right of the plot, as a forest plot's table would have them.
+    beside = axes.get_yaxis_transform()  # x in axes fractions, y in rows
     for position, row, low, high in zip(positions, rows, lows, highs, strict=True):
         colour = VERDICT_COLOURS.get(row["verdict"], TEXT_COLOUR)
         total = emphasise_last and position == 0
         axes.hlines(position, low, high, color=colour, linewidth=2.4 if total else 1.8)
-        axes.plot(
-            [float(row["change"])],
-            [position],
-            marker="D" if total else "o",
-            markersize=8 if total else 6.5,
-            color=colour,
-        )
+        marker = {"marker": "D", "markersize": 8} if total else {"marker": "o", "markersize": 6.5}
+        axes.plot([float(row["change"])], [position], color=colour, **marker)
         axes.text(
-            high,
-            position + 0.22,
-            f" {number(float(row['change']), 1, decimal)}",
+            1.02,
+            position,
+            f"{number(float(row['change']), 1, decimal)}  ({number(low, 1, decimal)} – {number(high, 1, decimal)})",
+            transform=beside,
             fontsize=7.5,
             color=TEXT_COLOUR,
-            va="bottom",
+            va="center",
+            fontweight="bold" if total else "normal",
         )
     if emphasise_last and count > 1:
         axes.axhline(0.5, color=GRID_COLOUR, linewidth=1)

@@ -303,7 +303,7 @@ def test_an_administrator_edits_and_the_item_page_shows_who_changed_what(english
     assert "Diana Testsson" in history
     assert "Status: <del>Planned</del> → <ins>In progress</ins>" in history
     assert "Tasks addressed: <del>invoices</del> → <ins>invoices budget</ins>" in history
-    assert "Due: <del>–</del> → <ins>2025-09-30</ins>" in history
+    assert "Due: <del>–</del> → <ins>30 September 2025</ins>" in history  # as the details read dates
     assert "Created the item." in history
 
 

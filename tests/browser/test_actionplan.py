@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
+from actionplan import effect
 from actionplan.models import ActionItem, ActionPlan
 from surveys.demo import ROUND_SLUG
 
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 IN_PROGRESS = list(ActionItem.Status).index(ActionItem.Status.IN_PROGRESS)
+PHONE_390 = {"width": 390, "height": 844}
 
 
 def sv(message: str) -> str:
@@ -88,9 +91,7 @@ def test_an_administrator_turns_a_tasks_friction_into_an_action_in_progress(page
     page.screenshot(path=screenshot_dir / "actionplan-board.png", full_page=True)
 
 
-def test_the_plan_reads_well_for_a_manager_and_did_it_help_shows_both_answers(
-    page, live_server, log_in, screenshot_dir
-):
+def test_the_plan_reads_well_for_a_manager(page, live_server, log_in, screenshot_dir):
     log_in("anna")
     plan = ActionPlan.objects.get(municipality__name="Demokommun")
 
@@ -100,11 +101,78 @@ def test_the_plan_reads_well_for_a_manager_and_did_it_help_shows_both_answers(
     expect(page.get_by_role("link", name=sv("New action"))).to_have_count(0)
     page.screenshot(path=screenshot_dir / "actionplan-table-manager.png", full_page=True)
 
+
+def swedish(value: float, digits: int = 1) -> str:
+    """A change as a Swedish page writes it: decimal comma, a real minus sign (U+2212)."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = str(abs(rounded)).replace(".", ",")
+    return text if rounded == 0 else f"+{text}" if rounded > 0 else f"−{text}"
+
+
+# "−29,5", "+6,6", "−82,5 till −35,5": a sign, a decimal comma, and "till" between the ends.
+FIGURE = r"[−+]?\d+,\d"
+INTERVAL = re.compile(rf"^{FIGURE} till {FIGURE}$")
+BADGES = {"less": "Mindre skav", "more": "Mer skav", "unclear": "Oklart"}
+
+
+def test_did_it_help_shows_a_forest_plot_intervals_and_verdicts_in_swedish(page, live_server, log_in, screenshot_dir):
+    log_in("anna")
+    plan = ActionPlan.objects.get(municipality__name="Demokommun")
+    total = effect.plan_effect(plan=plan).change
+
     page.goto(live_server.url + reverse("actionplan:effect", args=[plan.pk]))
-    summary = page.get_by_test_id("verdict-summary").inner_text()
-    numbers = [int(n) for n in re.findall(r"\d+", summary)]
-    assert numbers[0] > 0 and numbers[2] > 0, summary  # some done items came with less friction, some with more
+
+    expect(page.locator("#forest svg")).to_be_visible()
+    # The plan's tasks together: less friction, spring to autumn, with its interval.
+    plan_total = page.get_by_test_id("plan-total")
+    expect(plan_total.get_by_test_id("measured")).to_have_attribute("data-verdict", "less")
+    expect(plan_total.locator("[data-verdict=less].badge")).to_have_text(BADGES["less"])
+    expect(plan_total.get_by_test_id("sentence")).to_contain_text("Skavet minskade med")
+    expect(plan_total.get_by_test_id("sentence")).to_contain_text("95 % KI")
+    expect(plan_total.get_by_test_id("sentence")).to_contain_text("10 chefer i båda omgångarna")
+    minutes = plan_total.locator("tr[data-unit=minutes]")
+    expect(minutes).to_contain_text(swedish(total.change))
+    expect(minutes.locator("td").nth(3)).to_have_text(f"{swedish(total.ci_low)} till {swedish(total.ci_high)}")
+
+    # Each measured item: its verdict badge in Swedish and its interval with decimal commas.
+    rows = page.get_by_test_id("effect-table").locator("tbody tr[data-item]")
+    pairs = rows.evaluate_all("rows => rows.map(row => [Number(row.dataset.item), row.dataset.verdict])")
+    verdicts = dict(pairs)
+    assert verdicts[1] == "less" and verdicts[8] == "more", verdicts
+    assert "unclear" in verdicts.values(), verdicts
+    for number, verdict in verdicts.items():
+        row = page.locator(f"[data-testid=effect-table] tr[data-item='{number}']")
+        expect(row.locator(f".badge[data-verdict={verdict}]")).to_have_text(BADGES[verdict])
+        expect(row.locator("td").nth(5)).to_have_text(INTERVAL)
+    first = page.locator("[data-testid=effect-table] tr[data-item='1']")
+    expect(first).to_contain_text("Skavet minskade med")
+    expect(first.get_by_test_id("shares")).to_contain_text("Delar arbetsuppgifter med åtgärderna 4, 15, 16 och 19")
+    expect(page.locator("[data-testid=effect-table] tr[data-item='8']")).to_contain_text("Skavet ökade med")
+    # Items not done wait with their reason.
+    expect(page.locator("[data-testid=waiting-table] tr[data-item='7']")).to_have_attribute("data-reason", "not_done")
     page.screenshot(path=screenshot_dir / "actionplan-effect.png", full_page=True)
+
+    # The item page of an item over two tasks: each task, and the two together.
+    item = plan.items.get(number=3)
+    page.goto(live_server.url + reverse("actionplan:item", args=[item.pk]))
+    measured = page.get_by_test_id("measured").first
+    expect(measured).to_have_attribute("data-verdict", "unclear")
+    expect(measured.locator(".badge")).to_have_text(BADGES["unclear"])
+    expect(measured.get_by_test_id("sentence")).to_contain_text("95 % KI")
+    expect(page.get_by_test_id("task-parts").locator("tbody tr")).to_have_count(3)
+    expect(page.locator("#forest svg")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "actionplan-effect-item.png", full_page=True)
+
+    # On a phone the tables scroll inside their box rather than widening the page.
+    page.set_viewport_size(PHONE_390)
+    for name, url in [
+        ("actionplan-effect-phone.png", reverse("actionplan:effect", args=[plan.pk])),
+        ("actionplan-effect-item-phone.png", reverse("actionplan:item", args=[item.pk])),
+    ]:
+        page.goto(live_server.url + url)
+        expect(page.locator("#forest svg")).to_be_visible()
+        page.screenshot(path=screenshot_dir / name, full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_390["width"], name
 
 
 def _axe_violations(page: Page) -> list[dict]:
