@@ -23,14 +23,6 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # Rankings and charts are cached; each test starts without them.
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.fixture
 def english_client(client):
     client.cookies["django_language"] = "en"

@@ -12,7 +12,6 @@ import io
 import json
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from actionplan.models import ActionItem
@@ -55,13 +54,6 @@ WITHHELD = {
     "ci_high": None,
     "verdict": "withheld",
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

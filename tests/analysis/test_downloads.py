@@ -14,7 +14,6 @@ import math
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -30,13 +29,6 @@ INVOICES_SHARE = 180 / 480
 INVOICES_FUNCTION = (60 * 1 + 30 * 3 + 60 * 2 + 30 * 2) / 180
 # Friction weighs minutes by (4 − function) / 3: 60 + 10 + 40 + 20 minutes over 5 manager-days.
 INVOICES_FRICTION = (60 + 10 + 40 + 20) / 5
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

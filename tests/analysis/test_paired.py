@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pytest
-from django.core.cache import cache
 from scipy import stats
 
 from analysis import paired
@@ -81,13 +80,6 @@ def make_round(municipality: Municipality, slug: str, start: dt.date) -> Survey:
 
 BASELINE_START = dt.date(2025, 3, 3)  # a Monday
 FOLLOWUP_START = dt.date(2025, 10, 6)  # a Monday
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 # --- The main pair --------------------------------------------------------------------------------

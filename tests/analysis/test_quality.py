@@ -15,7 +15,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.cache import cache
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import translation
@@ -33,13 +32,6 @@ pytestmark = pytest.mark.django_db
 ROUND = "test-round"
 THU = dt.date(2025, 3, 6)
 SUBMITTED_MINUTES = 90 + 60 + 60 + 120 + 150
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

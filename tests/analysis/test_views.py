@@ -27,13 +27,6 @@ pytestmark = pytest.mark.django_db
 ROUND = "test-round"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def signed_in(client, user, language: str = "en"):
     client.force_login(user)
     # Assertions read English text; the product's Swedish comes from locale/ (not under test here).
