@@ -71,8 +71,8 @@ class Rounds:
 
     def latest_pair(self) -> tuple[Survey, Survey] | None:
         """The latest follow-up with data and its latest comparable baseline, as on "Compare rounds"."""
-        ids = [survey.pk for survey in self.surveys]
-        return survey_selectors.latest_comparable_pair(surveys=Survey.objects.filter(pk__in=ids), min_paired=MIN_GROUP)
+        latest_first = sorted(self.surveys, key=lambda survey: survey.start_date, reverse=True)
+        return survey_selectors.latest_pair_of(latest_first, self.codes, self.managers, MIN_GROUP)
 
 
 @dataclass(frozen=True)

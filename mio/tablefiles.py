@@ -181,6 +181,13 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], stream: I
     writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
 
 
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """`write_csv` into a string: what the commands print."""
+    buffer = io.StringIO()
+    write_csv(header, rows, buffer)
+    return buffer.getvalue()
+
+
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], stream: IO[bytes], *, title: str) -> None:
     from openpyxl import Workbook
 

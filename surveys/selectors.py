@@ -69,7 +69,14 @@ def latest_comparable_pair(*, surveys: QuerySet[Survey] | None = None, min_paire
     baseline; among `surveys` (e.g. the rounds a user may see) when given, else among every round.
     A new round without submitted days from enough of the same managers never replaces an answer."""
     rounds = list((Survey.objects.all() if surveys is None else surveys).order_by("-start_date"))
-    codes, managers = task_codes_of(rounds), managers_with_days(rounds)
+    return latest_pair_of(rounds, task_codes_of(rounds), managers_with_days(rounds), min_paired)
+
+
+def latest_pair_of(
+    rounds: list[Survey], codes: dict[int, set[str]], managers: dict[int, set[int]], min_paired: int
+) -> tuple[Survey, Survey] | None:
+    """`latest_comparable_pair` over rounds already read (latest first) with their `task_codes_of`
+    and `managers_with_days`."""
     for position, followup in enumerate(rounds):
         baseline = _latest_comparable(followup, rounds[position + 1 :], codes, managers, min_paired)
         if baseline is not None:

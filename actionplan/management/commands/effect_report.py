@@ -1,20 +1,12 @@
-import io
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from analysis import paired, tabular
 from mio import tablefiles
-from surveys.models import Survey
+from surveys.commands import survey_from_slug
 
 from ...models import ActionPlan
-
-
-def _survey(slug: str) -> Survey:
-    try:
-        return Survey.objects.get(slug=slug)
-    except Survey.DoesNotExist:
-        raise CommandError(f"No survey round {slug!r}") from None
 
 
 class Command(BaseCommand):
@@ -30,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "csv", "table"], default="json")
 
     def handle(self, *args, baseline, followup, format, **options):
-        the_baseline, the_followup = _survey(baseline), _survey(followup)
+        the_baseline, the_followup = survey_from_slug(baseline), survey_from_slug(followup)
         try:
             paired.check_comparable(baseline=the_baseline, followup=the_followup)
         except paired.NotComparable as problem:
@@ -43,9 +35,7 @@ class Command(BaseCommand):
             return
         header, rows = paired.report_rows(report)
         if format == "csv":
-            buffer = io.StringIO()
-            tablefiles.write_csv(header, rows, buffer)
-            self.stdout.write(buffer.getvalue(), ending="")
+            self.stdout.write(tablefiles.csv_text(header, rows), ending="")
             return
         self.stdout.write(
             f"{report['baseline']} → {report['followup']}: {report['paired_managers']} managers in both rounds\n"

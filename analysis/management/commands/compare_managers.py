@@ -1,11 +1,10 @@
-import io
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from analysis import reports, tabular
 from mio import tablefiles
-from surveys.models import Survey
+from surveys.commands import survey_from_slug
 
 
 class Command(BaseCommand):
@@ -17,10 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "csv", "table"], default="json")
 
     def handle(self, *args, survey, numbers, format, **options):
-        try:
-            the_survey = Survey.objects.get(slug=survey)
-        except Survey.DoesNotExist:
-            raise CommandError(f"No survey round {survey!r}") from None
+        the_survey = survey_from_slug(survey)
         try:
             report = reports.compare_managers(survey=the_survey, numbers=numbers)
         except reports.UnknownParticipant as error:
@@ -34,8 +30,6 @@ class Command(BaseCommand):
             return
         header, rows = reports.comparison_rows(report)
         if format == "csv":
-            buffer = io.StringIO()
-            tablefiles.write_csv(header, rows, buffer)
-            self.stdout.write(buffer.getvalue(), ending="")
+            self.stdout.write(tablefiles.csv_text(header, rows), ending="")
         else:
             self.stdout.write(tabular.to_table(header, rows), ending="")

@@ -1,18 +1,10 @@
-import io
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from analysis import reports, tabular
 from mio import tablefiles
-from surveys.models import Survey
-
-
-def _survey(slug: str) -> Survey:
-    try:
-        return Survey.objects.get(slug=slug)
-    except Survey.DoesNotExist:
-        raise CommandError(f"No survey round {slug!r}") from None
+from surveys.commands import survey_from_slug
 
 
 class Command(BaseCommand):
@@ -24,8 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--baseline", help="an earlier round to compare with (same task codes)")
 
     def handle(self, *args, survey, format, baseline, **options):
-        the_survey = _survey(survey)
-        the_baseline = _survey(baseline) if baseline else None
+        the_survey = survey_from_slug(survey)
+        the_baseline = survey_from_slug(baseline) if baseline else None
         try:
             report = reports.friction_report(survey=the_survey, baseline=the_baseline)
         except reports.TooFewManagers as error:
@@ -37,9 +29,7 @@ class Command(BaseCommand):
             return
         header, rows = reports.friction_rows(report)
         if format == "csv":
-            buffer = io.StringIO()
-            tablefiles.write_csv(header, rows, buffer)
-            self.stdout.write(buffer.getvalue(), ending="")
+            self.stdout.write(tablefiles.csv_text(header, rows), ending="")
         else:
             self.stdout.write(
                 f"{report['survey']}: {report['managers']} managers, {report['manager_days']} manager-days\n"
@@ -57,9 +47,7 @@ class Command(BaseCommand):
             ]
             rows = [[task[name] for name in names] for task in comparison["tasks"]]
             if format == "csv":
-                buffer = io.StringIO()
-                tablefiles.write_csv(names, rows, buffer)
-                self.stdout.write("\n" + buffer.getvalue(), ending="")
+                self.stdout.write("\n" + tablefiles.csv_text(names, rows), ending="")
             else:
                 self.stdout.write(
                     f"\nChange from {comparison['baseline']}:\n" + tabular.to_table(names, rows), ending=""

@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.models import Survey
+from surveys.commands import survey_from_slug
 from surveys.progress import RoundProgress, round_progress
 
 COLUMNS = ["number", "expected", "submitted", "draft", "missing", "invited", "reminders"]
@@ -47,10 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=_date, help="count the days due up to this date (default: today)")
 
     def handle(self, *args, survey, format, as_of, **options):
-        try:
-            the_survey = Survey.objects.get(slug=survey)
-        except Survey.DoesNotExist:
-            raise CommandError(f"No survey round {survey!r}") from None
+        the_survey = survey_from_slug(survey)
         progress = round_progress(survey=the_survey, today=as_of)
         if format == "json":
             self.stdout.write(json.dumps(progress.as_dict(), ensure_ascii=False, indent=2))

@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from surveys import mailings
-from surveys.models import Survey
+from surveys.commands import survey_from_slug
 
 
 class Command(BaseCommand):
@@ -16,10 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="show who would be invited; send nothing")
 
     def handle(self, *args, survey, dry_run, **options):
-        try:
-            the_survey = Survey.objects.get(slug=survey)
-        except Survey.DoesNotExist:
-            raise CommandError(f"No survey round {survey!r}") from None
+        the_survey = survey_from_slug(survey)
         mailout = mailings.send_invitations(survey=the_survey, dry_run=dry_run, base_url=settings.SITE_URL)
         verb = "Would invite" if dry_run else "Invited"
         for participant, _days in mailout.recipients:
