@@ -176,7 +176,7 @@ class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     inlines = [TaskInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "municipality", "status"]}),
-        (_("Days"), {"fields": ["start_date", "end_date", "hours_per_day"]}),
+        (_("Days"), {"fields": ["start_date", "end_date", "first_hour", "hours_per_day"]}),
         (_("What friction costs"), {"fields": ["hourly_cost", "working_days_per_year"]}),
     ]
 

@@ -101,6 +101,10 @@ class Survey(models.Model):
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     hours_per_day = models.PositiveSmallIntegerField(_("hours per day"), default=8)
+    # Hour 1 of the form is the hour starting here; pages show hours as clock times ("08–09").
+    first_hour = models.PositiveSmallIntegerField(
+        _("first hour of the working day"), default=8, help_text=_("E.g. 8 for a day whose first hour is 08–09.")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     hourly_cost = models.PositiveIntegerField(
         _("hourly cost (SEK)"), default=450, help_text=_("Employer's cost of one manager hour.")
@@ -130,6 +134,9 @@ class Survey(models.Model):
             ),
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="surveys_survey_dates_ordered"),
             models.CheckConstraint(
+                condition=Q(first_hour__lte=24 - F("hours_per_day")), name="surveys_survey_day_within_24_hours"
+            ),
+            models.CheckConstraint(
                 condition=Q(working_days_per_year__gte=1, working_days_per_year__lte=366),
                 name="surveys_survey_working_days_1_366",
             ),
@@ -148,6 +155,15 @@ class Survey(models.Model):
     @property
     def hour_fields(self) -> list[str]:
         return HOUR_FIELDS[: self.hours_per_day]
+
+    def hour_label(self, number: int) -> str:
+        """Hour `number` of the form (1 = the first) as the clock times it covers, e.g. "08–09"."""
+        start = self.first_hour + number - 1
+        return f"{start:02d}–{start + 1:02d}"
+
+    @property
+    def hour_labels(self) -> list[str]:
+        return [self.hour_label(number) for number in self.hour_numbers]
 
     def touch(self) -> None:
         """Mark the round's diary data as changed, so cached analysis is rebuilt."""
@@ -283,6 +299,15 @@ class DiaryDay(models.Model):
     # An administrator reopened this day of a closed round; the manager may change it until they
     # submit it again.
     reopened = models.BooleanField(_("reopened"), default=False)
+    # An administrator typed this day in from the manager's paper form.
+    keyed_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("keyed in by"),
+    )
 
     class Meta:
         ordering = ["participant", "date"]

@@ -77,12 +77,20 @@ def survey_create(
     start_date: dt.date,
     end_date: dt.date,
     hours_per_day: int = 8,
+    first_hour: int = 8,
     status: str = Survey.Status.DRAFT,
 ) -> Survey:
     if end_date < start_date:
         raise DiaryError([_("The last day must not be before the first day.")])
     if not 1 <= hours_per_day <= MAX_HOURS:
         raise DiaryError([_("Hours per day must be from 1 to %(max)d.") % {"max": MAX_HOURS}])
+    if not 0 <= first_hour <= 24 - hours_per_day:
+        raise DiaryError(
+            [
+                _("The working day must end by midnight: the first hour can be 0 to %(last)d.")
+                % {"last": 24 - hours_per_day}
+            ]
+        )
     if Survey.objects.filter(slug=slug).exists():
         raise DiaryError([_("A survey round with the short name %(slug)r already exists.") % {"slug": slug}])
     survey = Survey.objects.create(
@@ -92,6 +100,7 @@ def survey_create(
         start_date=start_date,
         end_date=end_date,
         hours_per_day=hours_per_day,
+        first_hour=first_hour,
         status=status,
     )
     survey_copy_template(survey=survey)
@@ -167,11 +176,17 @@ def unrated_lines(lines: Sequence[LineInput]) -> list[LineInput]:
 
 @transaction.atomic
 def diary_save(
-    *, participant: Participant, date: dt.date, lines: Sequence[LineInput], submit: bool = False
+    *,
+    participant: Participant,
+    date: dt.date,
+    lines: Sequence[LineInput],
+    submit: bool = False,
+    keyed_in_by: AbstractBaseUser | None = None,
 ) -> DiaryDay:
     """Store one day of the diary, replacing what was there. Empty rows are not stored.
 
-    A day is submitted only with some minutes in it; rows without ratings are allowed (the form asks first)."""
+    A day is submitted only with some minutes in it; rows without ratings are allowed (the form asks first).
+    `keyed_in_by` is the administrator typing in a paper form; a save by the manager clears it."""
     survey = participant.survey
     existing = DiaryDay.objects.select_for_update().filter(participant=participant, date=date).first()
     # A day an administrator reopened stays editable in a closed round until it is submitted again.
@@ -197,6 +212,7 @@ def diary_save(
     if submit:
         day.reopened = False
     day.minutes = minutes
+    day.keyed_in_by = keyed_in_by
     day.save()
     day.lines.all().delete()
     DiaryLine.objects.bulk_create(

@@ -93,8 +93,24 @@ def home(request: HttpRequest) -> HttpResponse:
 def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     participant = _participant_for(request, survey)
-    the_date = _date_in(survey, date)
-    saved = DiaryDay.objects.filter(participant=participant, date=the_date).first()
+    return day_form_response(request, participant=participant, date=_date_in(survey, date), template="surveys/day.html")
+
+
+def day_form_response(
+    request: HttpRequest,
+    *,
+    participant: Participant,
+    date: dt.date,
+    template: str,
+    keyed_in_by=None,
+    extra_context: dict | None = None,
+) -> HttpResponse:
+    """The day form, shown and saved: for the manager on their own page, and for an administrator keying in
+    the manager's paper form (`keyed_in_by`). The caller has checked who may see it; a save redirects to
+    the same address."""
+    survey = participant.survey
+    the_date = date
+    saved = DiaryDay.objects.select_related("keyed_in_by").filter(participant=participant, date=the_date).first()
     tasks = list(survey.tasks.select_related("category").order_by("order", "id"))
     language = get_language()
     # A day an administrator reopened can be changed in a closed round until it is submitted again.
@@ -105,7 +121,7 @@ def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
     if request.method == "POST":
         if not editable:
             messages.error(request, _("The survey round is closed; the diary can no longer be changed."))
-            return redirect("surveys:day", survey.slug, the_date.isoformat())
+            return redirect(request.path)
         form = DayForm(request.POST, survey=survey, tasks=tasks, language=language)
         if form.is_valid():
             submit = "submit" in request.POST
@@ -115,7 +131,9 @@ def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
                 unrated = [(line.task.code, line.task.display_label(language)) for line in unrated_lines(lines)]
             if not unrated:
                 try:
-                    diary_save(participant=participant, date=the_date, lines=lines, submit=submit)
+                    diary_save(
+                        participant=participant, date=the_date, lines=lines, submit=submit, keyed_in_by=keyed_in_by
+                    )
                 except DiaryError as error:
                     for message in error.errors:
                         form.add_error(None, message)
@@ -124,7 +142,7 @@ def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
                         messages.success(request, _("The day is submitted. Thank you!"))
                     else:
                         messages.success(request, _("The day is saved as a draft."))
-                    return redirect("surveys:day", survey.slug, the_date.isoformat())
+                    return redirect(request.path)
     else:
         lines = saved.lines.select_related("task") if saved else []
         initial = DayForm.initial_from(lines, hours=survey.hours_per_day)
@@ -161,8 +179,10 @@ def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
         "function_scale": FUNCTION_SCALE,
         "previous_date": dates[position - 1] if position else None,
         "next_date": dates[position + 1] if position is not None and position + 1 < len(dates) else None,
+        "keying": keyed_in_by is not None,
+        **(extra_context or {}),
     }
-    return render(request, "surveys/day.html", ctx)
+    return render(request, template, ctx)
 
 
 # --- Sign-in links -------------------------------------------------------------------------------

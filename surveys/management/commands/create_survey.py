@@ -22,10 +22,13 @@ class Command(BaseCommand):
         parser.add_argument("--start", required=True, type=_date, help="first day, YYYY-MM-DD")
         parser.add_argument("--end", required=True, type=_date, help="last day, YYYY-MM-DD")
         parser.add_argument("--hours", type=int, default=8, help="hour slots per day, 1-12 (default 8)")
+        parser.add_argument(
+            "--first-hour", type=int, default=8, help="clock hour the first slot starts, 0-23 (default 8: 08-09)"
+        )
         parser.add_argument("--municipality", default="Mjölby kommun")
         parser.add_argument("--open", action="store_true", help="open the round for diaries at once")
 
-    def handle(self, *args, slug, name, start, end, hours, municipality, open, **options):
+    def handle(self, *args, slug, name, start, end, hours, first_hour, municipality, open, **options):
         place, _created = Municipality.objects.get_or_create(name=municipality)
         try:
             survey = survey_create(
@@ -35,11 +38,13 @@ class Command(BaseCommand):
                 start_date=start,
                 end_date=end,
                 hours_per_day=hours,
+                first_hour=first_hour,
                 status="open" if open else "draft",
             )
         except DiaryError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
             f"Created survey round {survey.slug} ({survey.name}), {survey.start_date} to {survey.end_date}, "
-            f"{survey.hours_per_day} hours, {survey.tasks.count()} tasks, status {survey.status}."
+            f"{survey.hours_per_day} hours from {survey.hour_label(1)}, {survey.tasks.count()} tasks, "
+            f"status {survey.status}."
         )
