@@ -15,6 +15,10 @@ apps reverse them, e.g. {% url 'surveys:participants' survey.slug %}.
     /omgangar/<slug>/deltagare/<number>/                surveys:participant         unit, days
     /omgangar/<slug>/deltagare/<number>/ta-bort/        surveys:participant_remove  POST
     /omgangar/<slug>/deltagare/<number>/oppna-dag/      surveys:day_reopen          POST
+    /omgangar/<slug>/blankett/                          surveys:paper_form          the blank paper form, to print
+    /omgangar/<slug>/mata-in/                           surveys:key_pick            pick a paper form to key in
+    /omgangar/<slug>/mata-in/<number>/<date>/           surveys:key_day             key in one paper form
+    /omgangar/<slug>/las-in-dagbok/                     surveys:diary_upload        upload, preview, confirm
     /konton/                                            surveys:accounts
     /konton/ny/                                         surveys:account_create
     /konton/<pk>/                                       surveys:account_edit
@@ -26,6 +30,7 @@ under /dagbok/, so that one namespace covers the app.
 from django.urls import include, path
 
 from . import urls as diary_urls
+from . import views_keying, views_paper
 from . import views_rounds as views
 
 app_name = "surveys"
@@ -47,6 +52,10 @@ round_patterns = [
     path("deltagare/las-in/", views.enrol, name="enrol"),
     path("deltagare/las-in/mall.csv", views.enrol_template, name="enrol_template"),
     path("deltagare/<int:number>/", include(participant_patterns)),
+    path("blankett/", views_paper.paper_form, name="paper_form"),
+    path("mata-in/", views_keying.key_pick, name="key_pick"),
+    path("mata-in/<int:number>/<str:date>/", views_keying.key_day, name="key_day"),
+    path("las-in-dagbok/", views_keying.diary_upload, name="diary_upload"),
 ]
 
 urlpatterns = [
