@@ -22,7 +22,7 @@ class ActionPlan(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="action_plans", verbose_name=_("municipality")
     )
     name = models.CharField(_("name"), max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["municipality__name"]
@@ -127,7 +127,7 @@ class ActionItem(models.Model):
         related_name="action_items",
         verbose_name=_("survey round that found it"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])
     objects = ActionItemQuerySet.as_manager()

@@ -14,7 +14,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
@@ -22,7 +25,6 @@ from .models import (
     AuditEvent,
     Department,
     DiaryDay,
-    DiaryLine,
     Municipality,
     Participant,
     SentEmail,
@@ -52,11 +54,24 @@ def visible_choices(admin_site: admin.AdminSite, request, model) -> QuerySet | N
     return None
 
 
+def participant_label(participant: Participant) -> str:
+    """A participant named with their round, "Manager no. 1 · Nollmätning 2025": every round has a number 1."""
+    return f"{participant.pseudonym} · {participant.survey.name}"
+
+
 class ScopedChoices:
-    """Relation fields (select boxes and autocomplete) offer only the user's municipalities' objects."""
+    """Relation fields (select boxes and autocomplete) offer only the user's municipalities' objects,
+    and name a participant with their round."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return super().formfield_for_foreignkey(db_field, request, **self._narrowed(db_field, request, kwargs))
+        kwargs = self._narrowed(db_field, request, kwargs)
+        if db_field.related_model is not Participant:
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        kwargs["queryset"] = kwargs.get("queryset", Participant.objects.all()).select_related("survey")
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.label_from_instance = participant_label
+        return formfield
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(db_field, request, **self._narrowed(db_field, request, kwargs))
@@ -169,7 +184,7 @@ class TaskInline(ScopedChoices, admin.TabularInline):
 
 @admin.register(Survey)
 class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
-    list_display = ["name", "slug", "municipality", "start_date", "end_date", "hours_per_day", "status"]
+    list_display = ["name", "slug", "municipality", "start_date", "end_date", "working_hours", "status"]
     list_filter = ["status", "municipality"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -179,6 +194,11 @@ class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
         (_("Days"), {"fields": ["start_date", "end_date", "first_hour", "hours_per_day"]}),
         (_("What friction costs"), {"fields": ["hourly_cost", "working_days_per_year"]}),
     ]
+
+    @admin.display(description=_("working hours"), ordering="first_hour")
+    def working_hours(self, survey: Survey) -> str:
+        """The day the form covers as clock times, "08–16"."""
+        return f"{survey.first_hour:02d}–{survey.first_hour + survey.hours_per_day:02d}"
 
     def get_inlines(self, request, obj):
         # A new round gets the default template's rows; they can be edited once it exists.
@@ -241,29 +261,120 @@ class ParticipantAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
             obj.survey.municipality.members.add(obj.user_id)
 
 
-class DiaryLineInline(ScopedChoices, admin.TabularInline):
-    model = DiaryLine
-    extra = 0
-    readonly_fields = ["minutes"]
+class NamesParticipantsRound:
+    """A ModelAdmin mixin for models with a `participant`: lists and read-only pages name them with their
+    round, as the select boxes do (ScopedChoices); a read-only relation would show only "Manager no. 1"."""
+
+    @admin.display(description=_("participant"), ordering="participant__number")
+    def participant_and_round(self, obj) -> str:
+        return participant_label(obj.participant) if obj.participant_id else self.get_empty_value_display()
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["participant_and_round" if name == "participant" else name for name in fields]
+        return fields
 
 
 @admin.register(DiaryDay)
-class DiaryDayAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
+class DiaryDayAdmin(NamesParticipantsRound, MunicipalityScopedAdmin, admin.ModelAdmin):
+    """Diary days, to look at and to delete; nobody adds or changes them here, superusers neither.
+
+    They are changed on the keying page, which keeps every rule of the manager's form (minutes per
+    hour, ratings, the round's hours), marks the day as keyed in and refreshes the round's figures.
+    An admin form would skip all three.
+    """
+
     municipality_path = "participant__survey__municipality"
-    list_display = ["participant", "date", "status", "updated_at"]
+    list_display = ["participant_and_round", "date", "status", "minutes", "updated_at"]
     list_filter = ["status", "participant__survey"]
     date_hierarchy = "date"
     ordering = ["participant__survey", "participant__number", "date"]
-    inlines = [DiaryLineInline]
-    list_select_related = ["participant"]
+    list_select_related = ["participant__survey"]
+    fields = [
+        "keying_page",
+        "participant_and_round",
+        "date",
+        "status",
+        "reopened",
+        "lines",
+        "minutes",
+        "submitted_at",
+        "updated_at",
+        "keyed_in_by",
+    ]
+    readonly_fields = fields
 
-    # Edits here bypass the services, so they must invalidate cached analysis themselves.
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        day = form.instance
-        day.minutes = sum(line.minutes for line in day.lines.all())
-        day.save(update_fields=["minutes"])
-        day.participant.survey.touch()
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("participant__survey", "keyed_in_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        day = self.get_object(request, object_id)
+        if day is not None:
+            # The page's heading is the day's __str__ otherwise, which leaves the round out.
+            extra_context = {
+                "subtitle": f"{participant_label(day.participant)} {day.date.isoformat()}",
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("keying page"))
+    def keying_page(self, day: DiaryDay) -> str:
+        url = reverse(
+            "surveys:key_day", args=[day.participant.survey.slug, day.participant.number, day.date.isoformat()]
+        )
+        return format_html(
+            '<p><a class="button" href="{}">{}</a></p><p>{}</p>',
+            url,
+            _("Change on the keying page"),
+            _("Diary days are changed on the keying page: it checks the day as the manager's form does."),
+        )
+
+    @admin.display(description=_("diary lines"))
+    def lines(self, day: DiaryDay) -> str:
+        """The day's grid as on the form: only the round's hours, headed by their clock times."""
+        survey = day.participant.survey
+        lines = list(day.lines.select_related("task").order_by("task__order", "task__id"))
+        if not lines:
+            return _("No lines.")
+        hours = survey.hours_per_day
+        language = (get_language() or "")[:2]
+        totals = [sum(column) for column in zip(*(line.hour_minutes(hours) for line in lines), strict=True)]
+        after_hours = [_("Minutes"), _("Value (1–4)"), _("Function (1–4)"), capfirst(_("specify"))]
+        rows = [
+            [
+                line.task.display_label(language),
+                *line.hour_minutes(hours),
+                line.minutes,
+                line.value or "",
+                line.function or "",
+                line.note,
+            ]
+            for line in lines
+        ]
+        return format_html(
+            '<table class="diary-lines"><thead><tr><th scope="col">{}</th>{}{}</tr></thead><tbody>{}</tbody>'
+            "<tfoot><tr><th>{}</th>{}<th>{}</th><td colspan=3></td></tr></tfoot></table>",
+            _("Task"),
+            format_html_join(
+                "", '<th scope="col" style="white-space: nowrap">{}</th>', ([hour] for hour in survey.hour_labels)
+            ),
+            format_html_join("", '<th scope="col">{}</th>', ([heading] for heading in after_hours)),
+            format_html_join(
+                "",
+                "<tr>{}</tr>",
+                ([format_html_join("", "<td>{}</td>", ([cell] for cell in row))] for row in rows),
+            ),
+            _("All tasks"),
+            format_html_join("", "<th>{}</th>", ([total] for total in totals)),
+            day.minutes,
+        )
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -291,9 +402,9 @@ class RecordAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(SentEmail)
-class SentEmailAdmin(RecordAdmin):
+class SentEmailAdmin(NamesParticipantsRound, RecordAdmin):
     municipality_path = "participant__survey__municipality"
-    list_display = ["sent_at", "kind", "participant", "participant__survey", "to"]
+    list_display = ["sent_at", "kind", "participant_and_round", "to"]
     list_filter = ["kind", "participant__survey"]
     date_hierarchy = "sent_at"
     search_fields = ["to"]
@@ -301,7 +412,7 @@ class SentEmailAdmin(RecordAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(RecordAdmin):
+class AuditEventAdmin(NamesParticipantsRound, RecordAdmin):
     list_display = ["at", "user", "action", "municipality", "survey", "date"]
     list_filter = ["action", "municipality", "survey", "user"]
     date_hierarchy = "at"

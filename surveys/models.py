@@ -40,7 +40,9 @@ class Municipality(models.Model):
 class Department(models.Model):
     """A förvaltning, e.g. Barn- och utbildningsförvaltningen."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="departments")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="departments", verbose_name=_("municipality")
+    )
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -58,7 +60,9 @@ class Department(models.Model):
 class Unit(models.Model):
     """A workplace a manager leads, e.g. a preschool."""
 
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="units")
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="units", verbose_name=_("department")
+    )
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -97,7 +101,9 @@ class Survey(models.Model):
 
     slug = models.SlugField(_("short name"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="surveys")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("municipality")
+    )
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     hours_per_day = models.PositiveSmallIntegerField(_("hours per day"), default=8)
@@ -117,9 +123,9 @@ class Survey(models.Model):
         _("reminders at most"), default=3, help_text=_("How many reminders one participant gets at most.")
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Bumped by every write to the round's diaries; cached figures and charts are keyed on it.
-    data_version = models.PositiveIntegerField(default=0, editable=False)
+    data_version = models.PositiveIntegerField(_("data version"), default=0, editable=False)
 
     objects = SurveyQuerySet.as_manager()
 
@@ -194,7 +200,9 @@ class Survey(models.Model):
 class TaskCategory(models.Model):
     """A heading of the form, e.g. "Direkt arbete med barn/vårdnadshavare"."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="categories")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="categories", verbose_name=_("survey round")
+    )
     name = models.CharField(_("name (Swedish)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -217,8 +225,10 @@ class TaskCategory(models.Model):
 class Task(models.Model):
     """A row of the form. `code` is stable across rounds and used in files and comparisons."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="tasks")
-    category = models.ForeignKey(TaskCategory, on_delete=models.CASCADE, related_name="tasks")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("survey round"))
+    category = models.ForeignKey(
+        TaskCategory, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("task category")
+    )
     code = models.SlugField(_("code"), max_length=50)
     label = models.CharField(_("label (Swedish)"), max_length=200)
     label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
@@ -244,7 +254,9 @@ class Task(models.Model):
 class Participant(models.Model):
     """A manager taking part in a round, known in analysis only as "Chef nr {number}"."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="participants")
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="participants", verbose_name=_("survey round")
+    )
     number = models.PositiveIntegerField(_("number"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -288,14 +300,16 @@ class DiaryDay(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="days")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="days", verbose_name=_("participant")
+    )
     date = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     # The day's total, kept by the services: a manager-day is a day with minutes, and counting them
     # should not need to look at every line.
     minutes = models.PositiveIntegerField(_("minutes"), default=0, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     # An administrator reopened this day of a closed round; the manager may change it until they
     # submit it again.
     reopened = models.BooleanField(_("reopened"), default=False)
@@ -332,11 +346,13 @@ def _hour_field(number: int) -> models.PositiveSmallIntegerField:
 class DiaryLine(models.Model):
     """One row of the paper form: a task's minutes per hour on one day, and its two ratings."""
 
-    day = models.ForeignKey(DiaryDay, on_delete=models.CASCADE, related_name="lines")
+    day = models.ForeignKey(DiaryDay, on_delete=models.CASCADE, related_name="lines", verbose_name=_("diary day"))
     # The day's participant, repeated so that analysis can group lines by manager without a join.
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+", editable=False)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", editable=False, verbose_name=_("participant")
+    )
     # RESTRICT: a task with diary lines cannot be deleted on its own, but its whole round can.
-    task = models.ForeignKey(Task, on_delete=models.RESTRICT, related_name="lines")
+    task = models.ForeignKey(Task, on_delete=models.RESTRICT, related_name="lines", verbose_name=_("task"))
     h1 = _hour_field(1)
     h2 = _hour_field(2)
     h3 = _hour_field(3)
@@ -354,6 +370,7 @@ class DiaryLine(models.Model):
         expression=reduce(add, (F(name) for name in HOUR_FIELDS)),
         output_field=models.PositiveIntegerField(),
         db_persist=True,
+        verbose_name=_("minutes"),
     )
     value = models.PositiveSmallIntegerField(_("value for the operation"), null=True, blank=True)
     function = models.PositiveSmallIntegerField(_("how well the task worked"), null=True, blank=True)
@@ -400,7 +417,9 @@ class SentEmail(models.Model):
         INVITATION = "invitation", _("Invitation")
         REMINDER = "reminder", _("Reminder")
 
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="emails")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="emails", verbose_name=_("participant")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     to = models.EmailField(_("to"))
@@ -434,9 +453,20 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, null=True, related_name="+")
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    participant = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("municipality")
+    )
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("survey round")
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("participant"),
+    )
     date = models.DateField(_("date"), null=True, blank=True)
     detail = models.TextField(_("detail"), blank=True)
 

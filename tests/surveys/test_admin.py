@@ -6,15 +6,20 @@ and B, whose round, people, days and plan diana must never see or change."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils.functional import Promise
 
 from actionplan.services import ItemInput, item_create, plan_get_or_create
 from surveys import roles
 from surveys.models import AuditEvent, Department, DiaryDay, Municipality, Participant, SentEmail, Survey, Unit
-from surveys.services import survey_create
+from surveys.services import LineInput, diary_save, survey_create
 
 pytestmark = pytest.mark.django_db
 
@@ -240,14 +245,6 @@ def test_relation_choices_are_the_municipalitys_own(admin_client, a, b):
     assert set(item_form.fields["department"].queryset) == {a["unit"].department}
 
 
-def test_diary_lines_offer_only_the_municipalitys_tasks(admin_client, a, b):
-    response = admin_client.get(change_url(a["day"]))
-    tasks = response.context["inline_admin_formsets"][0].formset.empty_form.fields["task"].queryset
-
-    assert tasks.exists()
-    assert not tasks.filter(survey=b["survey"]).exists()
-
-
 def test_a_participant_cannot_be_put_in_another_municipalitys_round(admin_client, a, b):
     response = admin_client.post(
         reverse("admin:surveys_participant_add"), {"survey": b["survey"].pk, "number": 12, "_save": "Save"}
@@ -420,3 +417,219 @@ def test_the_admin_participant_list_is_the_pseudonym_key_and_each_view_is_logged
 
     views = AuditEvent.objects.filter(action=AuditEvent.Action.KEY_VIEWED).order_by("at")
     assert [(event.user, event.survey) for event in views] == [(administrator, a["survey"]), (administrator, None)]
+
+
+# --- Diary days: shown here, changed on the keying page ------------------------------------------
+
+TUESDAY = MONDAY + dt.timedelta(days=1)
+
+
+@pytest.fixture
+def keyed_day(a):
+    """Manager 7's Tuesday: invoices 60 minutes in hour 1 and 15 in hour 8, planning 30 in hour 2."""
+    tasks = {task.code: task for task in a["survey"].tasks.all()}
+    return diary_save(
+        participant=a["participant"],
+        date=TUESDAY,
+        lines=[
+            LineInput(task=tasks["invoices"], minutes=[60, 0, 0, 0, 0, 0, 0, 15], value=2, function=1),
+            LineInput(task=tasks["planning"], minutes=[0, 30, 0, 0, 0, 0, 0, 0], value=4, function=4),
+        ],
+        submit=True,
+    )
+
+
+def stored(day: DiaryDay) -> tuple:
+    day.refresh_from_db()
+    return day.status, day.minutes, sorted(day.lines.values_list("task__code", "h1", "h2", "h8", "value", "function"))
+
+
+@pytest.fixture(params=["administrator", "superuser"])
+def anyone_client(request, administrator, superuser, municipality, english_client):
+    if request.param == "administrator":
+        municipality.members.add(administrator)
+        english_client.force_login(administrator)
+    else:
+        english_client.force_login(superuser)
+    return english_client
+
+
+def test_nobody_adds_a_diary_day_in_the_admin(anyone_client):
+    assert anyone_client.get(reverse("admin:surveys_diaryday_add")).status_code == 403
+    assert anyone_client.post(reverse("admin:surveys_diaryday_add"), {"date": TUESDAY}).status_code == 403
+
+
+def test_a_post_to_a_diary_days_change_page_changes_nothing(anyone_client, keyed_day):
+    before = stored(keyed_day)
+    # 60 + 60 minutes in hour 1 is what the admin's own form once took.
+    line = keyed_day.lines.get(task__code="planning")
+    data = {
+        "participant": keyed_day.participant_id,
+        "date": TUESDAY.isoformat(),
+        "status": DiaryDay.Status.DRAFT,
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "2",
+        "lines-0-id": line.pk,
+        "lines-0-day": keyed_day.pk,
+        "lines-0-task": line.task_id,
+        "lines-0-h1": "60",
+        "_save": "Save",
+    }
+
+    response = anyone_client.post(change_url(keyed_day), data)
+
+    assert response.status_code == 403
+    assert stored(keyed_day) == before
+
+
+def test_a_diary_days_page_is_read_only_and_links_to_the_keying_page(anyone_client, keyed_day):
+    response = anyone_client.get(change_url(keyed_day))
+    page = response.content.decode()
+
+    key_url = reverse("surveys:key_day", args=["test-round", 7, TUESDAY.isoformat()])
+    assert response.status_code == 200
+    assert not response.context["has_change_permission"]
+    assert f'<a class="button" href="{key_url}">Change on the keying page</a>' in page
+    assert 'name="_save"' not in page
+    assert "Manager no. 7 · Nollmätning 2025 2025-03-04" in page  # the heading names the round
+
+
+def test_a_diary_day_may_still_be_deleted_and_the_rounds_figures_are_refreshed(admin_client, keyed_day):
+    version = Survey.objects.get(pk=keyed_day.participant.survey_id).data_version
+
+    response = admin_client.post(reverse("admin:surveys_diaryday_delete", args=[keyed_day.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not DiaryDay.objects.filter(pk=keyed_day.pk).exists()
+    assert Survey.objects.get(pk=keyed_day.participant.survey_id).data_version == version + 1
+
+
+def lines_table(page: str) -> tuple[list[str], list[list[str]], list[str]]:
+    """The diary day page's grid: headings, body rows and the totals row, as text."""
+    table = page.split('<table class="diary-lines">', 1)[1].split("</table>", 1)[0]
+
+    def cells(html: str) -> list[str]:
+        return re.findall(r"<t[hd](?: [^>]*)?>(.*?)</t[hd]>", html)
+
+    head, rest = table.split("</thead>", 1)
+    body, foot = rest.split("</tbody>", 1)
+    return cells(head), [cells(row) for row in body.split("</tr>")[:-1]], cells(foot)
+
+
+def test_a_diary_day_shows_the_rounds_hours_by_clock_time_and_its_totals(admin_client, keyed_day):
+    headings, rows, totals = lines_table(admin_client.get(change_url(keyed_day)).content.decode())
+
+    hours = ["08–09", "09–10", "10–11", "11–12", "12–13", "13–14", "14–15", "15–16"]
+    assert headings == ["Task", *hours, "Minutes", "Value (1–4)", "Function (1–4)", "Specify"]
+    by_task = {row[0]: row[1:] for row in rows}
+    assert by_task["Finance: invoice handling"][:10] == ["60", "0", "0", "0", "0", "0", "0", "15", "75", "2"]
+    assert totals[:10] == ["All tasks", "60", "30", "0", "0", "0", "0", "0", "15", "105"]
+
+
+def test_a_round_starting_at_seven_heads_its_hours_from_07(admin_client, a, keyed_day):
+    Survey.objects.filter(pk=a["survey"].pk).update(first_hour=7, hours_per_day=6)
+
+    headings, rows, _totals = lines_table(admin_client.get(change_url(keyed_day)).content.decode())
+
+    assert headings[1:7] == ["07–08", "08–09", "09–10", "10–11", "11–12", "12–13"]
+    assert headings[7] == "Minutes"  # six hour columns, no more
+
+
+# --- Participants are named with their round -----------------------------------------------------
+
+
+@pytest.fixture
+def two_number_sevens(a, b):
+    """B's round gets a manager no. 7 too."""
+    b["participant"].number = 7
+    b["participant"].save()
+    return a["participant"], b["participant"]
+
+
+def test_participant_choices_name_the_round(english_client, superuser, two_number_sevens):
+    english_client.force_login(superuser)
+
+    for model in ["sentemail", "auditevent"]:
+        field = (
+            english_client.get(reverse(f"admin:surveys_{model}_add")).context["adminform"].form.fields["participant"]
+        )
+        labels = {label for _value, label in field.choices}
+
+        assert {"Manager no. 7 · Nollmätning 2025", "Manager no. 7 · Bstads mätning"} <= labels, model
+
+
+def test_lists_and_read_only_pages_name_the_participants_round(admin_client, a):
+    a["event"].participant = a["participant"]
+    a["event"].save()
+
+    for page in [
+        changelist(admin_client, "surveys.diaryday"),
+        changelist(admin_client, "surveys.sentemail"),
+        admin_client.get(change_url(a["email"])),
+        admin_client.get(change_url(a["event"])),
+    ]:
+        assert "Manager no. 7 · Nollmätning 2025" in page.content.decode()
+
+
+def test_participant_stays_manager_no_7_elsewhere(a):
+    assert str(a["participant"]) == "Manager no. 7"
+
+
+def test_the_rounds_list_shows_its_working_hours(admin_client, a):
+    Survey.objects.filter(pk=a["survey"].pk).update(first_hour=7, hours_per_day=9)
+
+    assert '<td class="field-working_hours">07–16</td>' in changelist(admin_client, "surveys.survey").content.decode()
+
+
+# --- Every label is translated -------------------------------------------------------------------
+
+
+def own_models():
+    return [
+        model
+        for app in ["surveys", "actionplan"]
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical")  # simple_history's copies, labelled by it
+    ]
+
+
+@pytest.mark.parametrize("model", own_models(), ids=lambda model: model.__name__)
+def test_every_field_has_a_label_for_translation(model):
+    untranslated = [
+        field.name
+        for field in model._meta.get_fields()
+        if field.concrete and not field.auto_created and not isinstance(field._verbose_name, Promise)
+    ]
+
+    assert untranslated == []
+    assert isinstance(model._meta.verbose_name, Promise)
+    assert isinstance(model._meta.verbose_name_plural, Promise)
+
+
+def test_every_admin_column_and_heading_is_labelled_for_translation():
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in {"surveys", "actionplan"}:
+            continue
+        names = [name for name in [*model_admin.list_display, *model_admin.readonly_fields] if name != "__str__"]
+        for name in names:
+            method = getattr(model_admin, name, None)
+            if callable(method):
+                assert isinstance(method.short_description, Promise), (model, name)
+            else:
+                field = get_fields_from_path(model, name)[-1]
+                assert isinstance(field.verbose_name, Promise), (model, name)
+        for title, _options in model_admin.fieldsets or []:
+            assert title is None or isinstance(title, Promise), (model, title)
+
+
+def test_the_admin_speaks_swedish(english_client, administrator, a, keyed_day):
+    english_client.cookies["django_language"] = "sv"
+    english_client.force_login(administrator)
+
+    participant = english_client.get(change_url(a["participant"])).content.decode()
+    day = english_client.get(change_url(keyed_day)).content.decode()
+
+    assert '<label class="required" for="id_survey">Mätomgång:</label>' in participant
+    assert ">Survey:<" not in participant
+    assert "<label>Deltagare:</label>" in day
+    assert "Chef nr 7 · Nollmätning 2025" in day
