@@ -63,14 +63,18 @@ NUMBER_FORMATS = {"share": "0.0%", "cv": "0.00", "fte": "0.00"}
 HOUR = re.compile(r"h(\d+)")
 
 
-def heading(code: str, *, tasks: Mapping[str, str] | None = None) -> str:
-    """The heading of a column code; a task code (the managers × tasks grid) is headed by its label."""
+def heading(code: str, *, tasks: Mapping[str, str] | None = None, hours: Sequence[str] = ()) -> str:
+    """The heading of a column code; a task code (the managers × tasks grid) is headed by its label,
+    an hour slot "h1" by its clock times `hours[0]` ("08–09") when the round's are given."""
     if code in HEADINGS:
         return str(HEADINGS[code])
     if tasks and code in tasks:
         return tasks[code]
     if hour := HOUR.fullmatch(code):
-        return _("Hour %(hour)s") % {"hour": hour.group(1)}
+        number = int(hour.group(1))
+        if 1 <= number <= len(hours):
+            return hours[number - 1]
+        return _("Hour %(hour)s") % {"hour": number}
     figure, _sep, part = code.rpartition("_")
     if figure in HEADINGS and part in ROUND_PARTS:
         return f"{HEADINGS[figure]}, {ROUND_PARTS[part]}"
@@ -87,12 +91,15 @@ def readable(
     rows: Iterable[Sequence[Any]],
     *,
     tasks: Iterable[Mapping[str, Any]] = (),
+    hours: Sequence[str] = (),
     language: str,
 ) -> tuple[dict[str, str], dict[str, str], list[list[Any]]]:
     """Headings, xlsx number formats and rows of a table for people, in `language` ("sv"/"en").
 
     `tasks` are the round's task rows (code, label, label_en, category, category_en), for labels and
-    category names in the reader's language. Code columns ("task") and numbers are left as they are.
+    category names in the reader's language; `hours` the round's hour slots as clock times
+    (`Survey.hour_labels`), heading the columns h1..hN. Code columns ("task") and numbers are left
+    as they are.
     """
     tasks = list(tasks)
     labels = task_labels(tasks, language) if tasks else {}
@@ -117,7 +124,7 @@ def readable(
             return found.get(value, value)
         return value
 
-    headings = {code: heading(code, tasks=labels) for code in header}
+    headings = {code: heading(code, tasks=labels, hours=hours) for code in header}
     formats = {code: found for code in header if (found := number_format(code))}
     table = [[cell(code, value, row) for code, value in zip(header, row, strict=True)] for row in rows]
     return headings, formats, table

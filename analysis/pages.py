@@ -48,7 +48,10 @@ TASK_META = ["task", "label", "label_en", "category", "category_en", "area", "or
 
 
 def dashboard_figures(*, survey: Survey, filters: Filters = NO_FILTERS) -> dict[str, Any] | Withheld:
-    return reports.cached(survey, "dashboard", filters, lambda: _dashboard_figures(survey, filters))
+    # The first hour is in the key as the hours' clock times are part of the figures.
+    return reports.cached(
+        survey, "dashboard", (filters, survey.first_hour), lambda: _dashboard_figures(survey, filters)
+    )
 
 
 def _dashboard_figures(survey: Survey, filters: Filters) -> dict[str, Any] | Withheld:
@@ -116,6 +119,8 @@ def _dashboard_figures(survey: Survey, filters: Filters) -> dict[str, Any] | Wit
         },
         "hours": {
             "hours": list(hours.columns),
+            # Hour slots as people read them: clock times from the round's first hour, "08–09".
+            "labels": [survey.hour_label(number) for number in hours.columns],
             "tasks": list(hours.index),
             "values": [[float(value) for value in row] for row in hours.to_numpy()],
         },
@@ -143,7 +148,7 @@ def dashboard_charts(
     return reports.cached(
         survey,
         "dashboard-charts",
-        (filters, language, decimal),
+        (filters, survey.first_hour, language, decimal),
         lambda: _dashboard_charts(figures, language=language, decimal=decimal),
     )
 
@@ -164,7 +169,7 @@ def _dashboard_charts(figures: dict[str, Any], *, language: str, decimal: str) -
     hours = pd.DataFrame(
         figures["hours"]["values"],
         index=[labels[code] for code in figures["hours"]["tasks"]],
-        columns=figures["hours"]["hours"],
+        columns=figures["hours"]["labels"],
     )
     minutes_per_day = _("Minutes per manager-day")
     return {
@@ -311,6 +316,7 @@ def dashboard_rows(figures: dict[str, Any], *, language: str) -> dict[str, Any]:
         "matrix": {"numbers": matrix["numbers"], "rows": grid},
         "hours": {
             "hours": hours["hours"],
+            "labels": hours["labels"],
             "rows": [
                 {"display": labels[code], "values": values}
                 for code, values in zip(hours["tasks"], hours["values"], strict=True)

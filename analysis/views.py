@@ -96,10 +96,14 @@ def _download(
     fmt: str,
     name: str,
     tasks: Iterable[Mapping[str, Any]] = (),
+    hours: Sequence[str] = (),
 ) -> HttpResponse:
     """A table for people: headings, labels and numbers as the page's language writes them (the
-    JSON keeps codes). `tasks` are the round's task rows, for labels in that language."""
-    titles, number_formats, readable_rows = headings.readable(header, rows, tasks=tasks, language=_language())
+    JSON keeps codes). `tasks` are the round's task rows, for labels in that language; `hours` its
+    hour slots as clock times, heading the columns h1..hN."""
+    titles, number_formats, readable_rows = headings.readable(
+        header, rows, tasks=tasks, hours=hours, language=_language()
+    )
     return downloads.table_response(
         header, readable_rows, fmt=fmt, name=name, headings=titles, number_formats=number_formats
     )
@@ -158,7 +162,9 @@ def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpRespons
     if fmt == "json":
         return _json(figures["report"])
     header, rows = pages.dashboard_table(figures, table)
-    return _download(header, rows, fmt=fmt, name=f"{survey.slug}-{table}", tasks=figures["tasks"])
+    return _download(
+        header, rows, fmt=fmt, name=f"{survey.slug}-{table}", tasks=figures["tasks"], hours=survey.hour_labels
+    )
 
 
 def _compare_form(request: HttpRequest, survey: Survey) -> CompareForm:

@@ -118,12 +118,12 @@ def test_the_managers_grid_is_headed_by_task_labels(analyst, small_round):
     assert english_rows[0][0] == "Participant number" and "Finance: invoice handling" in english_rows[0]
 
 
-def test_hours_are_headed_hour_1_and_the_cost_ends_with_all_tasks(analyst, small_round):
+def test_hours_are_headed_by_clock_times_and_the_cost_ends_with_all_tasks(analyst, small_round):
     hours = table(analyst.get(export_url("hours", "csv")))
-    assert hours[0][2:4] == ["Timme 1", "Timme 2"]
+    assert hours[0][2:] == ["08–09", "09–10", "10–11", "11–12", "12–13", "13–14", "14–15", "15–16"]
     invoices = by_code(hours)["invoices"]
-    assert invoices["Timme 1"] == "22"  # (60 + 10 + 40) / 5
-    assert invoices["Timme 3"] == "4"  # 20 / 5
+    assert invoices["08–09"] == "22"  # (60 + 10 + 40) / 5
+    assert invoices["10–11"] == "4"  # 20 / 5
     cost = table(analyst.get(export_url("cost", "csv")))
     assert cost[-1][:3] == ["all", "Alla arbetsuppgifter", "38"]  # 26 + 12
 
@@ -274,6 +274,7 @@ def test_a_response_follows_the_active_language():
 def test_an_unknown_column_code_is_its_own_heading():
     with translation.override("en"):
         assert headings.heading("something_new") == "something_new"
-        assert headings.heading("h3") == "Hour 3"
+        assert headings.heading("h3") == "Hour 3"  # no round's clock times given
+        assert headings.heading("h3", hours=["07–08", "08–09", "09–10"]) == "09–10"
         assert headings.heading("value_mean_followup") == "Value (1–4), follow-up"
         assert headings.number_format("share") == "0.0%" and headings.number_format("minutes") is None
