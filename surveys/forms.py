@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import roles
 from .enrolment import MAX_NUMBER, PersonRow
 from .models import MAX_MINUTES_PER_HOUR, DiaryLine, Municipality, Survey, Task, Unit
-from .services import LineInput, validate_lines
+from .services import LineInput, hour_over_message, hour_totals
 
 VALUE_SCALE = [
     (1, gettext_lazy("very low")),
@@ -34,19 +36,39 @@ def _escape(text: str) -> str:
 
 
 @dataclass
+class HourCell:
+    """One minute box of the grid, with the clock time it stands for."""
+
+    field: forms.BoundField
+    hour: int
+    time: str
+    # Marked as wrong: its own error, or minutes in an hour whose tasks add up to more than 60.
+    marked: bool = False
+
+
+@dataclass
 class GridRow:
     task: Task
     label: str
-    hours: list[forms.BoundField]
+    cells: list[HourCell]
     value: forms.BoundField
     function: forms.BoundField
     note: forms.BoundField | None
     total: int
+    errors: list[str]
+    filled: bool
+
+    @property
+    def hours(self) -> list[forms.BoundField]:
+        return [cell.field for cell in self.cells]
 
     @property
     def has_errors(self) -> bool:
-        fields = [*self.hours, self.value, self.function, *([self.note] if self.note else [])]
-        return any(field.errors for field in fields)
+        return bool(self.errors)
+
+    @property
+    def errors_id(self) -> str:
+        return f"errors-{self.task.code}"
 
 
 @dataclass
@@ -55,16 +77,33 @@ class GridCategory:
     rows: list[GridRow]
 
 
+@dataclass
+class ErrorEntry:
+    """One line of the error summary: the message and the id of the field it is about (None: the whole day)."""
+
+    message: str
+    target: str | None
+
+
+def _filled(value: object) -> bool:
+    return value not in (None, "") and str(value).strip() != ""
+
+
 class DayForm(forms.Form):
+    """Every rule is checked in one pass: each box, each rating and note, and each hour's total of the boxes
+    that were valid, so a manager sees every problem after the first save."""
+
     def __init__(self, *args, survey: Survey, tasks: Sequence[Task], language: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.survey = survey
         self.tasks = list(tasks)
         self.language = language
+        # Hour number -> the message about its total, for the hours whose tasks add up to more than 60.
+        self.over_hours: dict[int, str] = {}
         for task in self.tasks:
             label = task.display_label(language)
             for hour in survey.hour_numbers:
-                where = _("%(task)s, hour %(hour)d") % {"task": label, "hour": hour}
+                where = _("%(task)s, %(time)s") % {"task": label, "time": survey.hour_label(hour)}
                 self.fields[f"{task.code}-h{hour}"] = forms.IntegerField(
                     label=where,
                     required=False,
@@ -78,9 +117,9 @@ class DayForm(forms.Form):
                         "max_value": _("%(where)s: %%(value)s minutes is not allowed; an hour has at most 60.")
                         % {"where": _escape(where)},
                     },
-                    widget=forms.NumberInput(
-                        attrs={"min": 0, "max": 60, "step": 1, "inputmode": "numeric", "class": "form-control"}
-                    ),
+                    # Text, not a number box: the mouse wheel and arrow keys cannot change what was typed,
+                    # and a wrong entry is sent and shown back as typed. Phones still show digits.
+                    widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}),
                 )
             for name, scale, title in (
                 ("value", VALUE_SCALE, _("value for the operation")),
@@ -93,8 +132,10 @@ class DayForm(forms.Form):
                     coerce=int,
                     empty_value=None,
                     error_messages={
-                        "invalid_choice": _("%(task)s: the rating %%(value)s is not allowed; choose 1, 2, 3 or 4.")
-                        % {"task": _escape(label)}
+                        "invalid_choice": _(
+                            "%(task)s, %(scale)s: the rating %%(value)s is not allowed; choose 1, 2, 3 or 4."
+                        )
+                        % {"task": _escape(label), "scale": _escape(title)}
                     },
                     widget=forms.RadioSelect,
                 )
@@ -103,11 +144,16 @@ class DayForm(forms.Form):
                     label=_("%(task)s: specify") % {"task": label},
                     required=False,
                     max_length=DiaryLine._meta.get_field("note").max_length,
-                    widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                    error_messages={
+                        "max_length": _("%(task)s, specify: at most %%(limit_value)d characters (now %%(show_value)d).")
+                        % {"task": _escape(label)}
+                    },
+                    widget=forms.TextInput(attrs={"class": "form-control"}),
                 )
 
     @staticmethod
     def initial_from(lines: Sequence[DiaryLine], *, hours: int, ratings: bool = True) -> dict[str, object]:
+        """Initial values keyed by task code, so a day of another round fills the rows that share its codes."""
         initial: dict[str, object] = {}
         for line in lines:
             code = line.task.code
@@ -123,8 +169,13 @@ class DayForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors:
-            for message in validate_lines(self.lines(), hours=self.survey.hours_per_day):
+        # Also when some boxes are wrong: the hours are added up from the valid ones, so that a second
+        # save never brings a new kind of error.
+        totals = hour_totals(self.lines(), self.survey.hours_per_day)
+        for hour, total in enumerate(totals, start=1):
+            if total > MAX_MINUTES_PER_HOUR:
+                message = hour_over_message(survey=self.survey, hour=hour, total=total)
+                self.over_hours[hour] = message
                 self.add_error(None, message)
         return cleaned
 
@@ -149,25 +200,62 @@ class DayForm(forms.Form):
             return 0
         return amount if 0 <= amount <= MAX_MINUTES_PER_HOUR else 0
 
+    def _row(self, task: Task) -> GridRow:
+        cells = []
+        over_messages = []
+        for hour in self.survey.hour_numbers:
+            field = self[f"{task.code}-h{hour}"]
+            in_over_hour = hour in self.over_hours and self._raw_minutes(task, hour) > 0
+            if in_over_hour:
+                over_messages.append(self.over_hours[hour])
+            cells.append(HourCell(field, hour, self.survey.hour_label(hour), marked=bool(field.errors) or in_over_hour))
+        value, function = self[f"{task.code}-value"], self[f"{task.code}-function"]
+        note = self[f"{task.code}-note"] if task.asks_to_specify else None
+        fields = [*(cell.field for cell in cells), value, function, *([note] if note else [])]
+        errors = [
+            *(error for cell in cells for error in cell.field.errors),
+            *over_messages,
+            *value.errors,
+            *function.errors,
+            *(note.errors if note else []),
+        ]
+        return GridRow(
+            task=task,
+            label=task.display_label(self.language),
+            cells=cells,
+            value=value,
+            function=function,
+            note=note,
+            total=sum(self._raw_minutes(task, hour) for hour in self.survey.hour_numbers),
+            errors=errors,
+            filled=bool(errors) or any(_filled(field.value()) for field in fields),
+        )
+
     def grid(self) -> list[GridCategory]:
         """The form laid out like the paper: categories of task rows, with totals of what was typed."""
         categories: dict[int, GridCategory] = {}
         for task in self.tasks:
-            hours = [self[f"{task.code}-h{hour}"] for hour in self.survey.hour_numbers]
-            row = GridRow(
-                task=task,
-                label=task.display_label(self.language),
-                hours=hours,
-                value=self[f"{task.code}-value"],
-                function=self[f"{task.code}-function"],
-                note=self[f"{task.code}-note"] if task.asks_to_specify else None,
-                total=sum(self._raw_minutes(task, hour) for hour in self.survey.hour_numbers),
-            )
             category = categories.setdefault(
                 task.category_id, GridCategory(task.category.display_name(self.language), [])
             )
-            category.rows.append(row)
+            category.rows.append(self._row(task))
         return list(categories.values())
+
+    def error_summary(self, grid: Sequence[GridCategory]) -> list[ErrorEntry]:
+        """Every problem once, in the order of the form, each with the field to go to."""
+        entries = []
+        rows = [row for category in grid for row in category.rows]
+        for row in rows:
+            for cell in row.cells:
+                entries.extend(ErrorEntry(error, cell.field.auto_id) for error in cell.field.errors)
+            for field in (row.value, row.function, *([row.note] if row.note else [])):
+                entries.extend(ErrorEntry(error, field.auto_id) for error in field.errors)
+        for hour, message in sorted(self.over_hours.items()):
+            first = next((row.cells[hour - 1] for row in rows if row.cells[hour - 1].marked), None)
+            entries.append(ErrorEntry(message, first.field.auto_id if first else None))
+        over = set(self.over_hours.values())
+        entries.extend(ErrorEntry(error, None) for error in self.non_field_errors() if error not in over)
+        return entries
 
     def hour_totals(self) -> list[int]:
         return [sum(self._raw_minutes(task, hour) for task in self.tasks) for hour in self.survey.hour_numbers]
@@ -308,4 +396,66 @@ class AccountEditForm(forms.Form):
         label=gettext_lazy("Active: may sign in"),
         required=False,
         help_text=gettext_lazy("A deactivated account cannot sign in, also not with a link it was sent."),
+    )
+
+
+# --- Diaries on paper ----------------------------------------------------------------------------
+
+
+class KeyPickForm(forms.Form):
+    """Whose paper form, and which day: any date of the round (weekends too, as the diary allows)."""
+
+    participant = forms.TypedChoiceField(
+        label=gettext_lazy("Participant"),
+        coerce=int,
+        error_messages={"required": gettext_lazy("Choose the participant whose paper form it is.")},
+    )
+    date = forms.DateField(
+        label=gettext_lazy("Date of the paper form"),
+        widget=forms.DateInput(attrs={"type": "date", "list": "round-days"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": gettext_lazy("Enter the date written on the paper form."),
+            "invalid": gettext_lazy("Enter the date as YYYY-MM-DD, e.g. 2026-11-16."),
+        },
+    )
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        numbers = survey.participants.values_list("number", flat=True)
+        participant = self.fields["participant"]
+        participant.choices = [("", _("Choose…"))] + [
+            (number, _("Manager no. %(number)s") % {"number": number}) for number in numbers
+        ]
+        participant.error_messages["invalid_choice"] = _("Choose one of the round's participants.")
+        self.fields["date"].widget.attrs.update(min=survey.start_date.isoformat(), max=survey.end_date.isoformat())
+        self.fields["date"].help_text = _("The round runs from %(start)s to %(end)s. Weekends are allowed too.") % {
+            "start": formats.date_format(survey.start_date, "l j F Y"),
+            "end": formats.date_format(survey.end_date, "l j F Y"),
+        }
+
+    def clean_date(self) -> dt.date:
+        date = self.cleaned_data["date"]
+        if not self.survey.contains(date):
+            raise forms.ValidationError(
+                _("%(date)s is not in the round, which runs from %(start)s to %(end)s.")
+                % {
+                    "date": formats.date_format(date, "l j F Y"),
+                    "start": formats.date_format(self.survey.start_date, "j F Y"),
+                    "end": formats.date_format(self.survey.end_date, "j F Y"),
+                }
+            )
+        return date
+
+
+class DiaryUploadForm(EnrolUploadForm):
+    """A diary file, with the same size and type limits as an enrolment file."""
+
+    replace = forms.BooleanField(
+        label=gettext_lazy("Replace days that already have a diary"),
+        required=False,
+        help_text=gettext_lazy(
+            "The rows of the file then take the place of what is stored for those days. "
+            "Without it, a row for a day that already has a diary is an error."
+        ),
     )

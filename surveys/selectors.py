@@ -36,9 +36,21 @@ def day_statuses(*, participant: Participant) -> list[tuple[dt.date, str | None]
 
 
 def previous_day(*, participant: Participant, before: dt.date) -> DiaryDay | None:
-    """The manager's latest saved day with lines, preferring days before `before`."""
-    days = participant.days.filter(lines__isnull=False).distinct()
-    return days.filter(date__lt=before).order_by("-date").first() or days.order_by("-date").first()
+    """The manager's day to start from: the latest saved day with lines before `before` in this round, else
+    the latest other day in this round, else the last day of the same person's latest earlier round of the municipality
+    (a follow-up's first day starts from the baseline's last)."""
+    days = DiaryDay.objects.filter(lines__isnull=False).distinct().select_related("participant__survey")
+    in_round = days.filter(participant=participant).exclude(date=before)
+    day = in_round.filter(date__lt=before).order_by("-date").first() or in_round.order_by("-date").first()
+    if day is not None or participant.user_id is None:
+        return day
+    survey = participant.survey
+    earlier = days.filter(
+        participant__user_id=participant.user_id,
+        participant__survey__municipality_id=survey.municipality_id,
+        participant__survey__start_date__lt=survey.start_date,
+    )
+    return earlier.order_by("-participant__survey__start_date", "-date").first()
 
 
 def export_rows(*, survey: Survey) -> Iterator[list[object]]:

@@ -132,8 +132,17 @@ def hour_totals(lines: Sequence[LineInput], hours: int) -> list[int]:
     return totals
 
 
-def validate_lines(lines: Sequence[LineInput], *, hours: int) -> list[str]:
-    """Every rule of one day's form, as messages naming the task, the hour and what is allowed."""
+def hour_over_message(*, survey: Survey, hour: int, total: int) -> str:
+    """What is wrong with an hour whose tasks add up to more than an hour holds, named by its clock time."""
+    return _("%(time)s: the tasks add up to %(total)d minutes, but an hour has at most 60.") % {
+        "time": survey.hour_label(hour),
+        "total": total,
+    }
+
+
+def validate_lines(lines: Sequence[LineInput], *, survey: Survey) -> list[str]:
+    """Every rule of one day's form, as messages naming the task, the hour's clock time and what is allowed."""
+    hours = survey.hours_per_day
     errors = []
     language = get_language()
     for line in lines:
@@ -146,8 +155,8 @@ def validate_lines(lines: Sequence[LineInput], *, hours: int) -> list[str]:
                 )
             elif not 0 <= amount <= MAX_MINUTES_PER_HOUR:
                 errors.append(
-                    _("%(task)s, hour %(hour)d: %(amount)d minutes is not allowed; enter 0 to 60.")
-                    % {"task": label, "hour": index + 1, "amount": amount}
+                    _("%(task)s, %(time)s: %(amount)d minutes is not allowed; enter 0 to 60.")
+                    % {"task": label, "time": survey.hour_label(index + 1), "amount": amount}
                 )
         for scale, rating in ((_("value"), line.value), (_("how well it worked"), line.function)):
             if rating is not None and not 1 <= rating <= 4:
@@ -155,12 +164,9 @@ def validate_lines(lines: Sequence[LineInput], *, hours: int) -> list[str]:
                     _("%(task)s, %(scale)s: the rating %(rating)d is not allowed; choose 1, 2, 3 or 4.")
                     % {"task": label, "scale": scale, "rating": rating}
                 )
-    for index, total in enumerate(hour_totals(lines, hours)):
+    for hour, total in enumerate(hour_totals(lines, hours), start=1):
         if total > MAX_MINUTES_PER_HOUR:
-            errors.append(
-                _("Hour %(hour)d: the tasks add up to %(total)d minutes, but an hour has at most 60.")
-                % {"hour": index + 1, "total": total}
-            )
+            errors.append(hour_over_message(survey=survey, hour=hour, total=total))
     return errors
 
 
@@ -196,7 +202,7 @@ def diary_save(
         raise DiaryError([_("The date is outside the survey round.")])
     if any(line.task.survey_id != survey.pk for line in lines):
         raise DiaryError([_("A task does not belong to this survey round.")])
-    errors = validate_lines(lines, hours=survey.hours_per_day)
+    errors = validate_lines(lines, survey=survey)
     minutes = sum(hour_totals(lines, survey.hours_per_day))
     # Progress counts a submitted day as done; one without minutes is an empty form, not a described day.
     if submit and minutes == 0:
@@ -242,11 +248,60 @@ class ImportResult:
     lines: int
 
 
-@transaction.atomic
-def diaries_import(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool = False) -> ImportResult:
-    """Store parsed file rows in a round, all or nothing; raises DiaryError with one RowError per bad row."""
-    tasks = {task.code: task for task in survey.tasks.all()}
-    participants = {p.number: p for p in survey.participants.all()}
+@dataclass(frozen=True)
+class ImportDay:
+    """One participant's day in a diary file, as the import will store it."""
+
+    participant: int
+    date: dt.date
+    lines: int  # the rows with something in them: empty rows are not stored
+    minutes: int
+    status: str | None  # of the day already stored, None for a new day
+    replaces: bool  # the stored day has lines, which the file's rows take the place of
+    new_participant: bool
+
+
+@dataclass
+class ImportPlan:
+    """What a diary file will store in a round, or every reason it cannot (`errors`: then nothing is)."""
+
+    days: list[ImportDay] = field(default_factory=list)
+    participants_created: list[int] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def lines(self) -> int:
+        return sum(day.lines for day in self.days)
+
+    @property
+    def minutes(self) -> int:
+        return sum(day.minutes for day in self.days)
+
+    @property
+    def replaced(self) -> int:
+        return sum(1 for day in self.days if day.replaces)
+
+    @property
+    def participants(self) -> int:
+        return len({day.participant for day in self.days})
+
+
+def diaries_check(
+    *, survey: Survey, rows: Sequence[DiaryRow], replace: bool = False, replace_hint: str = "--replace"
+) -> ImportPlan:
+    """Every rule of a diary import, storing nothing: one RowError per bad row, or what will be stored.
+
+    `replace_hint` names how to allow overwriting days in the message about a day that has a diary:
+    the command's option, or the upload form's checkbox."""
+    codes = list(survey.tasks.values_list("code", flat=True))
+    known_tasks = set(codes)
+    numbers = set(survey.participants.values_list("number", flat=True))
+    statuses = {
+        (number, date): status
+        for number, date, status in DiaryDay.objects.filter(participant__survey=survey).values_list(
+            "participant__number", "date", "status"
+        )
+    }
     days_with_lines = set(
         DiaryLine.objects.filter(day__participant__survey=survey)
         .values_list("day__participant__number", "day__date")
@@ -259,13 +314,13 @@ def diaries_import(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool = 
     over_reported: set[tuple[int, dt.date, int]] = set()
     for row in rows:
         key = (row.participant, row.date)
-        if row.task not in tasks:
+        if row.task not in known_tasks:
             errors.append(
                 RowError(
                     row.row,
                     "task",
                     _("unknown task code %(code)r; this round has: %(codes)s")
-                    % {"code": row.task, "codes": ", ".join(tasks)},
+                    % {"code": row.task, "codes": ", ".join(codes)},
                 )
             )
         if not survey.contains(row.date):
@@ -295,8 +350,8 @@ def diaries_import(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool = 
                 RowError(
                     row.row,
                     "date",
-                    _("participant %(number)d already has a diary for %(date)s; import with --replace to overwrite it")
-                    % {"number": row.participant, "date": row.date.isoformat()},
+                    _("participant %(number)d already has a diary for %(date)s; import with %(hint)s to overwrite it")
+                    % {"number": row.participant, "date": row.date.isoformat(), "hint": replace_hint},
                 )
             )
         sums = hour_sums[key]
@@ -313,14 +368,48 @@ def diaries_import(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool = 
                     )
                 )
     if errors:
-        raise DiaryError(sorted(errors, key=lambda error: error.row))
+        return ImportPlan(errors=sorted(errors, key=lambda error: error.row))
 
-    created = 0
-    for number in sorted({row.participant for row in rows} - participants.keys()):
+    day_lines: dict[tuple[int, dt.date], int] = defaultdict(int)
+    day_minutes: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for row in rows:
+        day_minutes[(row.participant, row.date)] += sum(row.minutes)
+        day_lines[(row.participant, row.date)] += 0 if row.is_empty() else 1
+    days = [
+        ImportDay(
+            participant=number,
+            date=date,
+            lines=day_lines[(number, date)],
+            minutes=day_minutes[(number, date)],
+            status=statuses.get((number, date)),
+            replaces=(number, date) in days_with_lines,
+            new_participant=number not in numbers,
+        )
+        for number, date in sorted(day_minutes)
+    ]
+    return ImportPlan(days=days, participants_created=sorted({row.participant for row in rows} - numbers))
+
+
+@transaction.atomic
+def diaries_import(
+    *, survey: Survey, rows: Sequence[DiaryRow], replace: bool = False, replace_hint: str = "--replace"
+) -> ImportResult:
+    """Store parsed file rows in a round, all or nothing; raises DiaryError with one RowError per bad row.
+
+    The rows are checked again in the transaction that stores them, since a preview may be out of date.
+    Imported days are submitted: a file holds paper forms already handed in."""
+    # One import at a time per round, so that two cannot both find a day free and both create it.
+    Survey.objects.select_for_update().filter(pk=survey.pk).first()
+    plan = diaries_check(survey=survey, rows=rows, replace=replace, replace_hint=replace_hint)
+    if plan.errors:
+        raise DiaryError(plan.errors)
+
+    tasks = {task.code: task for task in survey.tasks.all()}
+    participants = {p.number: p for p in survey.participants.all()}
+    for number in plan.participants_created:
         participants[number] = Participant.objects.create(survey=survey, number=number)
-        created += 1
 
-    day_keys = sorted({(row.participant, row.date) for row in rows})
+    day_keys = [(day.participant, day.date) for day in plan.days]
     existing = {
         (day.participant.number, day.date): day
         for day in DiaryDay.objects.filter(participant__survey=survey).select_related("participant")
@@ -355,19 +444,17 @@ def diaries_import(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool = 
         if not row.is_empty()
     ]
     DiaryLine.objects.bulk_create(lines, batch_size=2000)
-    day_minutes: dict[tuple[int, dt.date], int] = defaultdict(int)
-    for row in rows:
-        day_minutes[(row.participant, row.date)] += sum(row.minutes)
-    for key in day_keys:
+    for day in plan.days:
         # An imported day is a submitted paper form, also when it replaces a draft.
-        existing[key].minutes = day_minutes[key]
-        existing[key].status = DiaryDay.Status.SUBMITTED
-        existing[key].submitted_at = existing[key].submitted_at or now
+        stored = existing[(day.participant, day.date)]
+        stored.minutes = day.minutes
+        stored.status = DiaryDay.Status.SUBMITTED
+        stored.submitted_at = stored.submitted_at or now
     DiaryDay.objects.bulk_update(
         [existing[key] for key in day_keys], ["minutes", "status", "submitted_at"], batch_size=2000
     )
     survey.touch()
-    return ImportResult(participants_created=created, days=len(day_keys), lines=len(lines))
+    return ImportResult(participants_created=len(plan.participants_created), days=len(day_keys), lines=len(lines))
 
 
 # --- Running a round: closing, reopening, reopening one day --------------------------------------

@@ -116,6 +116,7 @@ def day_form_response(
     # A day an administrator reopened can be changed in a closed round until it is submitted again.
     editable = survey.is_editable() or (saved is not None and saved.reopened)
     prefilled_from = None
+    prefilled_round = None  # the earlier round the rows came from, when not this one
     unrated: list[tuple[str, str]] = []  # (task code, label) of rows asked about before submitting
 
     if request.method == "POST":
@@ -148,17 +149,21 @@ def day_form_response(
         initial = DayForm.initial_from(lines, hours=survey.hours_per_day)
         if request.GET.get("from") == "previous" and editable:
             previous = selectors.previous_day(participant=participant, before=the_date)
-            if previous and previous.date != the_date:
-                # Rows only: the ratings belong to the day being described.
+            if previous:
+                # Rows only: the ratings belong to the day being described. Rows are matched by task code,
+                # so a task another round does not have is left out.
                 initial = DayForm.initial_from(
                     previous.lines.select_related("task"), hours=survey.hours_per_day, ratings=False
                 )
                 prefilled_from = previous.date
+                if previous.participant_id != participant.pk:
+                    prefilled_round = previous.participant.survey
             else:
                 messages.info(request, _("There is no earlier saved day to start from."))
         form = DayForm(initial=initial, survey=survey, tasks=tasks, language=language)
 
     hour_totals = form.hour_totals()
+    grid = form.grid()
     dates = [date for date, _status in selectors.day_statuses(participant=participant)]
     position = dates.index(the_date) if the_date in dates else None
     ctx = {
@@ -167,13 +172,22 @@ def day_form_response(
         "date": the_date,
         "saved": saved,
         "form": form,
-        "grid": form.grid(),
+        "grid": grid,
+        "error_summary": form.error_summary(grid) if form.errors else [],
         "hour_totals": hour_totals,
-        "over_hours": {hour for hour, total in enumerate(hour_totals, start=1) if total > 60},
+        "hour_sums": [
+            {"hour": hour, "time": survey.hour_label(hour), "total": total}
+            for hour, total in enumerate(hour_totals, start=1)
+        ],
+        # A phone shows a row's hours on one line, or on two when a round has more than 8.
+        "phone_columns": survey.hours_per_day if survey.hours_per_day <= 8 else (survey.hours_per_day + 1) // 2,
         "nav": "diary",
         "day_total": sum(hour_totals),
         "editable": editable,
         "prefilled_from": prefilled_from,
+        "prefilled_round": prefilled_round,
+        # What the page shows was not stored (a refused save, or rows from another day): leaving asks first.
+        "unsaved": form.is_bound or prefilled_from is not None,
         "unrated": unrated,
         "value_scale": VALUE_SCALE,
         "function_scale": FUNCTION_SCALE,

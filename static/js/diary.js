@@ -1,5 +1,6 @@
-// Live row and hour totals for the day form. The page works without this: totals are also
-// computed by the server when the form is shown again.
+// The day form in the browser: live totals and warnings next to where one types, the phone's folded
+// rows, keys for the ratings, and a question before unsaved input is lost. The page works without
+// this: every row is shown, and the server totals and checks everything when the form is saved.
 (function () {
   "use strict";
 
@@ -15,25 +16,56 @@
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
   }
 
-  document.querySelectorAll("form[data-diary]").forEach(function (form) {
-    var warning = form.querySelector("[data-live-warning]");
+  function visible(element) {
+    return element.getClientRects().length > 0;
+  }
 
-    function recompute() {
+  function toArray(list) {
+    return Array.prototype.slice.call(list);
+  }
+
+  document.querySelectorAll("form[data-diary]").forEach(function (form) {
+    var rows = toArray(form.querySelectorAll("[data-row]"));
+    var warning = form.querySelector("[data-live-warning]");
+    var bar = form.querySelector("[data-actions]");
+
+    // --- Live totals; the hour over 60 is named in the sticky bar and beside the boxes that make it up.
+
+    function rowWarning(row, text) {
+      var element = row.querySelector("[data-row-warning]");
+      if (!text) {
+        if (element) element.remove();
+        return;
+      }
+      if (!element) {
+        element = document.createElement("div");
+        element.className = "diary-row-warning";
+        element.setAttribute("data-row-warning", "");
+        var hours = row.querySelectorAll(".diary-hour");
+        hours[hours.length - 1].after(element);
+      }
+      element.textContent = text;
+    }
+
+    // `quiet`: on page load the server's own messages stand beside the rows; the live ones follow typing.
+    function recompute(quiet) {
       var hourTotals = {};
+      var times = {};
       var invalid = false;
-      form.querySelectorAll("[data-row]").forEach(function (row) {
+      rows.forEach(function (row) {
         var total = 0;
         row.querySelectorAll("input[data-hour]").forEach(function (input) {
+          var hour = input.dataset.hour;
           var value = minutes(input);
-          input.classList.toggle("is-invalid", value === null);
+          times[hour] = input.dataset.time;
           if (value === null) { invalid = true; return; }
           total += value;
-          hourTotals[input.dataset.hour] = (hourTotals[input.dataset.hour] || 0) + value;
+          hourTotals[hour] = (hourTotals[hour] || 0) + value;
         });
-        var output = row.querySelector("[data-row-total]");
-        if (output) output.textContent = total;
+        row.querySelector("[data-row-total]").textContent = total;
       });
       var day = 0;
+      var over = {};
       var problems = [];
       form.querySelectorAll("[data-hour-total]").forEach(function (output) {
         var hour = output.dataset.hourTotal;
@@ -41,13 +73,182 @@
         day += total;
         output.textContent = total;
         output.parentElement.classList.toggle("over", total > 60);
-        if (total > 60) problems.push(format(form.dataset.overMessage, { hour: hour, total: total }));
+        if (total > 60) {
+          over[hour] = format(form.dataset.overMessage, { time: times[hour], total: total });
+          problems.push(over[hour]);
+        }
+      });
+      // Only the offending boxes are marked: a wrong number, or minutes in an hour over 60.
+      rows.forEach(function (row) {
+        var messages = [];
+        row.querySelectorAll("input[data-hour]").forEach(function (input) {
+          var value = minutes(input);
+          var overHour = over[input.dataset.hour] && value > 0;
+          var bad = value === null || overHour;
+          input.classList.toggle("is-invalid", Boolean(bad));
+          if (bad) input.setAttribute("aria-invalid", "true");
+          else input.removeAttribute("aria-invalid");
+          if (value === null && messages.indexOf(form.dataset.invalidMessage) < 0) messages.push(form.dataset.invalidMessage);
+          if (overHour) messages.push(over[input.dataset.hour]);
+        });
+        if (quiet !== true) rowWarning(row, messages.join(" "));
       });
       if (invalid) problems.unshift(form.dataset.invalidMessage);
-      form.querySelector("[data-day-total]").textContent = day;
-      warning.textContent = problems.join(" ");
+      form.querySelectorAll("[data-day-total], [data-day-sum]").forEach(function (output) {
+        output.textContent = day;
+      });
+      var text = problems.join(" ");
+      if (warning && warning.textContent !== text) warning.textContent = text;
+      padForBar();
+    }
+
+    // Keep a focused field (by Tab or by a link in the error list) out from under the sticky bar.
+    function padForBar() {
+      if (bar) document.documentElement.style.scrollPaddingBottom = bar.offsetHeight + 8 + "px";
     }
 
     form.addEventListener("input", recompute);
+    window.addEventListener("resize", padForBar);
+    recompute(true);
+
+    // --- On a phone, rows without anything in them fold to one line; a tap unfolds one.
+
+    var toggleAll = form.querySelector("[data-toggle-all]");
+
+    function isFilled(row) {
+      var typed = toArray(row.querySelectorAll("input[type=text]")).some(function (input) {
+        return input.value.trim() !== "";
+      });
+      var rated = toArray(row.querySelectorAll("input[type=radio]:checked")).some(function (radio) {
+        return radio.value !== "";
+      });
+      return typed || rated || row.classList.contains("has-error");
+    }
+
+    function isCollapsed(row) {
+      return row.classList.contains("is-collapsed");
+    }
+
+    function setOpen(row, open) {
+      row.classList.toggle("is-collapsed", !open);
+      row.querySelector("[data-expand]").setAttribute("aria-expanded", String(open));
+    }
+
+    function labelToggleAll() {
+      if (toggleAll) toggleAll.textContent = rows.some(isCollapsed) ? form.dataset.showAll : form.dataset.showFilled;
+    }
+
+    rows.forEach(function (row) {
+      var button = row.querySelector("[data-expand]");
+      button.hidden = false;
+      setOpen(row, !row.hasAttribute("data-empty"));
+      button.addEventListener("click", function () {
+        var open = isCollapsed(row);
+        setOpen(row, open);
+        labelToggleAll();
+        var first = row.querySelector("input[data-hour]");
+        if (open && first && visible(first)) first.focus();
+      });
+    });
+    if (toggleAll) {
+      form.querySelector("[data-tools]").hidden = false;
+      labelToggleAll();
+      toggleAll.addEventListener("click", function () {
+        var showAll = rows.some(isCollapsed);
+        rows.forEach(function (row) { setOpen(row, showAll || isFilled(row)); });
+        labelToggleAll();
+      });
+    }
+
+    // Where the keyboard starts in the grid: the first hour box of an open row, or a folded row's button.
+    function firstStop() {
+      for (var index = 0; index < rows.length; index += 1) {
+        var row = rows[index];
+        var button = row.querySelector("[data-expand]");
+        var stop = isCollapsed(row) && visible(button) ? button : row.querySelector("input[data-hour]");
+        if (stop && visible(stop) && !stop.disabled) return stop;
+      }
+      return null;
+    }
+
+    document.querySelectorAll("[data-skip-to-diary]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var stop = firstStop();
+        if (!stop) return;
+        event.preventDefault();
+        stop.focus();
+      });
+    });
+
+    // --- The error list's links go to the box itself, unfolding its row; a rating's link to its buttons.
+
+    document.querySelectorAll("[data-error-summary] a[data-field-link]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+        if (!target) return;
+        var row = target.closest("[data-row]");
+        if (row && isCollapsed(row)) setOpen(row, true);
+        if (target.matches("fieldset")) target = target.querySelector("input:checked") || target.querySelector("input");
+        event.preventDefault();
+        target.focus();
+      });
+    });
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary && document.activeElement !== summary) summary.focus();
+
+    // --- Ratings: 1–4 choose, "-", 0, Backspace or Delete clear; the arrows stop at the ends instead of
+    // wrapping from "–" round to 4.
+
+    form.querySelectorAll("[data-rating]").forEach(function (group) {
+      var radios = toArray(group.querySelectorAll("input[type=radio]"));
+      group.addEventListener("keydown", function (event) {
+        if (!event.target.matches("input[type=radio]") || event.altKey || event.ctrlKey || event.metaKey) return;
+        var index = radios.indexOf(event.target);
+        var next;
+        if (/^[1-4]$/.test(event.key)) next = parseInt(event.key, 10);
+        else if (["-", "0", "Backspace", "Delete"].indexOf(event.key) >= 0) next = 0;
+        else if (event.key === "ArrowLeft" || event.key === "ArrowUp") next = Math.max(0, index - 1);
+        else if (event.key === "ArrowRight" || event.key === "ArrowDown") next = Math.min(radios.length - 1, index + 1);
+        else if (event.key === "Home") next = 0;
+        else if (event.key === "End") next = radios.length - 1;
+        else return;
+        event.preventDefault();
+        var radio = radios[next];
+        if (!radio || radio.disabled) return;
+        radio.focus();
+        if (!radio.checked) radio.click();
+      });
+    });
+
+    // --- Unsaved input: leaving the page or filling it from the previous day asks first.
+
+    function state() {
+      return new URLSearchParams(new FormData(form)).toString();
+    }
+    var saved = state();
+    var submitting = false;
+    var leaving = false;
+
+    function unsaved() {
+      // data-unsaved: what the page shows was never stored (a refused save, or rows from another day).
+      return form.hasAttribute("data-unsaved") || state() !== saved;
+    }
+
+    form.addEventListener("submit", function () { submitting = true; });
+    window.addEventListener("pageshow", function () { submitting = false; leaving = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (submitting || leaving || !unsaved()) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+    document.querySelectorAll("a[data-confirm-unsaved]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        if (unsaved() && !window.confirm(link.dataset.confirmUnsaved)) {
+          event.preventDefault();
+          return;
+        }
+        leaving = true;  // asked already; the browser need not ask again
+      });
+    });
   });
 })();

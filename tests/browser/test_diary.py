@@ -1,10 +1,11 @@
-"""The diary in a real browser: typing, live totals, ratings, saving, asking about unrated rows, a phone, the
-keyboard, axe."""
+"""The diary in a real browser: typing, live totals, ratings, saving, asking about unrated rows, a phone with
+folded rows, the keyboard alone, one-pass errors, unsaved input, printing, axe."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,13 @@ def row_total(page: Page, task: str):
 
 def hour_total(page: Page, hour: int):
     return page.locator(f"[data-hour-total='{hour}']")
+
+
+def open_row(page: Page, task: str) -> None:
+    """Unfold a phone's folded row, as a person taps it; a wide screen shows every row already."""
+    if not cell(page, task, 1).is_visible():
+        page.locator(f"#expand-{task}").click()
+    expect(cell(page, task, 1)).to_be_visible()
 
 
 def rate(page: Page, task: str, scale: str, score: int) -> None:
@@ -130,35 +138,106 @@ def test_a_manager_fills_and_submits_a_day_with_live_totals(page: Page, live_ser
     page.screenshot(path=screenshot_dir / "home-desktop.png", full_page=True)
 
 
-def test_an_hour_over_sixty_warns_live_and_the_server_refuses_it(page: Page, live_server, log_in, screenshot_dir):
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_an_hour_over_sixty_shows_beside_the_field_at_once_and_the_server_refuses_it(
+    page: Page, live_server, log_in, screenshot_dir, viewport
+):
+    page.set_viewport_size(viewport)
     log_in("anna")
     page.goto(day_url(live_server, FRIDAY))
+    open_row(page, "documentation")
     cell(page, "documentation", 3).fill("40")
-    cell(page, "invoices", 3).fill("30")
+    open_row(page, "invoices")
+    typed_in = cell(page, "invoices", 3)
+    typed_in.fill("30")
 
-    over = sv_template("Hour %(hour)s: %(total)s minutes in total; an hour has at most 60.")
-    warning = over % {"hour": 3, "total": 70}
-    expect(page.locator("[data-live-warning]")).to_have_text(warning)
+    # The moment the hour goes over: beside the row being typed in, and in the sticky bar at the bottom.
+    over = sv_template("%(time)s: %(total)s min – max 60") % {"time": "10–11", "total": 70}
+    beside = page.locator("#row-invoices [data-row-warning]")
+    expect(beside).to_have_text(over)
+    expect(beside).to_be_in_viewport()
+    expect(page.locator("[data-live-warning]")).to_have_text(over)
+    expect(page.locator("[data-live-warning]")).to_be_in_viewport()
+    field, warning = typed_in.bounding_box(), beside.bounding_box()
+    assert 0 <= warning["y"] - (field["y"] + field["height"]) < 80, (field, warning)
     expect(hour_total(page, 3)).to_have_text("70")
     expect(page.locator(".diary-sum", has=hour_total(page, 3))).to_have_class("diary-sum over")
     expect(page.locator(".diary-sum.over")).to_have_count(1)
+    # Only the two boxes that make up the hour are marked, not the column's empty ones.
+    expect(page.locator("input[data-hour].is-invalid")).to_have_count(2)
+    expect(cell(page, "documentation", 3)).to_have_attribute("aria-invalid", "true")
+    page.screenshot(path=screenshot_dir / f"day-over-sixty-{viewport['width']}.png")
 
-    cell(page, "invoices", 3).fill("20")
+    typed_in.fill("20")
     expect(page.locator("[data-live-warning]")).to_be_empty()
+    expect(page.locator("[data-row-warning]")).to_have_count(0)
     expect(page.locator(".diary-sum.over")).to_have_count(0)
-    cell(page, "invoices", 3).fill("30")
+    expect(page.locator("input[data-hour].is-invalid")).to_have_count(0)
+    typed_in.fill("30")
 
     page.click("button[name=submit]")
     errors = page.locator("#errors")
     expect(errors).to_contain_text(sv("Nothing was saved. Please correct:"))
-    refusal = sv("Hour %(hour)d: the tasks add up to %(total)d minutes, but an hour has at most 60.")
-    expect(errors).to_contain_text(refusal % {"hour": 3, "total": 70})
+    refusal = sv("%(time)s: the tasks add up to %(total)d minutes, but an hour has at most 60.")
+    expect(errors).to_contain_text(refusal % {"time": "10–11", "total": 70})
+    expect(errors).to_be_focused()
     # What was typed comes back, so nothing has to be typed again.
     expect(cell(page, "documentation", 3)).to_have_value("40")
     expect(cell(page, "invoices", 3)).to_have_value("30")
     expect(page.locator(".diary-sum.over")).to_have_count(1)
-    page.screenshot(path=screenshot_dir / "day-refused-desktop.png", full_page=True)
+    expect(page.locator("input[data-hour].is-invalid")).to_have_count(2)
+    expect(page.locator("#errors-invoices")).to_contain_text(refusal % {"time": "10–11", "total": 70})
+    page.screenshot(path=screenshot_dir / f"day-refused-{viewport['width']}.png", full_page=True)
 
+    assert friday_status() is None
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_one_save_shows_every_error_beside_its_box_and_in_a_list_that_leads_there(
+    page: Page, live_server, log_in, screenshot_dir, viewport
+):
+    page.set_viewport_size(viewport)
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    open_row(page, "invoices")
+    cell(page, "invoices", 1).fill("40")
+    cell(page, "invoices", 5).fill("75")
+    open_row(page, "documentation")
+    cell(page, "documentation", 1).fill("30")
+    cell(page, "documentation", 2).fill("1,5")
+
+    page.click("button[name=draft]")
+    summary = page.locator("#errors")
+    expect(summary).to_be_focused()
+    invoices = Task.objects.get(survey__slug=ROUND_SLUG, code="invoices").label
+    documentation = Task.objects.get(survey__slug=ROUND_SLUG, code="documentation").label
+    # In the form's order: rows top to bottom (documentation comes before invoices), then the hours.
+    expected = [
+        sv("%(where)s: enter the minutes as a whole number from 0 to 60.") % {"where": f"{documentation}, 09–10"},
+        sv("%(where)s: %%(value)s minutes is not allowed; an hour has at most 60.")
+        % {"where": f"{invoices}, 12–13"}
+        % {"value": 75},
+        sv("%(time)s: the tasks add up to %(total)d minutes, but an hour has at most 60.")
+        % {"time": "08–09", "total": 70},
+    ]
+    # Every rule in the first save: the wrong boxes, and the hour the valid ones make too full.
+    expect(summary.get_by_role("link")).to_have_text(expected)
+    for message in expected:
+        expect(page.locator(".diary-errors", has_text=message).first).to_be_visible()
+
+    # The typed values stay, wholly visible: no icon over the digits.
+    typed = cell(page, "invoices", 5)
+    expect(typed).to_have_value("75")
+    expect(typed).to_have_css("background-image", "none")
+    assert typed.evaluate("input => input.scrollWidth <= input.clientWidth")
+    # Marked: the two wrong boxes and the two with minutes in the full hour; nothing else.
+    expect(page.locator("input[data-hour][aria-invalid=true]")).to_have_count(4)
+    expect(page.locator("input[data-hour].is-invalid")).to_have_count(4)
+    page.screenshot(path=screenshot_dir / f"day-every-error-{viewport['width']}.png", full_page=True)
+
+    summary.get_by_role("link", name=expected[0]).click()
+    expect(cell(page, "documentation", 2)).to_be_focused()
+    expect(cell(page, "documentation", 2)).to_be_in_viewport()
     assert friday_status() is None
 
 
@@ -233,10 +312,24 @@ def test_the_day_fits_a_phone_without_sideways_scrolling(page: Page, live_server
         assert page_width <= page.evaluate("window.innerWidth"), f"{name} is {page_width}px wide on a 375px phone"
         page.screenshot(path=screenshot_dir / f"{name}-phone.png", full_page=True)
 
-    # The phone shows each row as a card: its hour inputs are big enough to tap.
+    # The phone shows each row as a card: its boxes are big enough to tap and their text too big to zoom into.
     box = cell(page, "documentation", 1).bounding_box()
-    assert box["width"] >= 44 and box["height"] >= 30, box
+    assert box["width"] >= 40 and box["height"] >= 44, box
+    expect(cell(page, "documentation", 1)).to_have_css("font-size", "16px")
+    expect(cell(page, "documentation", 1)).to_have_attribute("inputmode", "numeric")
+    for target in (
+        "label[for='id_documentation-value_3']",
+        ".diary-actions button[name=submit]",
+        "#row-budget [data-expand]",
+    ):
+        height = page.locator(target).bounding_box()["height"]
+        assert height >= 44, f"{target} is {height}px high"
+    expect(page.locator(".diary-head")).to_be_hidden()
+    expect(page.locator("#row-documentation .hour-caption").first).to_have_text("08–09")
+
     page.goto(day_url(live_server, FRIDAY))
+    for task in ("documentation", "invoices"):
+        open_row(page, task)
     cell(page, "documentation", 1).fill("30")
     cell(page, "invoices", 1).fill("20")
     cell(page, "invoices", 2).fill("45")
@@ -250,6 +343,62 @@ def test_the_day_fits_a_phone_without_sideways_scrolling(page: Page, live_server
     # What the phone's screen shows around a filled row, with the buttons that stay at hand.
     page.locator(".diary-category").nth(1).evaluate("heading => heading.scrollIntoView()")
     page.screenshot(path=screenshot_dir / "day-filled-phone-screen.png")
+
+
+def test_a_phone_folds_the_tasks_without_entries_and_unfolds_them_on_request(
+    page: Page, live_server, log_in, screenshot_dir
+):
+    page.set_viewport_size(PHONE)
+    log_in("anna")
+    page.goto(day_url(live_server, THURSDAY))
+    rows = page.locator("[data-row]")
+    filled = DiaryLine.objects.filter(day__participant__user__username="anna", day__date=THURSDAY)
+    filled_codes = set(filled.values_list("task__code", flat=True))
+    assert 0 < len(filled_codes) < rows.count()
+    # The rows with entries are open; the others are one line each, with a button that says so.
+    expect(page.locator("[data-row].is-collapsed")).to_have_count(rows.count() - len(filled_codes))
+    for code in filled_codes:
+        expect(page.locator(f"#row-{code}")).not_to_have_class(re.compile("is-collapsed"))
+    folded = page.locator("[data-row].is-collapsed").first
+    expect(folded.locator("[data-expand]")).to_have_attribute("aria-expanded", "false")
+    assert folded.bounding_box()["height"] < 80
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 4000, f"a filled day is {height}px long on a phone"
+    page.screenshot(path=screenshot_dir / "diary-day-phone-full.png", full_page=True)
+    # For the README: open rows with their hours on one line, folded ones, and the bar with the day's total.
+    page.locator(".diary-category").nth(1).evaluate("heading => heading.scrollIntoView()")
+    page.screenshot(path=screenshot_dir / "diary-day-phone.png")
+
+    # Tapping anywhere on a folded line opens it on its first hour box.
+    folded.scroll_into_view_if_needed()
+    box = folded.bounding_box()
+    code = folded.get_attribute("id").removeprefix("row-")
+    page.mouse.click(box["x"] + 30, box["y"] + box["height"] / 2)
+    expect(cell(page, code, 1)).to_be_focused()
+    expect(page.locator(f"#expand-{code}")).to_have_attribute("aria-expanded", "true")
+
+    page.get_by_role("button", name=sv_template("Show all tasks")).click()
+    expect(page.locator("[data-row].is-collapsed")).to_have_count(0)
+    page.get_by_role("button", name=sv_template("Show only filled tasks")).click()
+    expect(page.locator("[data-row].is-collapsed")).to_have_count(rows.count() - len(filled_codes))
+
+    # A wide screen shows the paper form's every row, whatever was folded.
+    page.set_viewport_size(DESKTOP)
+    expect(page.locator("[data-row] input[data-hour]:visible")).to_have_count(rows.count() * 8)
+    expect(page.locator("[data-expand]:visible")).to_have_count(0)
+    expect(page.locator(".diary-head")).to_contain_text("08–09")
+    # As tall as the day, so the sticky buttons sit below the totals where a reader expects them.
+    page.set_viewport_size({"width": DESKTOP["width"], "height": page.evaluate("document.body.scrollHeight")})
+    page.screenshot(path=screenshot_dir / "diary-day.png", full_page=True)
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_without_javascript_a_phone_shows_every_row(page: Page, live_server, log_in):
+    page.set_viewport_size(PHONE)
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    expect(page.locator("[data-row] input[data-hour]:visible")).to_have_count(page.locator("[data-row]").count() * 8)
+    expect(page.locator("[data-expand]:visible")).to_have_count(0)
 
 
 FOCUS = """() => {
@@ -274,9 +423,17 @@ def test_a_day_can_be_filled_and_submitted_with_the_keyboard_alone(page: Page, l
     page.set_viewport_size(viewport)
     log_in("anna")
     page.goto(day_url(live_server, FRIDAY))
-    first = page.locator("input[data-hour]").first
-    first_task = first.get_attribute("name").removesuffix("-h1")
-    first.focus()
+    first_task = page.locator("[data-row]").first.get_attribute("id").removeprefix("row-")
+
+    # The first Tab reaches the skip link, and the skip link the grid's first stop.
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text(sv_template("Skip to the diary"))
+    page.keyboard.press("Enter")
+    if viewport == PHONE:
+        # A day not started is folded on a phone: the first stop is the first task's line; Enter opens it.
+        assert _focused(page) == f"expand-{first_task}"
+        page.keyboard.press("Enter")
+    assert _focused(page) == f"id_{first_task}-h1"
 
     page.keyboard.type("30")
     page.keyboard.press("Tab")
@@ -287,18 +444,27 @@ def test_a_day_can_be_filled_and_submitted_with_the_keyboard_alone(page: Page, l
         page.keyboard.press("Tab")
     assert _focused(page) == f"id_{first_task}-h8"
 
-    # Into the value group; the arrows move between the ratings and choose one.
+    # Into the value group: a digit picks its rating, and the focus ring shows where one is.
     page.keyboard.press("Tab")
     assert _focused(page).startswith(f"id_{first_task}-value_")
-    for _step in range(3):
-        page.keyboard.press("ArrowRight")
+    page.keyboard.press("3")
     expect(rating(page, first_task, "value", 3)).to_be_checked()
     label = page.locator(f"label[for='id_{first_task}-value_3']")
     assert label.evaluate("element => getComputedStyle(element).boxShadow") != "none", "no visible focus"
+    page.keyboard.press("-")
+    expect(rating(page, first_task, "value", 0)).to_be_checked()
+    page.keyboard.press("4")
+    page.keyboard.press("0")
+    expect(rating(page, first_task, "value", 0)).to_be_checked()
+    page.keyboard.press("3")
 
+    # The arrows stop at the ends: left from "–" stays on "–", right from 4 stays on 4.
     page.keyboard.press("Tab")
-    assert _focused(page).startswith(f"id_{first_task}-function_")
-    for arrow in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"):
+    assert _focused(page) == f"id_{first_task}-function_0"
+    page.keyboard.press("ArrowLeft")
+    expect(rating(page, first_task, "function", 0)).to_be_checked()
+    assert _focused(page) == f"id_{first_task}-function_0"
+    for arrow in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"):
         page.keyboard.press(arrow)
     expect(rating(page, first_task, "function", 3)).to_be_checked()
 
@@ -371,9 +537,119 @@ def test_the_diary_pages_pass_axe_on_a_phone(page: Page, live_server, log_in):
     page.goto(day_url(live_server, THURSDAY))
     pages["draft day"] = _axe_violations(page)
     page.goto(day_url(live_server, FRIDAY))
+    pages["day not started, folded"] = _axe_violations(page)
+    for task in ("documentation", "invoices"):
+        open_row(page, task)
     cell(page, "documentation", 1).fill("40")
     cell(page, "invoices", 1).fill("30")
+    expect(page.locator("[data-row-warning]")).to_have_count(2)
+    pages["day with live warning"] = _axe_violations(page)
     page.click("button[name=submit]")
     expect(page.locator("#errors")).to_be_visible()
     pages["day refused by the server"] = _axe_violations(page)
     _assert_no_violations(pages)
+
+
+def test_enter_in_a_field_saves_a_draft(page: Page, live_server, log_in):
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    cell(page, "invoices", 2).fill("45")
+    cell(page, "invoices", 2).press("Enter")
+
+    expect(page.get_by_role("status").filter(has_text=sv("The day is saved as a draft."))).to_be_visible()
+    assert friday_status() == DiaryDay.Status.DRAFT
+    assert saved_line("invoices").h2 == 45
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_starting_from_the_previous_day_over_unsaved_input_asks_first(page: Page, live_server, log_in, viewport):
+    page.set_viewport_size(viewport)
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    open_row(page, "budget")
+    cell(page, "budget", 4).fill("25")
+    asked: list[str] = []
+
+    def cancel(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", cancel)
+    page.get_by_test_id("from-previous").click()
+    expect(cell(page, "budget", 4)).to_have_value("25")
+    assert asked == [
+        sv_template(
+            "Replace what you have typed on this page with the rows of your previous day? What you typed is not saved."
+        )
+    ]
+    assert "from=previous" not in page.url
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("from-previous").click()
+    expect(page.get_by_test_id("prefilled")).to_be_visible()
+    assert page.url.endswith("?from=previous")
+    # Thursday's minutes replace what was typed (the ratings are left for today).
+    for line in DiaryLine.objects.filter(day__participant__user__username="anna", day__date=THURSDAY):
+        for hour, minutes in enumerate(line.hour_minutes(8), start=1):
+            expect(cell(page, line.task.code, hour)).to_have_value(str(minutes) if minutes else "")
+    if not DiaryLine.objects.filter(day__date=THURSDAY, task__code="budget", h4=25).exists():
+        expect(cell(page, "budget", 4)).not_to_have_value("25")
+
+
+def test_nothing_typed_needs_no_question_and_unsaved_input_asks_before_leaving(page: Page, live_server, log_in):
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    dialogs: list[str] = []
+    answer = {"leave": False}
+
+    def respond(dialog):
+        dialogs.append(dialog.type)
+        dialog.accept() if answer["leave"] else dialog.dismiss()
+
+    page.on("dialog", respond)
+    page.get_by_test_id("from-previous").click()
+    expect(page.get_by_test_id("prefilled")).to_be_visible()
+    assert dialogs == []  # nothing was typed, so nothing could be lost
+
+    # The filled-in rows are not stored either: leaving them asks, and staying keeps them.
+    page.click("a[rel=prev]")
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+    assert page.url.endswith("?from=previous")
+
+    answer["leave"] = True
+    page.goto(day_url(live_server, FRIDAY))
+    answer["leave"] = False
+    dialogs.clear()
+    cell(page, "invoices", 1).fill("20")
+    page.click("a[rel=prev]")
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+    assert page.url == day_url(live_server, FRIDAY)
+    expect(cell(page, "invoices", 1)).to_have_value("20")
+
+    # Saving is not leaving: no question, and the saved page has nothing unsaved.
+    page.click(".diary-actions button[name=draft]")
+    expect(page.get_by_role("status").filter(has_text=sv("The day is saved as a draft."))).to_be_visible()
+    page.click("a[rel=prev]")
+    page.wait_for_url(day_url(live_server, THURSDAY))
+    assert dialogs == ["beforeunload"]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_filled_day_prints_on_one_a4_page_without_the_menu(page: Page, live_server, log_in, screenshot_dir, viewport):
+    page.set_viewport_size(viewport)
+    log_in("anna")
+    page.goto(day_url(live_server, THURSDAY))
+    page.emulate_media(media="print")
+    expect(page.locator("nav.navbar")).to_be_hidden()
+    expect(page.locator(".diary-actions")).to_be_hidden()
+    expect(page.locator("[data-testid=from-previous]")).to_be_hidden()
+    # Every row in the paper form's columns, folded or not.
+    expect(page.locator(".diary-head")).to_be_visible()
+    expect(page.locator("[data-row] input[data-hour]:visible")).to_have_count(page.locator("[data-row]").count() * 8)
+
+    pdf = page.pdf(prefer_css_page_size=True)
+    (screenshot_dir / f"day-print-{viewport['width']}.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pages == 1, f"a filled day prints on {pages} pages"

@@ -17,7 +17,7 @@ from surveys.models import DiaryDay, Municipality, SentEmail, Survey
 from surveys.services import survey_create
 
 from .conftest import PHONE
-from .test_diary import cell, rate
+from .test_diary import cell, open_row, rate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,6 +94,8 @@ def test_an_administrator_runs_a_round_from_enrolment_to_reminders(
     sara.goto(link)
     first_day = follow_up.start_date
     assert sara.url == live_server.url + reverse("surveys:day", args=[follow_up.slug, first_day.isoformat()])
+    # An empty day on a phone shows each task folded to one line; she taps the one she did.
+    open_row(sara, "planning")
     cell(sara, "planning", 1).fill("45")
     rate(sara, "planning", "value", 3)
     rate(sara, "planning", "function", 4)

@@ -9,9 +9,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from analysis import paired
-from surveys.models import Municipality
-from surveys.selectors import comparable_baseline, latest_comparable_pair
-from surveys.services import survey_create
+from surveys.models import Municipality, Participant, Survey
+from surveys.selectors import comparable_baseline, latest_comparable_pair, previous_day
+from surveys.services import LineInput, diary_save, survey_create
 from tests.analysis.test_paired import BASELINE, BASELINE_START, FOLLOWUP, FOLLOWUP_START, Draft, fill, make_round
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,39 @@ def test_the_rounds_page_opens_on_the_earlier_pair_and_a_new_round_changes_no_fi
     after = paired.effect_report(baseline=baseline, followup=followup, plan_codes=["invoices", "payroll-hr"])
     assert after == before
     assert after["paired_managers"] == 4
+
+
+# --- The day to start from -------------------------------------------------------------------------
+
+
+def _day(participant, date, minutes=(20,)):
+    invoices = participant.survey.tasks.get(code="invoices")
+    return diary_save(participant=participant, date=date, lines=[LineInput(task=invoices, minutes=list(minutes))])
+
+
+def test_previous_day_is_the_latest_earlier_day_then_a_later_one_of_the_round(survey, participant):
+    monday, wednesday, friday = dt.date(2025, 3, 3), dt.date(2025, 3, 5), dt.date(2025, 3, 7)
+    _day(participant, friday)
+    assert previous_day(participant=participant, before=monday).date == friday
+    assert previous_day(participant=participant, before=friday) is None  # the day itself is not a start
+
+    _day(participant, monday)
+    _day(participant, wednesday, minutes=())  # no lines: nothing to start from
+    assert previous_day(participant=participant, before=wednesday).date == monday
+
+
+def test_previous_day_reaches_into_my_latest_earlier_round_of_the_municipality(survey, participant, manager):
+    older = round_starting("host-2024", dt.date(2024, 11, 4), survey.municipality)
+    latest = round_starting("var-2024", dt.date(2024, 3, 4), survey.municipality)
+    Survey.objects.filter(pk__in=[older.pk, latest.pk]).update(status=Survey.Status.OPEN)
+    older.refresh_from_db()
+    latest.refresh_from_db()
+    in_older = _day(Participant.objects.create(survey=older, number=1, user=manager), dt.date(2024, 11, 8))
+    _day(Participant.objects.create(survey=latest, number=1, user=manager), dt.date(2024, 3, 8))
+
+    # 2024-11 is the latest earlier round; its last day is the start.
+    assert previous_day(participant=participant, before=dt.date(2025, 3, 3)) == in_older
+
+    # A manager without an account in this round (kept from a file) has no earlier rounds.
+    participant.user = None
+    assert previous_day(participant=participant, before=dt.date(2025, 3, 3)) is None

@@ -37,28 +37,37 @@ def test_hour_totals_add_each_hour_across_rows(tasks):
     assert hour_totals(lines, 3) == [60, 20, 5]
 
 
-def test_validate_lines_names_the_task_hour_and_limit(tasks):
+def test_validate_lines_names_the_task_clock_time_and_limit(survey, tasks):
     lines = [
         LineInput(task=tasks["invoices"], minutes=[61, 0, 0, 0, 0, 0, 0, 0, 5], value=5),
         LineInput(task=tasks["budget"], minutes=[0, -1], function=0),
         LineInput(task=tasks["planning"], minutes=[30, 40]),
     ]
 
-    errors = validate_lines(lines, hours=8)
+    errors = validate_lines(lines, survey=survey)
 
     invoices, budget = tasks["invoices"], tasks["budget"]
     named = [
-        (invoices, ", hour 1: 61 minutes is not allowed; enter 0 to 60."),
+        (invoices, ", 08–09: 61 minutes is not allowed; enter 0 to 60."),
         (invoices, ": this round has 8 hours, so hour 9 must be empty."),
         (invoices, ", value: the rating 5 is not allowed; choose 1, 2, 3 or 4."),
-        (budget, ", hour 2: -1 minutes is not allowed; enter 0 to 60."),
+        (budget, ", 09–10: -1 minutes is not allowed; enter 0 to 60."),
         (budget, ", how well it worked: the rating 0 is not allowed; choose 1, 2, 3 or 4."),
     ]
     assert len(errors) == len(named) + 1
     for error, (task, rest) in zip(errors, named, strict=False):
         assert error.endswith(rest)
         assert error.removesuffix(rest) in {task.label, task.label_en}
-    assert errors[-1] == "Hour 1: the tasks add up to 91 minutes, but an hour has at most 60."
+    assert errors[-1] == "08–09: the tasks add up to 91 minutes, but an hour has at most 60."
+
+
+def test_validate_lines_names_hours_by_the_rounds_first_hour(survey, tasks):
+    survey.first_hour = 7
+    lines = [LineInput(task=tasks["invoices"], minutes=[0, 0, 40]), LineInput(task=tasks["budget"], minutes=[0, 0, 30])]
+
+    assert validate_lines(lines, survey=survey) == [
+        "09–10: the tasks add up to 70 minutes, but an hour has at most 60."
+    ]
 
 
 def test_an_empty_row_is_one_without_minutes_ratings_or_note(tasks):

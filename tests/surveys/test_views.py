@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from surveys.models import DiaryDay, DiaryLine, Participant, Survey
+from surveys.models import DiaryDay, DiaryLine, Municipality, Participant, Survey
 from surveys.services import LineInput, diary_save, survey_create
 
 from .helpers import day_post, form_inputs, shown_values
@@ -277,6 +277,28 @@ def test_the_day_page_does_not_query_per_row(manager_client, survey, participant
     assert len(every_row) == len(one_row)
 
 
+def test_a_day_keyed_in_from_paper_says_by_whom(manager_client, survey, participant, administrator):
+    administrator.first_name, administrator.last_name = "Dana", "Admin"
+    administrator.save()
+    invoices = survey.tasks.get(code="invoices")
+    diary_save(
+        participant=participant, date=MONDAY, lines=[LineInput(task=invoices, minutes=[15])], keyed_in_by=administrator
+    )
+
+    response = manager_client.get(day_url(survey))
+
+    assert "Keyed in from your paper form by Dana Admin." in response.content.decode()
+    assert "Keyed in from your paper form" not in manager_client.get(day_url(survey, TUESDAY)).content.decode()
+
+
+def test_the_day_page_offers_a_skip_link_to_the_diary_first(manager_client, survey):
+    content = manager_client.get(day_url(survey)).content.decode()
+
+    body = content[content.index("<body>") :]
+    assert body.index('href="#diary"') < body.index('href="#main"') < body.index("<nav")
+    assert 'id="diary" tabindex="-1"' in content
+
+
 # --- Submitting: a day needs minutes, and unrated rows are asked about once --------------------------
 
 
@@ -458,6 +480,68 @@ def test_start_from_previous_day_is_ignored_in_a_closed_round(manager_client, su
 
     assert response.context["prefilled_from"] is None
     assert shown_values(response.content) == {}
+
+
+def earlier_round(survey, user, *, slug="var-2024", start=dt.date(2024, 3, 4), municipality=None) -> Participant:
+    """The same person in an earlier round, with its last day saved and the round closed."""
+    earlier = survey_create(
+        slug=slug,
+        name=f"Round {slug}",
+        municipality=municipality or survey.municipality,
+        start_date=start,
+        end_date=start + dt.timedelta(days=4),
+        status=Survey.Status.OPEN,
+    )
+    return Participant.objects.create(survey=earlier, number=3, user=user)
+
+
+def test_start_from_previous_day_on_a_rounds_first_day_takes_the_last_day_of_my_previous_round(
+    manager_client, survey, participant, manager
+):
+    earlier = earlier_round(survey, manager)
+    retired = earlier.survey.tasks.get(code="budget")
+    retired.code = "retired"  # a task this round does not have
+    retired.save()
+    save(earlier, dt.date(2024, 3, 7), {"invoices": ([5], 1, 1, "")})
+    save(earlier, dt.date(2024, 3, 8), {"invoices": ([20, 10], 2, 2, ""), "retired": ([30], 3, 3, "")})
+    Survey.objects.filter(pk=earlier.survey.pk).update(status=Survey.Status.CLOSED)
+
+    response = manager_client.get(day_url(survey, MONDAY) + "?from=previous")
+
+    assert response.context["prefilled_from"] == dt.date(2024, 3, 8)
+    assert response.context["prefilled_round"] == earlier.survey
+    assert "your last day in Round var-2024" in response.content.decode()
+    assert shown_values(response.content) == {"invoices-h1": "20", "invoices-h2": "10"}
+
+
+def test_start_from_previous_day_prefers_this_rounds_days_to_an_earlier_round(
+    manager_client, survey, participant, manager
+):
+    earlier = earlier_round(survey, manager)
+    save(earlier, dt.date(2024, 3, 8), {"invoices": ([20], 2, 2, "")})
+    save(participant, WEDNESDAY, {"budget": ([30], 4, 4, "")})
+
+    response = manager_client.get(day_url(survey, MONDAY) + "?from=previous")
+
+    assert response.context["prefilled_from"] == WEDNESDAY
+    assert response.context["prefilled_round"] is None
+
+
+def test_start_from_previous_day_ignores_other_municipalities_and_other_people(
+    manager_client, survey, participant, manager, other_manager
+):
+    elsewhere = Municipality.objects.create(name="Annanstad")
+    save(
+        earlier_round(survey, manager, slug="annan", municipality=elsewhere),
+        dt.date(2024, 3, 8),
+        {"invoices": ([20], 2, 2, "")},
+    )
+    save(earlier_round(survey, other_manager, slug="hans"), dt.date(2024, 3, 8), {"invoices": ([20], 2, 2, "")})
+
+    response = manager_client.get(day_url(survey, MONDAY) + "?from=previous")
+
+    assert response.context["prefilled_from"] is None
+    assert "There is no earlier saved day to start from." in response.content.decode()
 
 
 def test_a_prefilled_day_is_stored_only_when_saved(manager_client, survey, participant):
