@@ -4,12 +4,14 @@
 
 Readers return the parsed rows and a list of row-numbered errors (row 1 is the header, as in Excel),
 so that commands and web uploads report the same messages. Rules that need the database (does the
-task exist, is the date in the round) are checked by `services.diaries_import`.
+task exist, is the date in the round) are checked by `services.diaries_check`, which the import and
+the browser's preview share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -32,6 +34,7 @@ __all__ = [
     "header",
     "read_csv",
     "read_file",
+    "read_upload",
     "read_xlsx",
     "write_csv",
     "write_xlsx",
@@ -55,6 +58,24 @@ class DiaryRow:
         """Rows with nothing in them are allowed in files but never stored."""
         return not any(self.minutes) and self.value is None and self.function is None and not self.note
 
+    def as_list(self) -> list[object]:
+        """The row as JSON values, compact enough to wait in the session between preview and confirmation."""
+        return [
+            self.row,
+            self.participant,
+            self.date.isoformat(),
+            self.task,
+            self.minutes,
+            self.value,
+            self.function,
+            self.note,
+        ]
+
+    @classmethod
+    def from_list(cls, values: Sequence[object]) -> DiaryRow:
+        row, participant, date, task, minutes, value, function, note = values
+        return cls(row, participant, dt.date.fromisoformat(date), task, list(minutes), value, function, note)
+
 
 def header(hours: int) -> list[str]:
     return ["participant", "date", "task", *[f"h{n}" for n in range(1, hours + 1)], *RATING_COLUMNS, "note"]
@@ -72,6 +93,13 @@ def read_csv(data: bytes, *, hours: int) -> ParseResult[DiaryRow]:
 
 def read_xlsx(stream: IO[bytes], *, hours: int) -> ParseResult[DiaryRow]:
     return tablefiles.parse(lambda: tablefiles.xlsx_table(stream), partial(parse_table, hours=hours))
+
+
+def read_upload(data: bytes, *, filename: str, hours: int) -> ParseResult[DiaryRow]:
+    """An uploaded file, by its name's extension (.csv or .xlsx); raises UnsupportedFormat for others."""
+    if format_for(filename) == "xlsx":
+        return read_xlsx(io.BytesIO(data), hours=hours)
+    return read_csv(data, hours=hours)
 
 
 def parse_table(table: Sequence[Sequence[object]], *, hours: int) -> ParseResult[DiaryRow]:

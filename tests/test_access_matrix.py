@@ -383,12 +383,31 @@ def _round_urls() -> list[Url]:
     return [
         Url("diary-day", lambda s: reverse("surveys:day", args=[s.followup.slug, "2025-09-02"]), DIARY_DAY),
         Url("round", in_round("round"), ROUND_FOLLOW),
+        Url("paper-form", in_round("paper_form"), ROUND_FOLLOW),
         Url("participants", in_round("participants"), ROUND_ADMINISTER),
         Url("participants-behind", lambda s: in_round("participants")(s) + "?show=behind", ROUND_ADMINISTER),
         Url("participant", in_round("participant", 1), ROUND_ADMINISTER),
         Url("participant-add-page", in_round("participant_add"), ROUND_ADMINISTER),
         Url("enrol-page", in_round("enrol"), ROUND_ADMINISTER),
         Url("enrol-template", in_round("enrol_template"), ROUND_ADMINISTER),
+        Url("key-pick-page", in_round("key_pick"), ROUND_ADMINISTER),
+        Url("key-day-page", in_round("key_day", 1, "2025-09-02"), ROUND_ADMINISTER),
+        Url(
+            "key-day-post",
+            in_round("key_day", 1, "2025-09-02"),
+            ROUND_WRITE,
+            method="post",
+            data=lambda s: {"planning-h1": "30", "draft": ""},
+        ),
+        Url("diary-upload-page", in_round("diary_upload"), ROUND_ADMINISTER),
+        Url("diary-upload-example", lambda s: in_round("diary_upload")(s) + "?mall=csv", ROUND_ADMINISTER),
+        Url(
+            "diary-upload-confirm-post",  # without a preview: "expired", back to the form
+            in_round("diary_upload"),
+            ROUND_WRITE,
+            method="post",
+            data=lambda s: {"confirm": "yes"},
+        ),
         Url(
             "account-edit-page", lambda s: reverse("surveys:account_edit", args=[s.administrator.pk]), ROUND_ADMINISTER
         ),

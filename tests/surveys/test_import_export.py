@@ -205,6 +205,17 @@ def test_every_bad_row_is_named_in_row_order(filled, tmp_path):
     assert snapshot(filled) == before
 
 
+def test_unreadable_cells_and_rules_of_the_round_are_named_in_one_run(filled, tmp_path):
+    rows = [GOOD, row(9, "2025-03-05", "planning", ["x"]), row(9, "2025-03-11", "coffee", [5])]
+    path = write_diary_csv(tmp_path / "days.csv", rows)
+    before = snapshot(filled)
+
+    errors = failed_import(path, filled)
+
+    assert [error.split(":")[0] for error in errors] == ["Row 3, column h1", "Row 4, column task", "Row 4, column date"]
+    assert snapshot(filled) == before
+
+
 def test_an_hour_over_60_is_counted_per_participant_and_day(survey, tmp_path):
     rows = [
         row(9, "2025-03-04", "planning", [40]),

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from surveys.diaryfile import UnsupportedFormat, read_file
 from surveys.models import Survey
-from surveys.services import DiaryError, diaries_import
+from surveys.services import DiaryError, diaries_check, diaries_import
 
 
 class Command(BaseCommand):
@@ -23,6 +23,10 @@ class Command(BaseCommand):
         except (UnsupportedFormat, OSError) as error:
             raise CommandError(str(error)) from None
         errors = list(parsed.errors)
+        if errors and parsed.rows:
+            # The rows that could be read are checked too, so that one run names every problem.
+            checked = diaries_check(survey=the_survey, rows=parsed.rows, replace=replace).errors
+            errors = sorted([*errors, *checked], key=lambda error: error.row)
         if not errors:
             try:
                 result = diaries_import(survey=the_survey, rows=parsed.rows, replace=replace)
