@@ -13,7 +13,7 @@ from surveys.demo import ROUND_SLUG
 from surveys.diaryfile import header
 from surveys.models import DiaryDay, DiaryLine
 
-from .test_diary import cell, rate, sv
+from .test_diary import _assert_no_violations, _axe_violations, cell, rate, sv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,13 +22,16 @@ FRIDAY = dt.date(2026, 11, 20)  # the demo's number 5 and number 9 have not star
 
 @pytest.fixture
 def page(context, live_server):
-    """As conftest's page, but a refused upload answers 400 with its problems, as it should."""
+    """As conftest's page, but a refused upload or pick answers 400 with its problems, as it should."""
     problems: list[str] = []
     page = context.new_page()
     upload = reverse("surveys:diary_upload", args=[ROUND_SLUG])
+    picker = reverse("surveys:key_pick", args=[ROUND_SLUG])
 
     def check(response) -> None:
-        expected = response.status == 400 and response.request.method == "POST" and response.url.endswith(upload)
+        refused_upload = response.request.method == "POST" and response.url.endswith(upload)
+        refused_pick = picker + "?" in response.url
+        expected = response.status == 400 and (refused_upload or refused_pick)
         if response.status >= 400 and not expected:
             problems.append(f"{response.status} {response.url}")
 
@@ -112,3 +115,20 @@ def test_an_administrator_uploads_a_diary_file(page: Page, live_server, log_in, 
     day = DiaryDay.objects.get(participant__survey__slug=ROUND_SLUG, participant__number=9, date=FRIDAY)
     assert (day.status, day.minutes, day.lines.count()) == ("submitted", 105, 2)
     assert DiaryLine.objects.count() == lines_before + 2
+
+
+def test_the_paper_pages_pass_axe(page: Page, live_server, log_in):
+    log_in("admin")
+    pages = {}
+    for name, url in (
+        ("blank form", reverse("surveys:paper_form", args=[ROUND_SLUG])),
+        ("picker", reverse("surveys:key_pick", args=[ROUND_SLUG])),
+        ("keying a day", reverse("surveys:key_day", args=[ROUND_SLUG, 5, FRIDAY.isoformat()])),
+        ("upload", reverse("surveys:diary_upload", args=[ROUND_SLUG])),
+    ):
+        page.goto(live_server.url + url)
+        pages[name] = _axe_violations(page)
+    page.goto(live_server.url + reverse("surveys:key_pick", args=[ROUND_SLUG]) + "?participant=&date=2020-01-01")
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    pages["picker refused"] = _axe_violations(page)
+    _assert_no_violations(pages)
