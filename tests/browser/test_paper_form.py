@@ -4,8 +4,6 @@ it is one A4 page in landscape, for the demo round and for a round of 12 hours."
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -17,7 +15,6 @@ from surveys.services import survey_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?!s)\b")
 MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]")
 A4_LANDSCAPE = (842, 595)  # points
@@ -55,8 +52,6 @@ def test_the_demo_round_s_blank_form_prints_on_one_landscape_a4_page(page, live_
 
     paper = page.get_by_test_id("paper")
     paper.screenshot(path=screenshot_dir / "paper-form.png")
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(screenshot_dir / "paper-form.png", DOCS_SCREENSHOTS / "paper-form.png")
 
     pdf = printed(page)
     (screenshot_dir / "paper-form.pdf").write_bytes(pdf)
