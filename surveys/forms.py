@@ -59,10 +59,6 @@ class GridRow:
     filled: bool
 
     @property
-    def hours(self) -> list[forms.BoundField]:
-        return [cell.field for cell in self.cells]
-
-    @property
     def has_errors(self) -> bool:
         return bool(self.errors)
 

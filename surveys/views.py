@@ -109,8 +109,7 @@ def day_form_response(
     the manager's paper form (`keyed_in_by`). The caller has checked who may see it; a save redirects to
     the same address."""
     survey = participant.survey
-    the_date = date
-    saved = DiaryDay.objects.select_related("keyed_in_by").filter(participant=participant, date=the_date).first()
+    saved = DiaryDay.objects.select_related("keyed_in_by").filter(participant=participant, date=date).first()
     tasks = list(survey.tasks.select_related("category").order_by("order", "id"))
     language = get_language()
     # A day an administrator reopened can be changed in a closed round until it is submitted again.
@@ -132,9 +131,7 @@ def day_form_response(
                 unrated = [(line.task.code, line.task.display_label(language)) for line in unrated_lines(lines)]
             if not unrated:
                 try:
-                    diary_save(
-                        participant=participant, date=the_date, lines=lines, submit=submit, keyed_in_by=keyed_in_by
-                    )
+                    diary_save(participant=participant, date=date, lines=lines, submit=submit, keyed_in_by=keyed_in_by)
                 except DiaryError as error:
                     for message in error.errors:
                         form.add_error(None, message)
@@ -148,7 +145,7 @@ def day_form_response(
         lines = saved.lines.select_related("task") if saved else []
         initial = DayForm.initial_from(lines, hours=survey.hours_per_day)
         if request.GET.get("from") == "previous" and editable:
-            previous = selectors.previous_day(participant=participant, before=the_date)
+            previous = selectors.previous_day(participant=participant, before=date)
             if previous:
                 # Rows only: the ratings belong to the day being described. Rows are matched by task code,
                 # so a task another round does not have is left out.
@@ -164,12 +161,12 @@ def day_form_response(
 
     hour_totals = form.hour_totals()
     grid = form.grid()
-    dates = [date for date, _status in selectors.day_statuses(participant=participant)]
-    position = dates.index(the_date) if the_date in dates else None
+    dates = [day for day, _status in selectors.day_statuses(participant=participant)]
+    position = dates.index(date) if date in dates else None
     ctx = {
         "survey": survey,
         "participant": participant,
-        "date": the_date,
+        "date": date,
         "saved": saved,
         "form": form,
         "grid": grid,
