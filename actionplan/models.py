@@ -128,6 +128,8 @@ class ActionItem(models.Model):
         verbose_name=_("survey round that found it"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Raised by every save: an edit made from a page showing an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["created_at"])
     objects = ActionItemQuerySet.as_manager()

@@ -116,6 +116,17 @@ class Survey(models.Model):
         _("hourly cost (SEK)"), default=450, help_text=_("Employer's cost of one manager hour.")
     )
     working_days_per_year = models.PositiveSmallIntegerField(_("working days per year"), default=200)
+    # Personal data is kept no longer than needed: this many months after the round closes, the
+    # participants are unlinked from their accounts (`manage.py unlink_people`, run by cron).
+    unlink_after_months = models.PositiveSmallIntegerField(
+        _("unlink people after (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Months after the round closes when participants are unlinked from their accounts and keep only "
+            "their number. Empty keeps the link."
+        ),
+    )
     reminder_interval_days = models.PositiveSmallIntegerField(
         _("days between reminders"), default=2, help_text=_("At most one reminder per participant this often.")
     )
@@ -322,6 +333,9 @@ class DiaryDay(models.Model):
         related_name="+",
         verbose_name=_("keyed in by"),
     )
+    # Raised by every save: a save made from a page showing an older version is refused, so two open
+    # copies of the day (a phone and a laptop) cannot silently overwrite each other.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["participant", "date"]
@@ -436,19 +450,41 @@ class SentEmail(models.Model):
         return f"{self.get_kind_display()} {self.participant} {self.sent_at:%Y-%m-%d %H:%M}"
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """Audit events are written once and never changed: bulk updates and deletes are refused too."""
+
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
     """Who did or saw what, for the things people must be able to answer for afterwards: views of the
-    pseudonym key, closing and reopening, and changes to accounts."""
+    pseudonym key, downloads, closing and reopening, accounts, roles, lockouts and a person's data.
+
+    Append-only. `detail` never holds a name or an e-mail address: a person is referred to through
+    `user` (who acted) and `account` (whose account it concerned), so erasing a person leaves events
+    that nobody can tie to them. Write events with `surveys.audit.record`."""
 
     class Action(models.TextChoices):
         KEY_VIEWED = "key_viewed", _("Viewed the participant list (pseudonym key)")
+        DOWNLOADED = "downloaded", _("Downloaded a table")
         ROUND_CLOSED = "round_closed", _("Closed the round")
         ROUND_REOPENED = "round_reopened", _("Reopened the round")
         DAY_REOPENED = "day_reopened", _("Reopened a day")
         ACCOUNT_CREATED = "account_created", _("Created an account")
         ACCOUNT_CHANGED = "account_changed", _("Changed an account")
+        ROLES_CHANGED = "roles_changed", _("Changed roles")
+        MEMBERSHIP_CHANGED = "membership_changed", _("Changed municipality membership")
+        ACCOUNT_LOCKED = "account_locked", _("Account locked after failed sign-ins")
+        ACCOUNT_UNLOCKED = "account_unlocked", _("Account unlocked")
+        PERSON_EXPORTED = "person_exported", _("Exported a person's data")
+        PERSON_ERASED = "person_erased", _("Erased a person")
+        PEOPLE_UNLINKED = "people_unlinked", _("Unlinked participants from their accounts")
 
-    at = models.DateTimeField(_("when"), default=timezone.now)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
     )
@@ -456,8 +492,9 @@ class AuditEvent(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("municipality")
     )
+    # SET_NULL: the trail outlives a deleted round.
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("survey round")
+        Survey, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("survey round")
     )
     participant = models.ForeignKey(
         Participant,
@@ -467,8 +504,19 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("participant"),
     )
+    # The account an event concerns (roles, membership, lockout, export), as opposed to who acted.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
     date = models.DateField(_("date"), null=True, blank=True)
     detail = models.TextField(_("detail"), blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
@@ -477,3 +525,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only.")

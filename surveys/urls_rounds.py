@@ -22,6 +22,10 @@ apps reverse them, e.g. {% url 'surveys:participants' survey.slug %}.
     /konton/                                            surveys:accounts
     /konton/ny/                                         surveys:account_create
     /konton/<pk>/                                       surveys:account_edit
+    /konton/<pk>/las-upp/                               surveys:account_unlock      POST, lift a sign-in lockout
+    /konton/<pk>/data.json                              surveys:person_export       everything stored about a person
+    /konton/<pk>/radera/                                surveys:person_erase        confirm, POST
+    /konton/logg/                                       surveys:audit_log           the audit trail, with filters
 
 Mounted at the site's root by mio/urls.py. The manager's pages keep their own module, included here
 under /dagbok/, so that one namespace covers the app.
@@ -30,7 +34,7 @@ under /dagbok/, so that one namespace covers the app.
 from django.urls import include, path
 
 from . import urls as diary_urls
-from . import views_keying, views_paper
+from . import views_keying, views_lockout, views_paper, views_people
 from . import views_rounds as views
 
 app_name = "surveys"
@@ -65,4 +69,8 @@ urlpatterns = [
     path("konton/", views.accounts, name="accounts"),
     path("konton/ny/", views.account_new, name="account_create"),
     path("konton/<int:pk>/", views.account_edit, name="account_edit"),
+    path("konton/<int:pk>/las-upp/", views_lockout.account_unlock, name="account_unlock"),
+    path("konton/<int:pk>/data.json", views_people.person_export, name="person_export"),
+    path("konton/<int:pk>/radera/", views_people.person_erase, name="person_erase"),
+    path("konton/logg/", views_people.audit_log, name="audit_log"),
 ]

@@ -559,14 +559,16 @@ def test_participant_choices_name_the_round(english_client, superuser, two_numbe
 
 
 def test_lists_and_read_only_pages_name_the_participants_round(admin_client, a):
-    a["event"].participant = a["participant"]
-    a["event"].save()
+    # Audit events are append-only: a new one names the participant.
+    event = AuditEvent.objects.create(
+        action=AuditEvent.Action.DAY_REOPENED, municipality=a["survey"].municipality, participant=a["participant"]
+    )
 
     for page in [
         changelist(admin_client, "surveys.diaryday"),
         changelist(admin_client, "surveys.sentemail"),
         admin_client.get(change_url(a["email"])),
-        admin_client.get(change_url(a["event"])),
+        admin_client.get(change_url(event)),
     ]:
         assert "Manager no. 7 · Nollmätning 2025" in page.content.decode()
 
