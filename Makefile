@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # production sets DEBUG=false, SECRET_KEY and the rest, see .env.example.
 export DEBUG ?= true
 
-.PHONY: run test setup messages migrate seed lint format check benchmark clean
+.PHONY: run test setup messages migrate seed lint format check prodcheck benchmark clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ format: $(VENV)/.installed
 check: setup
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The production settings boot: check --deploy, collectstatic, migrate, then gunicorn serves the login
+# page with its security headers, a hashed static file and a signed-in page (see .ci/prodcheck).
+prodcheck: setup
+	PY=$(PY) .ci/prodcheck
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

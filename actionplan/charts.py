@@ -32,6 +32,8 @@ def status_by_area_svg(
 def _draw(rows: Sequence[tuple[str, Sequence[int]]], statuses: Sequence[tuple[str, str]]) -> str:
     from matplotlib.figure import Figure
 
+    from analysis.charts import without_inline_styles
+
     figure = Figure(figsize=(7.5, 0.55 * len(rows) + 1.3))
     axes = figure.add_subplot()
     labels = [label for label, _counts in rows][::-1]
@@ -58,8 +60,9 @@ def _draw(rows: Sequence[tuple[str, Sequence[int]]], statuses: Sequence[tuple[st
     stream = io.StringIO()
     figure.savefig(stream, format="svg")
     svg = stream.getvalue()
-    # Drop the XML prolog and doctype: the SVG goes inline into the page.
-    return svg[svg.index("<svg") :]
+    # Drop the XML prolog and doctype: the SVG goes inline into the page, where the
+    # Content-Security-Policy refuses inline styles.
+    return without_inline_styles(svg[svg.index("<svg") :])
 
 
 def forest_svg(*, rows: Sequence[dict[str, object]], emphasise_last: bool = False) -> str:

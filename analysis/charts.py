@@ -82,14 +82,38 @@ def to_svg(figure: Any, *, title: str) -> str:
     prefix = "c" + hashlib.sha1(svg.encode()).hexdigest()[:8]
     svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
     svg = svg.replace('href="#', f'href="#{prefix}-').replace("url(#", f"url(#{prefix}-")
-    # Its stylesheet says `*{…}`, which inline would reach every SVG of the page.
-    svg = svg.replace("*{stroke-linejoin", f"#{prefix} *{{stroke-linejoin")
+    svg = without_inline_styles(svg)
     label = escape(title, quote=True)
     svg = svg.replace(
         "<svg ", f'<svg id="{prefix}" role="img" aria-label="{label}" focusable="false" class="chart-svg" ', 1
     )
     opening_end = svg.index(">") + 1
     return f"{svg[:opening_end]}\n <title>{escape(title)}</title>{svg[opening_end:]}"
+
+
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>.*?</style>", flags=re.DOTALL)
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_DECLARATION_END = re.compile(r";\s*(?=[a-z-]+\s*:)")
+
+
+def without_inline_styles(svg: str) -> str:
+    """matplotlib's `style` attributes and `<style>` element as SVG presentation attributes.
+
+    The Content-Security-Policy (no 'unsafe-inline') refuses inline styles in a page, and the
+    charts go inline; every property matplotlib writes (fill, stroke…, font-…, text-anchor,
+    opacity, stop-color) is also a presentation attribute, which the policy leaves alone.
+    matplotlib's stylesheet, `*{stroke-linejoin: round; stroke-linecap: butt}`, becomes the same
+    two attributes on the root: both properties are inherited.
+    """
+
+    def attributes(match: re.Match) -> str:
+        declarations = (part.partition(":") for part in _DECLARATION_END.split(match.group(1).strip().rstrip(";")))
+        return "".join(f' {name.strip()}="{value.strip()}"' for name, _colon, value in declarations if value.strip())
+
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = re.sub(r"\s*<defs>\s*</defs>", "", svg)
+    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+    return _STYLE_ATTRIBUTE.sub(attributes, svg)
 
 
 def _empty(axes: Any, message: str) -> None:

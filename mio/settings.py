@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Up here with the other headers, so that a refused request (400 for a wrong host) has it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mio.middleware.LanguageMiddleware",
@@ -78,7 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication and messages: ends too-old sign-ins and explains timeouts (see Sessions).
+    "mio.sessions.SessionLifetimeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -141,6 +146,35 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- Sign-in attempts (django-axes) ---
+# AXES_FAILURE_LIMIT failed passwords for one account lock that account for an hour (surveys/lockouts.py
+# shows the page, writes the audit trail and lets administrators lift it). The lock is per account, not
+# per address: a municipality's managers often share one public IP address, and a per-address lock would
+# let one person's guessing shut all of them out. A per-address limit over many accounts (one password
+# tried on every account) is left out for the same reason; most accounts have no password at all.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "10")
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured(f"AXES_FAILURE_LIMIT must be at least 1, not {AXES_FAILURE_LIMIT}")
+AXES_COOLOFF_TIME = dt.timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for "ip_address" in the lock; per account only is the choice explained above.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+# Attempts refused during a lock do not extend it: the lockout page can say when it lifts, and whoever
+# keeps guessing cannot keep the owner out for longer than an hour.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "surveys.lockouts.lockout_response"
+# No record of every successful sign-in (the account's last login is enough): less personal data kept.
+AXES_DISABLE_ACCESS_LOG = True
+# The client's address for axes' records and for the rate limits (django-ratelimit's "ip" key). Behind
+# reverse proxies set TRUSTED_PROXY_COUNT to how many there are: the address is then read from
+# X-Forwarded-For, counting from the right, so a client cannot choose it (mio/clientip.py).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}")
+AXES_CLIENT_IP_CALLABLE = "mio.clientip.client_ip"
+RATELIMIT_IP_META_KEY = "mio.clientip.client_ip"
+
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -149,7 +183,8 @@ TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the files that whitenoise serves (.ci/prodcheck uses a temporary folder).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -178,6 +213,70 @@ if envbool("SECURE_PROXY_SSL_HEADER", "false"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Django's default, said here: another site's window cannot reach ours through window.opener.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- Content-Security-Policy (django-csp) ---
+# The site's own scripts, styles, images and fonts only, and nothing inline: no <script> or <style>
+# in a page, no style="" or on…="" attributes (the charts are inline SVG with presentation attributes,
+# see analysis/charts.py). data: images are Bootstrap's icons written into its stylesheet (the navbar
+# toggler, form validation) and matplotlib's colour bars. No plugins, no <base>, no framing by other
+# sites, and forms post only here. tests/test_headers.py and the browser tests hold pages to it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# --- Permissions-Policy (django-permissions-policy) ---
+# A diary needs no camera, microphone, position, payment or device access: refuse them for the site
+# and anything it might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# --- Sessions ---
+# Idle timeout: the session lives SESSION_IDLE_MINUTES from its last save, and mio/sessions.py saves it
+# again (at most once a minute) while the user is active, so it ends after that long without activity.
+# The cookie itself lasts until the browser closes, so that a browser coming back later still names
+# its expired session and the login page can say why.
+# Absolute lifetime: SESSION_MAX_HOURS after signing in, whatever the activity (mio/sessions.py).
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", "60")
+SESSION_MAX_HOURS = envint("SESSION_MAX_HOURS", "12")
+if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be at least 1")
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A refused form (usually a page left open so long that its security token went stale) gets the
+# site's own 403 page with advice, not Django's bare one.
+CSRF_FAILURE_VIEW = "mio.errors.csrf_failure"
 
 # E-mail: invitations, reminders and sign-in links. Development prints them in the terminal.
 EMAIL_BACKEND = os.environ.get(
@@ -196,9 +295,27 @@ if os.environ.get("EMAIL_FILE_PATH"):
 # The address people reach the app at, for links in e-mails sent by commands (cron has no request).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# --- Imported files ---
+# A CSV or xlsx file to import (web upload or command) larger than MAX_IMPORT_MB is refused before it is
+# read. An upload's bytes beyond the limit are counted, not kept on disk (mio/uploads.py), so that the form
+# can say how large it was; a reverse proxy's body limit should stop far larger requests before Django.
+IMPORT_MAX_BYTES = envint("MAX_IMPORT_MB", "20") * 1024 * 1024
+if IMPORT_MAX_BYTES < 1:
+    raise ImproperlyConfigured("MAX_IMPORT_MB must be at least 1")
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "mio.uploads.LimitedTemporaryFileUploadHandler",
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Who answers questions about personal data and about accessibility, shown on the privacy notice and the
+# accessibility statement (e.g. "dataskyddsombud@mjolby.se, 0142-850 00"). Empty: the pages tell people to
+# ask their municipality's data protection officer or the administrator of the survey.
+PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "").strip()
+ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "").strip()

@@ -7,11 +7,9 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from surveys import roles
 from surveys.demo import DEMO_PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls there otherwise.
@@ -56,25 +54,43 @@ def screenshot_dir() -> Path:
 
 @pytest.fixture
 def demo(transactional_db, settings):
-    """The demo round. A transactional test flushes the tables, so the roles' migration data may be gone."""
+    """The demo round, in a transactional database (the live server reads it from another thread)."""
     # The demo's dozen users would take seconds with the real hasher; the password itself is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    for name in roles.ALL_GROUPS:
-        Group.objects.get_or_create(name=name)
     call_command("seed_demo", stdout=StringIO())
+
+
+# How Chromium words a refusal: "Refused to apply inline style because it violates the following
+# Content Security Policy directive: …".
+CSP_VIOLATION = "Content Security Policy"
+
+
+def watch_console(page) -> list[str]:
+    """Every console message and uncaught script error of `page`, as text, for the test's teardown."""
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(f"console {message.type}: {message.text}"))
+    page.on("pageerror", lambda error: messages.append(f"script error: {error}"))
+    return messages
+
+
+def console_problems(messages: list[str]) -> list[str]:
+    """What fails a test: a script that threw, or anything the Content-Security-Policy refused."""
+    return [message for message in messages if message.startswith("script error") or CSP_VIOLATION in message]
 
 
 @pytest.fixture
 def page(page, live_server):
-    """A page that fails the test when the site answers an error or a script throws."""
+    """A page that fails the test when the site answers an error, a script throws or the
+    Content-Security-Policy refuses something (an inline script or style, say)."""
     problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    messages = watch_console(page)
     page.on(
         "response",
         lambda response: problems.append(f"{response.status} {response.url}") if response.status >= 400 else None,
     )
     page.set_default_timeout(10_000)
     yield page
+    problems += console_problems(messages)
     assert not problems, "\n".join(problems)
 
 

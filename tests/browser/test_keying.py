@@ -13,6 +13,7 @@ from surveys.demo import ROUND_SLUG
 from surveys.diaryfile import header
 from surveys.models import DiaryDay, DiaryLine
 
+from .conftest import console_problems, watch_console
 from .test_diary import _assert_no_violations, _axe_violations, cell, rate, sv
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +23,8 @@ FRIDAY = dt.date(2026, 11, 20)  # the demo's number 5 and number 9 have not star
 
 @pytest.fixture
 def page(context, live_server):
-    """As conftest's page, but a refused upload or pick answers 400 with its problems, as it should."""
+    """As conftest's page (script errors and refusals of the Content-Security-Policy fail the test too),
+    but a refused upload or pick answers 400 with its problems, as it should."""
     problems: list[str] = []
     page = context.new_page()
     upload = reverse("surveys:diary_upload", args=[ROUND_SLUG])
@@ -35,10 +37,11 @@ def page(context, live_server):
         if response.status >= 400 and not expected:
             problems.append(f"{response.status} {response.url}")
 
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    messages = watch_console(page)
     page.on("response", check)
     page.set_default_timeout(10_000)
     yield page
+    problems += console_problems(messages)
     assert not problems, "\n".join(problems)
 
 
