@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 from sesame.utils import get_user
 
-from . import mailings, progress, roles, selectors
+from . import conflicts, mailings, progress, roles, selectors
 from .forms import FUNCTION_SCALE, VALUE_SCALE, DayForm, SigninLinkForm
 from .models import DiaryDay, Participant, Survey
-from .services import DiaryError, diary_save, unrated_lines
+from .services import UNSAVED_VERSION, DiaryError, StaleDay, unrated_lines
 
 
 def _participant_for(request: HttpRequest, survey: Survey) -> Participant:
@@ -117,6 +117,8 @@ def day_form_response(
     prefilled_from = None
     prefilled_round = None  # the earlier round the rows came from, when not this one
     unrated: list[tuple[str, str]] = []  # (task code, label) of rows asked about before submitting
+    conflict = None  # a save refused because the day was changed elsewhere since the page was built
+    status = 200
 
     if request.method == "POST":
         if not editable:
@@ -131,10 +133,30 @@ def day_form_response(
                 unrated = [(line.task.code, line.task.display_label(language)) for line in unrated_lines(lines)]
             if not unrated:
                 try:
-                    diary_save(participant=participant, date=date, lines=lines, submit=submit, keyed_in_by=keyed_in_by)
+                    conflicts.diary_save_from_page(
+                        participant=participant,
+                        date=date,
+                        lines=lines,
+                        submit=submit,
+                        keyed_in_by=keyed_in_by,
+                        expected_version=form.cleaned_data["version"],
+                        language=language,
+                    )
                 except DiaryError as error:
                     for message in error.errors:
                         form.add_error(None, message)
+                except StaleDay as stale:
+                    # 409 Conflict: the request was fine, but the day moved on. What was typed stays in the
+                    # form, now carrying the stored version: saving again is a deliberate overwrite.
+                    conflict = {
+                        "differences": conflicts.stale_differences(
+                            stale, lines, survey=survey, submit=submit, language=language
+                        ),
+                        "when": conflicts.changed_when(stale.day.updated_at) if stale.day else None,
+                    }
+                    form.show_version(stale.version)
+                    saved = stale.day
+                    status = 409
                 else:
                     if submit:
                         messages.success(request, _("The day is submitted. Thank you!"))
@@ -157,6 +179,7 @@ def day_form_response(
                     prefilled_round = previous.participant.survey
             else:
                 messages.info(request, _("There is no earlier saved day to start from."))
+        initial["version"] = saved.version if saved else UNSAVED_VERSION
         form = DayForm(initial=initial, survey=survey, tasks=tasks, language=language)
 
     hour_totals = form.hour_totals()
@@ -191,17 +214,31 @@ def day_form_response(
         "previous_date": dates[position - 1] if position else None,
         "next_date": dates[position + 1] if position is not None and position + 1 < len(dates) else None,
         "keying": keyed_in_by is not None,
+        "conflict": conflict,
         **(extra_context or {}),
     }
-    return render(request, template, ctx)
+    return render(request, template, ctx, status=status)
 
 
 # --- Sign-in links -------------------------------------------------------------------------------
 
 
+# Links that did not work, per client: a signed link cannot be guessed, but nobody gets to try. Only
+# refused links count, so a municipality's managers behind one address can all open their invitations.
+SIGNIN_LINK_FAILURES_PER_HOUR = 30
+
+
+def _link_failures(request: HttpRequest, *, increment: bool) -> int:
+    rate = f"{SIGNIN_LINK_FAILURES_PER_HOUR}/h"
+    usage = get_usage(request, group="signin-link-use", key="ip", rate=rate, increment=increment)
+    return usage["count"] if usage else 0
+
+
 @require_http_methods(["GET"])
 def signin_link(request: HttpRequest) -> HttpResponse:
     """A personal link from an e-mail: sign in and open the day it names, or the first day to fill."""
+    if _link_failures(request, increment=False) >= SIGNIN_LINK_FAILURES_PER_HOUR:
+        return render(request, "registration/link_limited.html", status=429)
     survey = None
     if request.GET.get("omgang"):
         survey = Survey.objects.filter(slug=request.GET["omgang"]).first()
@@ -211,6 +248,7 @@ def signin_link(request: HttpRequest) -> HttpResponse:
             request, scope=mailings.LOGIN_SCOPE, max_age=mailings.LOGIN_LINK_MAX_AGE, update_last_login=False
         )
     if user is None:
+        _link_failures(request, increment=True)
         return render(request, "registration/link_invalid.html", {"form": SigninLinkForm()}, status=400)
     login(request, user)
     participant = Participant.objects.filter(survey=survey, user=user).first() if survey else None

@@ -1,7 +1,30 @@
-"""Lifting a sign-in lockout (django-axes). Being written (issue 10)."""
+"""Lifting a sign-in lockout (django-axes): administrators, for the accounts of their municipalities."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import lockouts
+from .views_rounds import _accounts_of, _require_administrator
 
 
+@login_required
+@require_POST
 def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    _require_administrator(request)
+    person = get_object_or_404(_accounts_of(request.user), pk=pk)
+    # As on the account page: superusers are managed by the installation's operators.
+    if person.is_superuser and not request.user.is_superuser:
+        raise PermissionDenied
+    name = person.email or person.get_username()
+    if lockouts.unlock(person, by=request.user):
+        messages.success(request, _("%(name)s can sign in with a password again.") % {"name": name})
+    else:
+        messages.info(request, _("The account of %(name)s was not locked.") % {"name": name})
+    return redirect("surveys:account_edit", person.pk)
