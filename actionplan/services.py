@@ -36,6 +36,27 @@ class ActionError(ValueError):
         super().__init__("; ".join(str(error) for error in self.errors))
 
 
+@dataclass(frozen=True)
+class ItemDifference:
+    """A field in which what an administrator entered differs from the stored item (values as stored)."""
+
+    field: str  # a field of ItemInput
+    saved: object
+    typed: object
+
+
+class StaleItem(Exception):
+    """A change from a page showing another version of the item than the stored one: nothing was stored.
+
+    `item` is the stored item now, `differences` what the refused change would have changed in it."""
+
+    def __init__(self, *, item: ActionItem, differences: Sequence[ItemDifference]):
+        self.item = item
+        self.version = item.version
+        self.differences = list(differences)
+        super().__init__(f"item {item.pk} is at version {item.version}")
+
+
 @dataclass
 class ItemInput:
     """Everything an administrator sets on an item; the form and the file both produce one."""
@@ -175,20 +196,44 @@ def item_create(*, plan: ActionPlan, data: ItemInput, by: AbstractBaseUser | Non
     return item
 
 
+def item_differences(*, item: ActionItem, data: ItemInput) -> list[ItemDifference]:
+    """What storing `data` would change in `item`, field by field, in the order of ItemInput."""
+    values = data.model_values()
+    values["done_on"] = done_date(status=data.status, asked=data.done_on, recorded=item.done_on)
+    return [
+        ItemDifference(name, getattr(item, name), value)
+        for name, value in values.items()
+        if getattr(item, name) != value
+    ]
+
+
+def _lock(item: ActionItem) -> None:
+    """Re-read the item and lock it to the end of the transaction: a concurrent change waits, then sees this one."""
+    item.refresh_from_db(from_queryset=ActionItem.objects.select_for_update())
+
+
 @transaction.atomic
-def item_update(*, item: ActionItem, data: ItemInput, by: AbstractBaseUser | None = None) -> ActionItem:
-    """Change an item; stores (and so records in the history) only when something changed."""
+def item_update(
+    *, item: ActionItem, data: ItemInput, by: AbstractBaseUser | None = None, expected_version: int | None = None
+) -> ActionItem:
+    """Change an item; stores (and so records in the history) only when something changed.
+
+    `expected_version` is the version the editing page was built from: when the item has been changed since
+    and this change would alter it, nothing is stored and StaleItem says what differs. None skips the check
+    (the file import)."""
+    if expected_version is not None:
+        _lock(item)
+    differences = item_differences(item=item, data=data)
+    # Entering exactly what is stored loses nobody's change, however old the page.
+    if differences and expected_version is not None and item.version != expected_version:
+        raise StaleItem(item=item, differences=differences)
     problems = item_problems(plan=item.plan, data=data, item=item)
     if problems:
         raise ActionError(problems)
-    changed = False
-    values = data.model_values()
-    values["done_on"] = done_date(status=data.status, asked=data.done_on, recorded=item.done_on)
-    for name, value in values.items():
-        if getattr(item, name) != value:
-            setattr(item, name, value)
-            changed = True
-    if changed:
+    if differences:
+        for difference in differences:
+            setattr(item, difference.field, difference.typed)
+        item.version += 1
         _remember_user(item, by)
         item.save()
     return item
@@ -202,8 +247,13 @@ def update_add(
     text: str,
     status: str = "",
     at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> ActionUpdate:
-    """Write a progress update, moving the item to `status` when given and different."""
+    """Write a progress update, moving the item to `status` when given and different.
+
+    `expected_version` is the version of the item the page was built from: a move from a page older than the
+    item's last change is refused (StaleItem), since the status may have been changed meanwhile. The text
+    alone is always kept; it changes nothing of the item."""
     text = text.strip()
     problems = []
     if not text:
@@ -214,12 +264,17 @@ def update_add(
         raise ActionError(problems)
     at = at or timezone.now()
     moved = ""
+    if status:
+        _lock(item)
     if status and status != item.status:
+        if expected_version is not None and item.version != expected_version:
+            raise StaleItem(item=item, differences=[ItemDifference("status", item.status, status)])
         item.status = status
         item.done_on = done_date(status=status, asked=timezone.localdate(at), recorded=None)
+        item.version += 1
         _remember_user(item, author)
         item._history_date = at
-        item.save(update_fields=["status", "done_on"])
+        item.save(update_fields=["status", "done_on", "version"])
         moved = status
     return ActionUpdate.objects.create(item=item, author=author, text=text, status=moved, created_at=at)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys import roles
+from surveys.conflicts import changed_when
 from surveys.models import Area, Municipality, Survey
 
 from . import charts, selectors, services
@@ -22,7 +23,7 @@ from .access import can_edit_plan, can_edit_plans, can_see_plans
 from .effect import Measured, forest_rows, item_effects, measure, plan_effect, task_effect
 from .forms import FilterForm, ItemForm, UpdateForm
 from .models import ActionItem, ActionPlan
-from .services import ActionError
+from .services import ActionError, StaleItem
 
 STATUS_ORDER = list(ActionItem.Status)
 
@@ -343,13 +344,36 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     the_item = _item_to_edit(request, pk)
     municipality = the_item.plan.municipality
     labels = selectors.task_labels(municipality=municipality, language=get_language())
+    conflict = None  # a save refused because the item was changed since the page was built
+    status = 200
     if request.method == "POST":
         form = ItemForm(request.POST, municipality=municipality, task_labels=labels)
         if form.is_valid():
             try:
-                services.item_update(item=the_item, data=form.item_input(), by=request.user)
+                services.item_update(
+                    item=the_item,
+                    data=form.item_input(),
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
             except ActionError as error:
                 _add_errors(form, error)
+            except StaleItem as stale:
+                # 409 Conflict: what was entered stays in the form, now carrying the stored version, so that
+                # saving again overwrites the other change deliberately, after seeing it.
+                conflict = {
+                    "changed": _changed_by(stale.item),
+                    "differences": [
+                        {
+                            "field": form.fields[difference.field].label,
+                            "saved": form.display(difference.field, difference.saved),
+                            "typed": form.display(difference.field, difference.typed),
+                        }
+                        for difference in stale.differences
+                    ],
+                }
+                form.show_version(stale.version)
+                status = 409
             else:
                 messages.success(request, _("The item is saved."))
                 return redirect(the_item)
@@ -361,8 +385,21 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "nav": "actionplan",
         "form": form,
         "item": the_item,
+        "conflict": conflict,
     }
-    return render(request, "actionplan/item_form.html", ctx)
+    return render(request, "actionplan/item_form.html", ctx, status=status)
+
+
+def _changed_by(item: ActionItem) -> str:
+    """Who made the item's last change and when, from its history: "by Anna Andersson at 10:42"."""
+    last = item.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+    if last is None:
+        return ""
+    when = changed_when(last.history_date)
+    user = last.history_user
+    if user is None:
+        return when
+    return _("by %(name)s %(when)s") % {"name": user.get_full_name() or user.get_username(), "when": when}
 
 
 @login_required
@@ -371,17 +408,39 @@ def item_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a progress update, possibly moving the item to another status."""
     the_item = _item_to_edit(request, pk)
     form = UpdateForm(request.POST, item=the_item)
+    status = 400
     if form.is_valid():
         try:
             services.update_add(
-                item=the_item, author=request.user, text=form.cleaned_data["text"], status=form.cleaned_data["status"]
+                item=the_item,
+                author=request.user,
+                text=form.cleaned_data["text"],
+                status=form.cleaned_data["status"],
+                expected_version=form.cleaned_data["version"],
             )
         except ActionError as error:
             _add_errors(form, error)
+        except StaleItem as stale:
+            form = _stale_update_form(request, stale)
+            status = 409
         else:
             messages.success(request, _("The progress update is saved."))
             return redirect(the_item)
-    return render(request, "actionplan/item.html", _item_ctx(request, the_item, update_form=form), status=400)
+    return render(request, "actionplan/item.html", _item_ctx(request, the_item, update_form=form), status=status)
+
+
+def _stale_update_form(request: HttpRequest, stale: StaleItem) -> UpdateForm:
+    """The progress update again, for the item as it is now: the text kept, the status to choose again."""
+    data = request.POST.copy()
+    data["version"] = str(stale.version)
+    data["status"] = ""
+    form = UpdateForm(data, item=stale.item)
+    message = _(
+        "The item was changed %(changed)s, after you opened the page: its status is now %(status)s. "
+        "Nothing is saved; your text is kept below. Choose the status again and save."
+    ) % {"changed": _changed_by(stale.item), "status": stale.item.get_status_display()}
+    form.add_error(None, message)
+    return form
 
 
 def _add_errors(form, error: ActionError) -> None:

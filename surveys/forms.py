@@ -11,10 +11,12 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mio import tablefiles
+
 from . import roles
 from .enrolment import MAX_NUMBER, PersonRow
 from .models import MAX_MINUTES_PER_HOUR, DiaryLine, Municipality, Survey, Task, Unit
-from .services import LineInput, hour_over_message, hour_totals
+from .services import UNSAVED_VERSION, LineInput, hour_over_message, hour_totals
 
 VALUE_SCALE = [
     (1, gettext_lazy("very low")),
@@ -96,6 +98,8 @@ class DayForm(forms.Form):
         self.language = language
         # Hour number -> the message about its total, for the hours whose tasks add up to more than 60.
         self.over_hours: dict[int, str] = {}
+        # The version of the stored day the page was built from: a save from an out-of-date page is refused.
+        self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput)
         for task in self.tasks:
             label = task.display_label(language)
             for hour in survey.hour_numbers:
@@ -162,6 +166,20 @@ class DayForm(forms.Form):
             if line.note:
                 initial[f"{code}-note"] = line.note
         return initial
+
+    def clean_version(self) -> int:
+        # A page that does not say which version it shows is taken to show no stored day: if one is stored,
+        # the save is refused with what differs, never stored over it unseen.
+        try:
+            return max(int(self.cleaned_data.get("version") or ""), UNSAVED_VERSION)
+        except ValueError:
+            return UNSAVED_VERSION
+
+    def show_version(self, version: int) -> None:
+        """After a refused save the page shows the stored day's version, so that saving again overwrites it
+        deliberately: the differences have been shown."""
+        self.data = self.data.copy()
+        self.data["version"] = str(version)
 
     def clean(self):
         cleaned = super().clean()
@@ -263,9 +281,6 @@ class SigninLinkForm(forms.Form):
 
 # --- Round administration ------------------------------------------------------------------------
 
-# Enrolment files are a few hundred rows at most; anything near this is the wrong file.
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-
 PARTICIPANT_FILTERS = [
     ("all", gettext_lazy("All")),
     ("not_started", gettext_lazy("Not started")),
@@ -358,13 +373,17 @@ class EnrolUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("At most %(limit)s MB.") % {"limit": tablefiles.import_limit_text()}
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size).1f MB; at most 2 MB is accepted. Is it the right file?")
-                % {"size": upload.size / 1024 / 1024}
-            )
+        # By the size the browser sent, before anything reads the file (over the limit, mio/uploads.py
+        # has kept none of it).
+        too_large = tablefiles.too_large_message(upload.size)
+        if too_large:
+            raise forms.ValidationError(too_large)
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
         return upload

@@ -12,19 +12,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import roles
+from . import audit, roles
 from .defaults import DEFAULT_TEMPLATE, TemplateCategory
 from .diaryfile import DiaryRow, RowError
 from .models import (
     HOUR_FIELDS,
     MAX_HOURS,
     MAX_MINUTES_PER_HOUR,
-    AuditEvent,
     DiaryDay,
     DiaryLine,
     Municipality,
@@ -180,6 +180,49 @@ def unrated_lines(lines: Sequence[LineInput]) -> list[LineInput]:
     return [line for line in lines if sum(line.minutes) > 0 and line.function is None]
 
 
+# The version a page shows for a day that is not stored yet; a stored day starts at 1.
+UNSAVED_VERSION = 0
+
+
+def stored_lines(day: DiaryDay | None) -> list[LineInput]:
+    """A stored day's rows as the form's input, to compare with what someone typed."""
+    if day is None:
+        return []
+    hours = day.participant.survey.hours_per_day
+    return [
+        LineInput(
+            task=line.task,
+            minutes=line.hour_minutes(hours),
+            value=line.value,
+            function=line.function,
+            note=line.note,
+        )
+        for line in day.lines.select_related("task").order_by("task__order", "task_id")
+    ]
+
+
+class StaleDay(Exception):
+    """A save from a page built from another version of the day than the stored one: nothing was stored.
+
+    `day` is what is stored now (None: no day), `lines` its rows, `version` the version to save over it."""
+
+    def __init__(self, *, day: DiaryDay | None):
+        self.day = day
+        self.lines = stored_lines(day)
+        self.version = day.version if day is not None else UNSAVED_VERSION
+        super().__init__(f"the stored day is at version {self.version}")
+
+
+def _create_day(*, participant: Participant, date: dt.date) -> tuple[DiaryDay, bool]:
+    """The day, created if missing, locked. Two first saves of a day may race: the loser's insert fails on the
+    unique (participant, date) in a savepoint, and it carries on with the winner's day, locked."""
+    try:
+        with transaction.atomic():
+            return DiaryDay.objects.create(participant=participant, date=date), True
+    except IntegrityError:
+        return DiaryDay.objects.select_for_update().get(participant=participant, date=date), False
+
+
 @transaction.atomic
 def diary_save(
     *,
@@ -188,12 +231,19 @@ def diary_save(
     lines: Sequence[LineInput],
     submit: bool = False,
     keyed_in_by: AbstractBaseUser | None = None,
+    expected_version: int | None = None,
 ) -> DiaryDay:
     """Store one day of the diary, replacing what was there. Empty rows are not stored.
 
     A day is submitted only with some minutes in it; rows without ratings are allowed (the form asks first).
-    `keyed_in_by` is the administrator typing in a paper form; a save by the manager clears it."""
-    survey = participant.survey
+    `keyed_in_by` is the administrator typing in a paper form; a save by the manager clears it.
+    `expected_version` is the version of the day the page was built from (UNSAVED_VERSION for a day not stored
+    then): when the stored day has another, nothing is stored and StaleDay says what is stored instead, so that
+    two open copies of a day cannot silently overwrite each other. None skips the check (the demo, tests)."""
+    # The round first, then the day: the order in which the import and closing a round lock, so a save cannot
+    # deadlock with them; and the round's status is read as it is now, not as the page saw it.
+    survey = Survey.objects.select_for_update().get(pk=participant.survey_id)
+    # Locked until the end of the transaction: a concurrent save of the day waits here, then sees this one's version.
     existing = DiaryDay.objects.select_for_update().filter(participant=participant, date=date).first()
     # A day an administrator reopened stays editable in a closed round until it is submitted again.
     if not survey.is_editable() and not (existing is not None and existing.reopened):
@@ -202,6 +252,8 @@ def diary_save(
         raise DiaryError([_("The date is outside the survey round.")])
     if any(line.task.survey_id != survey.pk for line in lines):
         raise DiaryError([_("A task does not belong to this survey round.")])
+    if expected_version is not None and expected_version != (existing.version if existing else UNSAVED_VERSION):
+        raise StaleDay(day=existing)
     errors = validate_lines(lines, survey=survey)
     minutes = sum(hour_totals(lines, survey.hours_per_day))
     # Progress counts a submitted day as done; one without minutes is an empty form, not a described day.
@@ -212,7 +264,15 @@ def diary_save(
     if errors:
         raise DiaryError(errors)
 
-    day = existing or DiaryDay.objects.get_or_create(participant=participant, date=date)[0]
+    if existing is not None:
+        day = existing
+        day.version += 1  # the row is locked, so no other save can have raised it meanwhile
+    else:
+        day, created = _create_day(participant=participant, date=date)
+        if not created and expected_version is not None:
+            raise StaleDay(day=day)  # another first save of the day won the race
+        if not created:
+            day.version += 1
     day.status = DiaryDay.Status.SUBMITTED if submit else DiaryDay.Status.DRAFT
     day.submitted_at = timezone.now() if submit else None
     if submit:
@@ -414,6 +474,7 @@ def diaries_import(
         (day.participant.number, day.date): day
         for day in DiaryDay.objects.filter(participant__survey=survey).select_related("participant")
     }
+    stored_before = set(existing)
     now = timezone.now()
     new_days = [
         DiaryDay(participant=participants[number], date=date, status=DiaryDay.Status.SUBMITTED, submitted_at=now)
@@ -450,8 +511,11 @@ def diaries_import(
         stored.minutes = day.minutes
         stored.status = DiaryDay.Status.SUBMITTED
         stored.submitted_at = stored.submitted_at or now
+        # A page open on a day the file replaces is now out of date: its save is refused, not silently lost.
+        if (day.participant, day.date) in stored_before:
+            stored.version = F("version") + 1
     DiaryDay.objects.bulk_update(
-        [existing[key] for key in day_keys], ["minutes", "status", "submitted_at"], batch_size=2000
+        [existing[key] for key in day_keys], ["minutes", "status", "submitted_at", "version"], batch_size=2000
     )
     survey.touch()
     return ImportResult(participants_created=len(plan.participants_created), days=len(day_keys), lines=len(lines))
@@ -480,9 +544,7 @@ def survey_close(*, survey: Survey, by: AbstractBaseUser) -> Survey:
     survey.status = Survey.Status.CLOSED
     survey.closed_at = timezone.now()
     survey.save(update_fields=["status", "closed_at"])
-    AuditEvent.objects.create(
-        user=by, action=AuditEvent.Action.ROUND_CLOSED, municipality_id=survey.municipality_id, survey=survey
-    )
+    audit.record(audit.Action.ROUND_CLOSED, user=by, survey=survey)
     return survey
 
 
@@ -496,10 +558,9 @@ def survey_reopen(*, survey: Survey, by: AbstractBaseUser) -> Survey:
     survey.status = Survey.Status.OPEN
     survey.closed_at = None
     survey.save(update_fields=["status", "closed_at"])
-    AuditEvent.objects.create(
+    audit.record(
+        audit.Action.ROUND_REOPENED,
         user=by,
-        action=AuditEvent.Action.ROUND_REOPENED,
-        municipality_id=survey.municipality_id,
         survey=survey,
         detail=f"closed {closed_at.isoformat(timespec='minutes')}" if closed_at else "",
     )
@@ -528,17 +589,13 @@ def day_reopen(*, participant: Participant, date: dt.date, by: AbstractBaseUser,
         problems.append(FieldProblem("reason", _("Say why the day is reopened.")))
     if problems:
         raise DiaryError(problems)
-    day, _created = DiaryDay.objects.select_for_update().get_or_create(participant=participant, date=date)
+    day, created = DiaryDay.objects.select_for_update().get_or_create(participant=participant, date=date)
     day.reopened = True
-    day.save(update_fields=["reopened", "updated_at"])
-    AuditEvent.objects.create(
-        user=by,
-        action=AuditEvent.Action.DAY_REOPENED,
-        municipality_id=survey.municipality_id,
-        survey=survey,
-        participant=participant,
-        date=date,
-        detail=reason.strip(),
+    if not created:
+        day.version += 1  # locked: a page open on the day is out of date (it was read-only, now it is not)
+    day.save(update_fields=["reopened", "updated_at", "version"])
+    audit.record(
+        audit.Action.DAY_REOPENED, user=by, survey=survey, participant=participant, date=date, detail=reason.strip()
     )
     return day
 
@@ -561,11 +618,6 @@ class AccountError(ValueError):
     def __init__(self, errors: Sequence[FieldProblem]):
         self.errors = list(errors)
         super().__init__("; ".join(str(error) for error in self.errors))
-
-
-def _describe(user: AbstractBaseUser) -> str:
-    name = user.get_full_name()
-    return f"{name} <{user.email}>" if name else user.email or user.get_username()
 
 
 def _role_names(user: AbstractBaseUser) -> list[str]:
@@ -620,18 +672,15 @@ def account_create(
     if problems:
         raise AccountError(problems)
 
-    user = passwordless_user_create(email=email, first_name=first_name, last_name=last_name)
-    user.groups.add(Group.objects.get(name=role))
-    if role == roles.ADMINISTRATORS:
-        user.is_staff = True  # administrators also work in the Django admin
-        user.save(update_fields=["is_staff"])
-    municipality.members.add(user)
-    AuditEvent.objects.create(
-        user=by,
-        action=AuditEvent.Action.ACCOUNT_CREATED,
-        municipality=municipality,
-        detail=f"{_describe(user)}: role {role}, municipality {municipality.name}",
-    )
+    # One event for the new account, its role and its municipality, not one per signal.
+    with audit.quietly():
+        user = passwordless_user_create(email=email, first_name=first_name, last_name=last_name)
+        user.groups.add(Group.objects.get(name=role))
+        if role == roles.ADMINISTRATORS:
+            user.is_staff = True  # administrators also work in the Django admin
+            user.save(update_fields=["is_staff"])
+        municipality.members.add(user)
+    audit.record(audit.Action.ACCOUNT_CREATED, user=by, municipality=municipality, account=user, detail=f"role {role}")
     return user
 
 
@@ -658,27 +707,24 @@ def account_update(
     if problems:
         raise AccountError(problems)
 
-    changes = []
+    # The roles before and after in one event, rather than the signals' one per group and flag.
+    events: list[tuple[str, str]] = []
     before = _role_names(user)
-    if before != wanted:
-        user.groups.remove(*Group.objects.filter(name__in=set(before) - set(wanted)))
-        user.groups.add(*Group.objects.filter(name__in=set(wanted) - set(before)))
-        changes.append(f"roles {', '.join(before) or '-'} -> {', '.join(wanted) or '-'}")
-    if user.is_active != is_active:
-        user.is_active = is_active
-        user.save(update_fields=["is_active"])
-        changes.append("activated" if is_active else "deactivated")
-    # Administrators work in the Django admin too; nobody else needs it.
-    if user.is_staff != (roles.ADMINISTRATORS in wanted):
-        user.is_staff = roles.ADMINISTRATORS in wanted
-        user.save(update_fields=["is_staff"])
-    if changes:
-        mine = roles.municipality_ids(by)
-        shared = sorted(member_of if mine is None else member_of & mine)
-        AuditEvent.objects.create(
-            user=by,
-            action=AuditEvent.Action.ACCOUNT_CHANGED,
-            municipality_id=shared[0] if shared else None,
-            detail=f"{_describe(user)}: {'; '.join(changes)}",
-        )
-    return changes
+    with audit.quietly():
+        if before != wanted:
+            user.groups.remove(*Group.objects.filter(name__in=set(before) - set(wanted)))
+            user.groups.add(*Group.objects.filter(name__in=set(wanted) - set(before)))
+            events.append((audit.Action.ROLES_CHANGED, f"{', '.join(before) or '–'} → {', '.join(wanted) or '–'}"))
+        if user.is_active != is_active:
+            user.is_active = is_active
+            user.save(update_fields=["is_active"])
+            events.append((audit.Action.ACCOUNT_CHANGED, "activated" if is_active else "deactivated"))
+        # Administrators work in the Django admin too; nobody else needs it.
+        if user.is_staff != (roles.ADMINISTRATORS in wanted):
+            user.is_staff = roles.ADMINISTRATORS in wanted
+            user.save(update_fields=["is_staff"])
+    mine = roles.municipality_ids(by)
+    shared = sorted(member_of if mine is None else member_of & mine)
+    for action, detail in events:
+        audit.record(action, user=by, account=user, municipality=shared[0] if shared else None, detail=detail)
+    return [detail for _action, detail in events]

@@ -52,7 +52,10 @@ def make_item(plan):
 
 
 def item_post(**overrides) -> dict[str, object]:
-    """What the browser posts from the item form for a central finance item addressing invoices."""
+    """What the browser posts from the item form for a central finance item addressing invoices.
+
+    Editing, the form also sends the version of the item it was built from: without `version`, that of the
+    one stored item with the number (as a page opened just now would); none when no item or several have it."""
     data = {
         "number": "1",
         "title": "Förenkla rutiner för attest av fakturor",
@@ -71,6 +74,10 @@ def item_post(**overrides) -> dict[str, object]:
         "survey": "",
     }
     data.update(overrides)
+    if "version" not in data:
+        versions = list(ActionItem.objects.filter(number=data["number"]).values_list("version", flat=True)[:2])
+        if len(versions) == 1:
+            data["version"] = str(versions[0])
     return {key: value for key, value in data.items() if value is not None}
 
 

@@ -311,7 +311,8 @@ def test_a_progress_update_moves_the_item_and_is_listed(english_client, administ
     english_client.force_login(administrator)
 
     response = english_client.post(
-        reverse("actionplan:item_update", args=[item.pk]), {"text": "Workshop hållen.", "status": "in_progress"}
+        reverse("actionplan:item_update", args=[item.pk]),
+        {"text": "Workshop hållen.", "status": "in_progress", "version": item.version},
     )
 
     item.refresh_from_db()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
 from django.core.management import call_command
+from django.test import Client
 
 from surveys.diaryfile import header
 from surveys.models import DiaryDay, DiaryLine, Participant, Survey
@@ -44,15 +46,37 @@ def snapshot(survey: Survey) -> tuple[int, int, int, str]:
     )
 
 
+def page_version(survey: Survey, *, date: dt.date | None = None, number: int | None = None) -> int:
+    """The version the day page would carry now: of the round's one stored day (narrowed by `date` and the
+    participant's `number` when the round has several), 0 when none is stored."""
+    days = DiaryDay.objects.filter(participant__survey=survey)
+    if date is not None:
+        days = days.filter(date=date)
+    if number is not None:
+        days = days.filter(participant__number=number)
+    versions = list(days.values_list("version", flat=True))
+    assert len(versions) <= 1, "several stored days could be meant: give day_post the date (and number) or version"
+    return versions[0] if versions else 0
+
+
 def day_post(
-    survey: Survey, entries: dict[str, object] | None = None, *, action: str = "draft", value: str = ""
+    survey: Survey,
+    entries: dict[str, object] | None = None,
+    *,
+    action: str = "draft",
+    value: str = "",
+    version: int | None = None,
+    date: dt.date | None = None,
+    number: int | None = None,
 ) -> dict[str, str]:
-    """What the browser posts from the day form: every hour box and note (empty unless given) and a button.
+    """What the browser posts from the day form: every hour box and note (empty unless given), a button, and
+    the version of the day the page was built from.
 
     Ratings are radio buttons, so a rating is only sent when given in `entries`, as `<code>-value`.
     The button is sent as `action` with `value`: "Submit anyway" is `action="submit", value="anyway"`.
+    Without `version`, the one of a page opened just now (`page_version`), as a browser would send it.
     """
-    data = {}
+    data = {"version": str(page_version(survey, date=date, number=number) if version is None else version)}
     for task in survey.tasks.all():
         for hour in survey.hour_numbers:
             data[f"{task.code}-h{hour}"] = ""
@@ -94,3 +118,16 @@ def shown_values(html: bytes | str) -> dict[str, str]:
     values = {name: attrs.get("value") or "" for name, attrs in inputs.items() if attrs.get("type") != "hidden"}
     values.update(checked)
     return {name: value for name, value in values.items() if value}
+
+
+def signed_in(user) -> Client:
+    """A client of its own, in English, signed in as `user`: one open copy of a page each."""
+    client = Client()
+    client.cookies["django_language"] = "en"
+    client.force_login(user)
+    return client
+
+
+def version_on_page(response) -> str:
+    """The version the page's form carries, as the browser sends it back."""
+    return form_inputs(response.content)[0]["version"]["value"]

@@ -103,7 +103,7 @@ def test_a_manager_sees_and_saves_only_their_own_day(english_client, survey, par
     assert response.context["saved"] is None
     assert shown_values(response.content) == {}
 
-    english_client.post(day_url(survey), day_post(survey, {"budget-h1": 30}))
+    english_client.post(day_url(survey), day_post(survey, {"budget-h1": 30}, number=other_participant.number))
 
     assert stored(other_participant) == [("budget", 30, 0, 0, None, None, "")]
     assert stored(participant) == [("invoices", 10, 0, 0, 2, 2, "")]
@@ -550,7 +550,9 @@ def test_a_prefilled_day_is_stored_only_when_saved(manager_client, survey, parti
 
     manager_client.post(
         day_url(survey, TUESDAY),
-        day_post(survey, {"invoices-h1": 20, "invoices-value": 3, "invoices-function": 4}, action="submit"),
+        day_post(
+            survey, {"invoices-h1": 20, "invoices-value": 3, "invoices-function": 4}, action="submit", date=TUESDAY
+        ),
     )
 
     assert stored(participant, TUESDAY) == [("invoices", 20, 0, 0, 3, 4, "")]
