@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mio import downloads
-from surveys import roles
+from surveys import audit, roles
 from surveys import selectors as survey_selectors
 from surveys.models import Participant, Survey
 
@@ -159,6 +159,7 @@ def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpRespons
     figures = pages.dashboard_figures(survey=survey, filters=form.filters())
     if isinstance(figures, pages.Withheld):
         return _withheld_response(fmt, figures.managers)
+    audit.downloaded(request, table=table, fmt=fmt, survey=survey, selection=form.query())
     if fmt == "json":
         return _json(figures["report"])
     header, rows = pages.dashboard_table(figures, table)
@@ -212,6 +213,8 @@ def compare_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         data = pages.comparison(survey=survey, numbers=form.cleaned_data["m"])
     except pages.TooFewManagers:
         return _withheld_response(fmt)
+    selection = "&".join(f"m={number}" for number in form.cleaned_data["m"])
+    audit.downloaded(request, table="comparison", fmt=fmt, survey=survey, selection=selection)
     if fmt == "json":
         return _json(data["report"])
     header, rows = pages.reports.comparison_rows(data["report"])
@@ -284,6 +287,7 @@ def rounds_export(request: HttpRequest, fmt: str) -> HttpResponse:
         data = pages.rounds(baseline=baseline, followup=followup)
     except pages.TooFewManagers:
         return _withheld_response(fmt)
+    audit.downloaded(request, table="rounds", fmt=fmt, survey=followup, selection=f"baseline={baseline.slug}")
     if fmt == "json":
         return _json(data["report"])
     header, rows = pages.rounds_table(data)

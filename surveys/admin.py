@@ -20,7 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from . import audit, audit_signals, roles
 from .models import (
     AuditEvent,
     Department,
@@ -193,6 +193,7 @@ class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "municipality", "status"]}),
         (_("Days"), {"fields": ["start_date", "end_date", "first_hour", "hours_per_day"]}),
         (_("What friction costs"), {"fields": ["hourly_cost", "working_days_per_year"]}),
+        (_("Personal data"), {"fields": ["unlink_after_months"]}),
     ]
 
     @admin.display(description=_("working hours"), ordering="first_hour")
@@ -244,11 +245,13 @@ class ParticipantAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
         # Number beside account is the pseudonym key here as on the participants page: log who looked.
         survey_id = request.GET.get("survey__id__exact", "")
         survey = roles.visible_surveys(request.user).filter(pk=survey_id).first() if survey_id.isdigit() else None
-        AuditEvent.objects.create(
+        # Unfiltered, the list holds every municipality of the user's: name it when there is only one.
+        ids = roles.municipality_ids(request.user) or set()
+        audit.record(
+            audit.Action.KEY_VIEWED,
             user=request.user,
-            action=AuditEvent.Action.KEY_VIEWED,
-            municipality_id=survey.municipality_id if survey else None,
             survey=survey,
+            municipality=next(iter(ids)) if survey is None and len(ids) == 1 else None,
             detail="admin: participant list",
         )
         return super().changelist_view(request, extra_context)
@@ -362,9 +365,7 @@ class DiaryDayAdmin(NamesParticipantsRound, MunicipalityScopedAdmin, admin.Model
             '<table class="diary-lines"><thead><tr><th scope="col">{}</th>{}{}</tr></thead><tbody>{}</tbody>'
             "<tfoot><tr><th>{}</th>{}<th>{}</th><td colspan=3></td></tr></tfoot></table>",
             _("Task"),
-            format_html_join(
-                "", '<th scope="col" style="white-space: nowrap">{}</th>', ([hour] for hour in survey.hour_labels)
-            ),
+            format_html_join("", '<th scope="col" class="nowrap">{}</th>', ([hour] for hour in survey.hour_labels)),
             format_html_join("", '<th scope="col">{}</th>', ([heading] for heading in after_hours)),
             format_html_join(
                 "",
@@ -509,12 +510,26 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change:
+            return  # roles, flags and memberships changed here are recorded by surveys/audit_signals.py
         ids = roles.municipality_ids(request.user)
-        if not change and ids is not None and len(ids) == 1:
-            obj.municipalities.add(*ids)
+        municipality = next(iter(ids)) if ids is not None and len(ids) == 1 else None
+        with audit.quietly():  # the new account's municipality is part of its one event
+            if municipality is not None:
+                obj.municipalities.add(municipality)
+        audit.record(
+            audit.Action.ACCOUNT_CREATED, user=request.user, account=obj, municipality=municipality, detail="admin"
+        )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Membership:
+            audit_signals.membership_inline_saved(formset)
 
     def save_related(self, request, form, formsets, change):
-        # The form offers administrators only the three role groups; any other group stays.
-        kept = [] if request.user.is_superuser else list(form.instance.groups.exclude(name__in=roles.ALL_GROUPS))
+        # The form offers administrators only the three role groups; any other group stays. Kept in the
+        # form's choice rather than added back afterwards, so that the audit trail sees no change to it.
+        if not request.user.is_superuser and "groups" in form.cleaned_data:
+            kept = list(form.instance.groups.exclude(name__in=roles.ALL_GROUPS))
+            form.cleaned_data["groups"] = [*form.cleaned_data["groups"], *kept]
         super().save_related(request, form, formsets, change)
-        form.instance.groups.add(*kept)

@@ -8,6 +8,14 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Time-use diary")
 
     def ready(self) -> None:
-        from .signals import grant_administrator_permissions
+        from . import audit_signals
+        from .signals import set_up_roles
 
-        post_migrate.connect(grant_administrator_permissions, dispatch_uid="surveys_admin_permissions")
+        post_migrate.connect(set_up_roles, dispatch_uid="surveys_roles")
+        audit_signals.connect()
+
+        from axes.signals import user_locked_out
+
+        from .lockouts import record_lockout
+
+        user_locked_out.connect(record_lockout, dispatch_uid="surveys_record_lockout")

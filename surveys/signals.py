@@ -1,6 +1,9 @@
-"""Administrators may change everything in the admin: give their group every permission of our apps.
+"""The three role groups exist, and administrators may change everything in the admin: their group gets
+every permission of our apps.
 
-Permissions are created after migrations run, so this cannot live in the migration that makes the group.
+Permissions are created after migrations run, so this cannot live in the migration that makes the groups.
+The groups are made here too, after every migrate and every flush (a transactional test empties the
+tables), so a database never lacks the roles the code names.
 """
 
 from __future__ import annotations
@@ -8,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from .roles import ADMINISTRATORS
+from .roles import ADMINISTRATORS, ALL_GROUPS
 
 OUR_APPS = ("surveys", "analysis", "actionplan")
 # Records of what happened are read, never rewritten.
@@ -17,12 +20,12 @@ RECORDS = ("auditevent", "sentemail")
 USER_PERMISSIONS = ("view_user", "add_user", "change_user")
 
 
-def grant_administrator_permissions(sender, **kwargs) -> None:
-    group = Group.objects.filter(name=ADMINISTRATORS).first()
-    if group is None:
-        return
+def set_up_roles(sender, *, using: str = "default", **kwargs) -> None:
+    for name in ALL_GROUPS:
+        Group.objects.using(using).get_or_create(name=name)
+    group = Group.objects.using(using).get(name=ADMINISTRATORS)
     ours = Q(content_type__app_label__in=OUR_APPS) & ~Q(
         content_type__model__in=RECORDS, codename__regex=r"^(add|change|delete)_"
     )
     users = Q(content_type__app_label="auth", codename__in=USER_PERMISSIONS)
-    group.permissions.add(*Permission.objects.filter(ours | users))
+    group.permissions.add(*Permission.objects.using(using).filter(ours | users))

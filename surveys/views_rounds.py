@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mio import tablefiles
 
-from . import mailings, progress, roles, selectors, services
+from . import audit, lockouts, mailings, progress, roles, selectors, services
 from .enrolment import (
     COLUMNS,
     EnrolmentError,
@@ -47,7 +47,7 @@ from .forms import (
     ParticipantUnitForm,
     PersonForm,
 )
-from .models import AuditEvent, DiaryDay, Municipality, Participant, Survey, Unit
+from .models import DiaryDay, Municipality, Participant, Survey, Unit
 
 # --- Access --------------------------------------------------------------------------------------
 
@@ -77,13 +77,7 @@ def _participant_in(survey: Survey, number: int) -> Participant:
 
 def _log_key_viewed(request: HttpRequest, survey: Survey, participant: Participant | None = None) -> None:
     """Names next to numbers are the pseudonym key: every look at them is on record."""
-    AuditEvent.objects.create(
-        user=request.user,
-        action=AuditEvent.Action.KEY_VIEWED,
-        municipality_id=survey.municipality_id,
-        survey=survey,
-        participant=participant,
-    )
+    audit.record(audit.Action.KEY_VIEWED, user=request.user, survey=survey, participant=participant)
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -474,13 +468,17 @@ def _accounts_of(user: AbstractBaseUser):
 def accounts(request: HttpRequest) -> HttpResponse:
     _require_administrator(request)
     municipalities = _administered_municipalities(request.user)
-    people = (
+    people = list(
         _accounts_of(request.user)
         .prefetch_related("groups", Prefetch("municipalities", queryset=municipalities))
         .order_by("last_name", "first_name", "email")
     )
+    locked = lockouts.locked_until_by_username(person.get_username() for person in people)
     ctx = {
-        "people": [{"user": person, "roles": _roles_of(person)} for person in people],
+        "people": [
+            {"user": person, "roles": _roles_of(person), "locked_until": locked.get(person.get_username())}
+            for person in people
+        ],
         "several_municipalities": municipalities.count() > 1,
         "nav": "accounts",
     }
@@ -558,5 +556,11 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = AccountEditForm(
             initial={"roles": [role for role in roles.ALL_GROUPS if role in held], "is_active": person.is_active}
         )
-    ctx = {"person": person, "form": form, "editable": editable, "nav": "accounts"}
+    ctx = {
+        "person": person,
+        "form": form,
+        "editable": editable,
+        "locked_until": lockouts.locked_until(person),
+        "nav": "accounts",
+    }
     return render(request, "surveys/account_form.html", ctx, status=400 if form.errors else 200)

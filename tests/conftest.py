@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Group
 
-from surveys import roles
+from surveys import audit, roles
 from surveys.models import Department, Municipality, Participant, Survey, Unit
 from surveys.services import survey_create
 
@@ -30,10 +30,11 @@ def make_user(django_user_model):
         user = django_user_model.objects.create_user(
             username=username, password=PASSWORD, first_name=username.title(), last_name="Testsson", **extra
         )
-        if group:
-            user.groups.add(Group.objects.get(name=group))
-        if municipality is not None:
-            municipality.members.add(user)
+        with audit.quietly():  # the cast is set up, not changed: no role or membership event
+            if group:
+                user.groups.add(Group.objects.get(name=group))
+            if municipality is not None:
+                municipality.members.add(user)
         return user
 
     return make
