@@ -1,11 +1,51 @@
-"""Pages every visitor may read: the privacy notice and the accessibility statement. Being written."""
+"""Pages every visitor may read, signed in or not: the privacy notice and the accessibility statement.
 
+The contact for each comes from the environment (PRIVACY_CONTACT, ACCESSIBILITY_CONTACT); who stands
+behind the site is the signed-in visitor's municipality."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from surveys import roles
+from surveys.models import Municipality
+
+# When the accessibility statement was last reviewed against the site: change it with the text.
+ACCESSIBILITY_REVIEWED = dt.date(2026, 11, 24)
 
 
+def _owners(request: HttpRequest) -> str:
+    """Who stands behind the service for this visitor: "Mjölby kommun", the municipalities they belong
+    to; empty for a visitor who is not signed in, who learns no municipality's name."""
+    municipalities = roles.scope(Municipality.objects.order_by("name"), request.user, field="pk")
+    names = list(municipalities.values_list("name", flat=True)) if request.user.is_authenticated else []
+    return get_text_list(names, _("and")) if names else ""
+
+
+@require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    ctx = {
+        "owners": _owners(request),
+        "contact": settings.PRIVACY_CONTACT,
+        "idle_minutes": getattr(settings, "SESSION_IDLE_MINUTES", None),
+        "max_hours": getattr(settings, "SESSION_MAX_HOURS", None),
+    }
+    return render(request, "privacy.html", ctx)
 
 
+@require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    ctx = {
+        "owners": _owners(request),
+        "contact": settings.ACCESSIBILITY_CONTACT,
+        "reviewed": ACCESSIBILITY_REVIEWED,
+        "idle_minutes": getattr(settings, "SESSION_IDLE_MINUTES", None),
+    }
+    return render(request, "accessibility.html", ctx)

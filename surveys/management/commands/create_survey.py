@@ -27,8 +27,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--municipality", default="Mjölby kommun")
         parser.add_argument("--open", action="store_true", help="open the round for diaries at once")
+        parser.add_argument(
+            "--unlink-after-months",
+            type=int,
+            default=None,
+            help="unlink participants from their accounts this many months after the round closes (unlink_people)",
+        )
 
-    def handle(self, *args, slug, name, start, end, hours, first_hour, municipality, open, **options):
+    def handle(
+        self, *args, slug, name, start, end, hours, first_hour, municipality, open, unlink_after_months, **options
+    ):
+        if unlink_after_months is not None and unlink_after_months < 1:
+            raise CommandError(f"--unlink-after-months must be at least 1, not {unlink_after_months}")
         place, _created = Municipality.objects.get_or_create(name=municipality)
         try:
             survey = survey_create(
@@ -43,8 +53,16 @@ class Command(BaseCommand):
             )
         except DiaryError as error:
             raise CommandError(str(error)) from None
+        if unlink_after_months is not None:
+            survey.unlink_after_months = unlink_after_months
+            survey.save(update_fields=["unlink_after_months"])
         self.stdout.write(
             f"Created survey round {survey.slug} ({survey.name}), {survey.start_date} to {survey.end_date}, "
             f"{survey.hours_per_day} hours from {survey.hour_label(1)}, {survey.tasks.count()} tasks, "
-            f"status {survey.status}."
+            f"status {survey.status}"
+            + (
+                f", people unlinked {survey.unlink_after_months} months after it closes."
+                if unlink_after_months
+                else "."
+            )
         )
