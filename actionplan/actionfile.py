@@ -72,7 +72,7 @@ def read_file(path: str | Path) -> ParseResult[ActionRow]:
 
 
 def read_csv(data: bytes) -> ParseResult[ActionRow]:
-    """Read CSV separated by commas or semicolons (Swedish Excel), UTF-8 with or without BOM."""
+    """Read CSV separated by commas or semicolons (Swedish Excel), UTF-8 or Windows-1252 (`tablefiles.decode_text`)."""
     return tablefiles.parse(lambda: tablefiles.csv_table(data), parse_table)
 
 

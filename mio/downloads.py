@@ -15,6 +15,10 @@ An app passes its own headings, a mapping from column code to a (lazy) translate
                    headings={"task": _("Task"), "minutes": _("Minutes")})
 
 A column without a heading is headed by its code.
+
+Cells of text can come from people (a note, a unit's name). Excel would run one that starts with
+"=" as a formula, and also one that starts with "+", "-" or "@" in a CSV; so an xlsx writes text as
+text cells, and a CSV puts an apostrophe before such text (OWASP's advice on CSV injection).
 """
 
 from __future__ import annotations
@@ -22,12 +26,15 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
+
+from mio.tablefiles import xlsx_cell
 
 FORMATS = ("csv", "xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,6 +44,10 @@ DEFAULT_NUMBER_FORMAT = "0.0"
 # Excel keeps 15 significant digits; more would only show binary noise (0.30000000000000004).
 SIGNIFICANT_DIGITS = 15
 MAX_COLUMN_WIDTH = 60
+# What Excel starts a formula with, when it opens a CSV (tab and carriage return, too, per OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Text that is just a negative number, "-3" or "-3,5": Excel reads it as that number and runs nothing.
+NEGATIVE_NUMBER = re.compile(r"-\d+(?:[.,]\d+)?")
 
 
 def is_swedish(language: str | None = None) -> bool:
@@ -67,12 +78,24 @@ def number_text(value: float | Decimal, *, decimal: str = ".") -> str:
     return text.replace(".", decimal)
 
 
+def inert_text(text: str) -> str:
+    """Text that Excel shows as it is rather than running it: "'=SUM(A1)" for "=SUM(A1)"."""
+    if text.startswith(FORMULA_STARTS) and not NEGATIVE_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def csv_cell(value: Any, *, decimal: str) -> Any:
-    """None → empty; ints as they are; floats and Decimals as plain decimals; anything else as is."""
+    """None → empty; ints as they are; floats and Decimals as plain decimals; text made inert.
+
+    Only text is made inert: numbers, negative ones too, are written after this check and stay
+    numbers that Excel can sum."""
     if value is None:
         return ""
     if _is_decimal_number(value):
         return number_text(value, decimal=decimal)
+    if isinstance(value, str):
+        return inert_text(value)
     return value
 
 
@@ -81,7 +104,7 @@ def write_csv(headings: Sequence[str], rows: Iterable[Sequence[Any]], stream: IO
     decimal = "," if swedish else "."
     stream.write("\ufeff")
     writer = csv.writer(stream, delimiter=";" if swedish else ",", lineterminator="\r\n")
-    writer.writerow(headings)
+    writer.writerow([inert_text(str(heading)) for heading in headings])
     writer.writerows([csv_cell(value, decimal=decimal) for value in row] for row in rows)
 
 
@@ -131,16 +154,18 @@ def write_xlsx(
     bold = Font(bold=True)
     header = []
     for heading in headings:
-        cell = WriteOnlyCell(sheet, value=str(heading))
+        cell = xlsx_cell(sheet, str(heading))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     for row in rows:
         cells = []
         for index, value in enumerate(row):
-            cell = WriteOnlyCell(sheet, value=value)
             if _is_decimal_number(value) and index < len(formats):
+                cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = formats[index]
+            else:
+                cell = xlsx_cell(sheet, value)
             cells.append(cell)
         sheet.append(cells)
     workbook.save(stream)

@@ -1,9 +1,14 @@
 """Tables in files, CSV or xlsx, for every app's imports and exports.
 
 Each file format (diaries, actions, figures) names its own columns and rules; what they share is
-here: reading a file into rows of cells the way Swedish Excel writes it (semicolons, a BOM), numbering
-rows as Excel does (the header is row 1), reading whole numbers and dates from either kind of cell,
-and writing a header and rows back.
+here: reading a file into rows of cells the way Swedish Excel writes it (semicolons, a BOM, or
+Windows-1252 from "CSV (semikolonavgränsad)"), refusing a file over the size limit before reading it,
+numbering rows as Excel does (the header is row 1), reading whole numbers and dates from either kind
+of cell, and writing a header and rows back.
+
+The writers here are for exchange formats that must come back exactly as they went out (export →
+import → export), so they change no cell: a note "=SUM(A1)" stays "=SUM(A1)". What they do ensure is
+that an xlsx cell of text is a text cell, never a formula. Tables for people are `mio.downloads`.
 """
 
 from __future__ import annotations
@@ -11,11 +16,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
+import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Generic, TypeVar
 
+from django.conf import settings
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 Table = list[list[object]]
@@ -48,7 +58,15 @@ class ParseResult(Generic[Row]):
     errors: list[RowError] = field(default_factory=list)
 
 
-class UnsupportedFormat(ValueError):
+class FileRefused(ValueError):
+    """The file is not read at all: its type is not one we read, or it is too large."""
+
+
+class UnsupportedFormat(FileRefused):
+    pass
+
+
+class FileTooLarge(FileRefused):
     pass
 
 
@@ -69,19 +87,121 @@ def format_for(path: str | Path) -> str:
     raise UnsupportedFormat(_("Unknown file type %(suffix)r: use .csv or .xlsx") % {"suffix": suffix or path})
 
 
+MEGABYTE = 1024 * 1024
+
+
+def import_limit_text() -> str:
+    """IMPORT_MAX_BYTES in megabytes, as the page's language writes numbers: "20", or "0,5"."""
+    limit = settings.IMPORT_MAX_BYTES
+    return formats.number_format(limit / MEGABYTE, decimal_pos=0 if limit % MEGABYTE == 0 else 1)
+
+
+def too_large_message(size: int) -> str | None:
+    """Why a file of `size` bytes is refused, or None when it is within IMPORT_MAX_BYTES.
+
+    The size is rounded up, so that a file just over the limit never reads as the limit itself."""
+    if size <= settings.IMPORT_MAX_BYTES:
+        return None
+    return _("The file is %(size)s MB; files may be at most %(limit)s MB.") % {
+        "size": formats.number_format(math.ceil(size / MEGABYTE * 10) / 10, decimal_pos=1),
+        "limit": import_limit_text(),
+    }
+
+
 def read_table(path: str | Path) -> Table:
-    """The rows of a .csv or .xlsx file, chosen by its extension; raises UnreadableFile."""
+    """The rows of a .csv or .xlsx file, chosen by its extension; raises UnreadableFile, and
+    FileTooLarge (before opening it) for a file over IMPORT_MAX_BYTES."""
     kind = format_for(path)
+    message = too_large_message(os.path.getsize(path))
+    if message:
+        raise FileTooLarge(message)
     with open(path, "rb") as stream:
         return xlsx_table(stream) if kind == "xlsx" else csv_table(stream.read())
 
 
-def csv_table(data: bytes) -> Table:
-    """CSV separated by commas or semicolons (Swedish Excel), UTF-8 with or without BOM."""
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # also the start of UTF-32's
+ZIP_SIGNATURE = b"PK\x03\x04"  # an .xlsx is a zip file
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # an old .xls workbook
+# Control characters that no table of text holds; tab, line feed and carriage return are fine.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# "å" in UTF-8 read as Windows-1252 is "Ã¥": a file that is UTF-8 in part and Windows-1252 in part.
+UTF8_AS_CP1252 = re.compile(rb"\xc3[\x80-\xbf]")
+
+
+def decode_text(data: bytes) -> str:
+    """The text of a CSV file in the encodings Excel saves CSV in; raises UnreadableFile for others.
+
+    "CSV UTF-8" is UTF-8 with a BOM, other programs write it without one, and Swedish Excel's
+    "CSV (semikolonavgränsad)" is Windows-1252. The rule is deterministic rather than a guess
+    (as charset-normalizer and its kind make): valid UTF-8 is UTF-8, since Windows-1252 text with
+    å, ä or ö is practically never valid UTF-8; else Windows-1252 if every byte is defined there and
+    none is a control character. Anything else (UTF-16, a workbook, a program) is refused by name.
+    """
+    if data.startswith(UTF8_BOM):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UnreadableFile(
+                _("the file starts as UTF-8 text but has characters that are not UTF-8; save it again as “CSV UTF-8”")
+            ) from None
+    if data.startswith(UTF16_BOMS) or _looks_like_utf16(data):
+        raise UnreadableFile(
+            _(
+                "the file is UTF-16 text (Excel's “Unicode text”), which cannot be read; "
+                "save it in Excel as “CSV UTF-8” or “CSV (Comma delimited)”"
+            )
+        )
+    if data.startswith(ZIP_SIGNATURE):
+        raise UnreadableFile(
+            _(
+                "the file is an Excel workbook, not CSV text; give it the ending .xlsx, "
+                "or save it in Excel as “CSV UTF-8” or “CSV (Comma delimited)”"
+            )
+        )
+    if data.startswith(OLE_SIGNATURE):
+        raise UnreadableFile(
+            _(
+                "the file is an old Excel workbook (.xls); save it in Excel as .xlsx, "
+                "“CSV UTF-8” or “CSV (Comma delimited)”"
+            )
+        )
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UnreadableFile(_("the file is not UTF-8 text; save it as CSV UTF-8")) from None
+        if UTF8_AS_CP1252.search(data):
+            raise UnreadableFile(
+                _("the file is partly UTF-8 and partly Windows-1252 text; save it again as “CSV UTF-8”")
+            ) from None
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = None
+        if text is None or CONTROL_CHARACTERS.search(text):
+            raise UnreadableFile(_not_text_message()) from None
+        return text
+    if "\x00" in text:
+        raise UnreadableFile(_not_text_message())
+    return text
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 without a BOM: every other byte of Latin text is a NUL."""
+    start = data[:1000]
+    return len(start) >= 2 and start.count(b"\x00") * 3 >= len(start)
+
+
+def _not_text_message() -> str:
+    return _(
+        "the file is not CSV text (UTF-8 or Windows-1252); save it in Excel as "
+        "“CSV UTF-8” or “CSV (Comma delimited)”, or upload the .xlsx workbook"
+    )
+
+
+def csv_table(data: bytes) -> Table:
+    """CSV separated by commas or semicolons (Swedish Excel), in UTF-8 with or without BOM, or in
+    Windows-1252 (`decode_text`)."""
+    text = decode_text(data)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
@@ -188,12 +308,27 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return buffer.getvalue()
 
 
+def xlsx_cell(sheet: object, value: object) -> object:
+    """`value` for a write-only sheet's row: text as a cell of type text, anything else as it is.
+
+    openpyxl turns a string that starts with "=" into a formula and "#N/A" into an error cell; a
+    note "=SUM(A1)" would then be computed by Excel. As a text cell it is shown and read back as it is.
+    """
+    from openpyxl.cell import WriteOnlyCell
+
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], stream: IO[bytes], *, title: str) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])  # Excel's longest sheet name
-    sheet.append(list(header))
+    sheet.append([xlsx_cell(sheet, value) for value in header])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     workbook.save(stream)

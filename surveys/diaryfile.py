@@ -87,7 +87,7 @@ def read_file(path: str | Path, *, hours: int) -> ParseResult[DiaryRow]:
 
 
 def read_csv(data: bytes, *, hours: int) -> ParseResult[DiaryRow]:
-    """Read CSV separated by commas or semicolons (Swedish Excel), UTF-8 with or without BOM."""
+    """Read CSV separated by commas or semicolons (Swedish Excel), UTF-8 or Windows-1252 (`tablefiles.decode_text`)."""
     return tablefiles.parse(lambda: tablefiles.csv_table(data), partial(parse_table, hours=hours))
 
 

@@ -1,7 +1,7 @@
 """Enrolment: who takes part in a round, from a file or one person at a time.
 
 The file has the columns `name,email,unit` and optionally `number`, CSV or xlsx, read like the diary
-files (comma or semicolon, BOM, all or nothing with a message per bad row). A person keeps their
+files (comma or semicolon, UTF-8 or Windows-1252, all or nothing with a message per bad row). A person keeps their
 participant number in every round of the municipality, so "Chef nr 2" of the baseline is "Chef nr 2"
 of the follow-up; new people get the next free number.
 

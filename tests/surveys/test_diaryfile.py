@@ -153,12 +153,21 @@ def test_an_empty_file_is_reported():
     assert [str(error) for error in read_csv(b"", hours=3).errors] == ["Row 1: the file is empty"]
 
 
-def test_a_file_that_is_not_utf8_is_reported():
+def test_a_windows_1252_file_is_read():
     data = f"{HEADER}\n7,2025-03-03,other,,15,,,,Brandövning\n".encode("cp1252")
+
+    result = read_csv(data, hours=3)
+
+    assert not result.errors
+    assert [row.note for row in result.rows] == ["Brandövning"]
+
+
+def test_a_utf16_file_is_reported():
+    data = f"{HEADER}\n7,2025-03-03,other,,15,,,,Brandövning\n".encode("utf-16")
 
     (error,) = read_csv(data, hours=3).errors
 
-    assert str(error) == "Row 1: the file is not UTF-8 text; save it as CSV UTF-8"
+    assert str(error).startswith("Row 1: the file is UTF-16 text")
 
 
 def test_a_broken_workbook_is_reported():

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from actionplan.actionfile import UnsupportedFormat, read_file
+from actionplan.actionfile import read_file
 from actionplan.services import ActionError, items_import, plan_get_or_create
+from mio.tablefiles import FileRefused
 from surveys.models import Municipality, Survey
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No survey round {survey!r} in {municipality}")
         try:
             parsed = read_file(file)
-        except (UnsupportedFormat, OSError) as error:
+        except (FileRefused, OSError) as error:  # a file of another type, or too large
             raise CommandError(str(error)) from None
         errors = list(parsed.errors)
         if not errors:

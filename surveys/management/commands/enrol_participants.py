@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from mio.tablefiles import UnsupportedFormat
+from mio.tablefiles import FileRefused
 from surveys.enrolment import EnrolmentError, participants_enrol, read_file
 from surveys.models import Survey
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"No survey round {survey!r}") from None
         try:
             parsed = read_file(file)
-        except (UnsupportedFormat, OSError) as error:
+        except (FileRefused, OSError) as error:  # a file of another type, or too large
             raise CommandError(str(error)) from None
         errors = list(parsed.errors)
         if not errors:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.diaryfile import UnsupportedFormat, read_file
+from mio.tablefiles import FileRefused
+from surveys.diaryfile import read_file
 from surveys.models import Survey
 from surveys.services import DiaryError, diaries_check, diaries_import
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             raise CommandError(f"No survey round {survey!r}") from None
         try:
             parsed = read_file(file, hours=the_survey.hours_per_day)
-        except (UnsupportedFormat, OSError) as error:
+        except (FileRefused, OSError) as error:  # a file of another type, or too large
             raise CommandError(str(error)) from None
         errors = list(parsed.errors)
         if errors and parsed.rows:
