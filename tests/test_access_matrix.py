@@ -294,6 +294,11 @@ def _list_urls() -> list[Url]:
     ]
 
 
+def stored_version(item: ActionItem) -> int:
+    """The item's version as stored now: an earlier write of the same run may have raised it."""
+    return ActionItem.objects.values_list("version", flat=True).get(pk=item.pk)
+
+
 def _actionplan_urls() -> list[Url]:
     new = reverse("actionplan:item_new")
     return [
@@ -325,14 +330,14 @@ def _actionplan_urls() -> list[Url]:
             lambda s: reverse("actionplan:item_edit", args=[s.item.pk]),
             ITEM_WRITE,
             method="post",
-            data=lambda s: item_post(number="1", title="Smuggled", status="dropped"),
+            data=lambda s: item_post(number="1", title="Smuggled", status="dropped", version=stored_version(s.item)),
         ),
         Url(
             "progress-update-post",
             lambda s: reverse("actionplan:item_update", args=[s.item.pk]),
             ITEM_WRITE,
             method="post",
-            data=lambda s: {"text": "Smuggled", "status": "in_progress"},
+            data=lambda s: {"text": "Smuggled", "status": "in_progress", "version": stored_version(s.item)},
         ),
     ]
 
@@ -447,6 +452,13 @@ def _round_urls() -> list[Url]:
             data=lambda s: {"roles": [roles.ADMINISTRATORS, roles.MANAGERS], "is_active": "on"},
         ),
         Url(
+            "account-unlock-post",  # the account is not locked: "was not locked out", back to its page
+            lambda s: reverse("surveys:account_unlock", args=[s.administrator.pk]),
+            ROUND_WRITE,
+            method="post",
+            data=lambda s: {},
+        ),
+        Url(
             "account-create-post",
             lambda s: reverse("surveys:account_create"),
             ACCOUNT_CREATE_WRITE,
@@ -478,6 +490,16 @@ def _round_list_urls() -> list[Url]:
             lambda s: reverse("surveys:account_create"),
             _same_on_both(anonymous=302, manager=403, project_member=403, administrator=200, superuser=200),
         ),
+        Url(
+            "audit-log",  # the trail of the administrator's own municipalities (B's events are not listed)
+            lambda s: reverse("surveys:audit_log"),
+            _same_on_both(anonymous=302, manager=403, project_member=403, administrator=200, superuser=200),
+        ),
+        Url(
+            "audit-log-download",
+            lambda s: _q(reverse("surveys:audit_log"), download="csv"),
+            _same_on_both(anonymous=302, manager=403, project_member=403, administrator=200, superuser=200),
+        ),
     ]
 
 
@@ -486,6 +508,43 @@ ROUND_ADMINISTRATION_URLS: list[Url] = [*_round_list_urls(), *_round_urls()]
 URLS: list[Url] = []
 
 URLS: list[Url] = [*_list_urls(), *_analysis_urls(), *_actionplan_urls(), *ROUND_ADMINISTRATION_URLS]
+
+
+# A person's data (surveys/views_people.py), about each side's administrator: A's administrator may
+# export their own data but not erase themselves (403); a superuser may erase either. The privacy notice
+# and the accessibility statement are for everyone, signed in or not.
+PERSON_EXPORT = {
+    "anonymous": (302, 302),
+    "manager": (403, 403),
+    "project_member": (403, 403),
+    "administrator": (200, 404),
+    "superuser": (200, 200),
+}
+PERSON_ERASE_PAGE = {**PERSON_EXPORT, "administrator": (403, 404)}
+PERSON_ERASE_POST = {**PERSON_ERASE_PAGE, "superuser": (302, 302)}
+
+
+def _people_urls() -> list[Url]:
+    def about_administrator(name: str) -> Callable[[Side], str]:
+        return lambda s: reverse(f"surveys:{name}", args=[s.administrator.pk])
+
+    public = _same_on_both(anonymous=200, manager=200, project_member=200, administrator=200, superuser=200)
+    return [
+        Url("person-export", about_administrator("person_export"), PERSON_EXPORT),
+        Url("person-erase-page", about_administrator("person_erase"), PERSON_ERASE_PAGE),
+        Url(
+            "person-erase-post",
+            about_administrator("person_erase"),
+            PERSON_ERASE_POST,
+            method="post",
+            data=lambda s: {"confirm": s.administrator.username},
+        ),
+        Url("privacy", lambda s: reverse("privacy"), public),
+        Url("accessibility", lambda s: reverse("accessibility"), public),
+    ]
+
+
+URLS += _people_urls()
 
 
 # --- The matrix ------------------------------------------------------------------------------------
