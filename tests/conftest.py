@@ -24,6 +24,13 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Every test hashes the cast's passwords; the real hasher would spend most of the run on them, and
+    no test is about the hash itself."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(django_user_model):
     def make(username: str, group: str | None = None, *, municipality: Municipality | None = None, **extra):

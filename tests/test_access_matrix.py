@@ -128,7 +128,6 @@ def _side(name: str, slug: str, *, administrator, manager=None) -> Side:
 
 @pytest.fixture
 def world(make_user, settings) -> World:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # figures and charts are cached under round ids that a rolled-back test may reuse
     manager = make_user("mia", roles.MANAGERS)
     administrator = make_user("ada", roles.ADMINISTRATORS, is_staff=True)

@@ -40,7 +40,6 @@ WITH_FAILING_VIEWS = pytest.mark.urls(__name__)
 @pytest.fixture(autouse=True)
 def production(settings):
     settings.DEBUG = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -34,12 +34,6 @@ def english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    # Autouse, so that it comes before the cast's passwords are hashed.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def signed_in_user_id(client: Client) -> str | None:
     return client.session.get(SESSION_KEY)
 

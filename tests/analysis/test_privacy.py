@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo():
     call_command("seed_demo", stdout=StringIO())
     cache.clear()
     yield Survey.objects.get(slug=ROUND_SLUG)

@@ -53,10 +53,8 @@ def screenshot_dir() -> Path:
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
+def demo(transactional_db):
     """The demo round, in a transactional database (the live server reads it from another thread)."""
-    # The demo's dozen users would take seconds with the real hasher; the password itself is not under test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("seed_demo", stdout=StringIO())
 
 

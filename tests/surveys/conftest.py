@@ -13,12 +13,6 @@ def english():
         yield
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The cast is created with passwords; the real hasher would spend most of each test hashing them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def english_client(client):
     client.cookies["django_language"] = "en"
