@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -10,7 +11,6 @@ urlpatterns = [
     path("", survey_views.home, name="home"),
     # The diary (/dagbok/), rounds (/omgangar/) and accounts (/konton/), all in the namespace "surveys".
     path("", include("surveys.urls_rounds")),
-    path("atgardsplan/", include("actionplan.urls")),
     path("analys/", include("analysis.urls")),
     path("konto/logga-in/", auth_views.LoginView.as_view(extra_context={"link_form": SigninLinkForm()}), name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
@@ -21,6 +21,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+# The action plan is optional: without it in INSTALLED_APPS the diary and the analysis work on their own.
+if apps.is_installed("actionplan"):
+    urlpatterns.append(path("atgardsplan/", include("actionplan.urls")))
 
 handler400 = errors.bad_request
 handler403 = errors.permission_denied

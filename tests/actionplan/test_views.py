@@ -13,7 +13,7 @@ from django.urls import reverse
 from actionplan.models import ActionItem, ActionUpdate
 from actionplan.services import ItemInput, item_create, plan_get_or_create
 from surveys.models import Municipality, Participant, Survey
-from surveys.services import survey_create
+from surveys.services import LineInput, diary_save, survey_create
 
 from .conftest import item_post
 
@@ -81,7 +81,7 @@ def test_managers_and_the_project_group_may_not_change_the_plan(
     english_client.force_login(request.getfixturevalue(who))
     before = list(ActionItem.history.values_list("history_id", flat=True))
 
-    for url in [*edit_urls(plan, item), reverse("actionplan:item_update", args=[item.pk])]:
+    for url in [*edit_urls(plan, item), reverse("actionplan:update_add", args=[item.pk])]:
         response = getattr(english_client, method)(url, item_post(number="9", title="Smuggled"))
         assert response.status_code in (403, 405) if method == "get" else response.status_code == 403, url
 
@@ -97,7 +97,7 @@ def test_managers_and_the_project_group_get_403_on_the_edit_pages(
 
     for url in edit_urls(plan, item):
         assert english_client.get(url).status_code == 403, url
-    assert english_client.get(reverse("actionplan:item_update", args=[item.pk])).status_code == 405
+    assert english_client.get(reverse("actionplan:update_add", args=[item.pk])).status_code == 405
 
 
 def test_read_only_pages_offer_no_edit_buttons_to_others(english_client, project_member, item):
@@ -106,7 +106,7 @@ def test_read_only_pages_offer_no_edit_buttons_to_others(english_client, project
     page = english_client.get(reverse("actionplan:item", args=[item.pk])).content.decode()
 
     assert reverse("actionplan:item_edit", args=[item.pk]) not in page
-    assert reverse("actionplan:item_update", args=[item.pk]) not in page
+    assert reverse("actionplan:update_add", args=[item.pk]) not in page
 
 
 def test_a_manager_of_another_municipality_gets_404(english_client, make_user, plan, item):
@@ -173,7 +173,7 @@ def test_an_administrator_taking_part_elsewhere_reads_that_plan_but_does_not_cha
     for url in edit_urls(plan, item):
         assert english_client.get(url).status_code == 404, url
     assert english_client.post(edit_urls(plan, item)[1], item_post(title="Smuggled")).status_code == 404
-    update = english_client.post(reverse("actionplan:item_update", args=[item.pk]), {"text": "Smuggled"})
+    update = english_client.post(reverse("actionplan:update_add", args=[item.pk]), {"text": "Smuggled"})
     assert update.status_code == 404
     item.refresh_from_db()
     assert item.title == "Förenkla rutiner" and ActionUpdate.objects.count() == 0
@@ -270,6 +270,29 @@ def test_administrators_start_a_new_action_from_a_ranking_row(rf, plan, survey, 
     assert f"{reverse('actionplan:item_new')}?task=invoices&amp;survey={survey.slug}" in cell
 
 
+def test_the_dashboard_s_action_plan_column_costs_one_query_when_warm(
+    english_client, plan, survey, make_item, project_member, django_assert_max_num_queries
+):
+    invoices = survey.tasks.get(code="invoices")
+    for number in (1, 2, 3):  # enough managers for the ranking to be shown
+        diary_save(
+            participant=Participant.objects.create(survey=survey, number=number),
+            date=survey.start_date,
+            lines=[LineInput(task=invoices, minutes=[60], value=3, function=2)],
+            submit=True,
+        )
+    make_item(1, tasks=["invoices"])
+    english_client.force_login(project_member)
+    url = reverse("analysis:dashboard", args=[survey.slug])
+    english_client.get(reverse("analysis:index"))  # the session's once-a-minute renewal is no page's own cost
+    with django_assert_max_num_queries(16):
+        assert 'data-testid="actions-invoices"' in english_client.get(url).content.decode()
+    # Warm: the analysis's own six (tests/analysis/test_without_actionplan.py) and the action plan's
+    # counts per task (the ranking's last column); the figures come from the cache.
+    with django_assert_max_num_queries(7):
+        assert "1 action<" in english_client.get(url).content.decode()
+
+
 def test_bad_input_is_shown_with_the_values_kept(english_client, administrator, plan, make_item):
     make_item(1)
     english_client.force_login(administrator)
@@ -311,7 +334,7 @@ def test_a_progress_update_moves_the_item_and_is_listed(english_client, administ
     english_client.force_login(administrator)
 
     response = english_client.post(
-        reverse("actionplan:item_update", args=[item.pk]),
+        reverse("actionplan:update_add", args=[item.pk]),
         {"text": "Workshop hållen.", "status": "in_progress", "version": item.version},
     )
 
@@ -325,7 +348,7 @@ def test_a_progress_update_moves_the_item_and_is_listed(english_client, administ
 def test_an_empty_progress_update_is_refused(english_client, administrator, item):
     english_client.force_login(administrator)
 
-    response = english_client.post(reverse("actionplan:item_update", args=[item.pk]), {"text": "", "status": ""})
+    response = english_client.post(reverse("actionplan:update_add", args=[item.pk]), {"text": "", "status": ""})
 
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
