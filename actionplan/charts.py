@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from django.core.cache import cache
+from mio import cache
 
 # Colour-blind-safe (Okabe–Ito), in status order: proposed, planned, in progress, done, dropped.
 STATUS_COLOURS = {
@@ -21,12 +21,9 @@ def status_by_area_svg(
     *, plan_key: str, language: str, rows: Sequence[tuple[str, Sequence[int]]], statuses: Sequence[tuple[str, str]]
 ) -> str:
     """Horizontal bars, one per area, stacked by status; cached until an item of the plan changes."""
-    key = f"actionplan:chart:status-by-area:{plan_key}:{language}"
-    svg = cache.get(key)
-    if svg is None:
-        svg = _draw(rows, statuses)
-        cache.set(key, svg, 60 * 60 * 24)
-    return svg
+    return cache.versioned(
+        "actionplan:status-by-area", version=plan_key, params=language, compute=lambda: _draw(rows, statuses)
+    )
 
 
 def _draw(rows: Sequence[tuple[str, Sequence[int]]], statuses: Sequence[tuple[str, str]]) -> str:
@@ -68,8 +65,6 @@ def _draw(rows: Sequence[tuple[str, Sequence[int]]], statuses: Sequence[tuple[st
 def forest_svg(*, rows: Sequence[dict[str, object]], emphasise_last: bool = False) -> str:
     """ "Did it help?" as a forest plot (analysis.charts.forest) in the reader's language; cached by
     its content, which changes whenever a figure, a label or the language does."""
-    import hashlib
-
     from django.utils import formats
     from django.utils.translation import get_language
     from django.utils.translation import gettext as _
@@ -77,11 +72,10 @@ def forest_svg(*, rows: Sequence[dict[str, object]], emphasise_last: bool = Fals
     from analysis.charts import forest
 
     decimal = formats.get_format("DECIMAL_SEPARATOR")
-    digest = hashlib.sha1(repr((rows, emphasise_last, get_language(), decimal)).encode()).hexdigest()[:20]
-    key = f"actionplan:chart:forest:{digest}"
-    svg = cache.get(key)
-    if svg is None:
-        svg = forest(
+    return cache.versioned(
+        "actionplan:forest",
+        params=(rows, emphasise_last, get_language(), decimal),
+        compute=lambda: forest(
             rows,
             title=_("Change in friction minutes per manager-day with its %(level)s confidence interval")
             % {"level": "95 %"},
@@ -89,6 +83,5 @@ def forest_svg(*, rows: Sequence[dict[str, object]], emphasise_last: bool = Fals
             zero_label=_("no change"),
             decimal=decimal,
             emphasise_last=emphasise_last,
-        )
-        cache.set(key, svg, 60 * 60 * 24)
-    return svg
+        ),
+    )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Max, QuerySet
 
+from mio import cache
 from surveys import roles
 from surveys.models import Municipality, Survey, Task
 
@@ -166,23 +168,6 @@ def rounds_of(*, municipality: Municipality) -> list[Survey]:
     )
 
 
-def ranking(*, survey: Survey):
-    """The analysis app's friction ranking of a whole round, cached until the round's diaries change."""
-    from django.core.cache import cache
-
-    from analysis import friction
-    from analysis import selectors as analysis_selectors
-
-    version = Survey.objects.filter(pk=survey.pk).values_list("data_version", flat=True).first()
-    key = f"actionplan:ranking:{survey.pk}:{version}"
-    frame = cache.get(key)
-    if frame is None:
-        counts, totals = analysis_selectors.round_totals(survey=survey)
-        frame = friction.friction_ranking(totals, manager_days=counts["manager_days"])
-        cache.set(key, frame, 60 * 60)
-    return frame
-
-
 def can_see_municipality(*, user: AbstractBaseUser, municipality: Municipality) -> bool:
     """Whether the user reads the municipality's plan and its tasks' figures (`visible_municipality_ids`)."""
     ids = visible_municipality_ids(user=user)
@@ -191,27 +176,31 @@ def can_see_municipality(*, user: AbstractBaseUser, municipality: Municipality) 
 
 def task_in_rounds(*, municipality: Municipality, code: str) -> list[dict[str, object]]:
     """One task's friction figures in each round of the municipality, earliest first."""
-    from analysis.friction import is_suppressed
+    from analysis import reports
+    from analysis.disclosure import is_withheld
 
     rows = []
     for survey in rounds_of(municipality=municipality):
-        frame = ranking(survey=survey)
+        # Cached until the round's diaries change: every task of the plan reads the same rankings.
+        _counts, frame = cache.for_round(
+            "actionplan:ranking", survey=survey, compute=partial(reports.ranking, survey=survey)
+        )
         found = frame[frame["task"] == code]
         if found.empty:
             continue
         row = found.iloc[0]
-        suppressed = is_suppressed(int(row["managers"]))
+        withheld = is_withheld(int(row["managers"]))
         rows.append(
             {
                 "survey": survey,
-                "suppressed": suppressed,
+                "withheld": withheld,
                 "rank": int(row["rank"]),
                 "of": len(frame),
                 "managers": int(row["managers"]),
-                "friction": None if suppressed else float(row["friction_minutes_per_manager_day"]),
-                "minutes": None if suppressed else float(row["minutes_per_manager_day"]),
+                "friction": None if withheld else float(row["friction_minutes_per_manager_day"]),
+                "minutes": None if withheld else float(row["minutes_per_manager_day"]),
                 "function_mean": None
-                if suppressed or row["function_mean"] != row["function_mean"]  # NaN: no rated minutes
+                if withheld or row["function_mean"] != row["function_mean"]  # NaN: no rated minutes
                 else float(row["function_mean"]),
             }
         )

@@ -6,30 +6,15 @@ Numbers are unrounded; rounding is for display only. A missing mean is None (JSO
 
 from __future__ import annotations
 
-import hashlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
-
-from django.core.cache import cache
 
 from surveys.models import Survey
 
 from . import friction, selectors
-from .selectors import NO_FILTERS, Filters
-
-CACHE_SECONDS = 60 * 60 * 24
-
-
-def cached(survey: Survey, name: str, params: object, build: Callable[[], Any]) -> Any:
-    """Cache a figure until the round's diaries change (the key carries the round's data version)."""
-    digest = hashlib.sha1(repr(params).encode()).hexdigest()[:16]
-    key = f"analysis:{survey.pk}:{survey.data_version}:{name}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+from .disclosure import Withheld, is_withheld
+from .filters import NO_FILTERS, Filters
 
 
 def _number(value: Any) -> float | int | None:
@@ -42,14 +27,6 @@ def _number(value: Any) -> float | int | None:
     if math.isnan(number):
         return None
     return int(number) if hasattr(value, "dtype") and value.dtype.kind in "iu" else number
-
-
-class TooFewManagers(Exception):
-    """Raised for a selection of fewer than MIN_GROUP managers: its figures are withheld."""
-
-    def __init__(self, managers: int):
-        self.managers = managers
-        super().__init__(f"{managers} managers")
 
 
 class UnknownParticipant(ValueError):
@@ -76,16 +53,16 @@ TASK_FIELDS = [
 
 
 def ranking(*, survey: Survey, filters: Filters = NO_FILTERS) -> tuple[dict[str, int], Any]:
-    """Counts and the friction ranking frame of a selection (not suppressed: callers decide)."""
+    """Counts and the friction ranking frame of a selection (not withheld: callers decide)."""
     counts, totals = selectors.round_totals(survey=survey, filters=filters)
     return counts, friction.friction_ranking(totals, manager_days=counts["manager_days"])
 
 
 def friction_report(*, survey: Survey, filters: Filters = NO_FILTERS, baseline: Survey | None = None) -> dict:
-    """The friction ranking as JSON-ready data; raises TooFewManagers for a too small selection."""
+    """The friction ranking as JSON-ready data; raises Withheld for a too small selection."""
     counts, frame = ranking(survey=survey, filters=filters)
-    if friction.is_suppressed(counts["managers"]):
-        raise TooFewManagers(counts["managers"])
+    if is_withheld(counts["managers"]):
+        raise Withheld(counts["managers"])
     report = ranking_report(survey=survey, counts=counts, frame=frame)
     if baseline is not None:
         report["baseline"] = rounds_comparison(baseline=baseline, followup=survey, filters=filters)
@@ -114,8 +91,8 @@ def rounds_comparison(*, baseline: Survey, followup: Survey, filters: Filters = 
     base_counts, base = ranking(survey=baseline, filters=filters)
     follow_counts, follow = ranking(survey=followup, filters=filters)
     for counts in (base_counts, follow_counts):
-        if friction.is_suppressed(counts["managers"]):
-            raise TooFewManagers(counts["managers"])
+        if is_withheld(counts["managers"]):
+            raise Withheld(counts["managers"])
     frame = friction.compare_rounds(base, follow)
     numbers = [column for column in frame.columns if column.endswith(("_baseline", "_followup", "_change"))]
     return {
@@ -157,8 +134,8 @@ def compare_managers(*, survey: Survey, numbers: Sequence[int]) -> dict:
     if unknown:
         raise UnknownParticipant(", ".join(str(number) for number in unknown))
     figures = manager_figures(survey=survey)
-    if friction.is_suppressed(figures["number"].nunique()):
-        raise TooFewManagers(int(figures["number"].nunique()))
+    if is_withheld(figures["number"].nunique()):
+        raise Withheld(int(figures["number"].nunique()))
     tasks = selectors.task_frame(survey=survey)
     categories = tasks.drop_duplicates("category_order")[["category_order", "category"]]
     by_category = friction.manager_category_figures(figures)

@@ -65,8 +65,10 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "surveys",
-    "analysis",
+    # Before analysis: the app template loader searches apps in this order, so that actionplan's
+    # analysis/_ranking_*_actions.html and _nav_actions.html override analysis's empty hooks.
     "actionplan",
+    "analysis",
 ]
 
 MIDDLEWARE = [
@@ -319,3 +321,4 @@ LOGGING = {
 # ask their municipality's data protection officer or the administrator of the survey.
 PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "").strip()
 ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "").strip()
+FIGURE_CACHE_SECONDS = envint("FIGURE_CACHE_SECONDS", "86400")  # mio/cache.py: keys carry the data's version
