@@ -116,11 +116,6 @@ def without_inline_styles(svg: str) -> str:
     return _STYLE_ATTRIBUTE.sub(attributes, svg)
 
 
-def _empty(axes: Any, message: str) -> None:
-    axes.text(0.5, 0.5, message, ha="center", va="center", transform=axes.transAxes, color="#6c757d")
-    axes.set_axis_off()
-
-
 def bars(
     frame: pd.DataFrame,
     *,
@@ -441,13 +436,6 @@ def dots(
         loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(series, 4), frameon=False, fontsize=8.5, borderaxespad=0.2
     )
     _style(axes, grid_axis="both")
-    return to_svg(figure, title=title)
-
-
-def empty(*, title: str, message: str) -> str:
-    """A placeholder chart saying why there is nothing to draw."""
-    figure = _figure(1.2)
-    _empty(figure.add_subplot(), message)
     return to_svg(figure, title=title)
 
 

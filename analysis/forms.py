@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django import forms
 from django.db.models import QuerySet
 from django.utils.dates import WEEKDAYS
@@ -12,10 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Survey, Unit
 
+from .filters import Filters, data_weekdays
 from .labels import pseudonym
-
-if TYPE_CHECKING:
-    from .selectors import Filters
 
 # More than this and a side-by-side table stops being readable.
 MAX_COMPARED = 8
@@ -52,8 +48,6 @@ class FilterForm(forms.Form):
         for unit_id, name, _department_id, department_name in units:
             grouped.setdefault(department_name, []).append((unit_id, name))
         self.fields["unit"].choices = [("", _("All units")), *grouped.items()]
-        from .selectors import data_weekdays  # pandas: see filters()
-
         self.weekdays = data_weekdays(survey=survey)
         # The field accepts every weekday, so that clean_weekday() can say why one is refused; the
         # list offers only those with data.
@@ -80,8 +74,6 @@ class FilterForm(forms.Form):
         return data
 
     def filters(self) -> Filters:
-        from .selectors import Filters  # selectors brings pandas: not at import, the URLconf loads this
-
         data = self.cleaned_data
         return Filters(department=data.get("department"), unit=data.get("unit"), weekday=data.get("weekday"))
 

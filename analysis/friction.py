@@ -15,9 +15,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-# The rule lives in `disclosure` (no pandas there); figures use it from here too.
-from .disclosure import MIN_GROUP, is_suppressed  # noqa: F401
-
 RANKING_COLUMNS = [
     "task",
     "label",

@@ -1,6 +1,6 @@
 """The analysis tables as people read them in a download: headings and words instead of codes.
 
-The tables (`pages.dashboard_table`, `reports.comparison_rows`, `pages.rounds_table`) have column
+The tables (`dashboard.dashboard_table`, `reports.comparison_rows`, `rounds.rounds_table`) have column
 codes and code-valued cells, which the JSON endpoints and the commands keep. A CSV or xlsx for
 people gets the page's headings, task labels and category names in the reader's language, support
 areas and row kinds as words (`mio.downloads` then writes numbers the way that language's Excel
@@ -50,7 +50,7 @@ HEADINGS: dict[str, Any] = {
     "fte": gettext_lazy("Full-time equivalents"),
 }
 
-# A figure of both rounds (`pages.rounds_table`): "<figure>_baseline", "_followup", "_change".
+# A figure of both rounds (`rounds.rounds_table`): "<figure>_baseline", "_followup", "_change".
 ROUND_PARTS: dict[str, Any] = {
     "baseline": gettext_lazy("baseline"),
     "followup": gettext_lazy("follow-up"),

@@ -25,9 +25,11 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
+from mio import cache
 from surveys.models import Survey
 
-from . import friction, reports, selectors
+from . import selectors
+from .disclosure import is_withheld
 
 LESS = "less"
 MORE = "more"
@@ -73,7 +75,7 @@ def change(baseline: pd.Series, followup: pd.Series) -> Change:
     with a manager-day in that round; managers in only one round are not paired and left out."""
     paired = baseline.index.intersection(followup.index)
     k = len(paired)
-    if friction.is_suppressed(k):
+    if is_withheld(k):
         return Change(paired_managers=k)
     before = baseline.loc[paired].astype("float64")
     after = followup.loc[paired].astype("float64")
@@ -96,7 +98,7 @@ def change(baseline: pd.Series, followup: pd.Series) -> Change:
 def manager_friction(*, survey: Survey) -> pd.DataFrame:
     """f(n, R) for one task at a time: a row per manager with a manager-day in the round (index:
     participant number), a column per task of the round (by code, in the round's order)."""
-    return reports.cached(survey, "manager-friction", None, lambda: _manager_friction(survey))
+    return cache.for_round("analysis:manager-friction", survey=survey, compute=lambda: _manager_friction(survey))
 
 
 def _manager_friction(survey: Survey) -> pd.DataFrame:

@@ -9,70 +9,17 @@ managers has ~1.6M lines, which pandas should never see one by one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from surveys.models import HOUR_FIELDS, DiaryDay, DiaryLine, Participant, Survey, Task, TaskCategory, Unit
+from mio import cache
+from surveys.models import HOUR_FIELDS, DiaryDay, DiaryLine, Participant, Survey, Task, TaskCategory
 
+from .filters import NO_FILTERS, Filters, manager_days
 
-@dataclass(frozen=True)
-class Filters:
-    """A selection of a round's diaries. Weekday is ISO: 1 Monday … 7 Sunday."""
-
-    department: int | None = None
-    unit: int | None = None
-    weekday: int | None = None
-
-    def is_empty(self) -> bool:
-        return self.department is None and self.unit is None and self.weekday is None
-
-    def line_q(self) -> Q:
-        """The filter on diary lines (which carry their participant, so only weekdays need the day)."""
-        return self._q(participant="participant__", day="day__")
-
-    def day_q(self) -> Q:
-        return self._q(participant="participant__", day="")
-
-    def sql(self, *, participant: str, day: str) -> tuple[str, list[object]]:
-        """The filter as SQL on a participant id column and a day id column, for hand-written
-        aggregates (compiling an ORM query costs more than running it on a municipality's round)."""
-        clauses: list[str] = []
-        params: list[object] = []
-        if self.department is not None:
-            clauses.append(
-                f"{participant} IN (SELECT p.id FROM {Participant._meta.db_table} p"
-                f" JOIN {Unit._meta.db_table} u ON u.id = p.unit_id WHERE u.department_id = %s)"
-            )
-            params.append(self.department)
-        if self.unit is not None:
-            clauses.append(f"{participant} IN (SELECT id FROM {Participant._meta.db_table} WHERE unit_id = %s)")
-            params.append(self.unit)
-        if self.weekday is not None:
-            days, day_params = (
-                DiaryDay.objects.filter(date__iso_week_day=self.weekday).values("id").query.sql_with_params()
-            )
-            clauses.append(f"{day} IN ({days})")
-            params.extend(day_params)
-        return "".join(f" AND {clause}" for clause in clauses), params
-
-    def _q(self, *, participant: str, day: str) -> Q:
-        q = Q()
-        if self.department is not None:
-            q &= Q(**{f"{participant}unit__department_id": self.department})
-        if self.unit is not None:
-            q &= Q(**{f"{participant}unit_id": self.unit})
-        if self.weekday is not None:
-            q &= Q(**{f"{day}date__iso_week_day": self.weekday})
-        return q
-
-
-NO_FILTERS = Filters()
 SUBMITTED = DiaryDay.Status.SUBMITTED
 
 TASK_COLUMNS = ["task", "label", "label_en", "category", "category_en", "category_order", "area", "order"]
@@ -112,11 +59,7 @@ def task_frame(*, survey: Survey) -> pd.DataFrame:
     """Every task of the round in the round's order, with its category and area.
 
     Cached until the round changes (editing tasks in the admin touches the round too)."""
-    key = f"analysis:tasks:{survey.pk}:{survey.data_version}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = _task_rows(survey)
-        cache.set(key, rows, 60 * 60)
+    rows = cache.for_round("analysis:tasks", survey=survey, compute=lambda: _task_rows(survey))
     return pd.DataFrame(rows, columns=["task_id", *TASK_COLUMNS])
 
 
@@ -130,11 +73,6 @@ def _task_rows(survey: Survey) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [survey.pk])
         return cursor.fetchall()
-
-
-def _manager_days(survey: Survey, filters: Filters) -> QuerySet[DiaryDay]:
-    """The selection's manager-days: submitted diary days with at least one minute."""
-    return DiaryDay.objects.filter(participant__survey=survey, status=SUBMITTED, minutes__gt=0).filter(filters.day_q())
 
 
 # Manager-days (submitted days with at least one minute) and the managers who have one; `where`
@@ -210,7 +148,7 @@ def manager_task_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.
 def manager_day_counts(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Each participant's manager-days in the selection (participants without any are left out)."""
     rows = (
-        _manager_days(survey, filters)
+        manager_days(survey=survey, filters=filters)
         .values(number=F("participant__number"))
         .order_by()
         .annotate(days=Count("id"))
@@ -276,16 +214,3 @@ def day_quality_counts(*, survey: Survey, filters: Filters = NO_FILTERS) -> dict
         cursor.execute(sql, [survey.pk, *participant_params, *weekdays, survey.pk, *day_params])
         participants, submitted, drafts = cursor.fetchone()
     return {"participants": participants, "submitted": int(submitted), "drafts": int(drafts)}
-
-
-def data_weekdays(*, survey: Survey) -> list[int]:
-    """The ISO weekdays (1 Monday … 7 Sunday) on which the round has manager-days, in order.
-
-    Cached until the round's diaries change: every dashboard view and download builds the filter."""
-    key = f"analysis:weekdays:{survey.pk}:{survey.data_version}"
-    weekdays = cache.get(key)
-    if weekdays is None:
-        days = _manager_days(survey, NO_FILTERS).order_by().values_list("date__iso_week_day", flat=True).distinct()
-        weekdays = sorted(days)
-        cache.set(key, weekdays, 60 * 60)
-    return weekdays

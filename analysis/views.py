@@ -5,14 +5,14 @@ The project group and administrators see the rounds of their own municipalities 
 municipality's round); a manager sees only their own profile (403 elsewhere, 404 for a round they are
 not in). Pages name managers only by participant number.
 
-The figures come from `pages`, imported inside the views: it brings pandas and numpy, which the
-URLconf (and with it every diary page) should not have to load.
+Each page's figures, rows, charts and download tables come from its own module (`dashboard`,
+`comparison`, `rounds`, `profile`), imported inside the view: they bring pandas and numpy, which the
+URLconf (and with it every diary page) should not have to load (`tests/analysis/test_imports.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from types import ModuleType
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -30,15 +30,10 @@ from surveys import selectors as survey_selectors
 from surveys.models import Participant, Survey
 
 from . import headings
+from .disclosure import MIN_GROUP, Withheld
 from .forms import CompareForm, FilterForm, RoundsForm
 
 TABLE_FORMATS = set(downloads.FORMATS)
-
-
-def _pages() -> ModuleType:
-    from . import pages
-
-    return pages
 
 
 def _require_analyst(request: HttpRequest) -> None:
@@ -63,8 +58,6 @@ def _decimal() -> str:
 
 def withheld_message(managers: int | None = None) -> str:
     """Why a selection shows no figures: no manager-days at all (`managers` 0), or too few managers."""
-    from .friction import MIN_GROUP
-
     if managers == 0:
         return _("No diary days match this selection.")
     return _(
@@ -129,16 +122,18 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     # Read here and not with the cached figures: closing a round does not change its data version.
     ctx["round_open"] = survey.status == Survey.Status.OPEN
     if form.is_valid():
-        pages = _pages()
-        figures = pages.dashboard_figures(survey=survey, filters=form.filters())
+        from .dashboard import dashboard_charts, dashboard_figures, dashboard_rows
+
         ctx["query"] = form.query()
-        if isinstance(figures, pages.Withheld):
-            ctx["withheld"] = withheld_message(figures.managers)
-            ctx["empty"] = figures.managers == 0
+        try:
+            figures = dashboard_figures(survey=survey, filters=form.filters())
+        except Withheld as withheld:
+            ctx["withheld"] = withheld_message(withheld.managers)
+            ctx["empty"] = withheld.managers == 0
         else:
             language = _language()
-            ctx.update(pages.dashboard_rows(figures, language=language))
-            ctx["charts"] = pages.dashboard_charts(
+            ctx.update(dashboard_rows(figures, language=language))
+            ctx["charts"] = dashboard_charts(
                 survey=survey, filters=form.filters(), figures=figures, language=language, decimal=_decimal()
             )
     return render(request, "analysis/dashboard.html", ctx)
@@ -147,22 +142,24 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpResponse:
     """A dashboard table as CSV or xlsx, and the ranking also as JSON: `reports.friction_report`'s data."""
+    from .dashboard import DASHBOARD_TABLES, dashboard_figures, dashboard_table
+
     survey = _survey_for(request, slug)
-    pages = _pages()
-    if table not in pages.DASHBOARD_TABLES or fmt not in TABLE_FORMATS | {"json"}:
+    if table not in DASHBOARD_TABLES or fmt not in TABLE_FORMATS | {"json"}:
         raise Http404
     if fmt == "json" and table != "ranking":
         raise Http404
     form = FilterForm(request.GET, survey=survey)
     if not form.is_valid():
         return _invalid_response(form)
-    figures = pages.dashboard_figures(survey=survey, filters=form.filters())
-    if isinstance(figures, pages.Withheld):
-        return _withheld_response(fmt, figures.managers)
+    try:
+        figures = dashboard_figures(survey=survey, filters=form.filters())
+    except Withheld as withheld:
+        return _withheld_response(fmt, withheld.managers)
     audit.downloaded(request, table=table, fmt=fmt, survey=survey, selection=form.query())
     if fmt == "json":
         return _json(figures["report"])
-    header, rows = pages.dashboard_table(figures, table)
+    header, rows = dashboard_table(figures, table)
     return _download(
         header, rows, fmt=fmt, name=f"{survey.slug}-{table}", tasks=figures["tasks"], hours=survey.hour_labels
     )
@@ -179,17 +176,18 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     form = _compare_form(request, survey)
     ctx: dict[str, Any] = {"survey": survey, "form": form, "nav": "analysis", "page": "compare"}
     if form.is_valid():
-        pages = _pages()
+        from .comparison import comparison_charts, comparison_figures, comparison_rows
+
         numbers = form.cleaned_data["m"]
         ctx["query"] = "&".join(f"m={number}" for number in numbers)
         try:
-            data = pages.comparison(survey=survey, numbers=numbers)
-        except pages.TooFewManagers:
+            data = comparison_figures(survey=survey, numbers=numbers)
+        except Withheld:
             ctx["withheld"] = withheld_message()
         else:
             language = _language()
-            ctx.update(pages.comparison_rows(data, language=language))
-            ctx["charts"] = pages.comparison_charts(survey=survey, data=data, language=language, decimal=_decimal())
+            ctx.update(comparison_rows(data, language=language))
+            ctx["charts"] = comparison_charts(survey=survey, data=data, language=language, decimal=_decimal())
     return render(request, "analysis/compare.html", ctx)
 
 
@@ -208,16 +206,18 @@ def compare_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
                 _("Choose at least two managers to compare."), status=400, content_type="text/plain; charset=utf-8"
             )
         )
-    pages = _pages()
+    from .comparison import comparison_figures
+    from .reports import comparison_rows
+
     try:
-        data = pages.comparison(survey=survey, numbers=form.cleaned_data["m"])
-    except pages.TooFewManagers:
+        data = comparison_figures(survey=survey, numbers=form.cleaned_data["m"])
+    except Withheld:
         return _withheld_response(fmt)
     selection = "&".join(f"m={number}" for number in form.cleaned_data["m"])
     audit.downloaded(request, table="comparison", fmt=fmt, survey=survey, selection=selection)
     if fmt == "json":
         return _json(data["report"])
-    header, rows = pages.reports.comparison_rows(data["report"])
+    header, rows = comparison_rows(data["report"])
     return _download(header, rows, fmt=fmt, name=f"{survey.slug}-comparison", tasks=data["tasks"])
 
 
@@ -234,11 +234,10 @@ def _rounds_form(request: HttpRequest) -> RoundsForm:
         raise Http404
     if params.get("baseline"):
         return RoundsForm(params, surveys=visible)
-    from .friction import MIN_GROUP  # a follow-up needs as many managers in both rounds as any figure
-
     followup = visible.filter(slug=params["followup"]).first() if params.get("followup") else None
     if followup is not None:
-        # The baseline is of the follow-up's municipality, which the user sees.
+        # A pair needs as many managers in both rounds as any figure (MIN_GROUP). The baseline is of
+        # the follow-up's municipality, which the user sees.
         baseline = survey_selectors.comparable_baseline(followup=followup, min_paired=MIN_GROUP)
         if baseline is None:  # nothing earlier to compare with: let the user pick
             return RoundsForm(initial={"followup": followup}, surveys=visible)
@@ -257,17 +256,18 @@ def rounds(request: HttpRequest) -> HttpResponse:
     form = _rounds_form(request)
     ctx: dict[str, Any] = {"form": form, "nav": "analysis"}
     if form.is_valid():
-        pages = _pages()
+        from .rounds import rounds_chart, rounds_figures, rounds_rows
+
         baseline, followup = form.cleaned_data["baseline"], form.cleaned_data["followup"]
         ctx.update(baseline=baseline, followup=followup, query=request.GET.urlencode())
         try:
-            data = pages.rounds(baseline=baseline, followup=followup)
-        except pages.TooFewManagers:
+            data = rounds_figures(baseline=baseline, followup=followup)
+        except Withheld:
             ctx["withheld"] = withheld_message()
         else:
             language = _language()
-            ctx.update(pages.rounds_rows(data, language=language))
-            ctx["chart"] = pages.rounds_chart(
+            ctx.update(rounds_rows(data, language=language))
+            ctx["chart"] = rounds_chart(
                 baseline=baseline, followup=followup, data=data, language=language, decimal=_decimal()
             )
     return render(request, "analysis/rounds.html", ctx)
@@ -281,16 +281,17 @@ def rounds_export(request: HttpRequest, fmt: str) -> HttpResponse:
     form = _rounds_form(request)
     if not form.is_valid():
         return _invalid_response(form)
-    pages = _pages()
+    from .rounds import rounds_figures, rounds_table
+
     baseline, followup = form.cleaned_data["baseline"], form.cleaned_data["followup"]
     try:
-        data = pages.rounds(baseline=baseline, followup=followup)
-    except pages.TooFewManagers:
+        data = rounds_figures(baseline=baseline, followup=followup)
+    except Withheld:
         return _withheld_response(fmt)
     audit.downloaded(request, table="rounds", fmt=fmt, survey=followup, selection=f"baseline={baseline.slug}")
     if fmt == "json":
         return _json(data["report"])
-    header, rows = pages.rounds_table(data)
+    header, rows = rounds_table(data)
     return _download(header, rows, fmt=fmt, name=f"{baseline.slug}-{followup.slug}", tasks=data["tasks"])
 
 
@@ -317,14 +318,15 @@ def my_profiles(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     participant = _participant_for(request, survey)
-    pages = _pages()
+    from .profile import profile_chart, profile_figures, profile_rows
+
     language = _language()
-    data = pages.profile(survey=survey, number=participant.number)
+    data = profile_figures(survey=survey, number=participant.number)
     ctx = {
         "survey": survey,
         "participant": participant,
         "nav": "profile",
-        **pages.profile_rows(data, language=language),
-        "chart": pages.profile_chart(survey=survey, data=data, language=language, decimal=_decimal()),
+        **profile_rows(data, language=language),
+        "chart": profile_chart(survey=survey, data=data, language=language, decimal=_decimal()),
     }
     return render(request, "analysis/profile.html", ctx)

@@ -70,14 +70,13 @@ def test_every_chart_draws_from_a_frame():
         charts.dots(
             pd.DataFrame({"Chef nr 2": [1.2, None], "Chef nr 8": [3.0, 4.0]}, index=["A", "B"]), title="F", xlabel="1–4"
         ),
-        charts.empty(title="Inget", message="Inga minuter"),
     ]
     for svg in svgs:
         assert parse(svg).get("role") == "img"
         # Inline, a style attribute or element would be refused by the Content-Security-Policy;
         # presentation attributes carry the same colours and fonts.
         assert " style=" not in svg and "<style" not in svg
-    assert 'text-anchor="middle"' in svgs[-1] and 'fill="#6c757d"' in svgs[-1]
+    assert all('font-size="' in svg and 'fill="#' in svg for svg in svgs)
     assert "Fungerar dåligt, hög nytta" in svgs[0]
 
 

@@ -15,7 +15,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from analysis import pages
+from analysis.dashboard import dashboard_charts, dashboard_figures, dashboard_rows
+from analysis.filters import NO_FILTERS
 
 pytestmark = pytest.mark.django_db
 
@@ -38,19 +39,19 @@ def analyst(client, project_member):
 
 
 def test_the_hours_figures_carry_the_rounds_clock_times(early_round):
-    figures = pages.dashboard_figures(survey=early_round.survey)
+    figures = dashboard_figures(survey=early_round.survey)
 
     assert figures["hours"]["hours"] == list(range(1, 9))
     assert figures["hours"]["labels"] == SEVEN_TO_THREE
-    assert pages.dashboard_rows(figures, language="en")["hours"]["labels"] == SEVEN_TO_THREE
+    assert dashboard_rows(figures, language="en")["hours"]["labels"] == SEVEN_TO_THREE
 
 
 def test_the_heatmap_names_its_columns_by_clock_times(early_round):
-    figures = pages.dashboard_figures(survey=early_round.survey)
+    figures = dashboard_figures(survey=early_round.survey)
 
-    svg = pages.dashboard_charts(
-        survey=early_round.survey, filters=pages.NO_FILTERS, figures=figures, language="en", decimal="."
-    )["hours"]
+    svg = dashboard_charts(survey=early_round.survey, filters=NO_FILTERS, figures=figures, language="en", decimal=".")[
+        "hours"
+    ]
 
     assert ">07–08<" in svg and ">14–15<" in svg
     assert ">15–16<" not in svg  # an 8-hour day from 07:00 ends at 15
@@ -79,7 +80,7 @@ def test_a_changed_first_hour_is_not_served_from_the_cache(analyst, small_round)
     small_round.survey.first_hour = 7
     small_round.survey.save(update_fields=["first_hour"])
 
-    assert pages.dashboard_figures(survey=small_round.survey)["hours"]["labels"][0] == "07–08"
+    assert dashboard_figures(survey=small_round.survey)["hours"]["labels"][0] == "07–08"
 
 
 def test_the_diary_file_keeps_the_hour_codes(early_round):

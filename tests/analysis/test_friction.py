@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import friction
+from analysis import disclosure, friction
 
 TASKS = pd.DataFrame(
     {
@@ -181,6 +181,6 @@ def test_hour_friction_divides_the_hour_sums_by_three_and_manager_days():
     assert grid.loc["b", 2] == pytest.approx(60 / 3 / 5)
 
 
-def test_groups_under_three_are_suppressed():
-    assert friction.is_suppressed(2)
-    assert not friction.is_suppressed(3)
+def test_groups_under_three_are_withheld():
+    assert disclosure.is_withheld(2)
+    assert not disclosure.is_withheld(3)

@@ -19,9 +19,10 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import translation
 
-from analysis import pages, selectors
+from analysis import filters, selectors
+from analysis.dashboard import dashboard_figures
+from analysis.filters import Filters
 from analysis.forms import FilterForm
-from analysis.selectors import Filters
 from surveys.models import Participant, Unit
 from surveys.services import survey_close
 
@@ -59,7 +60,7 @@ def percent(share: float, decimals: int = 1) -> str:
 
 
 def test_the_whole_round_s_quality_follows_the_definitions(small_round):
-    quality = pages.dashboard_figures(survey=small_round.survey)["quality"]
+    quality = dashboard_figures(survey=small_round.survey)["quality"]
     assert quality["participants"] == 4
     assert quality["expected"] == 4 * 5
     assert quality["submitted"] == 5  # 1 Mon, 1 Tue, 2 Mon, 3 Wed, 4 Mon; 2 Tue is a draft
@@ -71,14 +72,14 @@ def test_the_whole_round_s_quality_follows_the_definitions(small_round):
 
 
 def test_a_selection_s_quality_counts_only_its_participants_and_days(small_round):
-    children = pages.dashboard_figures(survey=small_round.survey, filters=Filters(department=small_round.children.pk))
+    children = dashboard_figures(survey=small_round.survey, filters=Filters(department=small_round.children.pk))
     quality = children["quality"]
     # Managers 1, 2 and 3: 1 Mon, 1 Tue, 2 Mon, 3 Wed submitted; minutes 90 + 60 + 60 + 120.
     assert (quality["participants"], quality["submitted"], quality["expected"]) == (3, 4, 3 * 5)
     assert quality["completion"] == pytest.approx(4 / 15)
     assert quality["unrated_function"] == pytest.approx(30 / 330)
 
-    monday = pages.dashboard_figures(survey=small_round.survey, filters=Filters(weekday=1))["quality"]
+    monday = dashboard_figures(survey=small_round.survey, filters=Filters(weekday=1))["quality"]
     # Every participant could fill the round's one Monday; 1, 2 and 4 did (90 + 60 + 150 minutes, all rated).
     assert (monday["participants"], monday["submitted"], monday["expected"]) == (4, 3, 4)
     assert monday["completion"] == pytest.approx(3 / 4)
@@ -88,7 +89,7 @@ def test_a_selection_s_quality_counts_only_its_participants_and_days(small_round
 def test_the_two_ratings_are_counted_apart(small_round):
     # Manager 4's Tuesday: budget 40 minutes rated for how well it worked but not for value.
     save_day(small_round.participants[4], TUE, {"budget": ({1: 40}, None, 3)})
-    quality = pages.dashboard_figures(survey=small_round.survey)["quality"]
+    quality = dashboard_figures(survey=small_round.survey)["quality"]
     minutes = SUBMITTED_MINUTES + 40
     assert quality["submitted"] == 6
     assert quality["unrated_function"] == pytest.approx(30 / minutes)
@@ -96,10 +97,10 @@ def test_the_two_ratings_are_counted_apart(small_round):
 
 
 def test_a_draft_with_minutes_is_shown_and_counted_in_no_figure(analyst, small_round):
-    before = pages.dashboard_figures(survey=small_round.survey)
+    before = dashboard_figures(survey=small_round.survey)
     save_day(small_round.participants[3], TUE, {"invoices": ({1: 45}, 2, 1)}, submit=False)
     small_round.survey.refresh_from_db()
-    after = pages.dashboard_figures(survey=small_round.survey)
+    after = dashboard_figures(survey=small_round.survey)
     assert after["quality"]["drafts"] == 1
     assert after["quality"]["submitted"] == 5 and after["quality"]["minutes"] == SUBMITTED_MINUTES
     assert after["key"] == before["key"]  # manager-days, minutes and friction per manager-day
@@ -160,7 +161,7 @@ def test_the_weekday_filter_offers_only_weekdays_with_manager_days(analyst, smal
     small_round.survey.refresh_from_db()
     form = FilterForm(survey=small_round.survey)
     assert [value for value, _label in form.fields["weekday"].widget.choices] == ["", 1, 2, 3]
-    assert selectors.data_weekdays(survey=small_round.survey) == [1, 2, 3]
+    assert filters.data_weekdays(survey=small_round.survey) == [1, 2, 3]
     html = dashboard(analyst)
     options = re.search(r'<select name="weekday".*?</select>', html, flags=re.DOTALL).group()
     assert re.findall(r'<option value="(\d*)"', options) == ["", "1", "2", "3"]
@@ -178,10 +179,10 @@ def test_a_weekday_without_data_says_so(analyst, small_round, weekday, name):
 
 
 def test_the_weekdays_with_data_follow_new_diaries(small_round):
-    assert selectors.data_weekdays(survey=small_round.survey) == [1, 2, 3]
+    assert filters.data_weekdays(survey=small_round.survey) == [1, 2, 3]
     save_day(small_round.participants[4], THU, {"invoices": ({1: 45}, 2, 1)})
     small_round.survey.refresh_from_db()
-    assert selectors.data_weekdays(survey=small_round.survey) == [1, 2, 3, 4]
+    assert filters.data_weekdays(survey=small_round.survey) == [1, 2, 3, 4]
 
 
 # --- Empty selections -----------------------------------------------------------------------------
@@ -239,6 +240,6 @@ def test_a_saturday_is_no_expected_weekday_so_completion_leaves_it_out(small_rou
     survey.save()
     save_day(small_round.participants[1], survey.end_date, {"invoices": ({1: 30}, 3, 3)})
     survey.refresh_from_db()
-    figures = pages.dashboard_figures(survey=survey)
+    figures = dashboard_figures(survey=survey)
     assert figures["key"]["manager_days"] == 6  # a manager-day like any other
     assert (figures["quality"]["submitted"], figures["quality"]["expected"]) == (5, 4 * 5)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from analysis.pages import DASHBOARD_TABLES
+from analysis.dashboard import DASHBOARD_TABLES
 from surveys import audit, roles
 from surveys.models import AuditEvent, Municipality, Participant, Survey, Unit
 from surveys.services import survey_create

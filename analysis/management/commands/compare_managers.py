@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from analysis import reports, tabular
+from analysis.disclosure import Withheld
 from mio import tablefiles
 from surveys.commands import survey_from_slug
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
             report = reports.compare_managers(survey=the_survey, numbers=numbers)
         except reports.UnknownParticipant as error:
             raise CommandError(f"No participant number {error} in {the_survey.slug}") from None
-        except reports.TooFewManagers as error:
+        except Withheld as error:
             raise CommandError(
                 f"{the_survey.slug} has {error.managers} managers with diaries; comparisons are withheld below 3"
             ) from None

@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from analysis import reports, tabular
+from analysis.disclosure import Withheld
 from mio import tablefiles
 from surveys.commands import survey_from_slug
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         the_baseline = survey_from_slug(baseline) if baseline else None
         try:
             report = reports.friction_report(survey=the_survey, baseline=the_baseline)
-        except reports.TooFewManagers as error:
+        except Withheld as error:
             raise CommandError(
                 f"{the_survey.slug} has {error.managers} managers with diaries; figures are withheld below 3"
             ) from None
