@@ -13,6 +13,6 @@ urlpatterns = [
     path("ny/", views.item_new, name="item_new"),
     path("atgard/<int:pk>/", views.item, name="item"),
     path("atgard/<int:pk>/andra/", views.item_edit, name="item_edit"),
-    path("atgard/<int:pk>/lagesrapport/", views.item_update, name="item_update"),
+    path("atgard/<int:pk>/lagesrapport/", views.update_add, name="update_add"),
     path("uppgift/<slug:slug>/<slug:code>/", views.task, name="task"),
 ]

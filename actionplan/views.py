@@ -19,7 +19,6 @@ from surveys.conflicts import changed_when
 from surveys.models import Area, Municipality, Survey
 
 from . import charts, selectors, services
-from .access import can_edit_plan, can_edit_plans, can_see_plans
 from .effect import Measured, forest_rows, item_effects, measure, plan_effect, task_effect
 from .forms import FilterForm, ItemForm, UpdateForm
 from .models import ActionItem, ActionPlan
@@ -29,12 +28,12 @@ STATUS_ORDER = list(ActionItem.Status)
 
 
 def _require_viewer(request: HttpRequest) -> None:
-    if not can_see_plans(request.user):
+    if not roles.can_see_plans(request.user):
         raise PermissionDenied
 
 
 def _require_editor(request: HttpRequest) -> None:
-    if not can_edit_plans(request.user):
+    if not roles.can_edit_plans(request.user):
         raise PermissionDenied
 
 
@@ -57,13 +56,13 @@ def _item_to_edit(request: HttpRequest, pk: int) -> ActionItem:
     an administrator who reads the plan (as a manager in its round) but is not the municipality's."""
     item = _item_for(request, pk)
     _require_editor(request)
-    if not can_edit_plan(request.user, municipality_id=item.plan.municipality_id):
+    if not roles.can_edit_plans(request.user, municipality_id=item.plan.municipality_id):
         raise Http404
     return item
 
 
 def _can_edit(request: HttpRequest, the_plan: ActionPlan) -> bool:
-    return can_edit_plan(request.user, municipality_id=the_plan.municipality_id)
+    return roles.can_edit_plans(request.user, municipality_id=the_plan.municipality_id)
 
 
 def _base_ctx(plan: ActionPlan, page: str) -> dict[str, object]:
@@ -76,7 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
     plans = list(selectors.plans_visible_to(user=request.user))
     if len(plans) == 1:
         return redirect(plans[0])
-    ctx = {"plans": plans, "nav": "actionplan", "can_edit": can_edit_plans(request.user)}
+    ctx = {"plans": plans, "nav": "actionplan", "can_edit": roles.can_edit_plans(request.user)}
     return render(request, "actionplan/index.html", ctx)
 
 
@@ -404,7 +403,7 @@ def _changed_by(item: ActionItem) -> str:
 
 @login_required
 @require_POST
-def item_update(request: HttpRequest, pk: int) -> HttpResponse:
+def update_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a progress update, possibly moving the item to another status."""
     the_item = _item_to_edit(request, pk)
     form = UpdateForm(request.POST, item=the_item)
@@ -469,6 +468,6 @@ def task(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "rounds": selectors.task_in_rounds(municipality=municipality, code=code),
         "effect": task_effect(municipality_id=municipality.pk, code=code),
         "items": list(the_plan.items.addressing(code).select_related("department")) if the_plan else [],
-        "can_edit": can_edit_plan(request.user, municipality_id=municipality.pk),
+        "can_edit": roles.can_edit_plans(request.user, municipality_id=municipality.pk),
     }
     return render(request, "actionplan/task.html", ctx)

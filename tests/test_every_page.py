@@ -279,7 +279,7 @@ def test_every_named_page_is_listed():
         "logout", "signin_request", "set_language", "surveys:round_close", "surveys:round_reopen",
         "surveys:participant_remove", "surveys:day_reopen", "surveys:invitations_send", "surveys:reminders_send",
         "surveys:enrol_template", "surveys:account_unlock", "surveys:person_export", "analysis:rounds_export",
-        "analysis:export", "analysis:compare_export", "actionplan:item_update",
+        "analysis:export", "analysis:compare_export", "actionplan:update_add",
     }  # fmt: skip
     names = set()
     resolver = get_resolver()

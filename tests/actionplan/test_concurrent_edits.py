@@ -110,7 +110,7 @@ def test_a_form_without_a_version_is_taken_as_out_of_date(item, administrator):
 
 
 def test_a_status_move_from_an_older_page_is_refused_keeping_the_text(item, administrator, second_administrator):
-    url = reverse("actionplan:item_update", args=[item.pk])
+    url = reverse("actionplan:update_add", args=[item.pk])
     diana, erik = signed_in(administrator), signed_in(second_administrator)
     diana_page = diana.get(reverse("actionplan:item", args=[item.pk]))
     erik_page = erik.get(reverse("actionplan:item", args=[item.pk]))
@@ -139,7 +139,7 @@ def test_a_status_move_from_an_older_page_is_refused_keeping_the_text(item, admi
 
 
 def test_a_text_only_update_from_an_older_page_is_kept(item, administrator, second_administrator):
-    url = reverse("actionplan:item_update", args=[item.pk])
+    url = reverse("actionplan:update_add", args=[item.pk])
     erik = signed_in(second_administrator)
     erik_page = erik.get(reverse("actionplan:item", args=[item.pk]))
     update_add(item=item, author=administrator, text="Klart.", status="done")

@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.models import Municipality
-from surveys.services import DiaryError, survey_create
+from surveys.services import RoundError, survey_create
 
 
 def _date(text: str) -> dt.date:
@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 first_hour=first_hour,
                 status="open" if open else "draft",
             )
-        except DiaryError as error:
+        except RoundError as error:
             raise CommandError(str(error)) from None
         if unlink_after_months is not None:
             survey.unlink_after_months = unlink_after_months
