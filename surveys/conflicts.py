@@ -14,8 +14,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from .diaryrules import LineInput
 from .models import DiaryDay, Participant, Survey
-from .services import LineInput, StaleDay, diary_save
+from .services import StaleDay, diary_save
 
 EMPTY = "–"
 

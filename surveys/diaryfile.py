@@ -3,9 +3,10 @@
     participant,date,task,h1,...,hN,value,function,note
 
 Readers return the parsed rows and a list of row-numbered errors (row 1 is the header, as in Excel),
-so that commands and web uploads report the same messages. Rules that need the database (does the
-task exist, is the date in the round) are checked by `services.diaries_check`, which the import and
-the browser's preview share.
+so that commands and web uploads report the same messages. A reader only reads: whole numbers, dates.
+Whether a number is allowed is a rule of the day (`diaryrules.check_day`, which the form shares), and
+whether the task and date belong to the round needs the database: both are checked by
+`services.diaries_check`, which the import and the browser's preview share.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from django.utils.translation import gettext as _
 from mio import tablefiles
 from mio.tablefiles import ParseResult, RowError, UnsupportedFormat, format_for, is_blank
 
-from .models import MAX_MINUTES_PER_HOUR
+from .diaryrules import SCALES, LineInput
+from .models import Task
 
 __all__ = [
     "DiaryRow",
@@ -40,11 +42,12 @@ __all__ = [
     "write_xlsx",
 ]
 
-RATING_COLUMNS = ("value", "function")
-
 
 @dataclass
 class DiaryRow:
+    """One row of a file: where it stands (its row number, whose day) and the line as read, naming its task by
+    code until the round's tasks are looked up."""
+
     row: int
     participant: int
     date: dt.date
@@ -54,9 +57,9 @@ class DiaryRow:
     function: int | None = None
     note: str = ""
 
-    def is_empty(self) -> bool:
-        """Rows with nothing in them are allowed in files but never stored."""
-        return not any(self.minutes) and self.value is None and self.function is None and not self.note
+    def line(self, task: Task) -> LineInput:
+        """The row as a line of the day, once its task code is known to be the round's `task`."""
+        return LineInput(task=task, minutes=self.minutes, value=self.value, function=self.function, note=self.note)
 
     def as_list(self) -> list[object]:
         """The row as JSON values, compact enough to wait in the session between preview and confirmation."""
@@ -78,7 +81,7 @@ class DiaryRow:
 
 
 def header(hours: int) -> list[str]:
-    return ["participant", "date", "task", *[f"h{n}" for n in range(1, hours + 1)], *RATING_COLUMNS, "note"]
+    return ["participant", "date", "task", *[f"h{n}" for n in range(1, hours + 1)], *SCALES, "note"]
 
 
 def read_file(path: str | Path, *, hours: int) -> ParseResult[DiaryRow]:
@@ -128,6 +131,9 @@ def parse_table(table: Sequence[Sequence[object]], *, hours: int) -> ParseResult
 
 
 def _parse_row(number: int, values: dict[str, object], columns: list[str], errors: list[RowError]) -> DiaryRow | None:
+    """The row, or None when it does not say whose day and which task it is. A minute or rating cell that is
+    not a whole number is reported and read as empty, as the form reads a box it cannot, so that the day's
+    rules still name every other bad cell of the row."""
     count = len(errors)
 
     participant = tablefiles.whole_number(values["participant"])
@@ -146,7 +152,7 @@ def _parse_row(number: int, values: dict[str, object], columns: list[str], error
     for column in columns[3:-3]:
         raw = values[column]
         amount = 0 if is_blank(raw) else tablefiles.whole_number(raw)
-        if amount is None or not 0 <= amount <= MAX_MINUTES_PER_HOUR:
+        if amount is None:
             errors.append(
                 RowError(
                     number,
@@ -159,19 +165,18 @@ def _parse_row(number: int, values: dict[str, object], columns: list[str], error
         minutes.append(amount)
 
     ratings = {}
-    for column in RATING_COLUMNS:
+    for column in SCALES:
         raw = values[column]
         rating = None if is_blank(raw) else tablefiles.whole_number(raw)
-        if not is_blank(raw) and (rating is None or not 1 <= rating <= 4):
+        if not is_blank(raw) and rating is None:
             errors.append(
                 RowError(
                     number, column, _("%(value)r is not allowed: a rating is 1, 2, 3, 4 or empty") % {"value": str(raw)}
                 )
             )
-            rating = None
         ratings[column] = rating
 
-    if len(errors) > count:
+    if any(error.column in ("participant", "date", "task") for error in errors[count:]):
         return None
     return DiaryRow(
         row=number,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django import forms
 from django.utils import formats
@@ -13,10 +14,11 @@ from django.utils.translation import gettext_lazy
 
 from mio import tablefiles
 
-from . import roles
+from . import diaryrules, roles
+from .diaryrules import LineInput
 from .enrolment import MAX_NUMBER, PersonRow
-from .models import MAX_MINUTES_PER_HOUR, DiaryLine, Municipality, Survey, Task, Unit
-from .services import UNSAVED_VERSION, LineInput, hour_over_message, hour_totals
+from .models import DiaryLine, Municipality, Survey, Task, Unit
+from .services import UNSAVED_VERSION
 
 VALUE_SCALE = [
     (1, gettext_lazy("very low")),
@@ -32,9 +34,22 @@ FUNCTION_SCALE = [
 ]
 
 
-def _escape(text: str) -> str:
-    # Error messages are %-formatted by Django; a % in a task label must survive that.
-    return text.replace("%", "%%")
+class RatingField(forms.TypedChoiceField):
+    """A rating as sent, as a whole number: whether it is one of the scale's is a rule of the day
+    (`diaryrules.check_day`), so that its message is the one a file gets too."""
+
+    def __init__(self, *, refused: Callable[[object], str], **kwargs):
+        super().__init__(coerce=int, empty_value=None, **kwargs)
+        self.refused = refused
+
+    def validate(self, value):
+        forms.Field.validate(self, value)  # not ChoiceField's: a rating off the scale is checked with the day
+
+    def _coerce(self, value):
+        try:
+            return super()._coerce(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.refused(value), code="invalid_choice") from None
 
 
 @dataclass
@@ -100,54 +115,33 @@ class DayForm(forms.Form):
         self.over_hours: dict[int, str] = {}
         # The version of the stored day the page was built from: a save from an out-of-date page is refused.
         self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        # The fields only read what was typed; the rules of the day are checked in clean().
         for task in self.tasks:
             label = task.display_label(language)
             for hour in survey.hour_numbers:
-                where = _("%(task)s, %(time)s") % {"task": label, "time": survey.hour_label(hour)}
+                where = diaryrules.hour_place(survey=survey, task=task, hour=hour, language=language)
                 self.fields[f"{task.code}-h{hour}"] = forms.IntegerField(
                     label=where,
                     required=False,
-                    min_value=0,
-                    max_value=MAX_MINUTES_PER_HOUR,
                     error_messages={
-                        # Django raises "invalid" without params, so only the others are %-formatted again.
-                        "invalid": _("%(where)s: enter the minutes as a whole number from 0 to 60.") % {"where": where},
-                        "min_value": _("%(where)s: %%(value)s minutes is not allowed; enter 0 to 60.")
-                        % {"where": _escape(where)},
-                        "max_value": _("%(where)s: %%(value)s minutes is not allowed; an hour has at most 60.")
-                        % {"where": _escape(where)},
+                        "invalid": _("%(where)s: enter the minutes as a whole number from 0 to 60.") % {"where": where}
                     },
                     # Text, not a number box: the mouse wheel and arrow keys cannot change what was typed,
                     # and a wrong entry is sent and shown back as typed. Phones still show digits.
                     widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}),
                 )
-            for name, scale, title in (
-                ("value", VALUE_SCALE, _("value for the operation")),
-                ("function", FUNCTION_SCALE, _("how well the task worked")),
-            ):
-                self.fields[f"{task.code}-{name}"] = forms.TypedChoiceField(
-                    label=f"{label}: {title}",
+            for name, scale in (("value", VALUE_SCALE), ("function", FUNCTION_SCALE)):
+                self.fields[f"{task.code}-{name}"] = RatingField(
+                    label=f"{label}: {diaryrules.scale_title(name)}",
                     required=False,
                     choices=[("", "–"), *scale],
-                    coerce=int,
-                    empty_value=None,
-                    error_messages={
-                        "invalid_choice": _(
-                            "%(task)s, %(scale)s: the rating %%(value)s is not allowed; choose 1, 2, 3 or 4."
-                        )
-                        % {"task": _escape(label), "scale": _escape(title)}
-                    },
+                    refused=partial(diaryrules.rating_message, task=task, scale=name, language=language),
                     widget=forms.RadioSelect,
                 )
             if task.asks_to_specify:
                 self.fields[f"{task.code}-note"] = forms.CharField(
                     label=_("%(task)s: specify") % {"task": label},
                     required=False,
-                    max_length=DiaryLine._meta.get_field("note").max_length,
-                    error_messages={
-                        "max_length": _("%(task)s, specify: at most %%(limit_value)d characters (now %%(show_value)d).")
-                        % {"task": _escape(label)}
-                    },
                     widget=forms.TextInput(attrs={"class": "form-control"}),
                 )
 
@@ -183,14 +177,17 @@ class DayForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        # Also when some boxes are wrong: the hours are added up from the valid ones, so that a second
-        # save never brings a new kind of error.
-        totals = hour_totals(self.lines(), self.survey.hours_per_day)
-        for hour, total in enumerate(totals, start=1):
-            if total > MAX_MINUTES_PER_HOUR:
-                message = hour_over_message(survey=self.survey, hour=hour, total=total)
-                self.over_hours[hour] = message
-                self.add_error(None, message)
+        # Also when some boxes could not be read: the day is checked with them left empty, so that a second save
+        # never brings a new kind of error.
+        lines = self.lines()
+        for problem in diaryrules.check_day(self.survey, lines, language=self.language):
+            if problem.field == "hour":
+                self.over_hours[problem.hour] = problem.message
+                self.add_error(None, problem.message)
+            else:
+                code = lines[problem.line].task.code
+                suffix = f"h{problem.hour}" if problem.field == "minutes" else problem.field
+                self.add_error(f"{code}-{suffix}", problem.message)
         return cleaned
 
     def lines(self) -> list[LineInput]:
@@ -212,7 +209,7 @@ class DayForm(forms.Form):
             amount = int(value)
         except (TypeError, ValueError):
             return 0
-        return amount if 0 <= amount <= MAX_MINUTES_PER_HOUR else 0
+        return amount if diaryrules.minutes_allowed(amount) else 0
 
     def _row(self, task: Task) -> GridRow:
         cells = []

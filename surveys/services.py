@@ -15,16 +15,15 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import audit, roles
 from .defaults import DEFAULT_TEMPLATE, TemplateCategory
 from .diaryfile import DiaryRow, RowError
+from .diaryrules import LineInput, Problem, check_day, date_message, hour_totals
 from .models import (
     HOUR_FIELDS,
     MAX_HOURS,
-    MAX_MINUTES_PER_HOUR,
     DiaryDay,
     DiaryLine,
     Municipality,
@@ -45,6 +44,14 @@ class DiaryError(ValueError):
 
 
 # --- Survey rounds -------------------------------------------------------------------------------
+
+
+class RoundError(ValueError):
+    """Raised by `survey_create` with every reason the round cannot be created as asked."""
+
+    def __init__(self, errors: Sequence[str]):
+        self.errors = list(errors)
+        super().__init__("; ".join(self.errors))
 
 
 def survey_copy_template(*, survey: Survey, template: Sequence[TemplateCategory] = DEFAULT_TEMPLATE) -> None:
@@ -81,18 +88,18 @@ def survey_create(
     status: str = Survey.Status.DRAFT,
 ) -> Survey:
     if end_date < start_date:
-        raise DiaryError([_("The last day must not be before the first day.")])
+        raise RoundError([_("The last day must not be before the first day.")])
     if not 1 <= hours_per_day <= MAX_HOURS:
-        raise DiaryError([_("Hours per day must be from 1 to %(max)d.") % {"max": MAX_HOURS}])
+        raise RoundError([_("Hours per day must be from 1 to %(max)d.") % {"max": MAX_HOURS}])
     if not 0 <= first_hour <= 24 - hours_per_day:
-        raise DiaryError(
+        raise RoundError(
             [
                 _("The working day must end by midnight: the first hour can be 0 to %(last)d.")
                 % {"last": 24 - hours_per_day}
             ]
         )
     if Survey.objects.filter(slug=slug).exists():
-        raise DiaryError([_("A survey round with the short name %(slug)r already exists.") % {"slug": slug}])
+        raise RoundError([_("A survey round with the short name %(slug)r already exists.") % {"slug": slug}])
     survey = Survey.objects.create(
         slug=slug,
         name=name,
@@ -110,69 +117,17 @@ def survey_create(
 # --- Diary days ----------------------------------------------------------------------------------
 
 
-@dataclass
-class LineInput:
-    """What a manager entered on one row of the form."""
-
-    task: Task
-    minutes: list[int] = field(default_factory=list)
-    value: int | None = None
-    function: int | None = None
-    note: str = ""
-
-    def is_empty(self) -> bool:
-        return not any(self.minutes) and self.value is None and self.function is None and not self.note.strip()
-
-
-def hour_totals(lines: Sequence[LineInput], hours: int) -> list[int]:
-    totals = [0] * hours
-    for line in lines:
-        for index, amount in enumerate(line.minutes[:hours]):
-            totals[index] += amount or 0
-    return totals
-
-
-def hour_over_message(*, survey: Survey, hour: int, total: int) -> str:
-    """What is wrong with an hour whose tasks add up to more than an hour holds, named by its clock time."""
-    return _("%(time)s: the tasks add up to %(total)d minutes, but an hour has at most 60.") % {
-        "time": survey.hour_label(hour),
-        "total": total,
-    }
-
-
-def validate_lines(lines: Sequence[LineInput], *, survey: Survey) -> list[str]:
-    """Every rule of one day's form, as messages naming the task, the hour's clock time and what is allowed."""
-    hours = survey.hours_per_day
-    errors = []
-    language = get_language()
-    for line in lines:
-        label = line.task.display_label(language)
-        for index, amount in enumerate(line.minutes):
-            if index >= hours and amount:
-                errors.append(
-                    _("%(task)s: this round has %(hours)d hours, so hour %(hour)d must be empty.")
-                    % {"task": label, "hours": hours, "hour": index + 1}
-                )
-            elif not 0 <= amount <= MAX_MINUTES_PER_HOUR:
-                errors.append(
-                    _("%(task)s, %(time)s: %(amount)d minutes is not allowed; enter 0 to 60.")
-                    % {"task": label, "time": survey.hour_label(index + 1), "amount": amount}
-                )
-        for scale, rating in ((_("value"), line.value), (_("how well it worked"), line.function)):
-            if rating is not None and not 1 <= rating <= 4:
-                errors.append(
-                    _("%(task)s, %(scale)s: the rating %(rating)d is not allowed; choose 1, 2, 3 or 4.")
-                    % {"task": label, "scale": scale, "rating": rating}
-                )
-    for hour, total in enumerate(hour_totals(lines, hours), start=1):
-        if total > MAX_MINUTES_PER_HOUR:
-            errors.append(hour_over_message(survey=survey, hour=hour, total=total))
-    return errors
-
-
-def _line_fields(minutes: Sequence[int]) -> dict[str, int]:
-    padded = [*minutes, *[0] * (MAX_HOURS - len(minutes))]
-    return dict(zip(HOUR_FIELDS, padded, strict=True))
+def _stored_line(day: DiaryDay, line: LineInput) -> DiaryLine:
+    padded = [*line.minutes, *[0] * (MAX_HOURS - len(line.minutes))]
+    return DiaryLine(
+        day=day,
+        participant_id=day.participant_id,
+        task=line.task,
+        value=line.value,
+        function=line.function,
+        note=line.note.strip(),
+        **dict(zip(HOUR_FIELDS, padded, strict=True)),
+    )
 
 
 def unrated_lines(lines: Sequence[LineInput]) -> list[LineInput]:
@@ -248,21 +203,17 @@ def diary_save(
     # A day an administrator reopened stays editable in a closed round until it is submitted again.
     if not survey.is_editable() and not (existing is not None and existing.reopened):
         raise DiaryError([_("The survey round is not open, so its diary cannot be changed.")])
-    if not survey.contains(date):
-        raise DiaryError([_("The date is outside the survey round.")])
+    outside = date_message(survey=survey, date=date)
+    if outside:
+        raise DiaryError([outside])
     if any(line.task.survey_id != survey.pk for line in lines):
         raise DiaryError([_("A task does not belong to this survey round.")])
     if expected_version is not None and expected_version != (existing.version if existing else UNSAVED_VERSION):
         raise StaleDay(day=existing)
-    errors = validate_lines(lines, survey=survey)
+    problems = check_day(survey, lines, submit=submit)
+    if problems:
+        raise DiaryError([problem.message for problem in problems])
     minutes = sum(hour_totals(lines, survey.hours_per_day))
-    # Progress counts a submitted day as done; one without minutes is an empty form, not a described day.
-    if submit and minutes == 0:
-        errors.append(
-            _("A day with no minutes cannot be submitted. Enter the minutes you spent, or save the day as a draft.")
-        )
-    if errors:
-        raise DiaryError(errors)
 
     if existing is not None:
         day = existing
@@ -281,19 +232,7 @@ def diary_save(
     day.keyed_in_by = keyed_in_by
     day.save()
     day.lines.all().delete()
-    DiaryLine.objects.bulk_create(
-        DiaryLine(
-            day=day,
-            participant=participant,
-            task=line.task,
-            value=line.value,
-            function=line.function,
-            note=line.note.strip(),
-            **_line_fields(line.minutes),
-        )
-        for line in lines
-        if not line.is_empty()
-    )
+    DiaryLine.objects.bulk_create(_stored_line(day, line) for line in lines if not line.is_empty())
     survey.touch()
     return day
 
@@ -346,15 +285,34 @@ class ImportPlan:
         return len({day.participant for day in self.days})
 
 
+def _file_days(
+    rows: Sequence[DiaryRow], tasks: dict[str, Task]
+) -> dict[tuple[int, dt.date], tuple[list[DiaryRow], list[LineInput]]]:
+    """The file's rows by participant and day, each with its line (rows of unknown tasks left out)."""
+    days: dict[tuple[int, dt.date], tuple[list[DiaryRow], list[LineInput]]] = defaultdict(lambda: ([], []))
+    for row in rows:
+        if row.task in tasks:
+            day_rows, lines = days[(row.participant, row.date)]
+            day_rows.append(row)
+            lines.append(row.line(tasks[row.task]))
+    return days
+
+
+def _problem_column(problem: Problem) -> str:
+    """The file's column for a broken rule of the day: the hour's h-column, or the rating's or note's."""
+    return f"h{problem.hour}" if problem.field in ("minutes", "hour") else problem.field
+
+
 def diaries_check(
     *, survey: Survey, rows: Sequence[DiaryRow], replace: bool = False, replace_hint: str = "--replace"
 ) -> ImportPlan:
-    """Every rule of a diary import, storing nothing: one RowError per bad row, or what will be stored.
+    """Every rule of a diary import, storing nothing: one RowError per problem, or what will be stored.
 
+    What only a file can get wrong (an unknown task code, a row twice, a day that has a diary) is checked row by
+    row here; each day's rows are then checked by `check_day`, as the form checks a day, with its messages.
     `replace_hint` names how to allow overwriting days in the message about a day that has a diary:
     the command's option, or the upload form's checkbox."""
-    codes = list(survey.tasks.values_list("code", flat=True))
-    known_tasks = set(codes)
+    tasks = {task.code: task for task in survey.tasks.all()}
     numbers = set(survey.participants.values_list("number", flat=True))
     statuses = {
         (number, date): status
@@ -370,32 +328,20 @@ def diaries_check(
 
     errors: list[RowError] = []
     seen: dict[tuple[int, dt.date, str], int] = {}
-    hour_sums: dict[tuple[int, dt.date], list[int]] = defaultdict(lambda: [0] * survey.hours_per_day)
-    over_reported: set[tuple[int, dt.date, int]] = set()
     for row in rows:
         key = (row.participant, row.date)
-        if row.task not in known_tasks:
+        if row.task not in tasks:
             errors.append(
                 RowError(
                     row.row,
                     "task",
                     _("unknown task code %(code)r; this round has: %(codes)s")
-                    % {"code": row.task, "codes": ", ".join(codes)},
+                    % {"code": row.task, "codes": ", ".join(tasks)},
                 )
             )
-        if not survey.contains(row.date):
-            errors.append(
-                RowError(
-                    row.row,
-                    "date",
-                    _("%(date)s is outside the round (%(start)s to %(end)s)")
-                    % {
-                        "date": row.date.isoformat(),
-                        "start": survey.start_date.isoformat(),
-                        "end": survey.end_date.isoformat(),
-                    },
-                )
-            )
+        outside = date_message(survey=survey, date=row.date)
+        if outside:
+            errors.append(RowError(row.row, "date", outside))
         duplicate_of = seen.setdefault((*key, row.task), row.row)
         if duplicate_of != row.row:
             errors.append(
@@ -414,40 +360,28 @@ def diaries_check(
                     % {"number": row.participant, "date": row.date.isoformat(), "hint": replace_hint},
                 )
             )
-        sums = hour_sums[key]
-        for index, amount in enumerate(row.minutes):
-            sums[index] += amount
-            if sums[index] > MAX_MINUTES_PER_HOUR and (*key, index) not in over_reported:
-                over_reported.add((*key, index))
-                errors.append(
-                    RowError(
-                        row.row,
-                        f"h{index + 1}",
-                        _("hour %(hour)d of participant %(number)d on %(date)s adds up to more than 60 minutes")
-                        % {"hour": index + 1, "number": row.participant, "date": row.date.isoformat()},
-                    )
-                )
+    days = _file_days(rows, tasks)
+    for day_rows, lines in days.values():
+        errors.extend(
+            RowError(day_rows[problem.line].row, _problem_column(problem), problem.message)
+            for problem in check_day(survey, lines)
+        )
     if errors:
         return ImportPlan(errors=sorted(errors, key=lambda error: error.row))
 
-    day_lines: dict[tuple[int, dt.date], int] = defaultdict(int)
-    day_minutes: dict[tuple[int, dt.date], int] = defaultdict(int)
-    for row in rows:
-        day_minutes[(row.participant, row.date)] += sum(row.minutes)
-        day_lines[(row.participant, row.date)] += 0 if row.is_empty() else 1
-    days = [
+    plan_days = [
         ImportDay(
             participant=number,
             date=date,
-            lines=day_lines[(number, date)],
-            minutes=day_minutes[(number, date)],
+            lines=sum(1 for line in lines if not line.is_empty()),
+            minutes=sum(hour_totals(lines, survey.hours_per_day)),
             status=statuses.get((number, date)),
             replaces=(number, date) in days_with_lines,
             new_participant=number not in numbers,
         )
-        for number, date in sorted(day_minutes)
+        for (number, date), (_rows, lines) in sorted(days.items())
     ]
-    return ImportPlan(days=days, participants_created=sorted({row.participant for row in rows} - numbers))
+    return ImportPlan(days=plan_days, participants_created=sorted({row.participant for row in rows} - numbers))
 
 
 @transaction.atomic
@@ -492,17 +426,9 @@ def diaries_import(
     if replace:
         DiaryLine.objects.filter(day__in=[existing[key] for key in day_keys]).delete()
     lines = [
-        DiaryLine(
-            day=existing[(row.participant, row.date)],
-            participant=participants[row.participant],
-            task=tasks[row.task],
-            value=row.value,
-            function=row.function,
-            note=row.note,
-            **_line_fields(row.minutes),
-        )
+        _stored_line(existing[(row.participant, row.date)], line)
         for row in rows
-        if not row.is_empty()
+        if not (line := row.line(tasks[row.task])).is_empty()
     ]
     DiaryLine.objects.bulk_create(lines, batch_size=2000)
     for day in plan.days:
@@ -540,7 +466,7 @@ def survey_close(*, survey: Survey, by: AbstractBaseUser) -> Survey:
     """Close an open round: from now on its diaries can only be read (except days reopened one by one)."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status != Survey.Status.OPEN:
-        raise DiaryError([_("Only an open survey round can be closed.")])
+        raise RoundError([_("Only an open survey round can be closed.")])
     survey.status = Survey.Status.CLOSED
     survey.closed_at = timezone.now()
     survey.save(update_fields=["status", "closed_at"])
@@ -553,7 +479,7 @@ def survey_reopen(*, survey: Survey, by: AbstractBaseUser) -> Survey:
     """Open a draft round, or a closed one again, so that every manager can change their diary."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status == Survey.Status.OPEN:
-        raise DiaryError([_("The survey round is already open.")])
+        raise RoundError([_("The survey round is already open.")])
     closed_at = survey.closed_at
     survey.status = Survey.Status.OPEN
     survey.closed_at = None

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2025, 3, 3)
 TUESDAY = dt.date(2025, 3, 4)
 
+PLANNING = "Planning and follow-up of the operation"
 GOOD = [
     row(7, "2025-03-04", "planning", [30, 30], 3, 3),
     row(7, "2025-03-04", "budget", [30], 2, 1),
@@ -237,7 +238,7 @@ BAD_ROWS = {
     ),
     "an hour over 60 across rows": (
         [GOOD[0], row(7, "2025-03-04", "budget", [31])],
-        (3, "h1", "hour 1 of participant 7 on 2025-03-04 adds up to more than 60 minutes"),
+        (3, "h1", "08–09: the tasks add up to 61 minutes, but an hour has at most 60."),
     ),
     "a bad number in a cell": (
         [GOOD[0], row(7, "2025-03-05", "planning", [0, "halv"])],
@@ -245,11 +246,11 @@ BAD_ROWS = {
     ),
     "61 minutes": (
         [GOOD[0], row(7, "2025-03-05", "planning", [61])],
-        (3, "h1", "'61' is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)"),
+        (3, "h1", f"{PLANNING}, 08–09: 61 minutes is not allowed; an hour has at most 60."),
     ),
     "a bad rating": (
         [GOOD[0], row(7, "2025-03-05", "planning", [10], value=5)],
-        (3, "value", "'5' is not allowed: a rating is 1, 2, 3, 4 or empty"),
+        (3, "value", f"{PLANNING}, value for the operation: the rating 5 is not allowed; choose 1, 2, 3 or 4."),
     ),
     "a bad date": (
         [GOOD[0], row(7, "4/3", "planning", [10])],

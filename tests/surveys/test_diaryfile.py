@@ -20,6 +20,7 @@ from surveys.diaryfile import (
     write_csv,
     write_xlsx,
 )
+from surveys.models import Task
 
 HEADER = ",".join(header(3))
 EXPECTED = [
@@ -136,7 +137,8 @@ def test_a_comma_decimal_whole_number_is_read_as_minutes():
 def test_a_row_with_nothing_in_it_is_read_but_empty():
     (row,) = read_csv(csv_bytes(f"{HEADER}\n7,2025-03-03,invoices,,,,,,\n"), hours=3).rows
 
-    assert row.is_empty()
+    assert (row.minutes, row.value, row.function, row.note) == ([0, 0, 0], None, None, "")
+    assert row.line(Task(code="invoices")).is_empty()
 
 
 def test_a_wrong_header_is_reported_on_row_1():
@@ -183,22 +185,27 @@ def test_a_broken_workbook_is_reported():
         ("sju,2025-03-03,invoices,20,,,,,", "participant", "must be a participant number (1 or more)"),
         ("7,3/3/2025,invoices,20,,,,,", "date", "must be a date written YYYY-MM-DD"),
         ("7,2025-03-03,,20,,,,,", "task", "must name a task code"),
-        ("7,2025-03-03,invoices,61,,,,,", "h1", "'61' is not allowed: minutes are whole numbers from 0 to 60"),
-        ("7,2025-03-03,invoices,,-5,,,,", "h2", "'-5' is not allowed: minutes are whole numbers from 0 to 60"),
         ("7,2025-03-03,invoices,,,tjugo,,,", "h3", "'tjugo' is not allowed: minutes are whole numbers from 0 to 60"),
         ("7,2025-03-03,invoices,,,7.5,,,", "h3", "'7.5' is not allowed: minutes are whole numbers from 0 to 60"),
-        ("7,2025-03-03,invoices,20,,,5,,", "value", "'5' is not allowed: a rating is 1, 2, 3, 4 or empty"),
-        ("7,2025-03-03,invoices,20,,,,0,", "function", "'0' is not allowed: a rating is 1, 2, 3, 4 or empty"),
         ("7,2025-03-03,invoices,20,,,,bra,", "function", "'bra' is not allowed: a rating is 1, 2, 3, 4 or empty"),
     ],
 )
 def test_a_bad_cell_is_reported_with_its_row_and_column(cells, column, message):
     result = read_csv(csv_bytes(f"{HEADER}\n7,2025-03-03,budget,10,,,,,\n{cells}\n"), hours=3)
 
-    assert [row.task for row in result.rows] == ["budget"]
+    # Without whose day or which task the row is left out; a bad minute or rating is read as empty.
+    kept = [] if column in ("participant", "date", "task") else ["invoices"]
+    assert [row.task for row in result.rows] == ["budget", *kept]
     (error,) = result.errors
     assert error == RowError(3, column, error.message)
     assert str(error).startswith(f"Row 3, column {column}: {message}")
+
+
+def test_whole_numbers_off_the_scale_are_read_as_they_are():
+    # Whether 61 minutes or a rating of 5 is allowed is a rule of the day (diaryrules), which the form shares.
+    (row,) = read_csv(csv_bytes(f"{HEADER}\n7,2025-03-03,invoices,61,-5,,5,0,\n"), hours=3).rows
+
+    assert (row.minutes, row.value, row.function) == ([61, -5, 0], 5, 0)
 
 
 def test_a_row_with_too_many_cells_is_reported():
@@ -214,7 +221,7 @@ def test_a_short_row_is_padded_with_empty_cells():
 
 
 def test_every_bad_cell_of_every_row_is_reported():
-    text = f"{HEADER}\n7,2025-03-03,invoices,61,x,,9,,\n8,someday,budget,10,,,,,\n"
+    text = f"{HEADER}\n7,2025-03-03,invoices,6 1,x,,nio,,\n8,someday,budget,10,,,,,\n"
 
     errors = read_csv(csv_bytes(text), hours=3).errors
 

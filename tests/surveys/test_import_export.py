@@ -72,6 +72,7 @@ def failed_import(path, survey, **options) -> list[str]:
     return err.getvalue().splitlines()
 
 
+PLANNING = "Planning and follow-up of the operation"
 GOOD = row(9, "2025-03-04", "planning", [30, 30], 3, 3)
 
 BAD_ROWS = {
@@ -89,11 +90,11 @@ BAD_ROWS = {
     ),
     "61 minutes": (
         [GOOD, row(9, "2025-03-05", "planning", [0, 0, 61])],
-        "Row 3, column h3: '61' is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)",
+        f"Row 3, column h3: {PLANNING}, 10–11: 61 minutes is not allowed; an hour has at most 60.",
     ),
     "negative minutes": (
         [GOOD, row(9, "2025-03-05", "planning", [-1])],
-        "Row 3, column h1: '-1' is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)",
+        f"Row 3, column h1: {PLANNING}, 08–09: -1 minutes is not allowed; enter 0 to 60.",
     ),
     "non-numeric minutes": (
         [GOOD, row(9, "2025-03-05", "planning", [0, "halv"])],
@@ -101,15 +102,20 @@ BAD_ROWS = {
     ),
     "an hour over 60 across rows": (
         [GOOD, row(9, "2025-03-04", "budget", [31])],
-        "Row 3, column h1: hour 1 of participant 9 on 2025-03-04 adds up to more than 60 minutes",
+        "Row 3, column h1: 08–09: the tasks add up to 61 minutes, but an hour has at most 60.",
     ),
     "value rating 5": (
         [GOOD, row(9, "2025-03-05", "planning", [10], value=5)],
-        "Row 3, column value: '5' is not allowed: a rating is 1, 2, 3, 4 or empty",
+        f"Row 3, column value: {PLANNING}, value for the operation: the rating 5 is not allowed; choose 1, 2, 3 or 4.",
     ),
     "function rating 0": (
         [GOOD, row(9, "2025-03-05", "planning", [10], function=0)],
-        "Row 3, column function: '0' is not allowed: a rating is 1, 2, 3, 4 or empty",
+        f"Row 3, column function: {PLANNING}, how well the task worked: "
+        "the rating 0 is not allowed; choose 1, 2, 3 or 4.",
+    ),
+    "a note over 500 characters": (
+        [GOOD, row(9, "2025-03-05", "other", [10], note="n" * 501)],
+        "Row 3, column note: Other (specify), specify: at most 500 characters (now 501).",
     ),
     "duplicate row": (
         [GOOD, row(9, "2025-03-04", "planning", [0, 0, 10])],
@@ -173,8 +179,10 @@ def test_every_bad_cell_is_named_on_its_own_line(filled, tmp_path):
 
     errors = failed_import(path, filled)
 
+    # Row 2 is read too (61 is a whole number, just not allowed), so row 3 repeats its task on the same day.
     assert [error.split(":")[0] for error in errors] == [
         "Row 2, column h1",
+        "Row 3, column task",
         "Row 4, column value",
         "Row 5, column h2",
         "Row 5, column function",
