@@ -18,7 +18,7 @@ from django.dispatch import Signal
 
 from . import roles
 from .enrolment import PersonRow, participants_enrol
-from .models import Department, DiaryDay, Municipality, Survey, Unit
+from .models import Department, Municipality, Survey, Unit
 from .services import LineInput, diary_save, survey_create
 
 # Sent after the diary demo exists, so that other apps can add their part (the action plan).
@@ -278,7 +278,3 @@ def seed_demo() -> list[tuple[str, str, str]]:
 
     demo_seeded.send(sender=Survey, municipality=municipality, survey=survey)
     return logins
-
-
-def demo_day_count() -> int:
-    return DiaryDay.objects.filter(participant__survey__slug=ROUND_SLUG).count()

@@ -39,6 +39,18 @@ def is_manager(user: AbstractBaseUser | AnonymousUser) -> bool:
     return MANAGERS in _groups(user)
 
 
+def can_see_plans(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Everyone in one of the three groups sees the action plan: managers should know what is done
+    about their friction."""
+    return can_analyse(user) or is_manager(user)
+
+
+def can_edit_plans(user: AbstractBaseUser | AnonymousUser, *, municipality_id: int | None = None) -> bool:
+    """Administrators create and change action items and write progress updates; given a municipality,
+    only in the plans of municipalities they are a member of."""
+    return is_administrator(user) and (municipality_id is None or in_municipality(user, municipality_id))
+
+
 # --- Municipalities ------------------------------------------------------------------------------
 # Several municipalities share one installation; each sees only its own people and data. Superusers
 # (the installation's operators) see every municipality.

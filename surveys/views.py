@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 from sesame.utils import get_user
 
-from . import conflicts, mailings, progress, roles, selectors
+from . import access, conflicts, mailings, progress, roles, selectors
 from .forms import FUNCTION_SCALE, VALUE_SCALE, DayForm, SigninLinkForm
 from .models import DiaryDay, Participant, Survey
 from .services import UNSAVED_VERSION, DiaryError, StaleDay, unrated_lines
@@ -28,16 +28,6 @@ def _participant_for(request: HttpRequest, survey: Survey) -> Participant:
         return Participant.objects.select_related("survey").get(survey=survey, user=request.user)
     except Participant.DoesNotExist:
         raise Http404 from None
-
-
-def _date_in(survey: Survey, text: str) -> dt.date:
-    try:
-        date = dt.date.fromisoformat(text)
-    except ValueError:
-        raise Http404 from None
-    if not survey.contains(date):
-        raise Http404
-    return date
 
 
 @login_required
@@ -93,7 +83,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     participant = _participant_for(request, survey)
-    return day_form_response(request, participant=participant, date=_date_in(survey, date), template="surveys/day.html")
+    return day_form_response(
+        request, participant=participant, date=access.date_in(survey, date), template="surveys/day.html"
+    )
 
 
 def day_form_response(

@@ -4,7 +4,7 @@ diary file (the format of `import_diaries`) and confirms what it will store.
 Both follow the rules the managers and the command follow: a keyed-in day is saved through the
 manager's own day form (`views.day_form_response`) and marked as keyed in by the administrator; an
 upload is checked by `services.diaries_check` and stored, all or nothing, by `services.diaries_import`.
-Who may: administrators of the round's municipality (`views_rounds._survey_for`).
+Who may: administrators of the round's municipality (`access.survey_for`).
 """
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import services
+from . import access, services
 from .diaryfile import DiaryRow, RowError, UnsupportedFormat, read_upload, write_csv
 from .forms import DiaryUploadForm, KeyPickForm
 from .models import DiaryDay, Survey
-from .views import _date_in, day_form_response
-from .views_rounds import _participant_in, _survey_for
+from .views import day_form_response
 
 RECENT_KEYED_IN = 20
 
@@ -35,7 +34,7 @@ RECENT_KEYED_IN = 20
 @require_GET
 def key_pick(request: HttpRequest, slug: str) -> HttpResponse:
     """Pick a participant and a date; the form is sent with GET and leads on to the day's grid."""
-    survey = _survey_for(request, slug)
+    survey = access.survey_for(request, slug)
     chosen = "participant" in request.GET or "date" in request.GET
     form = KeyPickForm(request.GET if chosen else None, survey=survey)
     if chosen and form.is_valid():
@@ -67,9 +66,9 @@ def _weekday_around(survey: Survey, date: dt.date, *, step: int) -> dt.date | No
 @require_http_methods(["GET", "POST"])
 def key_day(request: HttpRequest, slug: str, number: int, date: str) -> HttpResponse:
     """The day's grid for one participant, saved with every rule of the manager's form, as keyed in by me."""
-    survey = _survey_for(request, slug)
-    participant = _participant_in(survey, number)
-    the_date = _date_in(survey, date)
+    survey = access.survey_for(request, slug)
+    participant = access.participant_in(survey, number)
+    the_date = access.date_in(survey, date)
     return day_form_response(
         request,
         participant=participant,
@@ -112,7 +111,7 @@ def diary_upload(request: HttpRequest, slug: str) -> HttpResponse:
 
     The parsed rows wait in the session between the preview and the confirmation and are checked
     again on confirmation, since a manager or another administrator may have saved a day in between."""
-    survey = _survey_for(request, slug)
+    survey = access.survey_for(request, slug)
     if request.method == "GET" and request.GET.get("mall") == "csv":
         return _example_file(survey)
     key = _session_key(survey)

@@ -6,19 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import lockouts
-from .views_rounds import _accounts_of, _require_administrator
+from . import access, lockouts
 
 
 @login_required
 @require_POST
 def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_administrator(request)
-    person = get_object_or_404(_accounts_of(request.user), pk=pk)
+    person = access.account_for(request, pk)
     # As on the account page: superusers are managed by the installation's operators.
     if person.is_superuser and not request.user.is_superuser:
         raise PermissionDenied

@@ -11,9 +11,9 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from . import access
 from .forms import FUNCTION_SCALE, VALUE_SCALE
 from .models import Task
-from .views_rounds import _survey_for
 
 
 @dataclass
@@ -35,7 +35,7 @@ def _paper_categories(tasks: list[Task], language: str | None) -> list[PaperCate
 @login_required
 @require_GET
 def paper_form(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = _survey_for(request, slug, administer=False)
+    survey = access.survey_for(request, slug, administer=False)
     tasks = list(survey.tasks.select_related("category").order_by("order", "id"))
     ctx = {
         "survey": survey,

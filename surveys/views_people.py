@@ -1,13 +1,12 @@
 """The audit trail page and a person's data: export and erasure."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mio import downloads
 
-from . import audit, people, roles
+from . import access, audit, people, roles
 from .forms_audit import AuditFilterForm, person_label
 from .models import AuditEvent
 
@@ -100,13 +99,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 # administrator's municipalities answers 404, like the account page; a role without accounts 403.
 
 
-def _person_for(request: HttpRequest, pk: int) -> AbstractBaseUser:
-    if not roles.is_administrator(request.user):
-        raise PermissionDenied
-    accounts = roles.scope(get_user_model().objects.all(), request.user, field="municipalities").distinct()
-    return get_object_or_404(accounts, pk=pk)
-
-
 def _shared_municipalities(request: HttpRequest, person: AbstractBaseUser) -> list[int | None]:
     """The person's municipalities that the administrator sees, for the audit trail."""
     ids = people.person_municipality_ids(person)
@@ -119,7 +111,7 @@ def _shared_municipalities(request: HttpRequest, person: AbstractBaseUser) -> li
 @require_GET
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything stored about the person as a JSON file (a right-of-access request)."""
-    person = _person_for(request, pk)
+    person = access.account_for(request, pk)
     data = people.person_data(person)
     for municipality_id in _shared_municipalities(request, person):
         audit.record(AuditEvent.Action.PERSON_EXPORTED, user=request.user, municipality=municipality_id, account=person)
@@ -133,7 +125,7 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what erasing the person will do, and a field to type their username; POST: erase."""
-    person = _person_for(request, pk)
+    person = access.account_for(request, pk)
     refusal = people.erasure_refusal(person, by=request.user)
     error = ""
     if request.method == "POST" and not refusal:

@@ -14,7 +14,6 @@ import datetime as dt
 import io
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -28,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mio import tablefiles
 
-from . import audit, lockouts, mailings, progress, roles, selectors, services
+from . import access, audit, lockouts, mailings, progress, roles, selectors, services
 from .enrolment import (
     COLUMNS,
     EnrolmentError,
@@ -47,32 +46,9 @@ from .forms import (
     ParticipantUnitForm,
     PersonForm,
 )
-from .models import DiaryDay, Municipality, Participant, Survey, Unit
+from .models import DiaryDay, Participant, Survey, Unit
 
 # --- Access --------------------------------------------------------------------------------------
-
-
-def _require_follower(request: HttpRequest) -> None:
-    """The project group and administrators follow rounds; managers do not."""
-    if not roles.can_analyse(request.user):
-        raise PermissionDenied
-
-
-def _require_administrator(request: HttpRequest) -> None:
-    if not roles.is_administrator(request.user):
-        raise PermissionDenied
-
-
-def _survey_for(request: HttpRequest, slug: str, *, administer: bool = True) -> Survey:
-    """A round of the user's municipalities: 403 for a role that may not, 404 for another municipality's."""
-    _require_follower(request)
-    if administer:
-        _require_administrator(request)
-    return get_object_or_404(roles.visible_surveys(request.user).select_related("municipality"), slug=slug)
-
-
-def _participant_in(survey: Survey, number: int) -> Participant:
-    return get_object_or_404(survey.participants.select_related("user", "unit__department", "survey"), number=number)
 
 
 def _log_key_viewed(request: HttpRequest, survey: Survey, participant: Participant | None = None) -> None:
@@ -112,7 +88,7 @@ def _summary(round_progress: progress.RoundProgress) -> dict[str, int]:
 @login_required
 @require_GET
 def rounds(request: HttpRequest) -> HttpResponse:
-    _require_follower(request)
+    access.require_follower(request)
     surveys = list(roles.visible_surveys(request.user).select_related("municipality"))
     summaries = progress.rounds_summary(surveys=surveys)
     ctx = {
@@ -127,7 +103,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def survey_round(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = _survey_for(request, slug, administer=False)
+    survey = access.survey_for(request, slug, administer=False)
     round_progress = progress.round_progress(survey=survey)
     ctx = {
         "survey": survey,
@@ -142,13 +118,13 @@ def survey_round(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def round_close(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = _survey_for(request, slug)
+    survey = access.survey_for(request, slug)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that the round is to be closed."))
         return redirect("surveys:round", survey.slug)
     try:
         services.survey_close(survey=survey, by=request.user)
-    except services.DiaryError as error:
+    except services.RoundError as error:
         for message in error.errors:
             messages.error(request, str(message))
     else:
@@ -160,10 +136,10 @@ def round_close(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def round_reopen(request: HttpRequest, slug: str) -> HttpResponse:
     """Open a draft round, or reopen a closed one."""
-    survey = _survey_for(request, slug)
+    survey = access.survey_for(request, slug)
     try:
         services.survey_reopen(survey=survey, by=request.user)
-    except services.DiaryError as error:
+    except services.RoundError as error:
         for message in error.errors:
             messages.error(request, str(message))
     else:
@@ -177,7 +153,7 @@ def round_reopen(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def participants(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = _survey_for(request, slug)
+    survey = access.survey_for(request, slug)
     show = request.GET.get("show", "all")
     if show not in dict(PARTICIPANT_FILTERS):
         show = "all"
@@ -204,7 +180,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def participant_add(request: HttpRequest, slug: str) -> HttpResponse:
     """One person typed in, through the same plan and rules as a row of an enrolment file."""
-    survey = _survey_for(request, slug)
+    survey = access.survey_for(request, slug)
     form = PersonForm(request.POST or None, survey=survey)
     if request.method == "POST" and form.is_valid():
         row = form.person_row()
@@ -251,8 +227,8 @@ def _participant_ctx(survey: Survey, participant: Participant, **forms) -> dict[
 @require_http_methods(["GET", "POST"])
 def participant(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """One participant: change their unit, reopen one of their days, or take them out of the round."""
-    survey = _survey_for(request, slug)
-    the_participant = _participant_in(survey, number)
+    survey = access.survey_for(request, slug)
+    the_participant = access.participant_in(survey, number)
     if request.method == "POST":
         form = ParticipantUnitForm(request.POST, survey=survey)
         if form.is_valid():
@@ -274,8 +250,8 @@ def participant(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @login_required
 @require_POST
 def participant_delete(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    survey = _survey_for(request, slug)
-    the_participant = _participant_in(survey, number)
+    survey = access.survey_for(request, slug)
+    the_participant = access.participant_in(survey, number)
     try:
         participant_remove(participant=the_participant)
     except EnrolmentError as error:
@@ -289,8 +265,8 @@ def participant_delete(request: HttpRequest, slug: str, number: int) -> HttpResp
 @login_required
 @require_POST
 def day_reopen(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    survey = _survey_for(request, slug)
-    the_participant = _participant_in(survey, number)
+    survey = access.survey_for(request, slug)
+    the_participant = access.participant_in(survey, number)
     form = DayReopenForm(request.POST, dates=_reopen_choices(selectors.day_statuses(participant=the_participant)))
     if form.is_valid():
         date = form.cleaned_data["date"]
@@ -317,7 +293,7 @@ def day_reopen(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @login_required
 @require_POST
 def invitations_send(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = _survey_for(request, slug)
+    survey = access.survey_for(request, slug)
     if survey.status == Survey.Status.CLOSED:
         messages.error(request, _("The round is closed; no invitations were sent."))
         return redirect("surveys:participants", survey.slug)
@@ -348,7 +324,7 @@ def _unreachable_message(unreachable: list[Participant]) -> str:
 @require_POST
 def reminders_send(request: HttpRequest, slug: str) -> HttpResponse:
     """The same rules as the reminder command: never at night or at weekends, never more than the round allows."""
-    survey = _survey_for(request, slug)
+    survey = access.survey_for(request, slug)
     now = timezone.now()
     if survey.status != Survey.Status.OPEN:
         messages.info(request, _("Reminders go out only while the round is open; none were sent."))
@@ -383,7 +359,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
 
     The parsed rows wait in the session between the preview and the confirmation, and are planned
     again on confirmation, since someone may have enrolled people in between."""
-    survey = _survey_for(request, slug)
+    survey = access.survey_for(request, slug)
     key = _session_key(survey)
     ctx: dict[str, object] = {"survey": survey, "nav": "rounds", "plan": None, "errors": []}
     form = EnrolUploadForm()
@@ -440,7 +416,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def enrol_template(request: HttpRequest, slug: str) -> HttpResponse:
     """An example file to fill in: the columns and one made-up person."""
-    survey = _survey_for(request, slug)
+    survey = access.survey_for(request, slug)
     unit = Unit.objects.filter(department__municipality_id=survey.municipality_id).values_list("name", flat=True)
     unit = unit.order_by("department__name", "name").first() or "Förskolan Solrosen"
     body = io.StringIO()
@@ -454,22 +430,13 @@ def enrol_template(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Accounts ------------------------------------------------------------------------------------
 
 
-def _administered_municipalities(user: AbstractBaseUser):
-    return roles.scope(Municipality.objects.all(), user, field="pk")
-
-
-def _accounts_of(user: AbstractBaseUser):
-    """The people of the administrator's municipalities (everyone, for a superuser)."""
-    return roles.scope(get_user_model().objects.all(), user, field="municipalities").distinct()
-
-
 @login_required
 @require_GET
 def accounts(request: HttpRequest) -> HttpResponse:
-    _require_administrator(request)
-    municipalities = _administered_municipalities(request.user)
+    access.require_administrator(request)
+    municipalities = access.administered_municipalities(request.user)
     people = list(
-        _accounts_of(request.user)
+        access.accounts_of(request.user)
         .prefetch_related("groups", Prefetch("municipalities", queryset=municipalities))
         .order_by("last_name", "first_name", "email")
     )
@@ -494,8 +461,8 @@ def _roles_of(user: AbstractBaseUser) -> list[str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_new(request: HttpRequest) -> HttpResponse:
-    _require_administrator(request)
-    municipalities = _administered_municipalities(request.user)
+    access.require_administrator(request)
+    municipalities = access.administered_municipalities(request.user)
     form = AccountCreateForm(
         request.POST or None,
         municipalities=municipalities,
@@ -528,8 +495,8 @@ def account_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_administrator(request)
-    person = get_object_or_404(_accounts_of(request.user), pk=pk)
+    access.require_administrator(request)
+    person = get_object_or_404(access.accounts_of(request.user), pk=pk)
     editable = not person.is_superuser
     if request.method == "POST":
         if not editable:

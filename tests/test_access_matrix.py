@@ -26,7 +26,7 @@ from django.utils.http import urlencode
 
 from actionplan.models import ActionItem, ActionPlan, ActionUpdate
 from actionplan.services import ItemInput, item_create, plan_get_or_create
-from analysis.pages import DASHBOARD_TABLES
+from analysis.dashboard import DASHBOARD_TABLES
 from surveys import roles
 from surveys.models import Department, DiaryDay, Municipality, Participant, SentEmail, Survey, Unit
 from surveys.services import survey_create
@@ -333,7 +333,7 @@ def _actionplan_urls() -> list[Url]:
         ),
         Url(
             "progress-update-post",
-            lambda s: reverse("actionplan:item_update", args=[s.item.pk]),
+            lambda s: reverse("actionplan:update_add", args=[s.item.pk]),
             ITEM_WRITE,
             method="post",
             data=lambda s: {"text": "Smuggled", "status": "in_progress", "version": stored_version(s.item)},

@@ -7,20 +7,21 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from surveys import roles
+
 from .. import effect, selectors
-from ..access import can_edit_plans, can_see_plans
 
 register = template.Library()
 
 
 @register.filter
 def sees_action_plan(user) -> bool:
-    return can_see_plans(user)
+    return roles.can_see_plans(user)
 
 
 @register.filter
 def edits_action_plan(user) -> bool:
-    return can_edit_plans(user)
+    return roles.can_edit_plans(user)
 
 
 @register.simple_tag
