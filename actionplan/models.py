@@ -44,12 +44,6 @@ class ActionItemQuerySet(models.QuerySet):
         """Items still to be finished: neither done nor dropped."""
         return self.exclude(status__in=ActionItem.CLOSED_STATUSES)
 
-    def central(self) -> ActionItemQuerySet:
-        return self.filter(owner_level=ActionItem.OwnerLevel.CENTRAL)
-
-    def departmental(self) -> ActionItemQuerySet:
-        return self.filter(owner_level=ActionItem.OwnerLevel.DEPARTMENT)
-
     def overdue(self, today: dt.date | None = None) -> ActionItemQuerySet:
         today = today or timezone.localdate()
         return self.open().filter(due_date__lt=today)

@@ -16,7 +16,7 @@ from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from mio import cache
-from surveys.models import HOUR_FIELDS, DiaryDay, DiaryLine, Participant, Survey, Task, TaskCategory
+from surveys.models import DiaryDay, DiaryLine, Participant, Survey, Task, TaskCategory
 
 from .filters import NO_FILTERS, Filters, manager_days
 
@@ -159,7 +159,7 @@ def manager_day_counts(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.D
 
 def hour_friction_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Per task, the friction sum Σ minutes × (4 − function) of each hour slot, over rated lines."""
-    hours = HOUR_FIELDS[: survey.hours_per_day]
+    hours = survey.hour_fields
     sums = (
         _lines(survey, filters)
         .filter(function__isnull=False)

@@ -109,10 +109,10 @@ def test_overdue_items_are_open_and_past_their_due_date(plan):
     assert [item.number for item in plan.items.order_by("number") if item.is_overdue(TODAY)] == [1]
 
 
-def test_open_central_and_departmental_narrow_the_items(plan, department):
+def test_open_leaves_out_done_and_dropped_items(plan, department):
     stored_item(plan, number=1, status="done")
-    stored_item(plan, number=2, owner_level="department", department=department)
-    stored_item(plan, number=3)
+    stored_item(plan, number=2, status="dropped")
+    stored_item(plan, number=3, owner_level="department", department=department)
+    stored_item(plan, number=4)
 
-    assert [item.number for item in plan.items.open().central()] == [3]
-    assert [item.number for item in plan.items.departmental()] == [2]
+    assert [item.number for item in plan.items.open()] == [3, 4]
