@@ -120,12 +120,20 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "mio",
-    }
-}
+
+def cache_from_url(url: str) -> dict[str, object]:
+    """The cache named by CACHE_URL: empty for memory in each process (`make run`, tests), or
+    redis://host:port/db (rediss:// for TLS) for one cache that every worker and server shares in
+    production: figures are then computed once, not once per worker, and sign-in limits count every
+    attempt, not only those that reached the same worker."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mio"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "mio"}
+    raise ImproperlyConfigured(f"CACHE_URL must be empty or a redis:// address, not {url!r}")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "").strip())}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,6 +4,8 @@ all members of the test municipality."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.contrib.auth.models import Group
@@ -13,6 +15,26 @@ from surveys.models import Department, Municipality, Participant, Survey, Unit
 from surveys.services import survey_create
 
 PASSWORD = "a-test-password"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_per_worker():
+    """With a shared Redis cache (CACHE_URL), each pytest-xdist worker uses a database of its own:
+    clearing the cache before a test empties the whole Redis database, which would otherwise take
+    figures from under another worker's test."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    cache = settings.CACHES["default"]
+    if not cache["BACKEND"].endswith("RedisCache"):
+        yield
+        return
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    address = urlsplit(cache["LOCATION"])
+    base = int(address.path.strip("/") or 0)
+    location = urlunsplit(address._replace(path=f"/{base + worker}"))
+    with override_settings(CACHES={"default": {**cache, "LOCATION": location}}):
+        yield
 
 
 @pytest.fixture(autouse=True)

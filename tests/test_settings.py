@@ -44,3 +44,22 @@ def test_a_boolean_that_is_not_one_is_refused():
     result = _manage("check", DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_cache_url_chooses_a_shared_redis_cache_and_nonsense_is_refused():
+    from mio.settings import cache_from_url
+
+    assert cache_from_url("")["BACKEND"].endswith("LocMemCache")
+    shared = cache_from_url("redis://127.0.0.1:6379/1")
+    assert shared["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert shared["LOCATION"] == "redis://127.0.0.1:6379/1"
+    result = _manage("check", CACHE_URL="memcached://127.0.0.1:11211", DEBUG="true")
+    assert result.returncode != 0
+    assert "CACHE_URL must be empty or a redis:// address" in result.stderr
+
+
+def test_production_boots_with_the_shared_cache():
+    script = "from django.core.cache import cache; cache.set('mio:probe', 1); print(cache.get('mio:probe'))"
+    result = _manage("shell", "-v0", "-c", script, CACHE_URL="redis://127.0.0.1:6379/15", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1"
