@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Max, QuerySet
 
-from mio import cache
 from surveys import roles
 from surveys.models import Municipality, Survey, Task
 
@@ -132,12 +130,6 @@ def status_counts(*, plan: ActionPlan) -> dict[str, object]:
     }
 
 
-def history_key(*, plan: ActionPlan) -> str:
-    """Changes whenever an item of the plan changes: a cache key part for figures drawn from it."""
-    latest = ActionItem.history.filter(plan_id=plan.pk).aggregate(latest=Max("history_id"))["latest"]
-    return f"{plan.pk}-{latest or 0}"
-
-
 def export_rows(*, plan: ActionPlan) -> Iterator[list[object]]:
     """The plan's items as file rows, by number."""
     for item in plan.items.select_related("department").order_by("number"):
@@ -172,36 +164,3 @@ def can_see_municipality(*, user: AbstractBaseUser, municipality: Municipality) 
     """Whether the user reads the municipality's plan and its tasks' figures (`visible_municipality_ids`)."""
     ids = visible_municipality_ids(user=user)
     return ids is None or municipality.pk in ids
-
-
-def task_in_rounds(*, municipality: Municipality, code: str) -> list[dict[str, object]]:
-    """One task's friction figures in each round of the municipality, earliest first."""
-    from analysis import reports
-    from analysis.disclosure import is_withheld
-
-    rows = []
-    for survey in rounds_of(municipality=municipality):
-        # Cached until the round's diaries change: every task of the plan reads the same rankings.
-        _counts, frame = cache.for_round(
-            "actionplan:ranking", survey=survey, compute=partial(reports.ranking, survey=survey)
-        )
-        found = frame[frame["task"] == code]
-        if found.empty:
-            continue
-        row = found.iloc[0]
-        withheld = is_withheld(int(row["managers"]))
-        rows.append(
-            {
-                "survey": survey,
-                "withheld": withheld,
-                "rank": int(row["rank"]),
-                "of": len(frame),
-                "managers": int(row["managers"]),
-                "friction": None if withheld else float(row["friction_minutes_per_manager_day"]),
-                "minutes": None if withheld else float(row["minutes_per_manager_day"]),
-                "function_mean": None
-                if withheld or row["function_mean"] != row["function_mean"]  # NaN: no rated minutes
-                else float(row["function_mean"]),
-            }
-        )
-    return rows

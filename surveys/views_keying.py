@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mio.uploads import Preview, UploadPreviewConfirm
+
 from . import access, services
 from .diaryfile import DiaryRow, RowError, UnsupportedFormat, read_upload, write_csv
 from .forms import DiaryUploadForm, KeyPickForm
@@ -114,47 +116,43 @@ def diary_upload(request: HttpRequest, slug: str) -> HttpResponse:
     survey = access.survey_for(request, slug)
     if request.method == "GET" and request.GET.get("mall") == "csv":
         return _example_file(survey)
-    key = _session_key(survey)
-    ctx: dict[str, object] = {"survey": survey, "nav": "rounds", "plan": None, "errors": [], "replace": False}
-    form = DiaryUploadForm()
-    status = 200
-    if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.pop(key, None)
-        if not stored:
-            messages.error(request, _("The preview has expired; upload the file again."))
-            return redirect("surveys:diary_upload", survey.slug)
-        rows = [DiaryRow.from_list(values) for values in stored["rows"]]
+
+    def preview(form: DiaryUploadForm) -> Preview:
+        upload, replace = form.cleaned_data["file"], form.cleaned_data["replace"]
+        try:
+            parsed = read_upload(upload.read(), filename=upload.name, hours=survey.hours_per_day)
+        except UnsupportedFormat as error:
+            form.add_error("file", str(error))
+            return Preview()
+        plan = _check(survey, parsed.rows, replace=replace, errors=parsed.errors)
+        if plan.errors:
+            return Preview(errors=plan.errors)
+        kept = {"replace": replace, "rows": [row.as_list() for row in parsed.rows]}
+        return Preview(plan=plan, keep=kept, context={"replace": replace})
+
+    def confirm(kept: dict) -> HttpResponse | list[RowError]:
+        rows = [DiaryRow.from_list(values) for values in kept["rows"]]
         try:
             result = services.diaries_import(
-                survey=survey, rows=rows, replace=stored["replace"], replace_hint=_replace_hint()
+                survey=survey, rows=rows, replace=kept["replace"], replace_hint=_replace_hint()
             )
         except services.DiaryError as error:
-            ctx["errors"] = error.errors
-            status = 400
-        else:
-            messages.success(request, _stored_message(result))
-            return redirect("surveys:round", survey.slug)
-    elif request.method == "POST":
-        request.session.pop(key, None)
-        form = DiaryUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            replace = form.cleaned_data["replace"]
-            try:
-                parsed = read_upload(upload.read(), filename=upload.name, hours=survey.hours_per_day)
-            except UnsupportedFormat as error:
-                form.add_error("file", str(error))
-            else:
-                plan = _check(survey, parsed.rows, replace=replace, errors=parsed.errors)
-                if plan.errors:
-                    ctx["errors"] = plan.errors
-                else:
-                    request.session[key] = {"replace": replace, "rows": [row.as_list() for row in parsed.rows]}
-                    ctx.update(plan=plan, replace=replace)
-        status = 200 if ctx["plan"] else 400
-    ctx["form"] = form
-    ctx["tasks"] = survey.tasks.select_related("category").order_by("order", "id")
-    return render(request, "surveys/diary_upload.html", ctx, status=status)
+            return error.errors
+        messages.success(request, _stored_message(result))
+        return redirect("surveys:round", survey.slug)
+
+    flow = UploadPreviewConfirm(request, key=_session_key(survey), form_class=DiaryUploadForm)
+    staged = flow.handle(preview=preview, confirm=confirm)
+    if isinstance(staged, HttpResponse):
+        return staged
+    ctx = {
+        "survey": survey,
+        "nav": "rounds",
+        "replace": False,
+        **staged.page_context(),
+        "tasks": survey.tasks.select_related("category").order_by("order", "id"),
+    }
+    return render(request, "surveys/diary_upload.html", ctx, status=staged.status)
 
 
 def _stored_message(result: services.ImportResult) -> str:

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mio import tablefiles
+from mio.uploads import Preview, UploadPreviewConfirm
 
 from . import access, audit, lockouts, mailings, progress, roles, selectors, services
 from .enrolment import (
@@ -360,56 +361,39 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
     The parsed rows wait in the session between the preview and the confirmation, and are planned
     again on confirmation, since someone may have enrolled people in between."""
     survey = access.survey_for(request, slug)
-    key = _session_key(survey)
-    ctx: dict[str, object] = {"survey": survey, "nav": "rounds", "plan": None, "errors": []}
-    form = EnrolUploadForm()
-    status = 200
-    if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.get(key)
-        if not stored:
-            messages.error(request, _("The preview has expired; upload the file again."))
-            return redirect("surveys:enrol", survey.slug)
-        rows = [PersonRow(**row) for row in stored]
+
+    def preview(form: EnrolUploadForm) -> Preview:
+        upload = form.cleaned_data["file"]
+        parsed = read_upload(upload.read(), filename=upload.name)
+        if parsed.errors:
+            return Preview(errors=parsed.errors)
+        plan = plan_enrolment(survey=survey, rows=parsed.rows)
+        if plan.errors:
+            return Preview(errors=plan.errors)
+        return Preview(plan=plan, keep=[row.as_dict() for row in parsed.rows])
+
+    def confirm(kept: list[dict]) -> HttpResponse | list:
         try:
-            result = participants_enrol(survey=survey, rows=rows)
+            result = participants_enrol(survey=survey, rows=[PersonRow(**row) for row in kept])
         except EnrolmentError as error:
-            del request.session[key]
-            ctx["errors"] = error.errors
-            status = 400
-        else:
-            del request.session[key]
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d participant enrolled (%(new)d new accounts, %(linked)d existing accounts linked).",
-                    "%(count)d participants enrolled (%(new)d new accounts, %(linked)d existing accounts linked).",
-                    len(result.participants),
-                )
-                % {
-                    "count": len(result.participants),
-                    "new": result.accounts_created,
-                    "linked": result.accounts_linked,
-                },
+            return error.errors
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d participant enrolled (%(new)d new accounts, %(linked)d existing accounts linked).",
+                "%(count)d participants enrolled (%(new)d new accounts, %(linked)d existing accounts linked).",
+                len(result.participants),
             )
-            return redirect("surveys:participants", survey.slug)
-    elif request.method == "POST":
-        request.session.pop(key, None)
-        form = EnrolUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            parsed = read_upload(upload.read(), filename=upload.name)
-            if parsed.errors:
-                ctx["errors"] = parsed.errors
-            else:
-                plan = plan_enrolment(survey=survey, rows=parsed.rows)
-                if plan.errors:
-                    ctx["errors"] = plan.errors
-                else:
-                    request.session[key] = [row.as_dict() for row in parsed.rows]
-                    ctx["plan"] = plan
-        status = 200 if ctx["plan"] else 400
-    ctx["form"] = form
-    return render(request, "surveys/enrol.html", ctx, status=status)
+            % {"count": len(result.participants), "new": result.accounts_created, "linked": result.accounts_linked},
+        )
+        return redirect("surveys:participants", survey.slug)
+
+    flow = UploadPreviewConfirm(request, key=_session_key(survey), form_class=EnrolUploadForm)
+    staged = flow.handle(preview=preview, confirm=confirm)
+    if isinstance(staged, HttpResponse):
+        return staged
+    ctx = {"survey": survey, "nav": "rounds", **staged.page_context()}
+    return render(request, "surveys/enrol.html", ctx, status=staged.status)
 
 
 @login_required

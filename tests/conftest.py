@@ -1,5 +1,7 @@
 """The fixed cast of every test: a manager, another manager, a project member and an administrator,
-all members of the test municipality."""
+all members of the test municipality; and the fixtures several test directories share (English
+messages and clients, a neighbouring municipality, a superuser, the round's tasks, the paired rounds of
+tests/analysis/test_paired.py). A fixture used by more than one test module belongs here, once."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from surveys import audit, roles
 from surveys.models import Department, Municipality, Participant, Survey, Unit
@@ -51,6 +54,22 @@ def fast_passwords(settings):
     """Every test hashes the cast's passwords; the real hasher would spend most of the run on them, and
     no test is about the hash itself."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def english():
+    """Messages are asserted in English, the source language, whatever Swedish catalogue exists.
+    tests/actionplan and tests/surveys use it for every test (their conftest); a module elsewhere
+    says `pytestmark = pytest.mark.usefixtures("english")`."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english_client(client):
+    """The test client, asking for English pages."""
+    client.cookies["django_language"] = "en"
+    return client
 
 
 @pytest.fixture
@@ -128,3 +147,74 @@ def participant(survey, manager, unit) -> Participant:
 @pytest.fixture
 def other_participant(survey, other_manager, unit) -> Participant:
     return Participant.objects.create(survey=survey, number=8, user=other_manager, unit=unit)
+
+
+@pytest.fixture
+def admin_client(english_client, administrator):
+    """English pages, signed in as the municipality's administrator (not pytest-django's superuser)."""
+    english_client.force_login(administrator)
+    return english_client
+
+
+@pytest.fixture
+def analyst(english_client, project_member):
+    """English pages, signed in as the project member: the analysis pages' reader."""
+    english_client.force_login(project_member)
+    return english_client
+
+
+@pytest.fixture
+def other_administrator(make_user, other_municipality):
+    """The neighbouring municipality's administrator."""
+    return make_user("erik", roles.ADMINISTRATORS, is_staff=True, municipality=other_municipality)
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(username="root", email="root@example.se", password="x")
+
+
+@pytest.fixture
+def other_municipality(db) -> Municipality:
+    """A neighbouring municipality: the cast sees none of its data."""
+    return Municipality.objects.create(name="Grannkommun")
+
+
+@pytest.fixture
+def tasks(survey) -> dict:
+    """The round's tasks by code."""
+    return {task.code: task for task in survey.tasks.all()}
+
+
+# The paired rounds of tests/analysis/test_paired.py, whose worked examples define their figures.
+
+
+@pytest.fixture
+def pair(municipality) -> tuple[Survey, Survey]:
+    """Four paired managers (1–4) in a baseline and a follow-up round, plus unpaired ones."""
+    from tests.analysis.test_paired import BASELINE, BASELINE_START, FOLLOWUP, FOLLOWUP_START, fill, make_round
+
+    baseline = make_round(municipality, "baseline", BASELINE_START)
+    followup = make_round(municipality, "followup", FOLLOWUP_START)
+    fill(baseline, BASELINE)
+    fill(followup, FOLLOWUP)
+    return baseline, followup
+
+
+@pytest.fixture
+def small_pair(municipality) -> tuple[Survey, Survey]:
+    """Two paired managers (1, 2) and a third in the baseline only: too few to show a change."""
+    from tests.analysis.test_paired import (
+        BASELINE_START,
+        FOLLOWUP_START,
+        SMALL_BASELINE,
+        SMALL_FOLLOWUP,
+        fill,
+        make_round,
+    )
+
+    baseline = make_round(municipality, "small-baseline", BASELINE_START)
+    followup = make_round(municipality, "small-followup", FOLLOWUP_START)
+    fill(baseline, SMALL_BASELINE)
+    fill(followup, SMALL_FOLLOWUP)
+    return baseline, followup

@@ -1,14 +1,26 @@
-"""Who reaches what, over two municipalities side by side: every URL of the analysis and the action
-plan, for municipality A's objects and B's, as anonymous, A's manager, A's project member, A's
-administrator and a superuser.
+"""Who reaches what, over two municipalities side by side: every URL of the analysis, the action
+plan, the diary and the round administration, for municipality A's objects and B's, as anonymous,
+A's manager, A's project member, A's administrator and a superuser.
 
 A's staff get 200 (302 after a valid POST) on A's objects and 404 on B's: no read or write crosses
 municipalities. Roles keep their 403 where a role may not do something at all.
 
-To cover more pages, add `Url(...)` entries to `URLS` below (or extend it from the module that
-owns the pages): each names its URL builder, its method and data, and an expectation per role.
-`ROUND_ADMINISTRATION_URLS` is the place kept for the round-administration pages (`/omgangar/...`,
-`/konton/...` in `surveys/`).
+HOW TO ADD A PAGE: add one `Row(...)` to the list of its app below (`LIST_ROWS`, `ANALYSIS_ROWS`,
+`PLAN_ROWS`, `ROUND_ROWS`, `ROUND_LIST_ROWS`, `PEOPLE_ROWS`). A row is plain data:
+
+    Row("participant", "surveys:participant", "followup", ROUND_ADMINISTER, extra=(1,)),
+    Row("rounds-pair", "analysis:rounds", "none", ANALYSIS, query="pair"),
+    Row("close-post", "surveys:round_close", "followup", ROUND_WRITE, method="post", data={"confirm": "yes"}),
+
+- an id (shown in the test name), the URL name to `reverse()`;
+- the name of a path-argument builder in `ARGS` (what of the side goes into the path: "none",
+  "followup", "baseline", "plan", "item", "administrator"), then `extra=`: literal path arguments after it;
+- the expectation per role: one of the dicts under "What each role gets", or a new one
+  (`{role: (status on A's object, status on B's object)}`; `same_on_both(...)` for pages of no one side);
+- optionally `query=` (a builder name in `QUERIES`), `params=` (a literal query dict), `method="post"`
+  and `data=` (a literal POST dict, or a builder name in `BODIES` when the body needs the side's objects).
+
+A new builder is one line in `ARGS`, `QUERIES` or `BODIES`: a function of the `Side`.
 """
 
 from __future__ import annotations
@@ -26,12 +38,14 @@ from django.utils.http import urlencode
 
 from actionplan.models import ActionItem, ActionPlan, ActionUpdate
 from actionplan.services import ItemInput, item_create, plan_get_or_create
-from analysis.dashboard import DASHBOARD_TABLES
+from analysis.comparison import COMPARISON_CHARTS
+from analysis.dashboard import DASHBOARD_CHARTS, DASHBOARD_TABLES
 from surveys import roles
 from surveys.models import Department, DiaryDay, Municipality, Participant, SentEmail, Survey, Unit
 from surveys.services import survey_create
 from tests.actionplan.conftest import item_post
 from tests.analysis.conftest import save_day
+from tests.surveys.helpers import day_post
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +162,12 @@ def world(make_user, settings) -> World:
 # Per role: (status on A's object, status on B's object). 302 for anonymous is the login redirect;
 # for a POST it is the redirect after saving.
 
+
+def same_on_both(**statuses: int) -> dict[str, tuple[int, int]]:
+    """Pages of no one municipality: the same answer whichever side."""
+    return {role: (status, status) for role, status in statuses.items()}
+
+
 ANALYSIS = {
     "anonymous": (302, 302),
     "manager": (403, 403),  # the role has no analysis, whichever municipality
@@ -197,150 +217,6 @@ NEW_ITEM_WRITE = {
     "administrator": (302, 404),
     "superuser": (302, 302),
 }
-
-
-@dataclass(frozen=True)
-class Url:
-    """A URL of one municipality's object: `build(side)` gives the path, `data(side)` the POST body."""
-
-    name: str
-    build: Callable[[Side], str]
-    expected: dict[str, tuple[int, int]]
-    method: str = "get"
-    data: Callable[[Side], dict[str, object]] | None = None
-
-    @property
-    def writes(self) -> bool:
-        return self.method == "post"
-
-
-def _q(url: str, **params: object) -> str:
-    return f"{url}?{urlencode(params, doseq=True)}"
-
-
-def _analysis_urls() -> list[Url]:
-    urls = [
-        Url("dashboard", lambda s: reverse("analysis:dashboard", args=[s.followup.slug]), ANALYSIS),
-        Url(
-            "dashboard-department",
-            lambda s: _q(reverse("analysis:dashboard", args=[s.followup.slug]), department=s.department.pk),
-            ANALYSIS,
-        ),
-        Url("compare", lambda s: _q(reverse("analysis:compare", args=[s.followup.slug]), m=[1, 2]), ANALYSIS),
-        Url("rounds-followup", lambda s: _q(reverse("analysis:rounds"), followup=s.followup.slug), ANALYSIS),
-        Url(
-            "rounds-pair",
-            lambda s: _q(reverse("analysis:rounds"), baseline=s.baseline.slug, followup=s.followup.slug),
-            ANALYSIS,
-        ),
-        Url("profile", lambda s: reverse("analysis:profile", args=[s.followup.slug]), OWN_PROFILE),
-    ]
-    for table in DASHBOARD_TABLES:
-        for fmt in ["csv", "xlsx", *(["json"] if table == "ranking" else [])]:
-            urls.append(
-                Url(
-                    f"export-{table}-{fmt}",
-                    lambda s, table=table, fmt=fmt: reverse("analysis:export", args=[s.followup.slug, table, fmt]),
-                    ANALYSIS,
-                )
-            )
-    for fmt in ["json", "csv", "xlsx"]:
-        urls.append(
-            Url(
-                f"compare-export-{fmt}",
-                lambda s, fmt=fmt: _q(reverse("analysis:compare_export", args=[s.followup.slug, fmt]), m=[1, 2]),
-                ANALYSIS,
-            )
-        )
-        urls.append(
-            Url(
-                f"rounds-export-{fmt}",
-                lambda s, fmt=fmt: _q(
-                    reverse("analysis:rounds_export", args=[fmt]), baseline=s.baseline.slug, followup=s.followup.slug
-                ),
-                ANALYSIS,
-            )
-        )
-    return urls
-
-
-def _same_on_both(**statuses: int) -> dict[str, tuple[int, int]]:
-    return {role: (status, status) for role, status in statuses.items()}
-
-
-def _list_urls() -> list[Url]:
-    """Pages of no one municipality: the same answer whichever side; what they list is checked
-    below and, for A's people, that they name nothing of B's."""
-    staff_only = _same_on_both(anonymous=302, manager=403, project_member=200, administrator=200, superuser=200)
-    return [
-        Url("analysis-index", lambda s: reverse("analysis:index"), staff_only),
-        Url("rounds-latest-pair", lambda s: reverse("analysis:rounds"), staff_only),
-        Url(
-            "my-profiles",
-            lambda s: reverse("analysis:my_profiles"),
-            _same_on_both(anonymous=302, manager=200, project_member=200, administrator=200, superuser=200),
-        ),
-        Url(
-            "plan-index",  # one plan visible: straight to it; the superuser sees both listed
-            lambda s: reverse("actionplan:index"),
-            _same_on_both(anonymous=302, manager=302, project_member=302, administrator=302, superuser=200),
-        ),
-        Url(
-            "new-item-page-bare",  # the user's only municipality; the superuser has two
-            lambda s: reverse("actionplan:item_new"),
-            _same_on_both(anonymous=302, manager=403, project_member=403, administrator=200, superuser=404),
-        ),
-    ]
-
-
-def stored_version(item: ActionItem) -> int:
-    """The item's version as stored now: an earlier write of the same run may have raised it."""
-    return ActionItem.objects.values_list("version", flat=True).get(pk=item.pk)
-
-
-def _actionplan_urls() -> list[Url]:
-    new = reverse("actionplan:item_new")
-    return [
-        Url("plan", lambda s: reverse("actionplan:plan", args=[s.plan.pk]), PLAN_READ),
-        Url("board", lambda s: reverse("actionplan:board", args=[s.plan.pk]), PLAN_READ),
-        Url("overview", lambda s: reverse("actionplan:overview", args=[s.plan.pk]), PLAN_READ),
-        Url("effect", lambda s: reverse("actionplan:effect", args=[s.plan.pk]), PLAN_READ),
-        Url("item", lambda s: reverse("actionplan:item", args=[s.item.pk]), PLAN_READ),
-        Url("task", lambda s: reverse("actionplan:task", args=[s.baseline.slug, "invoices"]), PLAN_READ),
-        Url("item-edit-page", lambda s: reverse("actionplan:item_edit", args=[s.item.pk]), ITEM_EDIT_PAGE),
-        Url("new-item-page-plan", lambda s: _q(new, plan=s.plan.pk), NEW_ITEM_PAGE),
-        Url("new-item-page-task", lambda s: _q(new, task="invoices", survey=s.baseline.slug), NEW_ITEM_PAGE),
-        Url(
-            "new-item-post-plan",
-            lambda s: _q(new, plan=s.plan.pk),
-            NEW_ITEM_WRITE,
-            method="post",
-            data=lambda s: item_post(number="2", title="Smuggled"),
-        ),
-        Url(
-            "new-item-post-task",
-            lambda s: _q(new, task="invoices", survey=s.baseline.slug),
-            NEW_ITEM_WRITE,
-            method="post",
-            data=lambda s: item_post(number="2", title="Smuggled", survey=s.baseline.pk),
-        ),
-        Url(
-            "item-edit-post",
-            lambda s: reverse("actionplan:item_edit", args=[s.item.pk]),
-            ITEM_WRITE,
-            method="post",
-            data=lambda s: item_post(number="1", title="Smuggled", status="dropped", version=stored_version(s.item)),
-        ),
-        Url(
-            "progress-update-post",
-            lambda s: reverse("actionplan:update_add", args=[s.item.pk]),
-            ITEM_WRITE,
-            method="post",
-            data=lambda s: {"text": "Smuggled", "status": "in_progress", "version": stored_version(s.item)},
-        ),
-    ]
-
-
 # The diary and the round administration of `surveys/`: rounds, participants (the pseudonym key),
 # enrolment, invitations, reminders, closing, reopening a day, and the accounts of a municipality.
 DIARY_DAY = {  # a manager's own day; nobody else's, whatever the role
@@ -378,140 +254,8 @@ ACCOUNT_CREATE_WRITE = {  # another municipality is no choice in the form: the f
     "administrator": (302, 400),
     "superuser": (302, 302),
 }
-
-
-def _round_urls() -> list[Url]:
-    def in_round(name: str, *extra: object) -> Callable[[Side], str]:
-        return lambda s: reverse(f"surveys:{name}", args=[s.followup.slug, *extra])
-
-    return [
-        Url("diary-day", lambda s: reverse("surveys:day", args=[s.followup.slug, "2025-09-02"]), DIARY_DAY),
-        Url("round", in_round("round"), ROUND_FOLLOW),
-        Url("paper-form", in_round("paper_form"), ROUND_FOLLOW),
-        Url("participants", in_round("participants"), ROUND_ADMINISTER),
-        Url("participants-behind", lambda s: in_round("participants")(s) + "?show=behind", ROUND_ADMINISTER),
-        Url("participant", in_round("participant", 1), ROUND_ADMINISTER),
-        Url("participant-add-page", in_round("participant_add"), ROUND_ADMINISTER),
-        Url("enrol-page", in_round("enrol"), ROUND_ADMINISTER),
-        Url("enrol-template", in_round("enrol_template"), ROUND_ADMINISTER),
-        Url("key-pick-page", in_round("key_pick"), ROUND_ADMINISTER),
-        Url("key-day-page", in_round("key_day", 1, "2025-09-02"), ROUND_ADMINISTER),
-        Url(
-            "key-day-post",
-            in_round("key_day", 1, "2025-09-02"),
-            ROUND_WRITE,
-            method="post",
-            data=lambda s: {"planning-h1": "30", "draft": ""},
-        ),
-        Url("diary-upload-page", in_round("diary_upload"), ROUND_ADMINISTER),
-        Url("diary-upload-example", lambda s: in_round("diary_upload")(s) + "?mall=csv", ROUND_ADMINISTER),
-        Url(
-            "diary-upload-confirm-post",  # without a preview: "expired", back to the form
-            in_round("diary_upload"),
-            ROUND_WRITE,
-            method="post",
-            data=lambda s: {"confirm": "yes"},
-        ),
-        Url(
-            "account-edit-page", lambda s: reverse("surveys:account_edit", args=[s.administrator.pk]), ROUND_ADMINISTER
-        ),
-        Url(
-            "participant-add-post",
-            in_round("participant_add"),
-            ROUND_WRITE,
-            method="post",
-            data=lambda s: {"name": "Smuggled Person", "email": "smuggled@example.se", "unit": s.unit.pk},
-        ),
-        Url("close-post", in_round("round_close"), ROUND_WRITE, method="post", data=lambda s: {"confirm": "yes"}),
-        Url("reopen-post", in_round("round_reopen"), ROUND_WRITE, method="post", data=lambda s: {}),
-        Url("invitations-post", in_round("invitations_send"), ROUND_WRITE, method="post", data=lambda s: {}),
-        Url("reminders-post", in_round("reminders_send"), ROUND_WRITE, method="post", data=lambda s: {}),
-        Url(
-            "day-reopen-post",
-            in_round("day_reopen", 1),
-            ROUND_WRITE,
-            method="post",
-            data=lambda s: {"date": "2025-09-01", "reason": "Smuggled"},
-        ),
-        Url(
-            "participant-remove-post", in_round("participant_remove", 2), ROUND_WRITE, method="post", data=lambda s: {}
-        ),
-        Url(
-            "unit-post",
-            in_round("participant", 1),
-            ROUND_WRITE,
-            method="post",
-            data=lambda s: {"unit": s.unit.pk},
-        ),
-        Url(
-            "account-edit-post",
-            lambda s: reverse("surveys:account_edit", args=[s.administrator.pk]),
-            ROUND_WRITE,
-            method="post",
-            data=lambda s: {"roles": [roles.ADMINISTRATORS, roles.MANAGERS], "is_active": "on"},
-        ),
-        Url(
-            "account-unlock-post",  # the account is not locked: "was not locked out", back to its page
-            lambda s: reverse("surveys:account_unlock", args=[s.administrator.pk]),
-            ROUND_WRITE,
-            method="post",
-            data=lambda s: {},
-        ),
-        Url(
-            "account-create-post",
-            lambda s: reverse("surveys:account_create"),
-            ACCOUNT_CREATE_WRITE,
-            method="post",
-            data=lambda s: {
-                "first_name": "Smuggled",
-                "email": "smuggled-account@example.se",
-                "role": roles.MANAGERS,
-                "municipality": s.municipality.pk,
-            },
-        ),
-    ]
-
-
-def _round_list_urls() -> list[Url]:
-    return [
-        Url(
-            "rounds",
-            lambda s: reverse("surveys:rounds"),
-            _same_on_both(anonymous=302, manager=403, project_member=200, administrator=200, superuser=200),
-        ),
-        Url(
-            "accounts",
-            lambda s: reverse("surveys:accounts"),
-            _same_on_both(anonymous=302, manager=403, project_member=403, administrator=200, superuser=200),
-        ),
-        Url(
-            "account-create-page",
-            lambda s: reverse("surveys:account_create"),
-            _same_on_both(anonymous=302, manager=403, project_member=403, administrator=200, superuser=200),
-        ),
-        Url(
-            "audit-log",  # the trail of the administrator's own municipalities (B's events are not listed)
-            lambda s: reverse("surveys:audit_log"),
-            _same_on_both(anonymous=302, manager=403, project_member=403, administrator=200, superuser=200),
-        ),
-        Url(
-            "audit-log-download",
-            lambda s: _q(reverse("surveys:audit_log"), download="csv"),
-            _same_on_both(anonymous=302, manager=403, project_member=403, administrator=200, superuser=200),
-        ),
-    ]
-
-
-ROUND_ADMINISTRATION_URLS: list[Url] = [*_round_list_urls(), *_round_urls()]
-
-URLS: list[Url] = []
-
-URLS: list[Url] = [*_list_urls(), *_analysis_urls(), *_actionplan_urls(), *ROUND_ADMINISTRATION_URLS]
-
-
 # A person's data (surveys/views_people.py), about each side's administrator: A's administrator may
-# export their own data but not erase themselves (403); a superuser may erase either. The privacy notice
-# and the accessibility statement are for everyone, signed in or not.
+# export their own data but not erase themselves (403); a superuser may erase either.
 PERSON_EXPORT = {
     "anonymous": (302, 302),
     "manager": (403, 403),
@@ -521,29 +265,314 @@ PERSON_EXPORT = {
 }
 PERSON_ERASE_PAGE = {**PERSON_EXPORT, "administrator": (403, 404)}
 PERSON_ERASE_POST = {**PERSON_ERASE_PAGE, "superuser": (302, 302)}
+STAFF_ONLY = same_on_both(anonymous=302, manager=403, project_member=200, administrator=200, superuser=200)
+ADMINISTRATORS_ONLY = same_on_both(anonymous=302, manager=403, project_member=403, administrator=200, superuser=200)
+SIGNED_IN = same_on_both(anonymous=302, manager=200, project_member=200, administrator=200, superuser=200)
+PUBLIC = same_on_both(anonymous=200, manager=200, project_member=200, administrator=200, superuser=200)
 
 
-def _people_urls() -> list[Url]:
-    def about_administrator(name: str) -> Callable[[Side], str]:
-        return lambda s: reverse(f"surveys:{name}", args=[s.administrator.pk])
-
-    public = _same_on_both(anonymous=200, manager=200, project_member=200, administrator=200, superuser=200)
-    return [
-        Url("person-export", about_administrator("person_export"), PERSON_EXPORT),
-        Url("person-erase-page", about_administrator("person_erase"), PERSON_ERASE_PAGE),
-        Url(
-            "person-erase-post",
-            about_administrator("person_erase"),
-            PERSON_ERASE_POST,
-            method="post",
-            data=lambda s: {"confirm": s.administrator.username},
-        ),
-        Url("privacy", lambda s: reverse("privacy"), public),
-        Url("accessibility", lambda s: reverse("accessibility"), public),
-    ]
+# --- Builders: what of a side goes into a path, a query string and a POST body -----------------------
 
 
-URLS += _people_urls()
+def stored_version(item: ActionItem) -> int:
+    """The item's version as stored now: an earlier write of the same run may have raised it."""
+    return ActionItem.objects.values_list("version", flat=True).get(pk=item.pk)
+
+
+ARGS: dict[str, Callable[[Side], list[object]]] = {
+    "none": lambda s: [],
+    "followup": lambda s: [s.followup.slug],
+    "baseline": lambda s: [s.baseline.slug],
+    "plan": lambda s: [s.plan.pk],
+    "item": lambda s: [s.item.pk],
+    "administrator": lambda s: [s.administrator.pk],
+}
+QUERIES: dict[str, Callable[[Side], dict[str, object]]] = {
+    "none": lambda s: {},
+    "department": lambda s: {"department": s.department.pk},
+    "followup": lambda s: {"followup": s.followup.slug},
+    "pair": lambda s: {"baseline": s.baseline.slug, "followup": s.followup.slug},
+    "plan": lambda s: {"plan": s.plan.pk},
+    "task": lambda s: {"task": "invoices", "survey": s.baseline.slug},
+}
+BODIES: dict[str, Callable[[Side], dict[str, object]]] = {
+    "new-item": lambda s: item_post(number="2", title="Smuggled"),
+    "new-item-in-round": lambda s: item_post(number="2", title="Smuggled", survey=s.baseline.pk),
+    "item-edit": lambda s: item_post(number="1", title="Smuggled", status="dropped", version=stored_version(s.item)),
+    "progress-update": lambda s: {"text": "Smuggled", "status": "in_progress", "version": stored_version(s.item)},
+    "unit": lambda s: {"unit": s.unit.pk},
+    "participant": lambda s: {"name": "Smuggled Person", "email": "smuggled@example.se", "unit": s.unit.pk},
+    "account-create": lambda s: {
+        "first_name": "Smuggled",
+        "email": "smuggled-account@example.se",
+        "role": roles.MANAGERS,
+        "municipality": s.municipality.pk,
+    },
+    "erase-confirm": lambda s: {"confirm": s.administrator.username},
+    # The whole grid, as the keying page posts it (a post without it is refused, whoever sends it).
+    "key-day": lambda s: day_post(s.followup, {"planning-h1": "30"}, date=dt.date(2025, 9, 2), number=1),
+}
+
+
+@dataclass
+class Row:
+    """One URL of the matrix, as plain data (see the module docstring for how to add one)."""
+
+    id: str
+    url: str  # the URL name, for reverse()
+    args: str  # a key of ARGS
+    expected: dict[str, tuple[int, int]]
+    extra: tuple[object, ...] = ()  # literal path arguments after the builder's
+    query: str = "none"  # a key of QUERIES
+    params: dict[str, object] = field(default_factory=dict)  # a literal query
+    method: str = "get"
+    data: str | dict[str, object] | None = None  # a key of BODIES, or a literal POST body
+
+    def __post_init__(self) -> None:
+        assert self.args in ARGS and self.query in QUERIES, self.id
+        assert isinstance(self.data, dict) or self.data in BODIES or (self.data is None and not self.writes), self.id
+
+    @property
+    def writes(self) -> bool:
+        return self.method == "post"
+
+    def build(self, side: Side) -> str:
+        path = reverse(self.url, args=[*ARGS[self.args](side), *self.extra])
+        query = {**QUERIES[self.query](side), **self.params}
+        return f"{path}?{urlencode(query, doseq=True)}" if query else path
+
+    def body(self, side: Side) -> dict[str, object]:
+        return dict(self.data) if isinstance(self.data, dict) else BODIES[self.data](side)
+
+
+def _q(url: str, **params: object) -> str:
+    return f"{url}?{urlencode(params, doseq=True)}"
+
+
+# --- The rows --------------------------------------------------------------------------------------
+
+# Pages of no one municipality: the same answer whichever side; what they list is checked below and,
+# for A's people, that they name nothing of B's.
+LIST_ROWS = [
+    Row("analysis-index", "analysis:index", "none", STAFF_ONLY),
+    Row("rounds-latest-pair", "analysis:rounds", "none", STAFF_ONLY),
+    Row("my-profiles", "analysis:my_profiles", "none", SIGNED_IN),
+    Row(  # one plan visible: straight to it; the superuser sees both listed
+        "plan-index",
+        "actionplan:index",
+        "none",
+        same_on_both(anonymous=302, manager=302, project_member=302, administrator=302, superuser=200),
+    ),
+    Row(  # the user's only municipality; the superuser has two
+        "new-item-page-bare",
+        "actionplan:item_new",
+        "none",
+        same_on_both(anonymous=302, manager=403, project_member=403, administrator=200, superuser=404),
+    ),
+]
+
+ANALYSIS_ROWS = [
+    Row("dashboard", "analysis:dashboard", "followup", ANALYSIS),
+    Row("dashboard-department", "analysis:dashboard", "followup", ANALYSIS, query="department"),
+    Row("compare", "analysis:compare", "followup", ANALYSIS, params={"m": [1, 2]}),
+    Row("compare-search", "analysis:compare", "followup", ANALYSIS, params={"q": "1", "m": [2]}),
+    Row("compare-search-json", "analysis:compare_search", "followup", ANALYSIS, params={"q": "1"}),
+    Row("rounds-followup", "analysis:rounds", "none", ANALYSIS, query="followup"),
+    Row("rounds-pair", "analysis:rounds", "none", ANALYSIS, query="pair"),
+    Row("profile", "analysis:profile", "followup", OWN_PROFILE),
+    # Each chart is an image of its own, with its page's access check and query.
+    *[
+        Row(f"dashboard-chart-{chart}", "analysis:dashboard_chart", "followup", ANALYSIS, extra=(chart,))
+        for chart in DASHBOARD_CHARTS
+    ],
+    Row(
+        "dashboard-chart-department",
+        "analysis:dashboard_chart",
+        "followup",
+        ANALYSIS,
+        extra=("tasks",),
+        query="department",
+    ),
+    *[
+        Row(
+            f"compare-chart-{chart}",
+            "analysis:compare_chart",
+            "followup",
+            ANALYSIS,
+            extra=(chart,),
+            params={"m": [1, 2]},
+        )
+        for chart in COMPARISON_CHARTS
+    ],
+    Row("rounds-chart", "analysis:rounds_chart", "none", ANALYSIS, query="pair"),
+    Row("profile-chart", "analysis:profile_chart", "followup", OWN_PROFILE),
+    *[
+        Row(f"export-{table}-{fmt}", "analysis:export", "followup", ANALYSIS, extra=(table, fmt))
+        for table in DASHBOARD_TABLES
+        for fmt in ["csv", "xlsx", *(["json"] if table == "ranking" else [])]
+    ],
+    *[
+        row
+        for fmt in ["json", "csv", "xlsx"]
+        for row in (
+            Row(
+                f"compare-export-{fmt}",
+                "analysis:compare_export",
+                "followup",
+                ANALYSIS,
+                extra=(fmt,),
+                params={"m": [1, 2]},
+            ),
+            Row(f"rounds-export-{fmt}", "analysis:rounds_export", "none", ANALYSIS, extra=(fmt,), query="pair"),
+        )
+    ],
+]
+
+PLAN_ROWS = [
+    Row("plan", "actionplan:plan", "plan", PLAN_READ),
+    Row("board", "actionplan:board", "plan", PLAN_READ),
+    Row("overview", "actionplan:overview", "plan", PLAN_READ),
+    Row("effect", "actionplan:effect", "plan", PLAN_READ),
+    # The pages' charts, each an image of its own with its page's access check.
+    Row("overview-chart", "actionplan:overview_chart", "plan", PLAN_READ),
+    Row("effect-chart", "actionplan:effect_chart", "plan", PLAN_READ),
+    Row(  # the item has one task, so its page draws no forest plot of tasks: no one gets one
+        "item-chart",
+        "actionplan:item_chart",
+        "item",
+        same_on_both(anonymous=302, manager=404, project_member=404, administrator=404, superuser=404),
+    ),
+    Row("item", "actionplan:item", "item", PLAN_READ),
+    Row("task", "actionplan:task", "baseline", PLAN_READ, extra=("invoices",)),
+    Row("item-edit-page", "actionplan:item_edit", "item", ITEM_EDIT_PAGE),
+    Row("new-item-page-plan", "actionplan:item_new", "none", NEW_ITEM_PAGE, query="plan"),
+    Row("new-item-page-task", "actionplan:item_new", "none", NEW_ITEM_PAGE, query="task"),
+    Row(
+        "new-item-post-plan",
+        "actionplan:item_new",
+        "none",
+        NEW_ITEM_WRITE,
+        query="plan",
+        method="post",
+        data="new-item",
+    ),
+    Row(
+        "new-item-post-task",
+        "actionplan:item_new",
+        "none",
+        NEW_ITEM_WRITE,
+        query="task",
+        method="post",
+        data="new-item-in-round",
+    ),
+    Row("item-edit-post", "actionplan:item_edit", "item", ITEM_WRITE, method="post", data="item-edit"),
+    Row("progress-update-post", "actionplan:update_add", "item", ITEM_WRITE, method="post", data="progress-update"),
+]
+
+ROUND_ROWS = [
+    Row("diary-day", "surveys:day", "followup", DIARY_DAY, extra=("2025-09-02",)),
+    Row("round", "surveys:round", "followup", ROUND_FOLLOW),
+    Row("paper-form", "surveys:paper_form", "followup", ROUND_FOLLOW),
+    Row("participants", "surveys:participants", "followup", ROUND_ADMINISTER),
+    Row("participants-behind", "surveys:participants", "followup", ROUND_ADMINISTER, params={"show": "behind"}),
+    Row("participant", "surveys:participant", "followup", ROUND_ADMINISTER, extra=(1,)),
+    Row("participant-add-page", "surveys:participant_add", "followup", ROUND_ADMINISTER),
+    Row("enrol-page", "surveys:enrol", "followup", ROUND_ADMINISTER),
+    Row("enrol-template", "surveys:enrol_template", "followup", ROUND_ADMINISTER),
+    Row("key-pick-page", "surveys:key_pick", "followup", ROUND_ADMINISTER),
+    Row("key-day-page", "surveys:key_day", "followup", ROUND_ADMINISTER, extra=(1, "2025-09-02")),
+    Row(
+        "key-day-post",
+        "surveys:key_day",
+        "followup",
+        ROUND_WRITE,
+        extra=(1, "2025-09-02"),
+        method="post",
+        data="key-day",
+    ),
+    Row("diary-upload-page", "surveys:diary_upload", "followup", ROUND_ADMINISTER),
+    Row("diary-upload-example", "surveys:diary_upload", "followup", ROUND_ADMINISTER, params={"mall": "csv"}),
+    Row(  # without a preview: "expired", back to the form
+        "diary-upload-confirm-post",
+        "surveys:diary_upload",
+        "followup",
+        ROUND_WRITE,
+        method="post",
+        data={"confirm": "yes"},
+    ),
+    Row("account-edit-page", "surveys:account_edit", "administrator", ROUND_ADMINISTER),
+    Row("participant-add-post", "surveys:participant_add", "followup", ROUND_WRITE, method="post", data="participant"),
+    Row("close-post", "surveys:round_close", "followup", ROUND_WRITE, method="post", data={"confirm": "yes"}),
+    Row("reopen-post", "surveys:round_reopen", "followup", ROUND_WRITE, method="post", data={}),
+    Row("invitations-post", "surveys:invitations_send", "followup", ROUND_WRITE, method="post", data={}),
+    Row("reminders-post", "surveys:reminders_send", "followup", ROUND_WRITE, method="post", data={}),
+    Row(
+        "day-reopen-post",
+        "surveys:day_reopen",
+        "followup",
+        ROUND_WRITE,
+        extra=(1,),
+        method="post",
+        data={"date": "2025-09-01", "reason": "Smuggled"},
+    ),
+    Row(
+        "participant-remove-post",
+        "surveys:participant_remove",
+        "followup",
+        ROUND_WRITE,
+        extra=(2,),
+        method="post",
+        data={},
+    ),
+    Row("unit-post", "surveys:participant", "followup", ROUND_WRITE, extra=(1,), method="post", data="unit"),
+    Row(
+        "account-edit-post",
+        "surveys:account_edit",
+        "administrator",
+        ROUND_WRITE,
+        method="post",
+        data={"roles": [roles.ADMINISTRATORS, roles.MANAGERS], "is_active": "on"},
+    ),
+    Row(  # the account is not locked: "was not locked out", back to its page
+        "account-unlock-post", "surveys:account_unlock", "administrator", ROUND_WRITE, method="post", data={}
+    ),
+    Row(
+        "account-create-post",
+        "surveys:account_create",
+        "none",
+        ACCOUNT_CREATE_WRITE,
+        method="post",
+        data="account-create",
+    ),
+]
+
+ROUND_LIST_ROWS = [
+    Row("rounds", "surveys:rounds", "none", STAFF_ONLY),
+    Row("accounts", "surveys:accounts", "none", ADMINISTRATORS_ONLY),
+    Row("account-create-page", "surveys:account_create", "none", ADMINISTRATORS_ONLY),
+    # The trail of the administrator's own municipalities (B's events are not listed).
+    Row("audit-log", "surveys:audit_log", "none", ADMINISTRATORS_ONLY),
+    Row("audit-log-download", "surveys:audit_log", "none", ADMINISTRATORS_ONLY, params={"download": "csv"}),
+]
+
+# The privacy notice and the accessibility statement are for everyone, signed in or not.
+PEOPLE_ROWS = [
+    Row("person-export", "surveys:person_export", "administrator", PERSON_EXPORT),
+    Row("person-erase-page", "surveys:person_erase", "administrator", PERSON_ERASE_PAGE),
+    Row(
+        "person-erase-post",
+        "surveys:person_erase",
+        "administrator",
+        PERSON_ERASE_POST,
+        method="post",
+        data="erase-confirm",
+    ),
+    Row("privacy", "privacy", "none", PUBLIC),
+    Row("accessibility", "accessibility", "none", PUBLIC),
+]
+
+URLS: list[Row] = [*LIST_ROWS, *ANALYSIS_ROWS, *PLAN_ROWS, *ROUND_LIST_ROWS, *ROUND_ROWS, *PEOPLE_ROWS]
+assert len({row.id for row in URLS}) == len(URLS), "each row needs an id of its own"
 
 
 # --- The matrix ------------------------------------------------------------------------------------
@@ -584,15 +613,15 @@ def _text(response) -> str:
 
 @pytest.mark.parametrize("side", ["A", "B"])
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("url", URLS, ids=[url.name for url in URLS])
-def test_access_matrix(client, world, url: Url, role: str, side: str):
+@pytest.mark.parametrize("url", URLS, ids=[url.id for url in URLS])
+def test_access_matrix(client, world, url: Row, role: str, side: str):
     target = world.side(side)
     expected = url.expected[role][0 if side == "A" else 1]
     before = _stored()
     path = url.build(target)
     _client_as(client, world, role)
 
-    response = client.post(path, url.data(target)) if url.writes else client.get(path)
+    response = client.post(path, url.body(target)) if url.writes else client.get(path)
 
     assert response.status_code == expected, f"{role} {url.method.upper()} {path}: {response.status_code}"
     if response.status_code == 302 and role == "anonymous":
@@ -614,10 +643,10 @@ def test_a_successful_write_changes_only_the_own_municipality(client, world):
     _client_as(client, world, "administrator")
     writes = [url for url in URLS if url.writes and url.expected["administrator"][0] == 302]
     for number, url in enumerate(writes, start=10):
-        data = url.data(world.a)
+        data = url.body(world.a)
         if "number" in data and data["number"] != "1":  # each new item gets a number of its own
             data["number"] = str(number)
-        assert client.post(url.build(world.a), data).status_code == 302, url.name
+        assert client.post(url.build(world.a), data).status_code == 302, url.id
 
     assert world.a.plan.items.filter(title="Smuggled").exists()
     assert world.a.item.updates.count() == 1

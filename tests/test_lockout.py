@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mio.clientip import client_ip
-from surveys import lockouts, mailings, roles
-from surveys.models import AuditEvent, Municipality
+from surveys import lockouts, mailings
+from surveys.models import AuditEvent
 from surveys.views import SIGNIN_LINK_FAILURES_PER_HOUR
 from tests.conftest import PASSWORD
 
@@ -214,12 +214,6 @@ def test_the_lock_is_audited_with_the_account_and_logged_without_the_username(ma
 
 
 # --- Lifting it ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def other_administrator(make_user):
-    other = Municipality.objects.create(name="Annan kommun")
-    return make_user("erik", roles.ADMINISTRATORS, is_staff=True, municipality=other)
 
 
 def admin_client(user) -> Client:

@@ -1,4 +1,8 @@
-"""Numbers as the analysis pages show them: rounded for reading, in the reader's number format."""
+"""Numbers as every page shows them, the one set of number filters (`{% load analysis_tags %}`, the
+action plan's pages too): rounded for reading, halves up, in the reader's number format; "–" for none.
+
+`figure` (1 decimal), `percent` (a share as "12,3 %"), `change` (with its sign, a real minus) and
+`interval` (a change's 95 % interval)."""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ..labels import pseudonym as _pseudonym
+from ..labels import signed_number
 
 register = template.Library()
 
@@ -33,15 +39,20 @@ def percent(value: Any, decimals: int = 1) -> str:
 
 @register.filter
 def change(value: Any, decimals: int = 1) -> str:
-    """A change with its sign: "+1,5", "−2,0" (a real minus), "0,0"."""
+    """A change with its sign: "+1,5", "−2,0" (a real minus), "0,0"; `|change:0` for whole numbers."""
     if value is None or value == "":
         return MISSING
-    text = floatformat(abs(float(value)), f"{decimals}g")
-    if round(float(value), decimals) > 0:
-        return f"+{text}"
-    if round(float(value), decimals) < 0:
-        return f"\u2212{text}"
-    return text
+    return signed_number(float(value), int(decimals))
+
+
+@register.filter
+def interval(value: Any, decimals: int = 1) -> str:
+    """A change's 95 % interval, e.g. "−19,0 to −5,0" (`ci_low`, `ci_high` of a dict or object)."""
+    values = value if isinstance(value, dict) else vars(value)
+    low, high = values.get("ci_low"), values.get("ci_high")
+    if low is None or high is None:
+        return MISSING
+    return _("%(low)s to %(high)s") % {"low": change(low, decimals), "high": change(high, decimals)}
 
 
 @register.filter

@@ -5,23 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
 
 from actionplan.models import ActionItem, ActionPlan
 from actionplan.services import ItemInput, item_create, plan_get_or_create
 
 
 @pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English, the source language, whatever Swedish catalogue exists."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def english_client(client):
-    client.cookies["django_language"] = "en"
-    return client
+def english(english):
+    """Every test here asserts messages in English (tests/conftest.py's `english`)."""
+    return english
 
 
 @pytest.fixture
@@ -44,6 +36,12 @@ def make_item(plan):
         return item_create(plan=plan, data=ItemInput(**values), by=by)
 
     return make
+
+
+@pytest.fixture
+def item(make_item, administrator) -> ActionItem:
+    """Item 1, planned, addressing invoices, written by the administrator."""
+    return make_item(1, title="Förenkla rutiner", tasks=["invoices"], status="planned", by=administrator)
 
 
 def item_post(**overrides) -> dict[str, object]:

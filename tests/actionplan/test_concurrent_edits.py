@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def item(make_item, administrator):
-    return make_item(1, title="Förenkla rutiner", tasks=["invoices"], status="planned", by=administrator)
-
-
-@pytest.fixture
 def second_administrator(make_user, municipality):
     return make_user("erik", roles.ADMINISTRATORS, is_staff=True, municipality=municipality)
 

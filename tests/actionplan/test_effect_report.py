@@ -18,16 +18,10 @@ from actionplan.models import ActionItem
 from actionplan.services import ItemInput, item_create, plan_get_or_create
 from surveys.models import Municipality, Survey
 from tests.analysis.test_paired import (
-    BASELINE,
-    BASELINE_START,
     F_BASELINE,
     F_FOLLOWUP,
-    FOLLOWUP,
     FOLLOWUP_START,
-    SMALL_BASELINE,
-    SMALL_FOLLOWUP,
     expected,
-    fill,
     make_round,
     summed,
 )
@@ -56,22 +50,7 @@ WITHHELD = {
 }
 
 
-@pytest.fixture
-def pair(municipality) -> tuple[Survey, Survey]:
-    baseline = make_round(municipality, "baseline", BASELINE_START)
-    followup = make_round(municipality, "followup", FOLLOWUP_START)
-    fill(baseline, BASELINE)
-    fill(followup, FOLLOWUP)
-    return baseline, followup
-
-
-@pytest.fixture
-def small_pair(municipality) -> tuple[Survey, Survey]:
-    baseline = make_round(municipality, "small-baseline", BASELINE_START)
-    followup = make_round(municipality, "small-followup", FOLLOWUP_START)
-    fill(baseline, SMALL_BASELINE)
-    fill(followup, SMALL_FOLLOWUP)
-    return baseline, followup
+# pair, small_pair: tests/conftest.py.
 
 
 def add_plan(municipality: Municipality) -> None:

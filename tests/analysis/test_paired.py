@@ -163,13 +163,7 @@ def assert_change(found: paired.Change, want: Mapping[str, object]) -> None:
         assert getattr(found, name) == pytest.approx(want[name], abs=1e-9), name
 
 
-@pytest.fixture
-def pair(municipality) -> tuple[Survey, Survey]:
-    baseline = make_round(municipality, "baseline", BASELINE_START)
-    followup = make_round(municipality, "followup", FOLLOWUP_START)
-    fill(baseline, BASELINE)
-    fill(followup, FOLLOWUP)
-    return baseline, followup
+# pair (these rounds, in a municipality): tests/conftest.py.
 
 
 def test_f_per_manager_and_task_is_friction_minutes_per_manager_day(pair):
@@ -364,13 +358,7 @@ SMALL_FOLLOWUP: dict[int, list[Day | Draft]] = {
 }
 
 
-@pytest.fixture
-def small_pair(municipality) -> tuple[Survey, Survey]:
-    baseline = make_round(municipality, "small-baseline", BASELINE_START)
-    followup = make_round(municipality, "small-followup", FOLLOWUP_START)
-    fill(baseline, SMALL_BASELINE)
-    fill(followup, SMALL_FOLLOWUP)
-    return baseline, followup
+# small_pair (these rounds): tests/conftest.py.
 
 
 def test_two_paired_managers_are_withheld(small_pair):

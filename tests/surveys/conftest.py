@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English, the source language, whatever Swedish catalogue exists."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def english_client(client):
-    client.cookies["django_language"] = "en"
-    return client
+def english(english):
+    """Every test here asserts messages in English (tests/conftest.py's `english`)."""
+    return english
 
 
 @pytest.fixture

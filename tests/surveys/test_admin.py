@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 
 from actionplan.services import ItemInput, item_create, plan_get_or_create
-from surveys import audit, roles
+from surveys import roles
 from surveys.models import AuditEvent, Department, DiaryDay, Municipality, Participant, SentEmail, Survey, Unit
 from surveys.services import LineInput, diary_save, survey_create
 
@@ -27,14 +27,6 @@ MONDAY = dt.date(2025, 3, 3)
 
 
 # --- The two municipalities ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def admin_client(english_client, administrator, municipality):
-    with audit.quietly():  # setting up, not a change for the audit trail to list
-        municipality.members.add(administrator)
-    english_client.force_login(administrator)
-    return english_client
 
 
 @pytest.fixture

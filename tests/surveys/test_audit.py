@@ -33,25 +33,8 @@ MANAGERS_PER_ROUND = 3  # analysis.friction.MIN_GROUP: fewer and a download is w
 # --- The cast ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def admin_client(english_client, administrator):
-    english_client.force_login(administrator)
-    return english_client
-
-
-@pytest.fixture
-def other_municipality(db) -> Municipality:
-    return Municipality.objects.create(name="Grannkommun")
-
-
-@pytest.fixture
-def other_admin(make_user, other_municipality):
-    return make_user("erik", roles.ADMINISTRATORS, is_staff=True, municipality=other_municipality)
-
-
-@pytest.fixture
-def superuser(django_user_model):
-    return django_user_model.objects.create_superuser(username="root", email="root@example.se", password="x")
+# admin_client, other_municipality, other_administrator (other_municipality's "erik") and superuser:
+# tests/conftest.py.
 
 
 def _round(municipality: Municipality, unit: Unit, *, slug: str, start: dt.date) -> Survey:
@@ -470,13 +453,13 @@ def _shown(response) -> list[AuditEvent]:
 
 
 def test_an_administrator_sees_only_their_own_municipalities_events(
-    admin_client, municipality, other_municipality, other_admin, manager, survey
+    admin_client, municipality, other_municipality, other_administrator, manager, survey
 ):
     own = audit.record(Action.ROUND_CLOSED, user=None, survey=survey)
-    other = audit.record(Action.ROUND_CLOSED, user=other_admin, municipality=other_municipality)
+    other = audit.record(Action.ROUND_CLOSED, user=other_administrator, municipality=other_municipality)
     # No municipality: a lockout of one of the own people shows, of someone else's does not.
     own_lockout = audit.record(Action.ACCOUNT_LOCKED, user=None, account=manager)
-    other_lockout = audit.record(Action.ACCOUNT_LOCKED, user=None, account=other_admin)
+    other_lockout = audit.record(Action.ACCOUNT_LOCKED, user=None, account=other_administrator)
 
     response = _page(admin_client)
 
@@ -565,9 +548,9 @@ def test_filters_narrow_the_events(admin_client, administrator, municipality, su
 
 
 def test_who_and_account_offer_only_people_in_the_visible_trail(
-    admin_client, administrator, other_admin, other_municipality, manager
+    admin_client, administrator, other_administrator, other_municipality, manager
 ):
-    audit.record(Action.ROUND_CLOSED, user=other_admin, municipality=other_municipality)
+    audit.record(Action.ROUND_CLOSED, user=other_administrator, municipality=other_municipality)
     audit.record(Action.ACCOUNT_LOCKED, user=None, account=manager)
 
     form = _page(admin_client).context["form"]

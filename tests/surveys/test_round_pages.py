@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys import mailings, roles
-from surveys.models import AuditEvent, DiaryDay, Municipality, Participant, SentEmail, Survey
+from surveys.models import AuditEvent, DiaryDay, Participant, SentEmail, Survey
 from surveys.services import LineInput, diary_save, survey_create
 
 from .helpers import day_post
@@ -54,20 +54,10 @@ def manager_a(manager, municipality):
 
 
 @pytest.fixture
-def other_municipality(db) -> Municipality:
-    return Municipality.objects.create(name="Grannkommun")
-
-
-@pytest.fixture
 def admin_b(make_user, other_municipality):
     user = make_user("erik", roles.ADMINISTRATORS)
     other_municipality.members.add(user)
     return user
-
-
-@pytest.fixture
-def superuser(django_user_model):
-    return django_user_model.objects.create_superuser(username="root", email="root@example.se", password="x")
 
 
 @pytest.fixture

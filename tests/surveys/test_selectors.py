@@ -12,7 +12,7 @@ from analysis import paired
 from surveys.models import Municipality, Participant, Survey
 from surveys.selectors import comparable_baseline, latest_comparable_pair, previous_day
 from surveys.services import LineInput, diary_save, survey_create
-from tests.analysis.test_paired import BASELINE, BASELINE_START, FOLLOWUP, FOLLOWUP_START, Draft, fill, make_round
+from tests.analysis.test_paired import Draft, fill, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -49,60 +49,49 @@ MIN_PAIRED = 3  # the analysis pages' rule: a pair needs as many managers as any
 NEW_START = dt.date(2026, 3, 2)
 
 
-@pytest.fixture
-def data_pair(municipality):
-    baseline = make_round(municipality, "baseline", BASELINE_START)
-    followup = make_round(municipality, "followup", FOLLOWUP_START)
-    fill(baseline, BASELINE)
-    fill(followup, FOLLOWUP)
-    return baseline, followup
-
-
-def test_the_pair_with_data_is_found(data_pair):
-    assert latest_comparable_pair(min_paired=MIN_PAIRED) == data_pair
-    assert comparable_baseline(followup=data_pair[1], min_paired=MIN_PAIRED) == data_pair[0]
+def test_the_pair_with_data_is_found(pair):
+    assert latest_comparable_pair(min_paired=MIN_PAIRED) == pair
+    assert comparable_baseline(followup=pair[1], min_paired=MIN_PAIRED) == pair[0]
     # Four managers in both, so a fifth is too many.
     assert latest_comparable_pair(min_paired=5) is None
 
 
-def test_a_new_empty_round_does_not_become_the_pair(data_pair, municipality):
+def test_a_new_empty_round_does_not_become_the_pair(pair, municipality):
     new = make_round(municipality, "new", NEW_START)
 
     assert comparable_baseline(followup=new, min_paired=MIN_PAIRED) is None
-    assert latest_comparable_pair(min_paired=MIN_PAIRED) == data_pair
+    assert latest_comparable_pair(min_paired=MIN_PAIRED) == pair
 
 
-def test_a_new_round_with_only_drafts_does_not_become_the_pair(data_pair, municipality):
+def test_a_new_round_with_only_drafts_does_not_become_the_pair(pair, municipality):
     new = make_round(municipality, "new", NEW_START)
     # Four of the same managers save days with minutes but submit none.
     fill(new, {number: [Draft({"invoices": (60, 1)})] for number in (1, 2, 3, 4)})
 
     assert comparable_baseline(followup=new, min_paired=MIN_PAIRED) is None
-    assert latest_comparable_pair(min_paired=MIN_PAIRED) == data_pair
+    assert latest_comparable_pair(min_paired=MIN_PAIRED) == pair
 
 
-def test_a_new_round_with_submitted_days_of_only_two_of_the_same_managers_does_not_become_the_pair(
-    data_pair, municipality
-):
+def test_a_new_round_with_submitted_days_of_only_two_of_the_same_managers_does_not_become_the_pair(pair, municipality):
     new = make_round(municipality, "new", NEW_START)
     # Four managers submit, but only 1 and 2 took part before; 3 only saves a draft.
     fill(new, {number: [{"invoices": (60, 1)}] for number in (1, 2, 8, 9)})
     fill(new, {3: [Draft({"invoices": (60, 1)})]})
 
     assert comparable_baseline(followup=new, min_paired=MIN_PAIRED) is None
-    assert latest_comparable_pair(min_paired=MIN_PAIRED) == data_pair
+    assert latest_comparable_pair(min_paired=MIN_PAIRED) == pair
 
     # The control: once a third of the same managers submits, the new round is compared with the
     # latest earlier round that has three of its managers, the follow-up.
     fill(new, {3: [{"invoices": (60, 1)}]})
-    assert comparable_baseline(followup=new, min_paired=MIN_PAIRED) == data_pair[1]
-    assert latest_comparable_pair(min_paired=MIN_PAIRED) == (data_pair[1], new)
+    assert comparable_baseline(followup=new, min_paired=MIN_PAIRED) == pair[1]
+    assert latest_comparable_pair(min_paired=MIN_PAIRED) == (pair[1], new)
 
 
 def test_the_rounds_page_opens_on_the_earlier_pair_and_a_new_round_changes_no_figure(
-    client, data_pair, municipality, project_member
+    client, pair, municipality, project_member
 ):
-    baseline, followup = data_pair
+    baseline, followup = pair
     cache.clear()  # nothing cached by an earlier test
     before = paired.effect_report(baseline=baseline, followup=followup, plan_codes=["invoices", "payroll-hr"])
     client.force_login(project_member)

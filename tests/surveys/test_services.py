@@ -15,11 +15,6 @@ MONDAY = dt.date(2025, 3, 3)
 NO_MINUTES = "A day with no minutes cannot be submitted. Enter the minutes you spent, or save the day as a draft."
 
 
-@pytest.fixture
-def tasks(survey) -> dict:
-    return {task.code: task for task in survey.tasks.all()}
-
-
 def test_diary_save_stores_rows_and_strips_notes(participant, tasks):
     day = diary_save(
         participant=participant,

@@ -2,11 +2,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analysis import paired, tabular
 from mio import tablefiles
 from surveys.commands import survey_from_slug
 
-from ...models import ActionPlan
+from ... import effect
 
 
 class Command(BaseCommand):
@@ -24,20 +23,17 @@ class Command(BaseCommand):
     def handle(self, *args, baseline, followup, format, **options):
         the_baseline, the_followup = survey_from_slug(baseline), survey_from_slug(followup)
         try:
-            paired.check_comparable(baseline=the_baseline, followup=the_followup)
-        except paired.NotComparable as problem:
+            report = effect.plan_report(baseline=the_baseline, followup=the_followup)
+        except effect.NotComparable as problem:
             raise CommandError(str(problem)) from None
-        plan = ActionPlan.objects.filter(municipality_id=the_followup.municipality_id).first()
-        plan_codes = None if plan is None else sorted({code for item in plan.items.all() for code in item.task_codes})
-        report = paired.effect_report(baseline=the_baseline, followup=the_followup, plan_codes=plan_codes)
         if format == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return
-        header, rows = paired.report_rows(report)
+        header, rows = effect.report_rows(report)
         if format == "csv":
             self.stdout.write(tablefiles.csv_text(header, rows), ending="")
             return
         self.stdout.write(
             f"{report['baseline']} → {report['followup']}: {report['paired_managers']} managers in both rounds\n"
         )
-        self.stdout.write(tabular.to_table(header, rows), ending="")
+        self.stdout.write(effect.text_table(header, rows), ending="")
