@@ -4,6 +4,8 @@
 
 `owner_level` is central or department, `area`, `kind` and `status` are the codes of their choices,
 `priority` is 1 (high), 2 or 3 (low), dates are YYYY-MM-DD, `tasks` is task codes separated by spaces.
+Every value must fit the item's field, read from the model (`mio.fieldlimits`): `number` a whole number
+in decimal digits within the field's range, text no longer than its field and without NUL characters.
 Readers return the parsed rows and a list of row-numbered errors (row 1 is the header, as in Excel);
 rules that need the database (the department, the task codes, numbers in use) are checked by
 `services.items_import`.
@@ -20,7 +22,7 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
-from mio import tablefiles
+from mio import fieldlimits, tablefiles
 from mio.tablefiles import ParseResult, RowError, UnsupportedFormat, is_blank
 from surveys.models import Area
 
@@ -104,6 +106,28 @@ def parse_table(table: Sequence[Sequence[object]]) -> ParseResult[ActionRow]:
     return result
 
 
+# Columns of free text, stored as they are in the item's field of the same name.
+TEXT_COLUMNS = ("title", "description", "responsible")
+
+
+def number_range() -> tuple[int, int]:
+    """The item numbers the plan holds: from 1 to the largest its field takes."""
+    lowest, highest = fieldlimits.integer_range(ActionItem, "number")
+    return max(lowest, 1), highest
+
+
+def tasks_problem(codes: Sequence[str]) -> str | None:
+    """Why the task codes do not fit the item's field (stored once each, separated by spaces), or None."""
+    stored = " ".join(dict.fromkeys(codes))
+    limit = fieldlimits.max_length(ActionItem, "tasks")
+    if len(stored) > limit:
+        return _(
+            "the task codes take %(length)d characters, separated by spaces; at most %(limit)d fit in an item: "
+            "split the item or leave some tasks out"
+        ) % {"length": len(stored), "limit": limit}
+    return None
+
+
 def _choice(number: int, column: str, raw: object, choices: type, errors: list[RowError]) -> str:
     text = str(raw).strip().lower()
     if text not in choices.values:
@@ -122,12 +146,24 @@ def _parse_row(number: int, values: dict[str, object], errors: list[RowError]) -
     count = len(errors)
 
     item_number = tablefiles.whole_number(values["number"])
-    if item_number is None or item_number < 1:
-        errors.append(RowError(number, "number", _("must be the item's number (1 or more)")))
+    lowest, highest = number_range()
+    if item_number is None or not lowest <= item_number <= highest:
+        errors.append(
+            RowError(
+                number,
+                "number",
+                _("%(value)r is not an item number; use a whole number from %(low)d to %(high)d")
+                % {"value": str(values["number"]), "low": lowest, "high": highest},
+            )
+        )
 
     title = str(values["title"]).strip()
     if not title:
         errors.append(RowError(number, "title", _("must not be empty")))
+    for column in TEXT_COLUMNS:
+        problem = fieldlimits.field_text_problem(str(values[column]).strip(), model=ActionItem, name=column)
+        if problem:
+            errors.append(RowError(number, column, problem))
 
     owner_level = _choice(number, "owner_level", values["owner_level"], ActionItem.OwnerLevel, errors)
     area = _choice(number, "area", values["area"], Area, errors)
@@ -168,6 +204,10 @@ def _parse_row(number: int, values: dict[str, object], errors: list[RowError]) -
                 % {"codes": ", ".join(repr(code) for code in bad)},
             )
         )
+    else:
+        problem = tasks_problem(tasks)
+        if problem:
+            errors.append(RowError(number, "tasks", problem))
 
     if len(errors) > count:
         return None

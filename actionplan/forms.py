@@ -6,6 +6,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from mio.fieldlimits import WholeNumberField, max_length
 from surveys.models import Area, Department, Municipality, Survey
 
 from .models import ActionItem
@@ -39,8 +40,8 @@ def _with_version(form: forms.Form, version: int) -> None:
 
 
 class ItemForm(forms.Form):
-    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=32767)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    number = WholeNumberField(label=_("Number"), model=ActionItem, name="number", min_value=1)
+    title = forms.CharField(label=_("Title"), max_length=max_length(ActionItem, "title"))
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     owner_level = forms.ChoiceField(label=_("Owner level"), choices=ActionItem.OwnerLevel.choices)
     department = forms.ModelChoiceField(
@@ -53,8 +54,12 @@ class ItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of measure"), choices=ActionItem.Kind.choices)
     status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices)
     priority = forms.TypedChoiceField(label=_("Priority"), choices=ActionItem.Priority.choices, coerce=int)
-    responsible = forms.CharField(label=_("Responsible"), max_length=200, required=False)
-    coordinator = forms.CharField(label=_("Coordinator"), max_length=200, required=False)
+    responsible = forms.CharField(
+        label=_("Responsible"), max_length=max_length(ActionItem, "responsible"), required=False
+    )
+    coordinator = forms.CharField(
+        label=_("Coordinator"), max_length=max_length(ActionItem, "coordinator"), required=False
+    )
     start_date = forms.DateField(label=_("Start"), required=False, widget=DATE_WIDGET)
     due_date = forms.DateField(label=_("Due"), required=False, widget=DATE_WIDGET)
     done_on = forms.DateField(

@@ -9,13 +9,15 @@ from dataclasses import dataclass, field, fields
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from mio import fieldlimits
 from surveys.diaryfile import RowError
 from surveys.models import Department, Municipality, Survey
 
-from . import selectors
-from .actionfile import FIELD_COLUMNS, ActionRow
+from . import history, selectors
+from .actionfile import FIELD_COLUMNS, ActionRow, number_range, tasks_problem
 from .models import ActionItem, ActionPlan, ActionUpdate
 
 
@@ -106,14 +108,30 @@ def plan_get_or_create(*, municipality: Municipality) -> ActionPlan:
 # --- Items ---------------------------------------------------------------------------------------
 
 
+def limit_problems(data: ItemInput) -> list[FieldProblem]:
+    """Text longer than its field holds, or holding a NUL character, and more task codes than fit."""
+    problems = []
+    for name in ("title", "description", "responsible", "coordinator"):
+        problem = fieldlimits.field_text_problem(getattr(data, name).strip(), model=ActionItem, name=name)
+        if problem:
+            label = capfirst(ActionItem._meta.get_field(name).verbose_name)
+            problems.append(FieldProblem(name, _("%(field)s %(problem)s.") % {"field": label, "problem": problem}))
+    problem = tasks_problem(data.tasks)
+    if problem:
+        problems.append(FieldProblem("tasks", capfirst(problem) + "."))
+    return problems
+
+
 def item_problems(
     *, plan: ActionPlan, data: ItemInput, item: ActionItem | None = None, known_tasks: set[str] | None = None
 ) -> list[FieldProblem]:
     """Every rule of an item that a single field cannot check, as messages saying what is allowed."""
-    problems = []
-    if data.number is not None:
-        if data.number < 1:
-            problems.append(FieldProblem("number", _("The number must be 1 or more.")))
+    problems = limit_problems(data)
+    lowest, highest = number_range()
+    if data.number is not None and not lowest <= data.number <= highest:
+        message = _("The number must be from %(low)d to %(high)d.") % {"low": lowest, "high": highest}
+        problems.append(FieldProblem("number", message))
+    elif data.number is not None:
         taken = plan.items.filter(number=data.number)
         if item is not None:
             taken = taken.exclude(pk=item.pk)
@@ -178,12 +196,6 @@ def done_date(*, status: str, asked: dt.date | None, recorded: dt.date | None) -
     return asked or recorded or timezone.localdate()
 
 
-def _remember_user(item: ActionItem, by: AbstractBaseUser | None) -> None:
-    # Outside a request (commands, the demo) the history middleware knows no user.
-    if by is not None:
-        item._history_user = by
-
-
 @transaction.atomic
 def item_create(*, plan: ActionPlan, data: ItemInput, by: AbstractBaseUser | None = None) -> ActionItem:
     problems = item_problems(plan=plan, data=data)
@@ -191,7 +203,7 @@ def item_create(*, plan: ActionPlan, data: ItemInput, by: AbstractBaseUser | Non
         raise ActionError(problems)
     item = ActionItem(plan=plan, **data.model_values())
     item.done_on = done_date(status=item.status, asked=data.done_on, recorded=None)
-    _remember_user(item, by)
+    history.remember_user(item, by)
     item.save()
     return item
 
@@ -234,7 +246,7 @@ def item_update(
         for difference in differences:
             setattr(item, difference.field, difference.typed)
         item.version += 1
-        _remember_user(item, by)
+        history.remember_user(item, by)
         item.save()
     return item
 
@@ -272,7 +284,7 @@ def update_add(
         item.status = status
         item.done_on = done_date(status=status, asked=timezone.localdate(at), recorded=None)
         item.version += 1
-        _remember_user(item, author)
+        history.remember_user(item, author)
         item._history_date = at
         item.save(update_fields=["status", "done_on", "version"])
         moved = status

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Generic, TypeVar
@@ -75,7 +77,18 @@ class UnreadableFile(ValueError):
 
     def __init__(self, message: str):
         self.error = RowError(1, "", message)
+        self.errors = [self.error]
         super().__init__(message)
+
+
+class BadCells(UnreadableFile):
+    """Cells that no table of text holds (a NUL or another control character): `errors` names each by its
+    row and column, and the table is not parsed further."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(str(errors[0]))
+        self.error = errors[0]
+        self.errors = errors
 
 
 def format_for(path: str | Path) -> str:
@@ -135,8 +148,9 @@ def decode_text(data: bytes) -> str:
     "CSV UTF-8" is UTF-8 with a BOM, other programs write it without one, and Swedish Excel's
     "CSV (semikolonavgränsad)" is Windows-1252. The rule is deterministic rather than a guess
     (as charset-normalizer and its kind make): valid UTF-8 is UTF-8, since Windows-1252 text with
-    å, ä or ö is practically never valid UTF-8; else Windows-1252 if every byte is defined there and
-    none is a control character. Anything else (UTF-16, a workbook, a program) is refused by name.
+    å, ä or ö is practically never valid UTF-8; else Windows-1252 if every byte is defined there. Text with
+    control characters all over it is a program or a picture; a stray one is left for `check_cells` to name
+    by row and column. Anything else (UTF-16, a workbook, a program) is refused by name.
     """
     if data.startswith(UTF8_BOM):
         try:
@@ -177,12 +191,19 @@ def decode_text(data: bytes) -> str:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             text = None
-        if text is None or CONTROL_CHARACTERS.search(text):
+        if text is None or _looks_binary(text):
             raise UnreadableFile(_not_text_message()) from None
         return text
-    if "\x00" in text:
+    if _looks_binary(text):
         raise UnreadableFile(_not_text_message())
     return text
+
+
+def _looks_binary(text: str) -> bool:
+    """Text with control characters all over it is a program or a picture, not a table with a stray NUL in a
+    cell (which is then named by its row and column: `check_cells`)."""
+    start = text[:1000]
+    return len(CONTROL_CHARACTERS.findall(start)) * 20 > len(start)
 
 
 def _looks_like_utf16(data: bytes) -> bool:
@@ -200,11 +221,24 @@ def _not_text_message() -> str:
 
 def csv_table(data: bytes) -> Table:
     """CSV separated by commas or semicolons (Swedish Excel), in UTF-8 with or without BOM, or in
-    Windows-1252 (`decode_text`)."""
+    Windows-1252 (`decode_text`). A cell may be as long as the file (the csv module's own limit is
+    131 072 characters): how long a cell may be is a rule of its column. Raises BadCells for cells
+    with control characters."""
     text = decode_text(data)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if len(text) >= csv.field_size_limit():
+        csv.field_size_limit(len(text) + 1)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        table = list(reader)
+    except csv.Error as error:  # not expected with newline="", but a message beats a traceback
+        raise UnreadableFile(
+            _("line %(line)d of the file cannot be read as CSV (%(error)s)") % {"line": reader.line_num, "error": error}
+        ) from None
+    if CONTROL_CHARACTERS.search(text):
+        check_cells(table)
+    return table
 
 
 def xlsx_table(stream: IO[bytes]) -> Table:
@@ -218,16 +252,65 @@ def xlsx_table(stream: IO[bytes]) -> Table:
     sheet = workbook.worksheets[0]
     table = [["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()
+    check_cells(table)
     return table
+
+
+def control_character_message(text: str) -> str | None:
+    """Why a text cannot be stored: it holds a control character (a NUL, say); None when it is fine."""
+    found = CONTROL_CHARACTERS.search(text)
+    if found is None:
+        return None
+    return _("holds the invisible control character U+%(code)04X, which is not allowed; remove it") % {
+        "code": ord(found.group())
+    }
+
+
+def check_cells(table: Table) -> None:
+    """Raise BadCells naming every cell (row as Excel numbers it, column by its header) with a control
+    character: PostgreSQL cannot store a NUL, and the others are never meant."""
+    header = [str(cell).strip().lower() for cell in table[0]] if table else []
+    errors = []
+    for number, cells in enumerate(table, start=1):
+        for position, cell in enumerate(cells):
+            if isinstance(cell, str) and (message := control_character_message(cell)):
+                column = header[position] if position < len(header) and header[position] else column_letter(position)
+                errors.append(RowError(number, column, message))
+    if errors:
+        raise BadCells(errors)
+
+
+def column_letter(position: int) -> str:
+    """Excel's name for the column at `position` (0: "A", 26: "AA")."""
+    name = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a file's hundreds of thousands of cells and rows are made: it
+    would walk all of them again and again (doubling the time of a large import), and they hold no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse(read: Callable[[], Table], parse_table: Callable[[Table], ParseResult[Row]]) -> ParseResult[Row]:
     """Read a table and parse it; a file that is no table at all is one error on row 1."""
-    try:
-        table = read()
-    except UnreadableFile as unreadable:
-        return ParseResult(errors=[unreadable.error])
-    return parse_table(table)
+    with gc_paused():
+        try:
+            table = read()
+        except UnreadableFile as unreadable:
+            return ParseResult(errors=list(unreadable.errors))
+        return parse_table(table)
 
 
 def header_of(table: Table) -> list[str]:
@@ -244,28 +327,51 @@ def data_rows(table: Table, columns: Sequence[str], errors: list[RowError]) -> I
     Blank rows are skipped (Excel leaves them at the end); a row with more cells than columns is
     reported in `errors` and skipped.
     """
+    for number, cells in data_cells(table, len(columns), errors):
+        yield number, dict(zip(columns, cells, strict=True))
+
+
+def data_cells(table: Table, width: int, errors: list[RowError]) -> Iterator[tuple[int, list[object]]]:
+    """`data_rows` as lists of exactly `width` cells, for readers of many rows."""
     for number, cells in enumerate(table[1:], start=2):
-        cells = ["" if cell is None else cell for cell in cells]
-        if all(str(cell).strip() == "" for cell in cells):
+        if len(cells) == width and type(first := cells[0]) is str and first.strip() and None not in cells:
+            yield number, cells  # the usual row, quickly
             continue
-        if len(cells) > len(columns) and any(str(cell).strip() for cell in cells[len(columns) :]):
-            errors.append(
-                RowError(
-                    number,
-                    "",
-                    _("has %(found)d cells, expected %(expected)d") % {"found": len(cells), "expected": len(columns)},
+        if not any(cell.strip() if isinstance(cell, str) else cell is not None for cell in cells):
+            continue
+        if len(cells) != width:
+            if len(cells) > width and any(not is_blank(cell) for cell in cells[width:] if cell is not None):
+                errors.append(
+                    RowError(
+                        number,
+                        "",
+                        _("has %(found)d cells, expected %(expected)d") % {"found": len(cells), "expected": width},
+                    )
                 )
-            )
-            continue
-        yield number, dict(zip(columns, [*cells, *[""] * (len(columns) - len(cells))], strict=False))
+                continue
+            cells = [*cells[:width], *[""] * (width - len(cells))]
+        if None in cells:
+            cells = ["" if cell is None else cell for cell in cells]
+        yield number, cells
 
 
 def is_blank(raw: object) -> bool:
     return str(raw).strip() == ""
 
 
+def shown(raw: object, *, limit: int = 40) -> str:
+    """A cell's text as a message quotes it: in quotes, and cut after `limit` characters."""
+    text = str(raw)
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+# Decimal digits only: int() and float() would also take "1e6", "1_000", "inf" and non-ASCII digits.
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,]0*)?")
+
+
 def whole_number(raw: object) -> int | None:
-    """A whole number from a cell: 30, 30.0 (Excel), "30", "30,0" (Swedish decimals); else None."""
+    """A whole decimal number from a cell: 30, 30.0 (Excel), "30", "30,0" (Swedish decimals); else None
+    ("1e6", "3.5", "1_000" and the like are not whole numbers as people write them)."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
@@ -273,14 +379,12 @@ def whole_number(raw: object) -> int | None:
     if isinstance(raw, float):
         return int(raw) if raw.is_integer() else None
     text = str(raw).strip()
+    if not WHOLE_NUMBER.fullmatch(text):
+        return None
     try:
-        return int(text)
-    except ValueError:
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() else None
+        return int(re.split(r"[.,]", text)[0])
+    except ValueError:  # over Python's 4 300 digits: no field stores it either
+        return None
 
 
 def iso_date(raw: object) -> dt.date | None:

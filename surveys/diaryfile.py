@@ -3,7 +3,11 @@
     participant,date,task,h1,...,hN,value,function,note
 
 Readers return the parsed rows and a list of row-numbered errors (row 1 is the header, as in Excel),
-so that commands and web uploads report the same messages. A reader only reads: whole numbers, dates.
+so that commands and web uploads report the same messages. A reader only reads: whole decimal numbers,
+dates, and the limits of the model's fields that a row cannot be stored beyond (a participant number
+from 1 to 2 147 483 647, a task code of at most 50 characters); a cell with a control character (a NUL)
+is refused with the table (`tablefiles.check_cells`). Each column is read once per distinct value, which
+is what makes a file of a whole round (100 000 rows) quick to read.
 Whether a number is allowed is a rule of the day (`diaryrules.check_day`, which the form shares), and
 whether the task and date belong to the round needs the database: both are checked by
 `services.diaries_check`, which the import and the browser's preview share.
@@ -21,11 +25,11 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
-from mio import tablefiles
+from mio import fieldlimits, tablefiles
 from mio.tablefiles import ParseResult, RowError, UnsupportedFormat, format_for, is_blank
 
 from .diaryrules import SCALES, LineInput
-from .models import Task
+from .models import Participant, Task
 
 __all__ = [
     "DiaryRow",
@@ -43,7 +47,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class DiaryRow:
     """One row of a file: where it stands (its row number, whose day) and the line as read, naming its task by
     code until the round's tasks are looked up."""
@@ -105,6 +109,11 @@ def read_upload(data: bytes, *, filename: str, hours: int) -> ParseResult[DiaryR
     return read_csv(data, hours=hours)
 
 
+PARTICIPANT_LOW = 1  # the model's check constraint
+PARTICIPANT_HIGH = fieldlimits.integer_range(Participant, "number")[1]
+TASK_CODE_LIMIT = Task._meta.get_field("code").max_length
+
+
 def parse_table(table: Sequence[Sequence[object]], *, hours: int) -> ParseResult[DiaryRow]:
     """Parse rows of cells (header first) into DiaryRows, collecting every error."""
     result: ParseResult[DiaryRow] = ParseResult()
@@ -123,71 +132,134 @@ def parse_table(table: Sequence[Sequence[object]], *, hours: int) -> ParseResult
             )
         )
         return result
-    for number, values in tablefiles.data_rows(table, expected, result.errors):
-        row = _parse_row(number, values, expected, result.errors)
-        if row is not None:
-            result.rows.append(row)
+    width = len(expected)
+    numbered = list(tablefiles.data_cells(table, width, result.errors))
+    if not numbered:
+        return result
+    numbers = [number for number, _cells in numbered]
+    columns = list(zip(*(cells for _number, cells in numbered), strict=True))
+    del numbered
+    # Files repeat the same few values in a column (the minutes 0 to 60, a few dates and task codes), so each
+    # column is read once per distinct value, and the rows are put together from the columns.
+    read: dict[str, list] = {}
+    errors: list[tuple[int, int, RowError]] = [(error.row, -1, error) for error in result.errors]
+    for position, column in enumerate(expected):
+        reader = _COLUMN_READERS.get(column, _read_minutes if column.startswith("h") else _read_rating)
+        values, any_bad = column_values(columns[position], reader)
+        read[column] = values
+        if any_bad:
+            for index, value in enumerate(values):
+                if isinstance(value, _Bad):
+                    errors.append((numbers[index], position, RowError(numbers[index], column, value.message)))
+                    values[index] = value.read_as
+    result.errors = [error for _row, _position, error in sorted(errors, key=lambda item: item[:2])]
+    unusable = {row for row, position, _error in errors if 0 <= position <= 2}
+    minutes = list(map(list, zip(*(read[f"h{n}"] for n in range(1, hours + 1)), strict=True)))
+    result.rows = [
+        DiaryRow(number, participant, date, task, row_minutes, value, function, note)
+        for number, participant, date, task, row_minutes, value, function, note in zip(
+            numbers,
+            read["participant"],
+            read["date"],
+            read["task"],
+            minutes,
+            read["value"],
+            read["function"],
+            read["note"],
+            strict=True,
+        )
+        if number not in unusable
+    ]
     return result
 
 
-def _parse_row(number: int, values: dict[str, object], columns: list[str], errors: list[RowError]) -> DiaryRow | None:
-    """The row, or None when it does not say whose day and which task it is. A minute or rating cell that is
-    not a whole number is reported and read as empty, as the form reads a box it cannot, so that the day's
-    rules still name every other bad cell of the row."""
-    count = len(errors)
+@dataclass(frozen=True)
+class _Bad:
+    """A cell that cannot be read: its message, and what the row holds instead (None: the row is unusable)."""
 
-    participant = tablefiles.whole_number(values["participant"])
-    if participant is None or participant < 1:
-        errors.append(RowError(number, "participant", _("must be a participant number (1 or more)")))
+    message: str
+    read_as: object = None
 
-    date = tablefiles.iso_date(values["date"])
-    if date is None:
-        errors.append(RowError(number, "date", _("must be a date written YYYY-MM-DD")))
 
-    task = str(values["task"]).strip()
+def column_values(cells: Sequence[object], reader) -> tuple[list, bool]:
+    """`reader` of every cell, called once per distinct cell (of one type: 1, 1.0 and True are equal keys),
+    and whether any of them is `_Bad`."""
+    distinct = dict.fromkeys(cells)
+    if all(type(cell) is str for cell in distinct):  # a text never equals a cell of another type
+        distinct = {cell: reader(cell) for cell in distinct}
+        values = list(map(distinct.__getitem__, cells))
+    else:
+        distinct = {(type(cell), cell): None for cell in cells}
+        distinct = {key: reader(key[1]) for key in distinct}
+        values = [distinct[(type(cell), cell)] for cell in cells]
+    return values, any(isinstance(value, _Bad) for value in distinct.values())
+
+
+def _read_participant(raw: object) -> int | _Bad:
+    number = tablefiles.whole_number(raw)
+    if number is None or not PARTICIPANT_LOW <= number <= PARTICIPANT_HIGH:
+        return _Bad(
+            _("must be a participant number from %(low)d to %(high)d")
+            % {"low": PARTICIPANT_LOW, "high": PARTICIPANT_HIGH}
+        )
+    return number
+
+
+def _read_date(raw: object) -> dt.date | _Bad:
+    date = tablefiles.iso_date(raw)
+    return _Bad(_("must be a date written YYYY-MM-DD")) if date is None else date
+
+
+def _read_task(raw: object) -> str | _Bad:
+    task = str(raw).strip()
     if not task:
-        errors.append(RowError(number, "task", _("must name a task code")))
+        return _Bad(_("must name a task code"))
+    if len(task) > TASK_CODE_LIMIT:
+        return _Bad(
+            _("must be a task code of at most %(limit)d characters (now %(length)d)")
+            % {"limit": TASK_CODE_LIMIT, "length": len(task)}
+        )
+    return task
 
-    minutes = []
-    for column in columns[3:-3]:
-        raw = values[column]
-        amount = 0 if is_blank(raw) else tablefiles.whole_number(raw)
-        if amount is None:
-            errors.append(
-                RowError(
-                    number,
-                    column,
-                    _("%(value)r is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)")
-                    % {"value": str(raw)},
-                )
-            )
-            amount = 0
-        minutes.append(amount)
 
-    ratings = {}
-    for column in SCALES:
-        raw = values[column]
-        rating = None if is_blank(raw) else tablefiles.whole_number(raw)
-        if not is_blank(raw) and rating is None:
-            errors.append(
-                RowError(
-                    number, column, _("%(value)r is not allowed: a rating is 1, 2, 3, 4 or empty") % {"value": str(raw)}
-                )
-            )
-        ratings[column] = rating
+def _read_minutes(raw: object) -> int | _Bad:
+    """A minute cell that is not a whole number is reported and read as empty, as the form reads a box it
+    cannot, so that the day's rules still name every other bad cell of the row."""
+    if is_blank(raw):
+        return 0
+    amount = tablefiles.whole_number(raw)
+    if amount is None:
+        return _Bad(
+            _("%(value)s is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)")
+            % {"value": tablefiles.shown(raw)},
+            0,
+        )
+    return amount
 
-    if any(error.column in ("participant", "date", "task") for error in errors[count:]):
+
+def _read_rating(raw: object) -> int | None | _Bad:
+    if is_blank(raw):
         return None
-    return DiaryRow(
-        row=number,
-        participant=participant,
-        date=date,
-        task=task,
-        minutes=minutes,
-        value=ratings["value"],
-        function=ratings["function"],
-        note=str(values["note"]).strip(),
-    )
+    rating = tablefiles.whole_number(raw)
+    if rating is None:
+        return _Bad(
+            _("%(value)s is not allowed: a rating is 1, 2, 3, 4 or empty") % {"value": tablefiles.shown(raw)}, None
+        )
+    return rating
+
+
+def _read_note(raw: object) -> str:
+    """Its length is a rule of the day (`diaryrules.check_day`), and control characters are refused with the
+    table (`tablefiles.check_cells`)."""
+    return str(raw).strip()
+
+
+_COLUMN_READERS = {
+    "participant": _read_participant,
+    "date": _read_date,
+    "task": _read_task,
+    "note": _read_note,
+}
 
 
 def write_csv(rows: Iterable[Sequence[object]], *, hours: int, stream: IO[str]) -> None:

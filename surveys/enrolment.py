@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from mio import tablefiles
+from mio import fieldlimits, tablefiles
 from mio.tablefiles import ParseResult, RowError, is_blank, whole_number
 
 from . import roles
@@ -100,6 +100,7 @@ def parse_table(table: tablefiles.Table) -> ParseResult[PersonRow]:
             result.errors.append(RowError(number, "name", _("the name is missing")))
         if not email:
             result.errors.append(RowError(number, "email", _("the e-mail address is missing")))
+        result.errors.extend(person_limit_problems(number, name=name, email=email))
         participant_number = None
         raw = cells.get("number", "")
         if not is_blank(raw):
@@ -125,6 +126,34 @@ def parse_table(table: tablefiles.Table) -> ParseResult[PersonRow]:
     if not result.rows and not result.errors:
         result.errors.append(RowError(2, "", _("the file has no people in it")))
     return result
+
+
+def person_limit_problems(row: int, *, name: str, email: str) -> list[RowError]:
+    """A name or an address that the account cannot hold: too long for its field, or with a NUL character.
+
+    The name is split as the account stores it: the last word is the last name, the rest the first names."""
+    User = get_user_model()
+    problems = []
+    first, last = _split_name(name)
+    if fieldlimits.NUL in name:
+        problems.append(
+            RowError(row, "name", _("the name %(problem)s") % {"problem": fieldlimits.text_problem(name, limit=None)})
+        )
+    else:
+        first_limit = fieldlimits.max_length(User, "first_name")
+        last_limit = fieldlimits.max_length(User, "last_name")
+        if len(first) > first_limit:
+            message = _(
+                "the first names (all words but the last) are %(length)d characters long; at most %(limit)d are allowed"
+            )
+            problems.append(RowError(row, "name", message % {"length": len(first), "limit": first_limit}))
+        if len(last) > last_limit:
+            message = _("the last name (the last word) is %(length)d characters long; at most %(limit)d are allowed")
+            problems.append(RowError(row, "name", message % {"length": len(last), "limit": last_limit}))
+    problem = fieldlimits.field_text_problem(email, model=User, name="email")
+    if problem:
+        problems.append(RowError(row, "email", _("the e-mail address %(problem)s") % {"problem": problem}))
+    return problems
 
 
 # --- What enrolment would do ---------------------------------------------------------------------
@@ -211,12 +240,15 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentPla
     for row in rows:
         errors_before = len(plan.errors)
         key = row.email.casefold()
+        too_long = person_limit_problems(row.row, name=row.name, email=row.email)
+        plan.errors.extend(too_long)
         try:
             validate_email(row.email)
         except ValidationError:
-            plan.errors.append(
-                RowError(row.row, "email", _("%(email)r is not a valid e-mail address") % {"email": row.email})
-            )
+            if not any(problem.column == "email" for problem in too_long):
+                plan.errors.append(
+                    RowError(row.row, "email", _("%(email)r is not a valid e-mail address") % {"email": row.email})
+                )
         first = seen_emails.setdefault(key, row.row)
         if first != row.row:
             plan.errors.append(

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from functools import partial
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import formats
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from mio import tablefiles
+from mio import fieldlimits, tablefiles
 
 from . import diaryrules, roles
 from .diaryrules import LineInput
@@ -102,6 +104,75 @@ def _filled(value: object) -> bool:
     return value not in (None, "") and str(value).strip() != ""
 
 
+# The grid's fields, built once per round, its tasks (as they are now) and language, and shared by the forms of
+# every request in this process: building ~300 fields with their labels and messages was a third of the day page's
+# time. Nothing changes a field after it is built (the form's data, errors and bound fields live on the form), and
+# the key holds everything a field is made from, so an edited task is a new key. A few rounds are open at a time.
+_GRID_FIELDS: dict[tuple, dict[str, forms.Field]] = {}
+_GRID_FIELDS_KEPT = 32
+
+
+def _grid_fields(*, survey: Survey, tasks: Sequence[Task], language: str | None) -> dict[str, forms.Field]:
+    key = (
+        survey.pk,
+        survey.hours_per_day,
+        survey.first_hour,
+        language,
+        get_language(),  # the language the messages are written in
+        tuple((task.pk, task.code, task.label, task.label_en, task.asks_to_specify) for task in tasks),
+    )
+    fields = _GRID_FIELDS.get(key)
+    if fields is None:
+        fields = _build_grid_fields(survey=survey, tasks=tasks, language=language)
+        if len(_GRID_FIELDS) >= _GRID_FIELDS_KEPT:
+            _GRID_FIELDS.pop(next(iter(_GRID_FIELDS)), None)
+        _GRID_FIELDS[key] = fields
+    return fields
+
+
+def _build_grid_fields(*, survey: Survey, tasks: Sequence[Task], language: str | None) -> dict[str, forms.Field]:
+    """The fields only read what was typed; the rules of the day are checked in DayForm.clean()."""
+    fields: dict[str, forms.Field] = {}
+    for task in tasks:
+        label = task.display_label(language)
+        for hour in survey.hour_numbers:
+            where = diaryrules.hour_place(survey=survey, task=task, hour=hour, language=language)
+            fields[f"{task.code}-h{hour}"] = forms.IntegerField(
+                label=where,
+                required=False,
+                error_messages={
+                    "invalid": _("%(where)s: enter the minutes as a whole number from 0 to 60.") % {"where": where}
+                },
+                # Text, not a number box: the mouse wheel and arrow keys cannot change what was typed,
+                # and a wrong entry is sent and shown back as typed. Phones still show digits.
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}),
+            )
+        for name, scale in (("value", VALUE_SCALE), ("function", FUNCTION_SCALE)):
+            fields[f"{task.code}-{name}"] = RatingField(
+                label=f"{label}: {diaryrules.scale_title(name)}",
+                required=False,
+                choices=[("", "–"), *scale],
+                refused=partial(diaryrules.rating_message, task=task, scale=name, language=language),
+                widget=forms.RadioSelect,
+            )
+        if task.asks_to_specify:
+            # No max_length here: the length is a rule of the day (`check_day`), with the message a file gets.
+            note = forms.CharField(
+                label=_("%(task)s: specify") % {"task": label},
+                required=False,
+                widget=forms.TextInput(attrs={"class": "form-control", "maxlength": diaryrules.NOTE_LIMIT}),
+            )
+            # The database cannot store a NUL character; say which note has one (Django's message names none).
+            note.validators = [
+                ProhibitNullCharactersValidator(
+                    message=_("%(task)s, specify: the text holds an invisible null character, which cannot be stored.")
+                    % {"task": label}
+                )
+            ]
+            fields[f"{task.code}-note"] = note
+    return fields
+
+
 class DayForm(forms.Form):
     """Every rule is checked in one pass: each box, each rating and note, and each hour's total of the boxes
     that were valid, so a manager sees every problem after the first save."""
@@ -113,37 +184,11 @@ class DayForm(forms.Form):
         self.language = language
         # Hour number -> the message about its total, for the hours whose tasks add up to more than 60.
         self.over_hours: dict[int, str] = {}
+        self._minutes_read: dict[tuple[int, int], int] = {}  # (task, hour) -> the minutes the box shows, if allowed
         # The version of the stored day the page was built from: a save from an out-of-date page is refused.
         self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput)
-        # The fields only read what was typed; the rules of the day are checked in clean().
-        for task in self.tasks:
-            label = task.display_label(language)
-            for hour in survey.hour_numbers:
-                where = diaryrules.hour_place(survey=survey, task=task, hour=hour, language=language)
-                self.fields[f"{task.code}-h{hour}"] = forms.IntegerField(
-                    label=where,
-                    required=False,
-                    error_messages={
-                        "invalid": _("%(where)s: enter the minutes as a whole number from 0 to 60.") % {"where": where}
-                    },
-                    # Text, not a number box: the mouse wheel and arrow keys cannot change what was typed,
-                    # and a wrong entry is sent and shown back as typed. Phones still show digits.
-                    widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}),
-                )
-            for name, scale in (("value", VALUE_SCALE), ("function", FUNCTION_SCALE)):
-                self.fields[f"{task.code}-{name}"] = RatingField(
-                    label=f"{label}: {diaryrules.scale_title(name)}",
-                    required=False,
-                    choices=[("", "–"), *scale],
-                    refused=partial(diaryrules.rating_message, task=task, scale=name, language=language),
-                    widget=forms.RadioSelect,
-                )
-            if task.asks_to_specify:
-                self.fields[f"{task.code}-note"] = forms.CharField(
-                    label=_("%(task)s: specify") % {"task": label},
-                    required=False,
-                    widget=forms.TextInput(attrs={"class": "form-control"}),
-                )
+        self.fields["version"].validators = []  # whatever it holds, clean_version reads it as a version or none
+        self.fields.update(_grid_fields(survey=survey, tasks=self.tasks, language=language))
 
     @staticmethod
     def initial_from(lines: Sequence[DiaryLine], *, hours: int, ratings: bool = True) -> dict[str, object]:
@@ -160,6 +205,30 @@ class DayForm(forms.Form):
             if line.note:
                 initial[f"{code}-note"] = line.note
         return initial
+
+    def text_names(self) -> list[str]:
+        """The fields a browser always sends from an editable form, even empty: the hour boxes, the notes and
+        the version. Ratings are radio buttons, sent only when one is chosen."""
+        names = ["version"]
+        for task in self.tasks:
+            names.extend(f"{task.code}-h{hour}" for hour in self.survey.hour_numbers)
+            if task.asks_to_specify:
+                names.append(f"{task.code}-note")
+        return names
+
+    def incomplete_message(self) -> str | None:
+        """Why the sent form cannot be the whole grid (None: it can): a request without the boxes, or cut off on
+        the way, would otherwise store an empty day over the saved one."""
+        names = self.text_names()
+        missing = sum(1 for name in names if name not in self.data)
+        if not missing:
+            return None
+        if missing == len(names):
+            return _("Nothing was saved: the form arrived without any of the day's boxes. The saved day is unchanged.")
+        return _(
+            "Nothing was saved: the form arrived incomplete (%(missing)d of its %(expected)d boxes were missing), "
+            "perhaps because the connection broke. The saved day is unchanged; please enter your changes again."
+        ) % {"missing": missing, "expected": len(names)}
 
     def clean_version(self) -> int:
         # A page that does not say which version it shows is taken to show no stored day: if one is stored,
@@ -204,14 +273,22 @@ class DayForm(forms.Form):
         ]
 
     def _raw_minutes(self, task: Task, hour: int) -> int:
+        # Asked for each box by the row's total, the hour's total and the hour over 60: read each box once.
+        known = self._minutes_read.get((task.pk, hour))
+        if known is not None:
+            return known
         value = self[f"{task.code}-h{hour}"].value()
         try:
             amount = int(value)
         except (TypeError, ValueError):
-            return 0
-        return amount if diaryrules.minutes_allowed(amount) else 0
+            amount = 0
+        amount = amount if diaryrules.minutes_allowed(amount) else 0
+        self._minutes_read[(task.pk, hour)] = amount
+        return amount
 
-    def _row(self, task: Task) -> GridRow:
+    def _row(self, task: Task, *, checked: bool) -> GridRow:
+        """`checked`: the form has errors to show (a bound form whose save was refused); a page that shows a
+        stored day has none, and its ~200 fields need not be asked."""
         cells = []
         over_messages = []
         for hour in self.survey.hour_numbers:
@@ -219,17 +296,22 @@ class DayForm(forms.Form):
             in_over_hour = hour in self.over_hours and self._raw_minutes(task, hour) > 0
             if in_over_hour:
                 over_messages.append(self.over_hours[hour])
-            cells.append(HourCell(field, hour, self.survey.hour_label(hour), marked=bool(field.errors) or in_over_hour))
+            marked = (checked and bool(field.errors)) or in_over_hour
+            cells.append(HourCell(field, hour, self.survey.hour_label(hour), marked=marked))
         value, function = self[f"{task.code}-value"], self[f"{task.code}-function"]
         note = self[f"{task.code}-note"] if task.asks_to_specify else None
         fields = [*(cell.field for cell in cells), value, function, *([note] if note else [])]
-        errors = [
-            *(error for cell in cells for error in cell.field.errors),
-            *over_messages,
-            *value.errors,
-            *function.errors,
-            *(note.errors if note else []),
-        ]
+        errors = (
+            [
+                *(error for cell in cells for error in cell.field.errors),
+                *over_messages,
+                *value.errors,
+                *function.errors,
+                *(note.errors if note else []),
+            ]
+            if checked
+            else []
+        )
         return GridRow(
             task=task,
             label=task.display_label(self.language),
@@ -245,11 +327,12 @@ class DayForm(forms.Form):
     def grid(self) -> list[GridCategory]:
         """The form laid out like the paper: categories of task rows, with totals of what was typed."""
         categories: dict[int, GridCategory] = {}
+        checked = bool(self.errors)
         for task in self.tasks:
             category = categories.setdefault(
                 task.category_id, GridCategory(task.category.display_name(self.language), [])
             )
-            category.rows.append(self._row(task))
+            category.rows.append(self._row(task, checked=checked))
         return list(categories.values())
 
     def error_summary(self, grid: Sequence[GridCategory]) -> list[ErrorEntry]:
@@ -273,7 +356,9 @@ class DayForm(forms.Form):
 
 
 class SigninLinkForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("Your e-mail address"), max_length=254)
+    email = forms.EmailField(
+        label=gettext_lazy("Your e-mail address"), max_length=fieldlimits.max_length(get_user_model(), "email")
+    )
 
 
 # --- Round administration ------------------------------------------------------------------------
@@ -311,13 +396,24 @@ def _unit_field(municipality: Municipality) -> UnitChoiceField:
     )
 
 
-class PersonForm(forms.Form):
-    """One person to enrol, typed in; checked by the same rules, with the same messages, as a file row."""
+def _user_max_length(name: str) -> int:
+    return fieldlimits.max_length(get_user_model(), name)
 
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=300)
+
+class PersonForm(forms.Form):
+    """One person to enrol, typed in; checked by the same rules, with the same messages, as a file row.
+
+    The name's length is checked by the enrolment, which knows how it is split into the account's
+    first and last names; the field only stops what no split could fit."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name"), max_length=_user_max_length("first_name") + 1 + _user_max_length("last_name")
+    )
     # Plain text, so that the enrolment's own message says what is wrong with an address.
-    email = forms.CharField(label=gettext_lazy("E-mail address"), max_length=254, widget=forms.EmailInput)
-    number = forms.IntegerField(
+    email = forms.CharField(
+        label=gettext_lazy("E-mail address"), max_length=_user_max_length("email"), widget=forms.EmailInput
+    )
+    number = fieldlimits.WholeNumberField(
         label=gettext_lazy("Number"),
         required=False,
         min_value=1,
@@ -387,9 +483,11 @@ class EnrolUploadForm(forms.Form):
 
 
 class AccountCreateForm(forms.Form):
-    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150)
-    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150, required=False)
-    email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=254)
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=_user_max_length("first_name"))
+    last_name = forms.CharField(
+        label=gettext_lazy("Last name"), max_length=_user_max_length("last_name"), required=False
+    )
+    email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=_user_max_length("email"))
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
     municipality = forms.ModelChoiceField(
         label=gettext_lazy("Municipality"), queryset=Municipality.objects.none(), empty_label=None

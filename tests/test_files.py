@@ -24,22 +24,11 @@ from surveys import diaryfile, enrolment
 from surveys.models import DiaryLine, Participant
 from surveys.services import LineInput, diary_save
 
+pytestmark = pytest.mark.usefixtures("english")  # tests/conftest.py: messages asserted in English
+
 MEGABYTE = 1024 * 1024
 # What a person may type in a note or a title that Excel would run: a formula, a sign, a function.
 FORMULAS = ["=1+1", "+46 70 123 45 67", "-x", "@SUM(A1)", '=HYPERLINK("http://example.se","klicka")', "#N/A"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def english_admin(client, administrator):
-    client.cookies["django_language"] = "en"
-    client.force_login(administrator)
-    return client
 
 
 def encoded(text: str, encoding: str) -> bytes:
@@ -78,7 +67,7 @@ NOT_TEXT = "the file is not CSV text (UTF-8 or Windows-1252)"
         (SWEDISH_TABLE.encode("utf-16-be"), UTF16),  # without one
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", NOT_TEXT),
         (b"namn;anteckning\r\nPer;\x81\x8d\r\n", NOT_TEXT),  # bytes Windows-1252 does not define
-        (b"namn;anteckning\r\nPer;a\x00b\r\n", NOT_TEXT),
+        (b"\x7fELF" + b"\x02\x01" * 15 + b"\x00" * 5, NOT_TEXT),  # a program
         (b"PK\x03\x04\x14\x00\x06\x00", "the file is an Excel workbook, not CSV text; give it the ending .xlsx"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "the file is an old Excel workbook (.xls)"),
         ("namn\r\nÅsa\r\n".encode() + "Örjan\r\n".encode("cp1252"), "the file is partly UTF-8 and partly Windows-1252"),
@@ -89,7 +78,7 @@ NOT_TEXT = "the file is not CSV text (UTF-8 or Windows-1252)"
         "UTF-16 without BOM",
         "a picture",
         "undefined bytes",
-        "a NUL",
+        "NULs all over",
         "xlsx named .csv",
         "xls",
         "mixed",
@@ -102,6 +91,58 @@ def test_anything_else_is_refused_with_what_it_is(data, message):
 
     assert str(refused.value).startswith(message)
     assert "CSV UTF-8" in str(refused.value)  # and what to save it as instead
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x01", "\x1b", "\x7f"])
+def test_a_control_character_in_a_cell_is_named_by_row_and_column(character):
+    data = f"namn;anteckning\r\nPer;ok\r\nÅsa;a{character}b\r\n".encode()
+
+    with pytest.raises(tablefiles.BadCells) as refused:
+        tablefiles.csv_table(data)
+
+    (error,) = refused.value.errors
+    assert str(error) == (
+        f"Row 3, column anteckning: holds the invisible control character U+{ord(character):04X}, "
+        "which is not allowed; remove it"
+    )
+
+
+def test_a_stray_nul_in_a_windows_1252_file_is_named_by_row_and_column_too():
+    data = "namn;anteckning\r\nÅsa;möte\x00\r\n".encode("cp1252")
+
+    with pytest.raises(tablefiles.BadCells) as refused:
+        tablefiles.csv_table(data)
+
+    assert [str(error) for error in refused.value.errors] == [
+        "Row 2, column anteckning: holds the invisible control character U+0000, which is not allowed; remove it"
+    ]
+
+
+def test_a_cell_longer_than_the_csv_module_s_limit_is_read_whole():
+    huge = "x" * 200_000
+
+    table = tablefiles.csv_table(f"namn,anteckning\nPer,{huge}\n".encode())
+
+    assert table == [["namn", "anteckning"], ["Per", huge]]
+
+
+def test_integer_limits_are_the_model_field_s_on_every_database():
+    from mio import fieldlimits
+    from surveys.models import Participant
+
+    assert fieldlimits.integer_range(Participant, "number") == (0, 2147483647)
+
+
+@pytest.mark.parametrize("raw", ["1e6", "3.5", "1_000", "inf", "٣", "", "30,5", "--3"])
+def test_only_whole_decimal_numbers_are_numbers(raw):
+    assert tablefiles.whole_number(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "number"), [("30", 30), ("30,0", 30), ("30.00", 30), (" 7 ", 7), (30.0, 30), ("-2", -2)]
+)
+def test_whole_numbers_are_read_as_people_write_them(raw, number):
+    assert tablefiles.whole_number(raw) == number
 
 
 # --- Reading: every importer --------------------------------------------------------------------------
@@ -157,14 +198,14 @@ def test_an_action_file_reads_the_same_in_every_encoding(encoding):
 
 
 @pytest.mark.django_db
-def test_a_windows_1252_diary_upload_is_stored_with_its_swedish_letters(english_admin, survey):
+def test_a_windows_1252_diary_upload_is_stored_with_its_swedish_letters(admin_client, survey):
     header = ";".join(diaryfile.header(8))
     text = f"{header}\r\n7;2025-03-04;other;30;15;;;;;;;3;2;Möte om förskolans städning, Åsa\r\n"
     url = reverse("surveys:diary_upload", args=[survey.slug])
 
-    preview = english_admin.post(url, {"file": SimpleUploadedFile("dagbok.csv", text.encode("cp1252"))})
+    preview = admin_client.post(url, {"file": SimpleUploadedFile("dagbok.csv", text.encode("cp1252"))})
     assert preview.status_code == 200, preview.context["errors"]
-    english_admin.post(url, {"confirm": "yes"})
+    admin_client.post(url, {"confirm": "yes"})
 
     line = DiaryLine.objects.get(day__participant__survey=survey, day__participant__number=7)
     assert (line.note, line.h1, line.h2, line.value, line.function) == (
@@ -177,11 +218,11 @@ def test_a_windows_1252_diary_upload_is_stored_with_its_swedish_letters(english_
 
 
 @pytest.mark.django_db
-def test_a_utf16_diary_upload_is_refused_and_nothing_is_stored(english_admin, survey):
+def test_a_utf16_diary_upload_is_refused_and_nothing_is_stored(admin_client, survey):
     text = ",".join(diaryfile.header(8)) + "\n7,2025-03-04,other,30,,,,,,,,,,\n"
     url = reverse("surveys:diary_upload", args=[survey.slug])
 
-    response = english_admin.post(url, {"file": SimpleUploadedFile("dagbok.csv", text.encode("utf-16"))})
+    response = admin_client.post(url, {"file": SimpleUploadedFile("dagbok.csv", text.encode("utf-16"))})
 
     assert response.status_code == 400
     assert response.context["errors"][0].message.startswith(UTF16)
@@ -190,10 +231,10 @@ def test_a_utf16_diary_upload_is_refused_and_nothing_is_stored(english_admin, su
 
 
 @pytest.mark.django_db
-def test_a_windows_1252_enrolment_upload_shows_the_names_right(english_admin, survey, unit):
+def test_a_windows_1252_enrolment_upload_shows_the_names_right(admin_client, survey, unit):
     text = f"name;email;unit\r\nÅsa Öberg;asa@example.se;{unit.name}\r\n"
 
-    response = english_admin.post(
+    response = admin_client.post(
         reverse("surveys:enrol", args=[survey.slug]), {"file": SimpleUploadedFile("d.csv", text.encode("cp1252"))}
     )
 
@@ -231,13 +272,13 @@ def test_the_limit_comes_from_the_environment(monkeypatch):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["surveys:diary_upload", "surveys:enrol"])
-def test_an_oversize_upload_is_refused_before_it_is_read(english_admin, survey, settings, monkeypatch, page):
+def test_an_oversize_upload_is_refused_before_it_is_read(admin_client, survey, settings, monkeypatch, page):
     settings.IMPORT_MAX_BYTES = MEGABYTE
     read = []
     monkeypatch.setattr(tablefiles, "csv_table", lambda data: read.append(data) or [])
     big = SimpleUploadedFile("stor.csv", b"participant,date\n" + b"7,2025-03-03\n" * 100_000)  # 1.3 MB
 
-    response = english_admin.post(reverse(page, args=[survey.slug]), {"file": big})
+    response = admin_client.post(reverse(page, args=[survey.slug]), {"file": big})
 
     assert response.status_code == 400
     assert response.context["form"].errors["file"] == ["The file is 1.3 MB; files may be at most 1 MB."]
@@ -246,10 +287,10 @@ def test_an_oversize_upload_is_refused_before_it_is_read(english_admin, survey, 
 
 
 @pytest.mark.django_db
-def test_the_upload_form_says_the_limit(english_admin, survey, settings):
+def test_the_upload_form_says_the_limit(admin_client, survey, settings):
     settings.IMPORT_MAX_BYTES = 20 * MEGABYTE
 
-    page = english_admin.get(reverse("surveys:diary_upload", args=[survey.slug])).content.decode()
+    page = admin_client.get(reverse("surveys:diary_upload", args=[survey.slug])).content.decode()
 
     assert "At most 20 MB." in page
 

@@ -186,3 +186,136 @@ def test_import_creates_the_plan_when_there_is_none(tmp_path, municipality, surv
     )
 
     assert plan_get_or_create(municipality=municipality).items.get().title == "Förenkla rutiner"
+
+
+# --- Every value the database could not hold is a row message ---------------------------------------
+
+
+def long_codes(survey, count: int) -> list[str]:
+    """`count` tasks with 45-character codes in the round: ten and more do not fit an item (500 characters)."""
+    category = survey.categories.first()
+    codes = [f"{index:02d}-" + "x" * 42 for index in range(count)]
+    for index, code in enumerate(codes):
+        survey.tasks.create(category=category, code=code, label=f"Lång uppgift {index}", area="it", order=100 + index)
+    return codes
+
+
+def row(**cells: str) -> list[str]:
+    values = dict(zip(COLUMNS, GOOD, strict=True))
+    values.update(cells)
+    return [values[column] for column in COLUMNS]
+
+
+@pytest.mark.parametrize("number", ["40000", "32768", "1e6", "1_000", "٣", "0", "-4", "2.5"])
+def test_an_item_number_the_field_cannot_hold_is_a_row_message(number):
+    result = parse_table([COLUMNS, row(number=number)])
+
+    assert not result.rows
+    assert [str(error) for error in result.errors] == [
+        f"Row 2, column number: {number!r} is not an item number; use a whole number from 1 to 32767"
+    ]
+
+
+def test_the_largest_item_number_is_read():
+    assert [item.number for item in parse_table([COLUMNS, row(number="32767")]).rows] == [32767]
+
+
+def test_text_longer_than_its_field_is_a_row_message_naming_the_limit():
+    result = parse_table([COLUMNS, row(title="T" * 201, responsible="R" * 250), row(title="T" * 200)])
+
+    assert [str(error) for error in result.errors] == [
+        "Row 2, column title: is 201 characters long; at most 200 are allowed",
+        "Row 2, column responsible: is 250 characters long; at most 200 are allowed",
+    ]
+    assert [len(item.title) for item in result.rows] == [200]
+
+
+def test_a_nul_character_is_a_row_message():
+    result = parse_table([COLUMNS, row(description="före\x00efter")])
+
+    assert [str(error) for error in result.errors] == [
+        "Row 2, column description: contains a NUL character (\\0), which text cannot hold; remove it"
+    ]
+
+
+def test_more_task_codes_than_fit_an_item_are_a_row_message():
+    codes = " ".join(f"{index:02d}-" + "x" * 42 for index in range(11))  # 11 × 45 + 10 spaces = 505
+
+    result = parse_table([COLUMNS, row(tasks=codes)])
+
+    assert [str(error) for error in result.errors] == [
+        "Row 2, column tasks: the task codes take 505 characters, separated by spaces; at most 500 fit in an item: "
+        "split the item or leave some tasks out"
+    ]
+
+
+def test_the_command_reports_every_too_large_value_and_stores_nothing(tmp_path, plan, make_item, survey):
+    make_item(1, title="Redan här")
+    before = snapshot(plan)
+    rows = [
+        row(number="40000"),
+        row(number="2", title="T" * 201),
+        row(number="3", responsible="R" * 201),
+        row(number="4", tasks=" ".join(long_codes(survey, 11))),
+    ]
+
+    errors = import_errors(write(tmp_path / "plan.csv", rows), "Testkommun")
+
+    assert snapshot(plan) == before
+    assert errors == [
+        "Row 2, column number: '40000' is not an item number; use a whole number from 1 to 32767",
+        "Row 3, column title: is 201 characters long; at most 200 are allowed",
+        "Row 4, column responsible: is 201 characters long; at most 200 are allowed",
+        "Row 5, column tasks: the task codes take 505 characters, separated by spaces; at most 500 fit in an item: "
+        "split the item or leave some tasks out",
+    ]
+
+
+def test_an_xlsx_file_with_too_large_values_is_refused_the_same_way(tmp_path, plan):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(COLUMNS)
+    sheet.append([40000.0, *row(title="ok")[1:]])  # Excel keeps numbers as floats
+    sheet.append([1e6, *row()[1:]])
+    sheet.append([5, "T" * 300, *row()[2:]])
+    workbook.save(tmp_path / "plan.xlsx")
+
+    errors = import_errors(tmp_path / "plan.xlsx", "Testkommun")
+
+    assert errors == [
+        "Row 2, column number: '40000' is not an item number; use a whole number from 1 to 32767",
+        "Row 3, column number: '1000000' is not an item number; use a whole number from 1 to 32767",
+        "Row 4, column title: is 300 characters long; at most 200 are allowed",
+    ]
+    assert not plan.items.exists()
+
+
+def test_the_service_refuses_what_the_fields_cannot_hold_whoever_calls_it(plan, survey):
+    from actionplan.services import ActionError, ItemInput, item_create
+
+    data = ItemInput(
+        number=40000,
+        title="T" * 201,
+        owner_level="central",
+        area="it",
+        responsible="R" * 201,
+        coordinator="C\x00",
+        tasks=long_codes(survey, 11),
+    )
+    with pytest.raises(ActionError) as refused:
+        item_create(plan=plan, data=data)
+
+    assert {(problem.field, problem.message) for problem in refused.value.errors} == {
+        ("number", "The number must be from 1 to 32767."),
+        ("title", "Title is 201 characters long; at most 200 are allowed."),
+        ("responsible", "Responsible is 201 characters long; at most 200 are allowed."),
+        ("coordinator", "Coordinator contains a NUL character (\\0), which text cannot hold; remove it."),
+        (
+            "tasks",
+            "The task codes take 505 characters, separated by spaces; at most 500 fit in an item: "
+            "split the item or leave some tasks out.",
+        ),
+    }
+    assert not plan.items.exists()

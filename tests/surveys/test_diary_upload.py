@@ -64,12 +64,6 @@ def confirm(client, survey):
 
 
 @pytest.fixture
-def admin_client(english_client, administrator):
-    english_client.force_login(administrator)
-    return english_client
-
-
-@pytest.fixture
 def filled(survey, participant) -> Survey:
     """Number 7 has a submitted Monday."""
     task = survey.tasks.get(code="direct-meeting")
@@ -258,7 +252,35 @@ BAD_ROWS = {
     ),
     "a bad participant": (
         [GOOD[0], row(0, "2025-03-05", "planning", [10])],
-        (3, "participant", "must be a participant number (1 or more)"),
+        (3, "participant", "must be a participant number from 1 to 2147483647"),
+    ),
+    "participant 99999999999": (
+        [GOOD[0], row(99999999999, "2025-03-05", "planning", [10])],
+        (3, "participant", "must be a participant number from 1 to 2147483647"),
+    ),
+    "participant 1e6": (
+        [GOOD[0], row("1e6", "2025-03-05", "planning", [10])],
+        (3, "participant", "must be a participant number from 1 to 2147483647"),
+    ),
+    "a task code over 50 characters": (
+        [GOOD[0], row(7, "2025-03-05", "p" * 51, [10])],
+        (3, "task", "must be a task code of at most 50 characters (now 51)"),
+    ),
+    "a note over 500 characters": (
+        [GOOD[0], row(7, "2025-03-05", "other", [10], note="n" * 501)],
+        (3, "note", "Other (specify), specify: at most 500 characters (now 501)."),
+    ),
+    "a note over the csv module's field limit of 131 072 characters": (
+        [GOOD[0], row(7, "2025-03-05", "other", [10], note="n" * 200_000)],
+        (3, "note", "Other (specify), specify: at most 500 characters (now 200000)."),
+    ),
+    "a NUL in a note": (
+        [GOOD[0], row(7, "2025-03-05", "other", [10], note="Möte\x00 kväll")],
+        (3, "note", "holds the invisible control character U+0000, which is not allowed; remove it"),
+    ),
+    "minutes 3.5": (
+        [GOOD[0], row(7, "2025-03-05", "planning", ["3.5"])],
+        (3, "h1", "'3.5' is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)"),
     ),
     "no rows under the header": ([], (1, "", "the file has no diary rows under the header")),
 }

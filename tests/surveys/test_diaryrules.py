@@ -19,11 +19,6 @@ INVOICES = "Finance: invoice handling"
 BUDGET = "Finance: budget, follow-up"
 
 
-@pytest.fixture
-def tasks(survey) -> dict:
-    return {task.code: task for task in survey.tasks.all()}
-
-
 def test_hour_totals_add_each_hour_across_rows(tasks):
     lines = [
         LineInput(task=tasks["invoices"], minutes=[10, 20, 0]),

@@ -384,3 +384,140 @@ def test_the_command_refuses_a_file_it_cannot_read(tmp_path, survey):
         enrol(str(path), "--survey", survey.slug)
     with pytest.raises(CommandError, match="No survey round 'nope'"):
         enrol(str(path), "--survey", "nope")
+
+
+# --- Values the accounts cannot hold: a row message, nothing stored ------------------------------
+
+LONG_EMAIL = "a" * 250 + "@x.se"  # 255 characters: a valid address, one more than the account holds
+
+
+@pytest.mark.parametrize("number", ["1e6", "1_000", "٣", "1000000", "2.5", "inf"])
+def test_a_participant_number_in_other_than_whole_decimal_digits_or_too_large_is_a_row_message(tmp_path, number):
+    path = write_csv(tmp_path / "p.csv", [["Anna Ek", "anna@x.se", "", number]])
+
+    parsed = read_file(path)
+
+    assert parsed.rows == []
+    assert [str(error) for error in parsed.errors] == [
+        f"Row 2, column number: {number!r} is not a participant number; "
+        "use a whole number from 1 to 99999, or leave it empty"
+    ]
+
+
+def test_a_name_or_address_longer_than_the_account_holds_is_a_row_message(tmp_path):
+    rows = [
+        ["Anna " + "B" * 151, "anna@x.se", "", ""],
+        ["C" * 151 + " Dahl", "cilla@x.se", "", ""],
+        ["Eva Ek", LONG_EMAIL, "", ""],
+        ["F" * 150 + " " + "G" * 150, "f@x.se", "", ""],  # fits exactly
+    ]
+    parsed = read_file(write_csv(tmp_path / "p.csv", rows))
+
+    assert [str(error) for error in parsed.errors] == [
+        "Row 2, column name: the last name (the last word) is 151 characters long; at most 150 are allowed",
+        "Row 3, column name: the first names (all words but the last) are 151 characters long; at most 150 are allowed",
+        "Row 4, column email: the e-mail address is 255 characters long; at most 254 are allowed",
+    ]
+    assert [row.row for row in parsed.rows] == [5]
+
+
+def test_the_enrolment_itself_refuses_what_the_account_cannot_hold(survey, unit):
+    errors = refused(
+        survey,
+        [person(2, "Anna " + "B" * 151, "anna@x.se"), person(3, "Eva Ek", LONG_EMAIL), person(4, "Nul\x00l", "n@x.se")],
+    )
+
+    assert [str(error) for error in errors] == [
+        "Row 2, column name: the last name (the last word) is 151 characters long; at most 150 are allowed",
+        "Row 3, column email: the e-mail address is 255 characters long; at most 254 are allowed",
+        "Row 4, column name: the name contains a NUL character (\\0), which text cannot hold; remove it",
+    ]
+
+
+def test_the_command_prints_the_too_long_values_and_changes_nothing(tmp_path, survey, unit):
+    path = write_csv(tmp_path / "p.csv", [["Anna Ek", "anna@x.se", "", ""], ["Eva Ek", LONG_EMAIL, "", "1e6"]])
+    before = snapshot()
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="2 error"):
+        call_command("enrol_participants", str(path), "--survey", survey.slug, stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines() == [
+        "Row 3, column email: the e-mail address is 255 characters long; at most 254 are allowed",
+        "Row 3, column number: '1e6' is not a participant number; use a whole number from 1 to 99999, "
+        "or leave it empty",
+    ]
+    assert snapshot() == before
+
+
+def test_the_upload_page_lists_the_too_long_values_and_changes_nothing(english_client, administrator, survey, unit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    english_client.force_login(administrator)
+    text = f"name,email,unit,number\nAnna {'B' * 151},anna@x.se,,\nEva Ek,{LONG_EMAIL},,1_000\n"
+    before = snapshot()
+
+    response = english_client.post(
+        reverse("surveys:enrol", args=[survey.slug]),
+        {"file": SimpleUploadedFile("deltagare.csv", text.encode(), content_type="text/csv")},
+    )
+
+    assert response.status_code == 400
+    assert [str(error) for error in response.context["errors"]] == [
+        "Row 2, column name: the last name (the last word) is 151 characters long; at most 150 are allowed",
+        "Row 3, column email: the e-mail address is 255 characters long; at most 254 are allowed",
+        "Row 3, column number: '1_000' is not a participant number; use a whole number from 1 to 99999, "
+        "or leave it empty",
+    ]
+    assert snapshot() == before
+
+
+# --- The person form: the same limits beside its fields ------------------------------------------
+
+
+def add_person(client, survey, **data):
+    from django.urls import reverse
+
+    values = {"name": "Anna Ek", "email": "anna@x.se", "unit": "", "number": ""}
+    values.update(data)
+    return client.post(reverse("surveys:participant_add", args=[survey.slug]), values)
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {"name": "Anna " + "B" * 151},
+            "name",
+            "the last name (the last word) is 151 characters long; at most 150 are allowed",
+        ),
+        ({"name": "N" * 302}, "name", "Ensure this value has at most 301 characters (it has 302)."),
+        ({"name": "Anna\x00 Ek"}, "name", "Null characters are not allowed."),
+        ({"email": LONG_EMAIL}, "email", "Ensure this value has at most 254 characters (it has 255)."),
+        ({"number": "1_000"}, "number", "Enter a whole number in digits, e.g. 12."),
+        ({"number": "1e6"}, "number", "Enter a whole number in digits, e.g. 12."),
+        ({"number": "٣"}, "number", "Enter a whole number in digits, e.g. 12."),
+        ({"number": "100000"}, "number", "Ensure this value is less than or equal to 99999."),
+    ],
+)
+def test_the_person_form_names_a_value_the_account_cannot_hold(
+    english_client, administrator, survey, data, field, message
+):
+    english_client.force_login(administrator)
+    before = snapshot()
+
+    response = add_person(english_client, survey, **data)
+
+    assert response.status_code == 400
+    assert [str(error) for error in response.context["form"].errors[field]] == [message]
+    assert snapshot() == before
+
+
+def test_the_account_form_takes_its_limits_from_the_account():
+    from surveys.forms import AccountCreateForm
+
+    fields = AccountCreateForm.base_fields
+    assert [fields[name].max_length for name in ("first_name", "last_name", "email")] == [
+        User._meta.get_field(name).max_length for name in ("first_name", "last_name", "email")
+    ]

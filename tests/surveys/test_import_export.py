@@ -121,6 +121,42 @@ BAD_ROWS = {
         [GOOD, row(9, "2025-03-04", "planning", [0, 0, 10])],
         "Row 3, column task: repeats row 2: each participant, date and task only once",
     ),
+    "participant 99999999999": (
+        [GOOD, row(99999999999, "2025-03-05", "planning", [10])],
+        "Row 3, column participant: must be a participant number from 1 to 2147483647",
+    ),
+    "participant 1e6": (
+        [GOOD, row("1e6", "2025-03-05", "planning", [10])],
+        "Row 3, column participant: must be a participant number from 1 to 2147483647",
+    ),
+    "a task code over 50 characters": (
+        [GOOD, row(9, "2025-03-05", "p" * 51, [10])],
+        "Row 3, column task: must be a task code of at most 50 characters (now 51)",
+    ),
+    "minutes 1e1": (
+        [GOOD, row(9, "2025-03-05", "planning", ["1e1"])],
+        "Row 3, column h1: '1e1' is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)",
+    ),
+    "minutes past what a 64-bit number holds": (
+        [GOOD, row(9, "2025-03-05", "planning", [0, 10**20])],
+        f"Row 3, column h2: {PLANNING}, 09–10: 100000000000000000000 minutes is not allowed; an hour has at most 60.",
+    ),
+    "a note over the csv module's field limit of 131 072 characters": (
+        [GOOD, row(9, "2025-03-05", "other", [10], note="n" * 200_000)],
+        "Row 3, column note: Other (specify), specify: at most 500 characters (now 200000).",
+    ),
+    "a minutes cell over the csv module's field limit": (
+        [GOOD, row(9, "2025-03-05", "planning", ["9" * 200_000])],
+        "Row 3, column h1: '" + "9" * 40 + "…' is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)",
+    ),
+    "a NUL in a note": (
+        [GOOD, row(9, "2025-03-05", "other", [10], note="Möte\x00 kväll")],
+        "Row 3, column note: holds the invisible control character U+0000, which is not allowed; remove it",
+    ),
+    "an escape character in a task code": (
+        [GOOD, row(9, "2025-03-05", "plan\x1bning", [10])],
+        "Row 3, column task: holds the invisible control character U+001B, which is not allowed; remove it",
+    ),
     "a day that already has lines": (
         [GOOD, row(7, "2025-03-03", "budget", [0, 0, 0, 10])],
         "Row 3, column date: participant 7 already has a diary for 2025-03-03; import with --replace to overwrite it",

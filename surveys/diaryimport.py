@@ -1,0 +1,426 @@
+"""Checking a diary file's rows against a round, and storing them all or nothing: what
+`services.diaries_check` (the upload page's preview) and `services.diaries_import` (the command and the
+upload's confirmation) do.
+
+A file may hold a whole round, some 100 000 rows, so nothing here goes row by row through the ORM. Rules
+that only a file can break (an unknown task code, a row twice, a day that has a diary) take one lean pass
+over the rows. The rules of a day are `diaryrules.check_day`'s, the form's: they are tested for every
+row at once with numpy, and `check_day` itself is run on the days that break one, so that its messages
+are the ones given. The lines are written with COPY on PostgreSQL and one executemany on SQLite, the
+days changed with one UPDATE … FROM (VALUES …) per few thousand.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.db.models import Exists, Model, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mio.tablefiles import control_character_message
+
+from .diaryfile import DiaryRow, RowError
+from .diaryrules import NOTE_LIMIT, RATINGS, check_day, date_message
+from .models import HOUR_FIELDS, MAX_HOURS, MAX_MINUTES_PER_HOUR, DiaryDay, DiaryLine, Participant, Survey, Task
+
+if TYPE_CHECKING:
+    import numpy as np
+
+DayKey = tuple[int, dt.date]  # participant number, date
+
+
+@dataclass
+class ImportResult:
+    participants_created: int
+    days: int
+    lines: int
+
+
+@dataclass(frozen=True)
+class ImportDay:
+    """One participant's day in a diary file, as the import will store it."""
+
+    participant: int
+    date: dt.date
+    lines: int  # the rows with something in them: empty rows are not stored
+    minutes: int
+    status: str | None  # of the day already stored, None for a new day
+    replaces: bool  # the stored day has lines, which the file's rows take the place of
+    new_participant: bool
+
+
+@dataclass
+class ImportPlan:
+    """What a diary file will store in a round, or every reason it cannot (`errors`: then nothing is)."""
+
+    days: list[ImportDay] = field(default_factory=list)
+    participants_created: list[int] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def lines(self) -> int:
+        return sum(day.lines for day in self.days)
+
+    @property
+    def minutes(self) -> int:
+        return sum(day.minutes for day in self.days)
+
+    @property
+    def replaced(self) -> int:
+        return sum(1 for day in self.days if day.replaces)
+
+    @property
+    def participants(self) -> int:
+        return len({day.participant for day in self.days})
+
+
+@dataclass
+class _StoredDay:
+    id: int
+    status: str
+    has_lines: bool
+
+
+@dataclass
+class _Checked:
+    """A plan with what storing it needs: the round's tasks and stored days, each row's day (an index into
+    `keys`) and whether the row has anything in it."""
+
+    plan: ImportPlan
+    tasks: dict[str, Task]
+    stored: dict[DayKey, _StoredDay]
+    keys: list[DayKey] = field(default_factory=list)
+    day_of_row: list[int] = field(default_factory=list)
+    filled: list[bool] = field(default_factory=list)
+
+
+def _stored_days(survey: Survey) -> dict[DayKey, _StoredDay]:
+    days = (
+        DiaryDay.objects.filter(participant__survey=survey)
+        .annotate(has_lines=Exists(DiaryLine.objects.filter(day=OuterRef("pk"))))
+        .values_list("participant__number", "date", "id", "status", "has_lines")
+    )
+    return {(number, date): _StoredDay(pk, status, has_lines) for number, date, pk, status, has_lines in days}
+
+
+def _problem_column(problem) -> str:
+    """The file's column for a broken rule of the day: the hour's h-column, or the rating's or note's."""
+    return f"h{problem.hour}" if problem.field in ("minutes", "hour") else problem.field
+
+
+def check(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool, replace_hint: str) -> _Checked:
+    """Every rule of a diary import, storing nothing; see `services.diaries_check`."""
+    import numpy as np  # here, not at the top: the URLconf (and so every diary page) loads this module
+
+    tasks = {task.code: task for task in survey.tasks.all()}
+    stored = _stored_days(survey)
+    errors = _row_errors(survey, rows, tasks, stored, replace=replace, replace_hint=replace_hint)
+
+    known = [row for row in rows if row.task in tasks]
+    index: dict[DayKey, int] = {}
+    day_of_row = [index.setdefault((row.participant, row.date), len(index)) for row in known]
+    keys = list(index)
+    hours = survey.hours_per_day
+    minutes = _minutes(known, hours)
+    if minutes is None:  # numbers past what numpy holds, or rows of other lengths: every day by the rules
+        errors.extend(_day_errors(survey, known, day_of_row, set(range(len(keys))), tasks))
+        if not errors:
+            minutes = np.array([[*row.minutes[:hours], *[0] * (hours - len(row.minutes))] for row in known])
+    else:
+        allowed = (minutes >= 0) & (minutes <= MAX_MINUTES_PER_HOUR)
+        totals = _day_sums(np.where(allowed, minutes, 0), day_of_row, len(keys))
+        ratings = {None, *RATINGS}
+        other = np.fromiter(
+            (
+                row.value not in ratings
+                or row.function not in ratings
+                or (len(row.note) > NOTE_LIMIT and len(row.note.strip()) > NOTE_LIMIT)
+                for row in known
+            ),
+            dtype=bool,
+            count=len(known),
+        )
+        bad_rows = ~allowed.all(axis=1) | other
+        bad_days = {day_of_row[position] for position in np.flatnonzero(bad_rows).tolist()}
+        bad_days.update(np.flatnonzero((totals > MAX_MINUTES_PER_HOUR).any(axis=1)).tolist())
+        errors.extend(_day_errors(survey, known, day_of_row, bad_days, tasks))
+    if errors:
+        return _Checked(ImportPlan(errors=sorted(errors, key=lambda error: error.row)), tasks, stored)
+
+    # Every box is allowed now, so each day's minutes are the sum of its rows'.
+    totals = _day_sums(minutes, day_of_row, len(keys))
+    filled = minutes.any(axis=1) | np.fromiter(
+        (row.value is not None or row.function is not None or bool(row.note.strip()) for row in known),
+        dtype=bool,
+        count=len(known),
+    )
+    lines = np.bincount(np.asarray(day_of_row, dtype=np.int64), weights=filled, minlength=len(keys)).astype(int)
+    day_minutes = totals.sum(axis=1).tolist()
+    numbers = set(survey.participants.values_list("number", flat=True))
+    plan_days = []
+    for position in sorted(range(len(keys)), key=keys.__getitem__):
+        number, date = keys[position]
+        stored_day = stored.get((number, date))
+        plan_days.append(
+            ImportDay(
+                participant=number,
+                date=date,
+                lines=int(lines[position]),
+                minutes=int(day_minutes[position]),
+                status=stored_day.status if stored_day else None,
+                replaces=bool(stored_day and stored_day.has_lines),
+                new_participant=number not in numbers,
+            )
+        )
+    plan = ImportPlan(days=plan_days, participants_created=sorted({row.participant for row in rows} - numbers))
+    return _Checked(plan, tasks, stored, keys, day_of_row, filled.tolist())
+
+
+def _row_errors(
+    survey: Survey,
+    rows: Sequence[DiaryRow],
+    tasks: dict[str, Task],
+    stored: dict[DayKey, _StoredDay],
+    *,
+    replace: bool,
+    replace_hint: str,
+) -> list[RowError]:
+    """What only a file can get wrong, row by row in one pass."""
+    errors: list[RowError] = []
+    seen: dict[tuple[int, dt.date, str], int] = {}
+    outside: dict[dt.date, str | None] = {}
+    codes = ", ".join(tasks)
+    for row in rows:
+        key = (row.participant, row.date)
+        if row.task not in tasks:
+            errors.append(
+                RowError(
+                    row.row,
+                    "task",
+                    _("unknown task code %(code)r; this round has: %(codes)s") % {"code": row.task, "codes": codes},
+                )
+            )
+        if row.date not in outside:
+            outside[row.date] = date_message(survey=survey, date=row.date)
+        if outside[row.date]:
+            errors.append(RowError(row.row, "date", outside[row.date]))
+        duplicate_of = seen.setdefault((*key, row.task), row.row)
+        if duplicate_of != row.row:
+            errors.append(
+                RowError(
+                    row.row,
+                    "task",
+                    _("repeats row %(row)d: each participant, date and task only once") % {"row": duplicate_of},
+                )
+            )
+        # A file's cells are checked for control characters as it is read; rows from elsewhere are checked here.
+        if row.note and (message := control_character_message(row.note)):
+            errors.append(RowError(row.row, "note", message))
+        if not replace and (day := stored.get(key)) is not None and day.has_lines:
+            errors.append(
+                RowError(
+                    row.row,
+                    "date",
+                    _("participant %(number)d already has a diary for %(date)s; import with %(hint)s to overwrite it")
+                    % {"number": row.participant, "date": row.date.isoformat(), "hint": replace_hint},
+                )
+            )
+    return errors
+
+
+def _minutes(rows: Sequence[DiaryRow], hours: int) -> np.ndarray | None:
+    """The rows' minutes as a rows × hours matrix; None when they do not fit one."""
+    import numpy as np
+
+    if not rows:
+        return np.zeros((0, hours), dtype=np.int64)
+    try:
+        minutes = np.array([row.minutes for row in rows], dtype=np.int64)
+    except (OverflowError, ValueError):
+        return None
+    return minutes if minutes.shape == (len(rows), hours) else None
+
+
+def _day_sums(minutes: np.ndarray, day_of_row: list[int], days: int) -> np.ndarray:
+    """Each day's minutes per hour: a days × hours matrix."""
+    import numpy as np
+
+    totals = np.zeros((days, minutes.shape[1]), dtype=np.int64)
+    np.add.at(totals, np.asarray(day_of_row, dtype=np.int64), minutes)
+    return totals
+
+
+def _day_errors(
+    survey: Survey, rows: Sequence[DiaryRow], day_of_row: list[int], days: set[int], tasks: dict[str, Task]
+) -> list[RowError]:
+    """`check_day` on each of `days`, its problems named by the file's row and column."""
+    if not days:
+        return []
+    grouped: dict[int, list[DiaryRow]] = defaultdict(list)
+    for row, day in zip(rows, day_of_row, strict=True):
+        if day in days:
+            grouped[day].append(row)
+    errors = []
+    for day in sorted(grouped):
+        day_rows = grouped[day]
+        lines = [row.line(tasks[row.task]) for row in day_rows]
+        errors.extend(
+            RowError(day_rows[problem.line].row, _problem_column(problem), problem.message)
+            for problem in check_day(survey, lines)
+        )
+    return errors
+
+
+# --- Storing -------------------------------------------------------------------------------------
+
+BATCH = 5000  # rows per statement: well under SQLite's 32 766 parameters
+LINE_COLUMNS = ["day_id", "participant_id", "task_id", *HOUR_FIELDS, "value", "function", "note"]
+
+
+def store(*, survey: Survey, rows: Sequence[DiaryRow], checked: _Checked, replace: bool) -> ImportResult:
+    """Store a checked plan without errors; the caller holds the transaction and the round's lock."""
+    plan = checked.plan
+    if plan.participants_created:
+        insert_alike(
+            Participant(survey=survey, number=0), ["number"], [(number,) for number in plan.participants_created]
+        )
+    participant_ids = dict(survey.participants.values_list("number", "id"))
+
+    now = timezone.now()
+    new_days = [(participant_ids[day.participant], day.date, day.minutes) for day in plan.days if day.status is None]
+    if new_days:
+        template = DiaryDay(participant_id=0, date=now.date(), status=DiaryDay.Status.SUBMITTED, submitted_at=now)
+        insert_alike(template, ["participant_id", "date", "minutes"], new_days)
+    day_ids = {
+        (number, date): pk
+        for number, date, pk in DiaryDay.objects.filter(participant__survey=survey).values_list(
+            "participant__number", "date", "id"
+        )
+    }
+
+    # An imported day is a submitted paper form, also when it replaces a draft; a page open on a day the file
+    # replaces is now out of date (its version is raised): its save is refused, not silently lost.
+    _update_days(
+        [(day_ids[(day.participant, day.date)], day.minutes) for day in plan.days if day.status is not None], now
+    )
+    if replace:
+        replaced = [day_ids[(day.participant, day.date)] for day in plan.days if day.replaces]
+        for start in range(0, len(replaced), BATCH):
+            DiaryLine.objects.filter(day_id__in=replaced[start : start + BATCH]).delete()
+
+    hours = survey.hours_per_day
+    padding = (0,) * (MAX_HOURS - hours)
+    ids_of_day = [day_ids[key] for key in checked.keys]
+    task_ids = {code: task.pk for code, task in checked.tasks.items()}
+    known = (row for row in rows if row.task in task_ids)
+    lines = [
+        (
+            ids_of_day[day],
+            participant_ids[row.participant],
+            task_ids[row.task],
+            *row.minutes,
+            *padding,
+            row.value,
+            row.function,
+            row.note.strip(),
+        )
+        for row, day, filled in zip(known, checked.day_of_row, checked.filled, strict=True)
+        if filled
+    ]
+    insert_lines(lines)
+    survey.touch()
+    return ImportResult(participants_created=len(plan.participants_created), days=len(plan.days), lines=len(lines))
+
+
+def insert_alike(template: Model, varying: list[str], rows: list[tuple]) -> None:
+    """Insert rows of `template`'s model that differ from it only in the fields `varying` (by attname), with
+    one executemany: the other columns are prepared once, as the ORM would save `template` (its defaults,
+    auto_now, choices), and each varying value once per distinct value. bulk_create would make and prepare a
+    model instance per row, which is most of an import's time for 10 000 days."""
+    model = type(template)
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key and not field.generated]
+    by_name = {field.attname: field for field in fields}
+    constant = [field for field in fields if field.attname not in varying]
+    constants = tuple(field.get_db_prep_save(field.pre_save(template, add=True), connection) for field in constant)
+    prepared: list[dict[object, object]] = [{} for _name in varying]
+
+    def prepare(position: int, value: object) -> object:
+        cache = prepared[position]
+        if value not in cache:
+            cache[value] = by_name[varying[position]].get_db_prep_save(value, connection)
+        return cache[value]
+
+    values = [(*(prepare(position, value) for position, value in enumerate(row)), *constants) for row in rows]
+    names = [by_name[name].column for name in varying] + [field.column for field in constant]
+    _insert_rows(model._meta.db_table, names, values)
+
+
+def _insert_rows(table: str, names: list[str], values: list[tuple]) -> None:
+    """INSERTs of prepared rows: executemany on SQLite, which runs it in C; statements of many rows elsewhere,
+    since psycopg2's executemany goes to the server once per row."""
+    table = connection.ops.quote_name(table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
+    row = "(" + ", ".join(["%s"] * len(names)) + ")"
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for start in range(0, len(values), BATCH * 4):
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row}", values[start : start + BATCH * 4])
+            return
+        size = max(1, 30_000 // len(names))
+        for start in range(0, len(values), size):
+            batch = values[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(batch))}",
+                [value for cells in batch for value in cells],
+            )
+
+
+def _update_days(minutes_of_day: list[tuple[int, int]], now: dt.datetime) -> None:
+    """Set the stored days' minutes, submit them (keeping when they were first submitted) and raise their
+    versions: one UPDATE … FROM (VALUES …) per batch, which PostgreSQL and SQLite 3.33 or later run (the
+    SQLite of Python 3.11 builds; older ones, which Django still allows, set the minutes by a subquery)."""
+    table = connection.ops.quote_name(DiaryDay._meta.db_table)
+    when = connection.ops.adapt_datetimefield_value(now)
+    update_from = connection.vendor != "sqlite" or connection.Database.sqlite_version_info >= (3, 33)
+    with connection.cursor() as cursor:
+        for start in range(0, len(minutes_of_day), BATCH):
+            batch = minutes_of_day[start : start + BATCH]
+            values = ", ".join(["(%s, %s)"] * len(batch))
+            if update_from:
+                minutes, where = "v.minutes", f"FROM v WHERE {table}.id = v.id"
+            else:
+                minutes = f"(SELECT v.minutes FROM v WHERE v.id = {table}.id)"
+                where = "WHERE id IN (SELECT id FROM v)"
+            cursor.execute(
+                f"WITH v (id, minutes) AS (VALUES {values}) "
+                f"UPDATE {table} SET minutes = {minutes}, status = %s, "
+                f"submitted_at = COALESCE(submitted_at, %s), version = version + 1 {where}",
+                [*[value for pair in batch for value in pair], DiaryDay.Status.SUBMITTED.value, when],
+            )
+
+
+def insert_lines(lines: list[tuple]) -> None:
+    """Insert diary lines given as tuples of LINE_COLUMNS: with COPY on PostgreSQL (psycopg2), else INSERTs."""
+    if not lines:
+        return
+    table = connection.ops.quote_name(DiaryLine._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in LINE_COLUMNS)
+    with connection.cursor() as cursor:
+        # COPY's CSV would read a line of just "\." inside a note as the end of the data.
+        if hasattr(cursor.cursor, "copy_expert") and not any("\\." in line[-1] for line in lines):
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(lines)  # None is written as NULL
+            buffer.seek(0)
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (note))", buffer
+            )
+            return
+    _insert_rows(DiaryLine._meta.db_table, LINE_COLUMNS, lines)
