@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # production sets DEBUG=false, SECRET_KEY and the rest, see .env.example.
 export DEBUG ?= true
 
-.PHONY: run test setup messages migrate seed lint format check prodcheck benchmark clean
+.PHONY: run test setup messages migrate seed lint format check prodcheck benchmark loadtest clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ MANAGERS ?= 300
 DAYS ?= 10
 benchmark: migrate
 	$(PY) manage.py benchmark_analysis --managers $(MANAGERS) --days $(DAYS) --page
+
+# The diary under load (loadtest/run.py): its own PostgreSQL database (LOADTEST_DATABASE_URL, default
+# mio_loadtest on 127.0.0.1), gunicorn, 500 managers in locust opening and saving a day every 10 s for 75 s,
+# then every acknowledged save checked in the database. Prints a JSON summary; fails when the goal is missed.
+loadtest: setup
+	$(PY) loadtest/run.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication, to know who is signed in: their pages and every download are not cached.
+    "mio.nostore.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: ends too-old sign-ins and explains timeouts (see Sessions).
     "mio.sessions.SessionLifetimeMiddleware",
@@ -134,6 +136,15 @@ def cache_from_url(url: str) -> dict[str, object]:
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "").strip())}
+# Sessions stay in the database, and are read through the cache when it is one shared cache (CACHE_URL): every
+# signed-in page then finds its session in Redis instead of asking PostgreSQL, one query less (loadtest/bench.py
+# measures it). Not with each process's own memory: a session ended in one worker (logging out) would live on in
+# the memory of the others.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

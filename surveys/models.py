@@ -360,13 +360,19 @@ def _hour_field(number: int) -> models.PositiveSmallIntegerField:
 class DiaryLine(models.Model):
     """One row of the paper form: a task's minutes per hour on one day, and its two ratings."""
 
-    day = models.ForeignKey(DiaryDay, on_delete=models.CASCADE, related_name="lines", verbose_name=_("diary day"))
+    # No index of its own for `day` and `task`: the unique (day, task) and the analysis index start with
+    # them, and every index is one more write for each of the lines an import brings.
+    day = models.ForeignKey(
+        DiaryDay, on_delete=models.CASCADE, related_name="lines", db_index=False, verbose_name=_("diary day")
+    )
     # The day's participant, repeated so that analysis can group lines by manager without a join.
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="+", editable=False, verbose_name=_("participant")
     )
     # RESTRICT: a task with diary lines cannot be deleted on its own, but its whole round can.
-    task = models.ForeignKey(Task, on_delete=models.RESTRICT, related_name="lines", verbose_name=_("task"))
+    task = models.ForeignKey(
+        Task, on_delete=models.RESTRICT, related_name="lines", db_index=False, verbose_name=_("task")
+    )
     h1 = _hour_field(1)
     h2 = _hour_field(2)
     h3 = _hour_field(3)
@@ -474,6 +480,7 @@ class AuditEvent(models.Model):
         ROUND_CLOSED = "round_closed", _("Closed the round")
         ROUND_REOPENED = "round_reopened", _("Reopened the round")
         DAY_REOPENED = "day_reopened", _("Reopened a day")
+        DAY_CLEARED = "day_cleared", _("Cleared a day")
         ACCOUNT_CREATED = "account_created", _("Created an account")
         ACCOUNT_CHANGED = "account_changed", _("Changed an account")
         ROLES_CHANGED = "roles_changed", _("Changed roles")

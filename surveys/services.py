@@ -4,23 +4,24 @@ files, and the accounts of a municipality's people. Each validates first."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit, roles
+from mio.tablefiles import gc_paused
+
+from . import audit, diaryimport, roles
 from .defaults import DEFAULT_TEMPLATE, TemplateCategory
-from .diaryfile import DiaryRow, RowError
-from .diaryrules import LineInput, Problem, check_day, date_message, hour_totals
+from .diaryfile import DiaryRow
+from .diaryimport import ImportDay, ImportPlan, ImportResult  # noqa: F401 (named here for pages and commands)
+from .diaryrules import LineInput, check_day, date_message, hour_totals
 from .models import (
     HOUR_FIELDS,
     MAX_HOURS,
@@ -168,12 +169,13 @@ class StaleDay(Exception):
         super().__init__(f"the stored day is at version {self.version}")
 
 
-def _create_day(*, participant: Participant, date: dt.date) -> tuple[DiaryDay, bool]:
-    """The day, created if missing, locked. Two first saves of a day may race: the loser's insert fails on the
-    unique (participant, date) in a savepoint, and it carries on with the winner's day, locked."""
+def _create_day(*, participant: Participant, date: dt.date, values: dict[str, object]) -> tuple[DiaryDay, bool]:
+    """The day, created with `values` if missing (one INSERT), else the stored one, locked. Two first saves of a
+    day may race: the loser's insert fails on the unique (participant, date) in a savepoint, and it carries on
+    with the winner's day, locked."""
     try:
         with transaction.atomic():
-            return DiaryDay.objects.create(participant=participant, date=date), True
+            return DiaryDay.objects.create(participant=participant, date=date, **values), True
     except IntegrityError:
         return DiaryDay.objects.select_for_update().get(participant=participant, date=date), False
 
@@ -215,92 +217,61 @@ def diary_save(
         raise DiaryError([problem.message for problem in problems])
     minutes = sum(hour_totals(lines, survey.hours_per_day))
 
-    if existing is not None:
-        day = existing
-        day.version += 1  # the row is locked, so no other save can have raised it meanwhile
-    else:
-        day, created = _create_day(participant=participant, date=date)
+    values = {
+        "status": DiaryDay.Status.SUBMITTED if submit else DiaryDay.Status.DRAFT,
+        "submitted_at": timezone.now() if submit else None,
+        "minutes": minutes,
+        "keyed_in_by": keyed_in_by,
+    }
+    day, created = existing, False
+    if day is None:
+        day, created = _create_day(participant=participant, date=date, values=values)
         if not created and expected_version is not None:
             raise StaleDay(day=day)  # another first save of the day won the race
-        if not created:
-            day.version += 1
-    day.status = DiaryDay.Status.SUBMITTED if submit else DiaryDay.Status.DRAFT
-    day.submitted_at = timezone.now() if submit else None
-    if submit:
-        day.reopened = False
-    day.minutes = minutes
-    day.keyed_in_by = keyed_in_by
-    day.save()
-    day.lines.all().delete()
+    if not created:
+        day.version += 1  # the row is locked, so no other save can have raised it meanwhile
+        for name, value in values.items():
+            setattr(day, name, value)
+        if submit:
+            day.reopened = False
+        day.save()
+        day.lines.all().delete()
     DiaryLine.objects.bulk_create(_stored_line(day, line) for line in lines if not line.is_empty())
     survey.touch()
     return day
 
 
+@transaction.atomic
+def diary_clear(*, participant: Participant, date: dt.date, by: AbstractBaseUser, expected_version: int) -> None:
+    """Empty a stored day on purpose: its rows, ratings, notes and status go, and the audit trail says who did it.
+
+    Only from a page that showed `expected_version` of the day (StaleDay otherwise), and only while the day may
+    be changed. The day is removed ("not started"), except a day an administrator reopened in a closed round:
+    that stays as an empty draft, so that it can still be filled in."""
+    survey = Survey.objects.select_for_update().get(pk=participant.survey_id)  # the same lock order as diary_save
+    existing = DiaryDay.objects.select_for_update().filter(participant=participant, date=date).first()
+    if existing is None or existing.version != expected_version:
+        raise StaleDay(day=existing)
+    if not survey.is_editable() and not existing.reopened:
+        raise DiaryError([_("The survey round is not open, so its diary cannot be changed.")])
+    rows = existing.lines.count()
+    detail = f"{rows} rows, {existing.minutes} min, was {existing.status}"
+    if survey.is_editable():
+        existing.delete()
+    else:
+        existing.lines.all().delete()
+        existing.version += 1
+        existing.status = DiaryDay.Status.DRAFT
+        existing.submitted_at = None
+        existing.minutes = 0
+        existing.save()
+    survey.touch()
+    audit.record(audit.Action.DAY_CLEARED, user=by, survey=survey, participant=participant, date=date, detail=detail)
+
+
 # --- Import --------------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportResult:
-    participants_created: int
-    days: int
-    lines: int
-
-
-@dataclass(frozen=True)
-class ImportDay:
-    """One participant's day in a diary file, as the import will store it."""
-
-    participant: int
-    date: dt.date
-    lines: int  # the rows with something in them: empty rows are not stored
-    minutes: int
-    status: str | None  # of the day already stored, None for a new day
-    replaces: bool  # the stored day has lines, which the file's rows take the place of
-    new_participant: bool
-
-
-@dataclass
-class ImportPlan:
-    """What a diary file will store in a round, or every reason it cannot (`errors`: then nothing is)."""
-
-    days: list[ImportDay] = field(default_factory=list)
-    participants_created: list[int] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def lines(self) -> int:
-        return sum(day.lines for day in self.days)
-
-    @property
-    def minutes(self) -> int:
-        return sum(day.minutes for day in self.days)
-
-    @property
-    def replaced(self) -> int:
-        return sum(1 for day in self.days if day.replaces)
-
-    @property
-    def participants(self) -> int:
-        return len({day.participant for day in self.days})
-
-
-def _file_days(
-    rows: Sequence[DiaryRow], tasks: dict[str, Task]
-) -> dict[tuple[int, dt.date], tuple[list[DiaryRow], list[LineInput]]]:
-    """The file's rows by participant and day, each with its line (rows of unknown tasks left out)."""
-    days: dict[tuple[int, dt.date], tuple[list[DiaryRow], list[LineInput]]] = defaultdict(lambda: ([], []))
-    for row in rows:
-        if row.task in tasks:
-            day_rows, lines = days[(row.participant, row.date)]
-            day_rows.append(row)
-            lines.append(row.line(tasks[row.task]))
-    return days
-
-
-def _problem_column(problem: Problem) -> str:
-    """The file's column for a broken rule of the day: the hour's h-column, or the rating's or note's."""
-    return f"h{problem.hour}" if problem.field in ("minutes", "hour") else problem.field
+# The work is in `diaryimport`, made for files of a whole round; ImportPlan, ImportDay and ImportResult are
+# named here too, where the pages and commands look for them.
 
 
 def diaries_check(
@@ -309,79 +280,11 @@ def diaries_check(
     """Every rule of a diary import, storing nothing: one RowError per problem, or what will be stored.
 
     What only a file can get wrong (an unknown task code, a row twice, a day that has a diary) is checked row by
-    row here; each day's rows are then checked by `check_day`, as the form checks a day, with its messages.
+    row; each day's rows are checked by the rules of `check_day`, as the form checks a day, with its messages.
     `replace_hint` names how to allow overwriting days in the message about a day that has a diary:
     the command's option, or the upload form's checkbox."""
-    tasks = {task.code: task for task in survey.tasks.all()}
-    numbers = set(survey.participants.values_list("number", flat=True))
-    statuses = {
-        (number, date): status
-        for number, date, status in DiaryDay.objects.filter(participant__survey=survey).values_list(
-            "participant__number", "date", "status"
-        )
-    }
-    days_with_lines = set(
-        DiaryLine.objects.filter(day__participant__survey=survey)
-        .values_list("day__participant__number", "day__date")
-        .distinct()
-    )
-
-    errors: list[RowError] = []
-    seen: dict[tuple[int, dt.date, str], int] = {}
-    for row in rows:
-        key = (row.participant, row.date)
-        if row.task not in tasks:
-            errors.append(
-                RowError(
-                    row.row,
-                    "task",
-                    _("unknown task code %(code)r; this round has: %(codes)s")
-                    % {"code": row.task, "codes": ", ".join(tasks)},
-                )
-            )
-        outside = date_message(survey=survey, date=row.date)
-        if outside:
-            errors.append(RowError(row.row, "date", outside))
-        duplicate_of = seen.setdefault((*key, row.task), row.row)
-        if duplicate_of != row.row:
-            errors.append(
-                RowError(
-                    row.row,
-                    "task",
-                    _("repeats row %(row)d: each participant, date and task only once") % {"row": duplicate_of},
-                )
-            )
-        if key in days_with_lines and not replace:
-            errors.append(
-                RowError(
-                    row.row,
-                    "date",
-                    _("participant %(number)d already has a diary for %(date)s; import with %(hint)s to overwrite it")
-                    % {"number": row.participant, "date": row.date.isoformat(), "hint": replace_hint},
-                )
-            )
-    days = _file_days(rows, tasks)
-    for day_rows, lines in days.values():
-        errors.extend(
-            RowError(day_rows[problem.line].row, _problem_column(problem), problem.message)
-            for problem in check_day(survey, lines)
-        )
-    if errors:
-        return ImportPlan(errors=sorted(errors, key=lambda error: error.row))
-
-    plan_days = [
-        ImportDay(
-            participant=number,
-            date=date,
-            lines=sum(1 for line in lines if not line.is_empty()),
-            minutes=sum(hour_totals(lines, survey.hours_per_day)),
-            status=statuses.get((number, date)),
-            replaces=(number, date) in days_with_lines,
-            new_participant=number not in numbers,
-        )
-        for (number, date), (_rows, lines) in sorted(days.items())
-    ]
-    return ImportPlan(days=plan_days, participants_created=sorted({row.participant for row in rows} - numbers))
+    with gc_paused():
+        return diaryimport.check(survey=survey, rows=rows, replace=replace, replace_hint=replace_hint).plan
 
 
 @transaction.atomic
@@ -391,60 +294,15 @@ def diaries_import(
     """Store parsed file rows in a round, all or nothing; raises DiaryError with one RowError per bad row.
 
     The rows are checked again in the transaction that stores them, since a preview may be out of date.
-    Imported days are submitted: a file holds paper forms already handed in."""
+    Imported days are submitted: a file holds paper forms already handed in. With `replace`, the days in the
+    file lose their lines to the file's rows; other days of the round are left as they are."""
     # One import at a time per round, so that two cannot both find a day free and both create it.
     Survey.objects.select_for_update().filter(pk=survey.pk).first()
-    plan = diaries_check(survey=survey, rows=rows, replace=replace, replace_hint=replace_hint)
-    if plan.errors:
-        raise DiaryError(plan.errors)
-
-    tasks = {task.code: task for task in survey.tasks.all()}
-    participants = {p.number: p for p in survey.participants.all()}
-    for number in plan.participants_created:
-        participants[number] = Participant.objects.create(survey=survey, number=number)
-
-    day_keys = [(day.participant, day.date) for day in plan.days]
-    existing = {
-        (day.participant.number, day.date): day
-        for day in DiaryDay.objects.filter(participant__survey=survey).select_related("participant")
-    }
-    stored_before = set(existing)
-    now = timezone.now()
-    new_days = [
-        DiaryDay(participant=participants[number], date=date, status=DiaryDay.Status.SUBMITTED, submitted_at=now)
-        for number, date in day_keys
-        if (number, date) not in existing
-    ]
-    DiaryDay.objects.bulk_create(new_days)
-    if new_days and new_days[0].pk is None:  # backends that do not return keys from bulk_create
-        existing = {
-            (day.participant.number, day.date): day
-            for day in DiaryDay.objects.filter(participant__survey=survey).select_related("participant")
-        }
-    else:
-        existing.update({(day.participant.number, day.date): day for day in new_days})
-    if replace:
-        DiaryLine.objects.filter(day__in=[existing[key] for key in day_keys]).delete()
-    lines = [
-        _stored_line(existing[(row.participant, row.date)], line)
-        for row in rows
-        if not (line := row.line(tasks[row.task])).is_empty()
-    ]
-    DiaryLine.objects.bulk_create(lines, batch_size=2000)
-    for day in plan.days:
-        # An imported day is a submitted paper form, also when it replaces a draft.
-        stored = existing[(day.participant, day.date)]
-        stored.minutes = day.minutes
-        stored.status = DiaryDay.Status.SUBMITTED
-        stored.submitted_at = stored.submitted_at or now
-        # A page open on a day the file replaces is now out of date: its save is refused, not silently lost.
-        if (day.participant, day.date) in stored_before:
-            stored.version = F("version") + 1
-    DiaryDay.objects.bulk_update(
-        [existing[key] for key in day_keys], ["minutes", "status", "submitted_at", "version"], batch_size=2000
-    )
-    survey.touch()
-    return ImportResult(participants_created=len(plan.participants_created), days=len(day_keys), lines=len(lines))
+    with gc_paused():
+        checked = diaryimport.check(survey=survey, rows=rows, replace=replace, replace_hint=replace_hint)
+        if checked.plan.errors:
+            raise DiaryError(checked.plan.errors)
+        return diaryimport.store(survey=survey, rows=rows, checked=checked, replace=replace)
 
 
 # --- Running a round: closing, reopening, reopening one day --------------------------------------

@@ -8,26 +8,28 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 from sesame.utils import get_user
 
-from . import access, conflicts, mailings, progress, roles, selectors
+from . import access, conflicts, daygrid, mailings, progress, roles, selectors, services
 from .forms import FUNCTION_SCALE, VALUE_SCALE, DayForm, SigninLinkForm
-from .models import DiaryDay, Participant, Survey
+from .models import HOUR_FIELDS, DiaryDay, DiaryLine, Participant, Survey, Task
 from .services import UNSAVED_VERSION, DiaryError, StaleDay, unrated_lines
 
 
-def _participant_for(request: HttpRequest, survey: Survey) -> Participant:
-    """The signed-in manager's participation in the round; 404 for anyone else."""
-    try:
-        return Participant.objects.select_related("survey").get(survey=survey, user=request.user)
-    except Participant.DoesNotExist:
-        raise Http404 from None
+def _own_participation(request: HttpRequest, slug: str) -> Participant:
+    """The signed-in manager's participation in the round, with the round, in one query; 404 for anyone else
+    and for a round that does not exist."""
+    participant = Participant.objects.select_related("survey").filter(survey__slug=slug, user=request.user).first()
+    if participant is None:
+        raise Http404
+    return participant
 
 
 @login_required
@@ -81,11 +83,86 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
-    survey = get_object_or_404(Survey, slug=slug)
-    participant = _participant_for(request, survey)
+    participant = _own_participation(request, slug)
     return day_form_response(
-        request, participant=participant, date=access.date_in(survey, date), template="surveys/day.html"
+        request, participant=participant, date=access.date_in(participant.survey, date), template="surveys/day.html"
     )
+
+
+# The stored rows' columns read with the round's tasks, in the tasks' query (`_tasks_and_lines`).
+_LINE_COLUMNS = ("id", "value", "function", "note", *HOUR_FIELDS)
+
+
+def _tasks_and_lines(survey: Survey, saved: DiaryDay | None) -> tuple[list[Task], list[DiaryLine]]:
+    """The round's tasks in the form's order and the stored day's rows, in one query: each task with its row of
+    the day joined in (a task has at most one row a day)."""
+    tasks = survey.tasks.select_related("category").order_by("order", "id")
+    if saved is None:
+        return list(tasks), []
+    tasks = tasks.annotate(
+        stored=FilteredRelation("lines", condition=Q(lines__day_id=saved.pk)),
+        **{f"stored_{column}": F(f"stored__{column}") for column in _LINE_COLUMNS},
+    )
+    tasks = list(tasks)
+    lines = [
+        DiaryLine(
+            day=saved,
+            participant_id=saved.participant_id,
+            task=task,
+            **{column: getattr(task, f"stored_{column}") for column in _LINE_COLUMNS},
+        )
+        for task in tasks
+        if task.stored_id is not None
+    ]
+    return tasks, lines
+
+
+def _clear_response(
+    request: HttpRequest,
+    *,
+    participant: Participant,
+    date: dt.date,
+    saved: DiaryDay | None,
+    keying: bool,
+    extra_context: dict | None,
+) -> HttpResponse:
+    """Clearing a day on purpose: first a page that says what goes and asks (`clear=ask`, the day page's button);
+    its own button (`clear=confirm`, with the version it showed) clears, and only that version."""
+    if saved is None:
+        messages.info(request, _("Nothing is saved for this day, so there is nothing to clear."))
+        return redirect(request.path)
+    if request.POST["clear"] != "confirm":
+        ctx = {
+            "survey": participant.survey,
+            "participant": participant,
+            "date": date,
+            "saved": saved,
+            "rows": saved.lines.count(),
+            "keying": keying,
+            "nav": "diary",
+            **(extra_context or {}),
+        }
+        return render(request, "surveys/day_clear.html", ctx)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = UNSAVED_VERSION
+    try:
+        services.diary_clear(participant=participant, date=date, by=request.user, expected_version=version)
+    except StaleDay:
+        messages.error(
+            request,
+            _(
+                "The day was changed elsewhere after you asked to clear it, so nothing was cleared. This is the day as "
+                "saved now."
+            ),
+        )
+    except DiaryError as error:
+        for message in error.errors:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The day is cleared: nothing is saved for it now."))
+    return redirect(request.path)
 
 
 def day_form_response(
@@ -99,11 +176,20 @@ def day_form_response(
 ) -> HttpResponse:
     """The day form, shown and saved: for the manager on their own page, and for an administrator keying in
     the manager's paper form (`keyed_in_by`). The caller has checked who may see it; a save redirects to
-    the same address."""
+    the same address.
+
+    Six queries for the page (the session, the user, the participation, the manager's days, the tasks with the
+    day's rows, the user's groups) and the grid's rows built in Python (surveys/daygrid.py): it is the page
+    every manager opens every day."""
     survey = participant.survey
-    saved = DiaryDay.objects.select_related("keyed_in_by").filter(participant=participant, date=date).first()
-    tasks = list(survey.tasks.select_related("category").order_by("order", "id"))
     language = get_language()
+    # Every saved day of the manager in one query: the one shown, and the dates to step between. A save in an
+    # open round needs neither unless it is refused and the page is shown again.
+    days: list[DiaryDay] | None = None
+    saved: DiaryDay | None = None
+    if request.method != "POST" or not survey.is_editable() or "clear" in request.POST:
+        days = list(participant.days.select_related("keyed_in_by"))
+        saved = next((day for day in days if day.date == date), None)
     # A day an administrator reopened can be changed in a closed round until it is submitted again.
     editable = survey.is_editable() or (saved is not None and saved.reopened)
     prefilled_from = None
@@ -111,13 +197,31 @@ def day_form_response(
     unrated: list[tuple[str, str]] = []  # (task code, label) of rows asked about before submitting
     conflict = None  # a save refused because the day was changed elsewhere since the page was built
     status = 200
+    form = None
 
     if request.method == "POST":
         if not editable:
             messages.error(request, _("The survey round is closed; the diary can no longer be changed."))
             return redirect(request.path)
+        if "clear" in request.POST:
+            return _clear_response(
+                request,
+                participant=participant,
+                date=date,
+                saved=saved,
+                keying=keyed_in_by is not None,
+                extra_context=extra_context,
+            )
+        tasks, _lines = _tasks_and_lines(survey, None)
         form = DayForm(request.POST, survey=survey, tasks=tasks, language=language)
-        if form.is_valid():
+        incomplete = form.incomplete_message()
+        if incomplete:
+            # Refused before any rule is checked, and the stored day shown again: an empty grid on the page
+            # would only invite saving it.
+            messages.error(request, incomplete)
+            form = None
+            status = 400
+        elif form.is_valid():
             submit = "submit" in request.POST
             lines = form.lines()
             # Rows without a "how well it worked" rating are asked about once; "Submit anyway" answers.
@@ -155,10 +259,14 @@ def day_form_response(
                     else:
                         messages.success(request, _("The day is saved as a draft."))
                     return redirect(request.path)
-    else:
-        lines = saved.lines.select_related("task") if saved else []
+    if days is None:
+        days = list(participant.days.select_related("keyed_in_by"))
+        if conflict is None:
+            saved = next((day for day in days if day.date == date), None)
+    if form is None:
+        tasks, lines = _tasks_and_lines(survey, saved)
         initial = DayForm.initial_from(lines, hours=survey.hours_per_day)
-        if request.GET.get("from") == "previous" and editable:
+        if request.method == "GET" and request.GET.get("from") == "previous" and editable:
             previous = selectors.previous_day(participant=participant, before=date)
             if previous:
                 # Rows only: the ratings belong to the day being described. Rows are matched by task code,
@@ -176,7 +284,7 @@ def day_form_response(
 
     hour_totals = form.hour_totals()
     grid = form.grid()
-    dates = [day for day, _status in selectors.day_statuses(participant=participant)]
+    dates = sorted(set(survey.weekdays()) | {day.date for day in days})
     position = dates.index(date) if date in dates else None
     ctx = {
         "survey": survey,
@@ -185,6 +293,7 @@ def day_form_response(
         "saved": saved,
         "form": form,
         "grid": grid,
+        "grid_html": daygrid.grid_html(grid, editable=editable),
         "error_summary": form.error_summary(grid) if form.errors else [],
         "hour_totals": hour_totals,
         "hour_sums": [

@@ -33,6 +33,7 @@ from actionplan.services import ItemInput, item_create, item_update, plan_get_or
 from mio import errors
 from surveys.demo import ROUND_SLUG
 from surveys.models import Municipality, Survey
+from tests.surveys.helpers import day_post
 
 MARKER = "INVALID{%s}"
 FOUND = re.compile(r"INVALID\{[^}]*\}")
@@ -47,7 +48,7 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         # The demo's dozen users would take seconds with the real hasher; passwords are not under test.
         with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            call_command("seed_demo", stdout=StringIO())
+            call_command("seed_demo", "--force", stdout=StringIO())
         users = {user.username: user for user in get_user_model().objects.all()}
         users["root"] = get_user_model().objects.create_superuser("root", "root@demokommun.example", "x")
         survey = Survey.objects.get(slug=ROUND_SLUG)
@@ -106,7 +107,7 @@ class Page:
     user: str | None  # a demo username: anna (manager, Chef nr 1), projekt (project group), admin
     url: Callable[[SimpleNamespace], str]
     status: int = 200
-    post: dict | None = None
+    post: dict | Callable[[SimpleNamespace], dict] | None = None  # a callable builds it from the demo
     strict: bool = True  # False: status only (Django's admin)
 
     def __str__(self) -> str:
@@ -141,8 +142,16 @@ PAGES = [
     Page("day submitted", "anna", day("submitted_day")),
     Page("day draft", "anna", day("draft_day")),
     Page("day not filled", "anna", day("empty_day")),
-    # The day page answers its own form errors with 200 (the grid shows them).
-    Page("day with errors", "anna", day("empty_day"), post={"invoices-h1": "75", "submit": "1"}),
+    # The day page answers its own form errors with 200 (the grid shows them); a whole grid is posted,
+    # as a post without it is refused (tests/surveys/test_day_safety.py).
+    Page(
+        "day with errors",
+        "anna",
+        day("empty_day"),
+        post=lambda d: day_post(
+            d.survey, {"invoices-h1": "75"}, action="submit", value="1", date=d.empty_day, number=1
+        ),
+    ),
     Page("my profiles", "anna", fixed("analysis:my_profiles")),
     Page("profile", "anna", in_round("analysis:profile")),
     Page("action plan as manager", "anna", in_plan("actionplan:plan")),
@@ -178,6 +187,7 @@ PAGES = [
     Page("dashboard closed round", "projekt", lambda d: reverse("analysis:dashboard", args=[d.baseline.slug])),
     Page("compare", "projekt", in_round("analysis:compare")),
     Page("compare chosen", "projekt", lambda d: reverse("analysis:compare", args=[d.survey.slug]) + "?m=1&m=2&m=3"),
+    Page("compare search", "projekt", lambda d: reverse("analysis:compare", args=[d.survey.slug]) + "?q=1&m=2"),
     Page("compare rounds", "projekt", fixed("analysis:rounds")),
     # Action plan
     # The superuser sees two municipalities' plans: with one, the index goes straight to it.
@@ -219,7 +229,8 @@ def test_page_renders_every_variable(entry, demo, db, strict_templates, client):
     if entry.user:
         client.force_login(demo.users[entry.user])
     url = entry.url(demo)
-    response = client.post(url, entry.post) if entry.post is not None else client.get(url)
+    data = entry.post(demo) if callable(entry.post) else entry.post
+    response = client.post(url, data) if data is not None else client.get(url)
 
     assert response.status_code == entry.status, url
     if entry.strict:
@@ -276,7 +287,10 @@ def test_every_named_page_is_listed():
         "logout", "signin_request", "set_language", "surveys:round_close", "surveys:round_reopen",
         "surveys:participant_remove", "surveys:day_reopen", "surveys:invitations_send", "surveys:reminders_send",
         "surveys:enrol_template", "surveys:account_unlock", "surveys:person_export", "analysis:rounds_export",
-        "analysis:export", "analysis:compare_export", "actionplan:update_add",
+        "analysis:export", "analysis:compare_export", "analysis:compare_search", "actionplan:update_add",
+        # Chart images (SVG, no template): their pages above show them.
+        "analysis:dashboard_chart", "analysis:compare_chart", "analysis:profile_chart", "analysis:rounds_chart",
+        "actionplan:overview_chart", "actionplan:effect_chart", "actionplan:item_chart",
     }  # fmt: skip
     names = set()
     resolver = get_resolver()

@@ -697,3 +697,48 @@ def test_a_save_from_a_second_open_copy_of_the_day_is_refused_and_keeps_what_was
         assert console_problems(laptop_messages) == []
     finally:
         laptop_context.close()
+
+
+def thursday() -> DiaryDay | None:
+    return DiaryDay.objects.filter(participant__user__username="anna", date=THURSDAY).first()
+
+
+def _clear_thursday_after_asking(page: Page, live_server) -> None:
+    page.goto(day_url(live_server, THURSDAY))
+    before = thursday()
+    assert before is not None and before.lines.exists()
+
+    # "No" goes back to the day as it was.
+    page.get_by_test_id("clear-day").click()
+    expect(page.get_by_test_id("clear-question")).to_be_visible()
+    page.get_by_test_id("clear-cancel").click()
+    page.wait_for_url(day_url(live_server, THURSDAY))
+    assert thursday().version == before.version
+
+    # "Yes" empties it: the day is not started, and nothing is left to clear.
+    page.get_by_test_id("clear-day").click()
+    page.get_by_test_id("clear-confirm").click()
+    page.wait_for_url(day_url(live_server, THURSDAY))
+    expect(page.get_by_test_id("clear-day")).to_have_count(0)
+    expect(page.locator("[data-day-total]")).to_have_text("0")
+    assert thursday() is None
+
+
+def test_clearing_a_day_asks_first_and_then_empties_it(page: Page, live_server, log_in, screenshot_dir):
+    log_in("anna")
+    page.goto(day_url(live_server, THURSDAY))
+    cell(page, "budget", 2).fill("5")  # typed, not saved: the question page says it is not kept
+
+    page.get_by_test_id("clear-day").click()
+    expect(page.get_by_test_id("clear-question")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "day-clear-question.png")
+    _assert_no_violations({"the question before clearing a day": _axe_violations(page)})
+
+    _clear_thursday_after_asking(page, live_server)
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_clearing_a_day_works_without_javascript(page: Page, live_server, log_in):
+    log_in("anna")
+
+    _clear_thursday_after_asking(page, live_server)

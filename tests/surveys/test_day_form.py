@@ -231,3 +231,18 @@ def test_the_boxes_are_named_by_task_and_clock_time_from_the_rounds_first_hour(m
     # Text with a digit keyboard: a mouse wheel or an arrow key cannot change a number box by accident.
     assert inputs["invoices-h1"]["type"] == "text"
     assert inputs["invoices-h1"]["inputmode"] == "numeric"
+
+
+@pytest.mark.parametrize("typed", ["40000", "99999999999999999999"])
+def test_minutes_beyond_what_the_database_holds_are_refused_naming_the_box(manager_client, survey, typed):
+    response = post(manager_client, survey, {"invoices-h2": typed, "budget-h1": 10})
+
+    assert_refused(response, f"{INVOICES}, 09–10: {typed} minutes is not allowed; an hour has at most 60.")
+    assert shown_values(response.content) == {"invoices-h2": typed, "budget-h1": "10"}
+
+
+@pytest.mark.parametrize("scale", ["value", "function"])
+def test_a_rating_beyond_what_the_database_holds_is_refused_naming_the_task(manager_client, survey, scale):
+    response = post(manager_client, survey, {"invoices-h1": 30, f"invoices-{scale}": 70000})
+
+    assert_refused(response, f"{INVOICES}, {SCALES[scale]}: the rating 70000 is not allowed; choose 1, 2, 3 or 4.")

@@ -8,8 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from surveys import roles
-from surveys.models import DiaryDay, DiaryLine, Municipality, Survey
+from surveys.models import DiaryDay, DiaryLine, Survey
 from surveys.services import LineInput, day_reopen, diary_save
 
 from .helpers import day_post
@@ -30,17 +29,12 @@ def key_url(survey, number=7, date=TUESDAY) -> str:
 
 
 @pytest.fixture
-def admin_client(english_client, administrator, participant):
-    english_client.force_login(administrator)
-    return english_client
+def admin_client(admin_client, participant):
+    """tests/conftest.py's administrator client, with number 7 in the round to key in for."""
+    return admin_client
 
 
 # --- Who may ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def other_administrator(make_user):
-    return make_user("erik", roles.ADMINISTRATORS, municipality=Municipality.objects.create(name="Annan kommun"))
 
 
 @pytest.mark.parametrize("url", ["key_pick", "key_day", "diary_upload"])
