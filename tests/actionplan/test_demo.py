@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def seed() -> None:
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())
 
 
 def exported() -> list[dict[str, str]]:

@@ -55,7 +55,7 @@ def screenshot_dir() -> Path:
 @pytest.fixture
 def demo(transactional_db):
     """The demo round, in a transactional database (the live server reads it from another thread)."""
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--force", stdout=StringIO())
 
 
 # How Chromium words a refusal: "Refused to apply inline style because it violates the following

@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, ManagementUtility, call_command
 from django.db.models import Avg, Sum
 
 from surveys import demo, roles
@@ -22,7 +22,7 @@ ADMIN_TASKS = ["invoices", "it-services", "payroll-hr"]
 
 def seed() -> str:
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--force", stdout=out)
     return out.getvalue()
 
 
@@ -146,3 +146,40 @@ def test_the_diaries_are_the_same_when_seeded_afresh(demo_round):
     seed()
 
     assert export_csv(Survey.objects.get(slug=demo.ROUND_SLUG)) == first
+
+
+def test_it_refuses_to_run_with_debug_off_and_creates_nothing(settings):
+    settings.DEBUG = False
+    before = counts()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("seed_demo", stdout=io.StringIO())
+
+    assert "DEBUG" in str(refused.value) and "--force" in str(refused.value)
+    assert counts() == before
+    assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_run_from_the_shell_with_debug_off_it_exits_non_zero(settings, capsys, monkeypatch):
+    settings.DEBUG = False
+    # A command run from the shell closes the database connections when it ends: the test's own is kept.
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+
+    with pytest.raises(SystemExit) as stopped:
+        ManagementUtility(["manage.py", "seed_demo"]).execute()
+
+    assert stopped.value.code != 0
+    assert "Nothing was created" in capsys.readouterr().err
+    assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_with_debug_on_it_needs_no_force(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    assert get_user_model().objects.filter(username="admin").exists()
+
+
+def test_force_seeds_with_debug_off(settings):
+    settings.DEBUG = False
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    assert get_user_model().objects.filter(username="admin").exists()
