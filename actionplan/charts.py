@@ -1,4 +1,5 @@
-"""The overview's chart: items by support area, stacked by status, as an inline SVG string."""
+"""The overview's chart: items by support area, stacked by status, as an inline SVG string (drawn with
+the analysis app's chart tools, which `effect` passes on)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def status_by_area_svg(
 def _draw(rows: Sequence[tuple[str, Sequence[int]]], statuses: Sequence[tuple[str, str]]) -> str:
     from matplotlib.figure import Figure
 
-    from analysis.charts import without_inline_styles
+    from .effect import plain_text, without_inline_styles
 
     figure = Figure(figsize=(7.5, 0.55 * len(rows) + 1.3))
     axes = figure.add_subplot()
@@ -53,6 +54,7 @@ def _draw(rows: Sequence[tuple[str, Sequence[int]]], statuses: Sequence[tuple[st
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(ncols=len(statuses), loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
+    plain_text(figure)  # area names from the data are text, never mathtext; before the layout measures them
     figure.tight_layout()
     stream = io.StringIO()
     figure.savefig(stream, format="svg")
@@ -60,28 +62,3 @@ def _draw(rows: Sequence[tuple[str, Sequence[int]]], statuses: Sequence[tuple[st
     # Drop the XML prolog and doctype: the SVG goes inline into the page, where the
     # Content-Security-Policy refuses inline styles.
     return without_inline_styles(svg[svg.index("<svg") :])
-
-
-def forest_svg(*, rows: Sequence[dict[str, object]], emphasise_last: bool = False) -> str:
-    """ "Did it help?" as a forest plot (analysis.charts.forest) in the reader's language; cached by
-    its content, which changes whenever a figure, a label or the language does."""
-    from django.utils import formats
-    from django.utils.translation import get_language
-    from django.utils.translation import gettext as _
-
-    from analysis.charts import forest
-
-    decimal = formats.get_format("DECIMAL_SEPARATOR")
-    return cache.versioned(
-        "actionplan:forest",
-        params=(rows, emphasise_last, get_language(), decimal),
-        compute=lambda: forest(
-            rows,
-            title=_("Change in friction minutes per manager-day with its %(level)s confidence interval")
-            % {"level": "95 %"},
-            xlabel=_("Change in friction minutes per manager-day (negative: less friction)"),
-            zero_label=_("no change"),
-            decimal=decimal,
-            emphasise_last=emphasise_last,
-        ),
-    )

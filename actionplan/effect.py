@@ -10,6 +10,10 @@ item at all:
 - A follow-up needs the baseline's task codes and submitted days from at least MIN_GROUP managers
   who are also in the baseline; the latest such round answers. An empty or draft round never does.
 - Items that address a common task cannot be told apart: each is shown with the others named.
+
+This is the action plan's one door to the `analysis` app (the import contract in pyproject.toml
+holds every other module of the app to it): the paired change, the friction ranking a task page
+shows per round, the forest plot, and the chart tools the overview's chart is drawn with.
 """
 
 from __future__ import annotations
@@ -23,10 +27,16 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from analysis.charts import forest
+from analysis.charts import plain_text as plain_text  # for charts.py: area names are text, never mathtext
+from analysis.charts import without_inline_styles as without_inline_styles  # for charts.py: CSP-safe SVG
 from analysis.disclosure import MIN_GROUP
+from analysis.labels import signed_number
+from mio import cache
 from surveys import selectors as survey_selectors
-from surveys.models import Survey
+from surveys.models import Municipality, Survey
 
+from . import selectors
 from .models import ActionItem, ActionPlan
 
 if TYPE_CHECKING:
@@ -273,14 +283,9 @@ def describe(change: paired.Change) -> str:
 
 
 def signed(value: float, digits: int | None = None) -> str:
-    """A change with its sign, the minus a real minus sign (−), grouped by thousands; `digits`
-    decimals, or those of `minutes()` when None. A change that rounds to zero has no sign."""
-    places = _places(value) if digits is None else digits
-    rounded = _rounded(value, places)
-    text = formats.number_format(abs(rounded), places, force_grouping=True)
-    if rounded == 0:
-        return text
-    return f"+{text}" if rounded > 0 else f"−{text}"
+    """A change with its sign (analysis.labels.signed_number, as the `change` filter shows it);
+    `digits` decimals, or those of `minutes()` when None."""
+    return signed_number(value, _places(value) if digits is None else digits)
 
 
 def forest_rows(entries: Sequence[tuple[str, Measured]]) -> list[dict[str, Any]]:
@@ -296,3 +301,90 @@ def forest_rows(entries: Sequence[tuple[str, Measured]]) -> list[dict[str, Any]]
         for label, entry in entries
         if entry.change.change is not None
     ]
+
+
+def forest_svg(*, rows: Sequence[dict[str, object]], emphasise_last: bool = False) -> str:
+    """ "Did it help?" as a forest plot (analysis.charts.forest) in the reader's language; cached by
+    its content, which changes whenever a figure, a label or the language does."""
+    from django.utils.translation import get_language
+
+    decimal = formats.get_format("DECIMAL_SEPARATOR")
+    return cache.versioned(
+        "actionplan:forest",
+        params=(rows, emphasise_last, get_language(), decimal),
+        compute=lambda: forest(
+            rows,
+            title=_("Change in friction minutes per manager-day with its %(level)s confidence interval")
+            % {"level": "95 %"},
+            xlabel=_("Change in friction minutes per manager-day (negative: less friction)"),
+            zero_label=_("no change"),
+            decimal=decimal,
+            emphasise_last=emphasise_last,
+        ),
+    )
+
+
+# --- A task across rounds, and the effect report -----------------------------------------------------
+
+
+def task_in_rounds(*, municipality: Municipality, code: str) -> list[dict[str, object]]:
+    """One task's friction figures in each round of the municipality, earliest first: the row of the
+    round's dashboard, withheld by the same rule (`analysis.disclosure`), from its cached figures."""
+    from analysis.dashboard import dashboard_figures
+    from analysis.disclosure import Withheld
+
+    rows = []
+    for survey in selectors.rounds_of(municipality=municipality):
+        try:
+            tasks = dashboard_figures(survey=survey, parts=("core",))["report"]["tasks"]
+        except Withheld:  # the whole round: too few managers
+            tasks = None
+        row = next((task for task in tasks if task["task"] == code), None) if tasks is not None else None
+        if tasks is not None and row is None:
+            continue
+        withheld = row is None or row["withheld"]
+        rows.append(
+            {
+                "survey": survey,
+                "withheld": withheld,
+                "rank": None if withheld else row["rank"],
+                "of": sum(not task["withheld"] for task in tasks) if tasks is not None else None,
+                "managers": None if withheld else row["managers"],
+                "friction": None if withheld else row["friction_minutes_per_manager_day"],
+                "minutes": None if withheld else row["minutes_per_manager_day"],
+                "function_mean": None if withheld else row["function_mean"],
+            }
+        )
+    return rows
+
+
+class NotComparable(ValueError):
+    """Two rounds whose change cannot be measured: another municipality, other tasks, the same round."""
+
+
+def plan_report(*, baseline: Survey, followup: Survey) -> dict[str, Any]:
+    """`effect_report`'s figures: the paired change per task and for the tasks the follow-up's
+    municipality's plan addresses (none without a plan). Raises NotComparable with the reason."""
+    from analysis import paired
+
+    try:
+        paired.check_comparable(baseline=baseline, followup=followup)
+    except paired.NotComparable as problem:
+        raise NotComparable(str(problem)) from None
+    plan = ActionPlan.objects.filter(municipality_id=followup.municipality_id).first()
+    codes = None if plan is None else sorted({code for item in plan.items.all() for code in item.task_codes})
+    return paired.effect_report(baseline=baseline, followup=followup, plan_codes=codes)
+
+
+def report_rows(report: dict[str, Any]) -> tuple[list[str], list[list[object]]]:
+    """The report as a header and rows, for a file or a table."""
+    from analysis import paired
+
+    return paired.report_rows(report)
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """Rows as an aligned plain-text table, as the analysis commands print them."""
+    from analysis import tabular
+
+    return tabular.to_table(header, rows)

@@ -7,19 +7,19 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys import roles
-from surveys.conflicts import changed_when
 from surveys.models import Area, Municipality, Survey
 
-from . import charts, selectors, services
-from .effect import Measured, forest_rows, item_effects, measure, plan_effect, task_effect
+from . import charts, history, selectors, services
+from .effect import Measured, forest_rows, forest_svg, item_effects, measure, plan_effect, task_effect, task_in_rounds
 from .forms import FilterForm, ItemForm, UpdateForm
 from .models import ActionItem, ActionPlan
 from .services import ActionError, StaleItem
@@ -115,6 +115,23 @@ def board(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "actionplan/board.html", ctx)
 
 
+def _svg_response(svg: str) -> HttpResponse:
+    """A chart as an image of its own, so that a page's HTML never waits for matplotlib (Cache-Control
+    as `mio.nostore` sets it for the page)."""
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+def _area_rows(counts: dict) -> list[dict[str, object]]:
+    return [
+        {
+            "label": label,
+            "counts": [counts["by_area"][(area, status)] for status in STATUS_ORDER],
+            "total": sum(counts["by_area"][(area, status)] for status in STATUS_ORDER),
+        }
+        for area, label in Area.choices
+    ]
+
+
 @login_required
 def overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     the_plan = _plan_for(request, plan_id)
@@ -128,21 +145,8 @@ def overview(request: HttpRequest, plan_id: int) -> HttpResponse:
         }
         for level, label in ActionItem.OwnerLevel.choices
     ]
-    area_rows = [
-        {
-            "label": label,
-            "counts": [counts["by_area"][(area, status)] for status in STATUS_ORDER],
-            "total": sum(counts["by_area"][(area, status)] for status in STATUS_ORDER),
-        }
-        for area, label in Area.choices
-    ]
+    area_rows = _area_rows(counts)
     status_totals = [sum(row["counts"][index] for row in level_rows) for index in range(len(STATUS_ORDER))]
-    chart = charts.status_by_area_svg(
-        plan_key=selectors.history_key(plan=the_plan),
-        language=get_language(),
-        rows=[(str(row["label"]), row["counts"]) for row in area_rows],
-        statuses=[(status.value, str(status.label)) for status in STATUS_ORDER],
-    )
     ctx = {
         **_base_ctx(the_plan, "overview"),
         "statuses": STATUS_ORDER,
@@ -150,10 +154,28 @@ def overview(request: HttpRequest, plan_id: int) -> HttpResponse:
         "area_rows": area_rows,
         "status_totals": status_totals,
         "counts": counts,
-        "chart": chart,
+        "chart": {
+            "src": reverse("actionplan:overview_chart", args=[the_plan.pk]),
+            "alt": _("Items per support area, by status"),
+        },
         "addressed": _addressed_tasks(the_plan),
     }
     return render(request, "actionplan/overview.html", ctx)
+
+
+@login_required
+def overview_chart(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The overview's chart of items by support area and status, for the overview's readers."""
+    the_plan = _plan_for(request, plan_id)
+    area_rows = _area_rows(selectors.status_counts(plan=the_plan))
+    return _svg_response(
+        charts.status_by_area_svg(
+            plan_key=history.plan_key(plan=the_plan),
+            language=get_language(),
+            rows=[(str(row["label"]), row["counts"]) for row in area_rows],
+            statuses=[(status.value, str(status.label)) for status in STATUS_ORDER],
+        )
+    )
 
 
 def _addressed_tasks(the_plan: ActionPlan) -> list[dict[str, object]]:
@@ -172,29 +194,50 @@ def effect(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Did it help? The plan's tasks together, then each done item measured by a later round, and
     the items not measurable yet with the reason."""
     the_plan = _plan_for(request, plan_id)
-    effects = item_effects(plan=the_plan)
+    effects, total, points = _plan_points(the_plan)
     measured = [entry for entry in effects if entry.measured]
-    total = plan_effect(plan=the_plan)
-    points = [(f"{entry.item.number}. {entry.item.title}", entry.measured) for entry in measured]
-    if total is not None:
-        points.append((_("The plan's tasks together"), total))
     ctx = {
         **_base_ctx(the_plan, "effect"),
         "total": total,
         "measured": measured,
         "waiting": [entry for entry in effects if not entry.measured],
-        "chart": _forest(points, emphasise_total=total is not None),
+        "chart": _forest_image(reverse("actionplan:effect_chart", args=[the_plan.pk]), points),
         "verdicts": Counter(entry.verdict for entry in measured),
     }
     return render(request, "actionplan/effect.html", ctx)
 
 
-def _forest(points: list[tuple[str, Measured]], *, emphasise_total: bool = False) -> str | None:
-    """The forest plot of `points` (label, measured change), None when none has figures."""
+@login_required
+def effect_chart(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The effect page's forest plot, for its readers; 404 where the page has none (nothing measured)."""
+    _effects, total, points = _plan_points(_plan_for(request, plan_id))
+    return _forest_response(points, emphasise_total=total is not None)
+
+
+def _plan_points(the_plan: ActionPlan) -> tuple[list, Measured | None, list[tuple[str, Measured]]]:
+    """The plan's item effects, its tasks together, and the forest plot's points of both."""
+    effects = item_effects(plan=the_plan)
+    total = plan_effect(plan=the_plan)
+    points = [(f"{entry.item.number}. {entry.item.title}", entry.measured) for entry in effects if entry.measured]
+    if total is not None:
+        points.append((_("The plan's tasks together"), total))
+    return effects, total, points
+
+
+def _forest_image(url: str, points: list[tuple[str, Measured]]) -> dict[str, str] | None:
+    """The forest plot as the page's image (its URL and alt text), None when no point has figures."""
+    if not forest_rows(points):
+        return None
+    title = _("Change in friction minutes per manager-day with its %(level)s confidence interval") % {"level": "95 %"}
+    return {"src": url, "alt": title}
+
+
+def _forest_response(points: list[tuple[str, Measured]], *, emphasise_total: bool = False) -> HttpResponse:
+    """The forest plot of `points` (label, measured change) as an image; 404 when none has figures."""
     rows = forest_rows(points)
     if not rows:
-        return None
-    return charts.forest_svg(rows=rows, emphasise_last=emphasise_total and len(rows) == len(points))
+        raise Http404
+    return _svg_response(forest_svg(rows=rows, emphasise_last=emphasise_total and len(rows) == len(points)))
 
 
 @login_required
@@ -204,9 +247,8 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "actionplan/item.html", _item_ctx(request, the_item, update_form=form))
 
 
-def _item_ctx(request: HttpRequest, the_item: ActionItem, *, update_form: UpdateForm | None) -> dict[str, object]:
-    municipality = the_item.plan.municipality
-    labels = selectors.task_labels(municipality=municipality, language=get_language())
+def _item_parts(the_item: ActionItem, labels: dict[str, str]) -> tuple[object, list[tuple[str, Measured]]]:
+    """The item's effect, and its tasks' changes one by one (and together) for the forest plot."""
     effects = item_effects(plan=the_item.plan, items=[the_item])
     the_effect = effects[0] if effects else None
     parts: list[tuple[str, Measured]] = []
@@ -215,6 +257,24 @@ def _item_ctx(request: HttpRequest, the_item: ActionItem, *, update_form: Update
         parts = [(labels.get(code, code), measure(**rounds, codes=[code])) for code in the_item.task_codes]
         if len(parts) > 1:
             parts.append((_("The item's tasks together"), the_effect.measured))
+    return the_effect, parts
+
+
+@login_required
+def item_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    """The item page's forest plot of its tasks, for its readers; 404 where the page has none."""
+    the_item = _item_for(request, pk)
+    labels = selectors.task_labels(municipality=the_item.plan.municipality, language=get_language())
+    _effect, parts = _item_parts(the_item, labels)
+    if len(parts) < 2:  # the page draws it only with more than one task
+        raise Http404
+    return _forest_response(parts, emphasise_total=True)
+
+
+def _item_ctx(request: HttpRequest, the_item: ActionItem, *, update_form: UpdateForm | None) -> dict[str, object]:
+    municipality = the_item.plan.municipality
+    labels = selectors.task_labels(municipality=municipality, language=get_language())
+    the_effect, parts = _item_parts(the_item, labels)
     return {
         **_base_ctx(the_item.plan, "item"),
         "item": the_item,
@@ -222,47 +282,13 @@ def _item_ctx(request: HttpRequest, the_item: ActionItem, *, update_form: Update
         "tasks": [(code, labels.get(code, code)) for code in the_item.task_codes],
         # Task pages show the round that found the item, else the latest one.
         "task_survey": the_item.survey or (selectors.rounds_of(municipality=municipality) or [None])[-1],
-        "updates": the_item.updates.select_related("author"),
-        "history": _changes(the_item),
+        "updates": history.updates(the_item),
+        "history": history.changes(the_item),
         "effect": the_effect,
         "parts": parts,
-        "chart": _forest(parts, emphasise_total=len(parts) > 1),
+        "chart": _forest_image(reverse("actionplan:item_chart", args=[the_item.pk]), parts) if len(parts) > 1 else None,
         "update_form": update_form,
     }
-
-
-def _changes(item: ActionItem) -> list[dict[str, object]]:
-    """Each recorded version of the item, newest first, with who made it and what changed."""
-    records = list(item.history.select_related("history_user").order_by("-history_date", "-history_id"))
-    fields = {field.name: field for field in ActionItem._meta.get_fields() if hasattr(field, "verbose_name")}
-    changes = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        entry = {"record": newer, "user": newer.history_user, "date": newer.history_date, "changes": []}
-        if older is not None:
-            delta = newer.diff_against(older, foreign_keys_are_objs=True)
-            for change in delta.changes:
-                field = fields[change.field]
-                entry["changes"].append(
-                    {
-                        "field": field.verbose_name,
-                        "old": _display(field, change.old),
-                        "new": _display(field, change.new),
-                    }
-                )
-        entry["created"] = older is None and newer.history_type == "+"
-        if older is not None or entry["created"]:
-            changes.append(entry)
-    return changes
-
-
-def _display(field, value) -> str:
-    if value in (None, ""):
-        return "–"
-    if getattr(field, "choices", None):
-        return str(dict(field.flatchoices).get(value, value))
-    if hasattr(value, "isoformat"):
-        return date_format(value, "j F Y")  # as the item's details read it
-    return str(value)
 
 
 def _municipality_for_new(request: HttpRequest) -> tuple[Municipality, Survey | None]:
@@ -270,11 +296,15 @@ def _municipality_for_new(request: HttpRequest) -> tuple[Municipality, Survey | 
     municipality. Another municipality's round or plan, or a round and a plan of two, answer 404."""
     municipality, survey = None, None
     if request.GET.get("survey"):
+        # A round's short name is a slug; anything else (a NUL character PostgreSQL refuses) is no round.
+        if not slug_re.fullmatch(request.GET["survey"]):
+            raise Http404
         rounds = roles.administered_surveys(request.user).select_related("municipality")
         survey = get_object_or_404(rounds, slug=request.GET["survey"])
         municipality = survey.municipality
     if request.GET.get("plan"):
-        if not request.GET["plan"].isdigit():
+        # A plan's id in ASCII digits: str.isdigit() would also pass "²", which int() refuses.
+        if not (request.GET["plan"].isascii() and request.GET["plan"].isdigit()):
             raise Http404
         the_plan = get_object_or_404(selectors.plans_editable_by(user=request.user), pk=request.GET["plan"])
         if municipality is not None and the_plan.municipality_id != municipality.pk:
@@ -361,7 +391,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 # 409 Conflict: what was entered stays in the form, now carrying the stored version, so that
                 # saving again overwrites the other change deliberately, after seeing it.
                 conflict = {
-                    "changed": _changed_by(stale.item),
+                    "changed": history.changed_by(stale.item),
                     "differences": [
                         {
                             "field": form.fields[difference.field].label,
@@ -387,18 +417,6 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "conflict": conflict,
     }
     return render(request, "actionplan/item_form.html", ctx, status=status)
-
-
-def _changed_by(item: ActionItem) -> str:
-    """Who made the item's last change and when, from its history: "by Anna Andersson at 10:42"."""
-    last = item.history.select_related("history_user").order_by("-history_date", "-history_id").first()
-    if last is None:
-        return ""
-    when = changed_when(last.history_date)
-    user = last.history_user
-    if user is None:
-        return when
-    return _("by %(name)s %(when)s") % {"name": user.get_full_name() or user.get_username(), "when": when}
 
 
 @login_required
@@ -437,7 +455,7 @@ def _stale_update_form(request: HttpRequest, stale: StaleItem) -> UpdateForm:
     message = _(
         "The item was changed %(changed)s, after you opened the page: its status is now %(status)s. "
         "Nothing is saved; your text is kept below. Choose the status again and save."
-    ) % {"changed": _changed_by(stale.item), "status": stale.item.get_status_display()}
+    ) % {"changed": history.changed_by(stale.item), "status": stale.item.get_status_display()}
     form.add_error(None, message)
     return form
 
@@ -465,7 +483,7 @@ def task(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "survey": survey,
         "task": the_task,
         "label": the_task.display_label(get_language()),
-        "rounds": selectors.task_in_rounds(municipality=municipality, code=code),
+        "rounds": task_in_rounds(municipality=municipality, code=code),
         "effect": task_effect(municipality_id=municipality.pk, code=code),
         "items": list(the_plan.items.addressing(code).select_related("department")) if the_plan else [],
         "can_edit": roles.can_edit_plans(request.user, municipality_id=municipality.pk),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 from django.db import connection, transaction
 
-from surveys.models import HOUR_FIELDS, DiaryDay, DiaryLine, Municipality, Participant, Survey
+from surveys.models import HOUR_FIELDS, Department, DiaryDay, DiaryLine, Municipality, Participant, Survey, Unit
 from surveys.services import survey_create
 
 from . import reports
@@ -36,7 +36,10 @@ def build_round(*, managers: int, days: int, seed: int = 7) -> Survey:
     survey = survey_create(
         slug=slug, name=f"Benchmark {managers}×{days}", municipality=municipality, start_date=start, end_date=end
     )
-    Participant.objects.bulk_create(Participant(survey=survey, number=n) for n in range(1, managers + 1))
+    units = _units(municipality, count=(managers + UNIT_SIZE - 1) // UNIT_SIZE)
+    Participant.objects.bulk_create(
+        Participant(survey=survey, number=n, unit_id=units[(n - 1) // UNIT_SIZE]) for n in range(1, managers + 1)
+    )
     participant_ids = list(survey.participants.order_by("number").values_list("id", flat=True))
     dates = survey.weekdays()[:days]
     DiaryDay.objects.bulk_create(
@@ -56,11 +59,34 @@ def build_round(*, managers: int, days: int, seed: int = 7) -> Survey:
     return survey
 
 
+# Managers per unit and departments of the synthetic municipality: every unit big enough to be
+# shown on its own, so that a department's dashboard has figures.
+UNIT_SIZE = 10
+DEPARTMENTS = 5
+
+
+def _units(municipality: Municipality, *, count: int) -> list[int]:
+    """The ids of units "Enhet 1" … "Enhet {count}", spread over the departments; made when missing."""
+    departments = [
+        Department.objects.get_or_create(municipality=municipality, name=f"Förvaltning {n}")[0]
+        for n in range(1, DEPARTMENTS + 1)
+    ]
+    names = [f"Enhet {n}" for n in range(1, count + 1)]
+    existing = dict(Unit.objects.filter(department__municipality=municipality).values_list("name", "id"))
+    Unit.objects.bulk_create(
+        Unit(department=departments[index % DEPARTMENTS], name=name)
+        for index, name in enumerate(names)
+        if name not in existing
+    )
+    existing = dict(Unit.objects.filter(department__municipality=municipality).values_list("name", "id"))
+    return [existing[name] for name in names]
+
+
 def settle() -> None:
     """Vacuum and analyse after a bulk load, as autovacuum would before anyone looks at a real round."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (DiaryLine, DiaryDay, Participant):
+            for model in (DiaryLine, DiaryDay, Participant, Unit, Department):
                 cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
 
 
@@ -185,39 +211,148 @@ def run(*, survey: Survey, repeat: int = 5) -> dict[str, object]:
     }
 
 
-def time_dashboard(*, survey: Survey, repeat: int = 5) -> dict[str, object]:
-    """The dashboard page through Django's test client, signed in as a temporary project member:
-    the first (cold: figures and charts built) request and the median of `repeat` warm ones."""
+def time_pages(*, survey: Survey, repeat: int = 5) -> dict[str, object]:
+    """Every analysis page of the round through Django's test client, signed in as a temporary
+    project member of its municipality: per page the cold time (right after the round's data
+    version is bumped, so that nothing of it is cached), the median of `repeat` warm ones, the
+    queries of a warm request and the size of the response.
+
+    The comparison is also timed with a new pair on warm data (`compare_new_pair`), what choosing
+    other managers costs; the profile is the member's own as participant 1 of the round for the
+    duration; the rounds page compares the round with another of the municipality when one is
+    comparable.
+
+    Every chart is an image of its own, timed as its own entry ("chart:…"): cold right after its page
+    (as a browser asks for it, with the page's figures cached and the chart not), and for the
+    comparison also a new pair's chart after that pair's page (`new_seconds`)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
+    from django.db import connections
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from surveys import roles
 
+    from .comparison import COMPARISON_CHARTS
+    from .dashboard import DASHBOARD_CHARTS, DASHBOARD_TABLES
+    from .filters import data_weekdays
+
     user = get_user_model().objects.create_user(username=f"benchmark-{time.time_ns()}")
+    participant = survey.participants.filter(number=1, user__isnull=True).first()
+    pages: dict[str, dict[str, object]] = {}
     try:
         user.groups.add(Group.objects.get(name=roles.PROJECT_GROUP))
         survey.municipality.members.add(user)  # analysis shows a municipality's rounds to its members only
+        if participant is not None:
+            Participant.objects.filter(pk=participant.pk).update(user=user)
         # The configured host, not "testserver" (outside tests ALLOWED_HOSTS does not list it).
         client = Client(SERVER_NAME="localhost")
         client.force_login(user)
-        url = reverse("analysis:dashboard", args=[survey.slug])
 
-        def get() -> None:
-            response = client.get(url, secure=True)
+        def get(url: str) -> tuple[float, int, int]:
+            with CaptureQueriesContext(connections["default"]) as queries:
+                started = time.perf_counter()
+                response = client.get(url, secure=True)
+                seconds = time.perf_counter() - started
             if response.status_code != 200:
                 raise RuntimeError(f"{url} answered {response.status_code}")
+            return seconds, len(response.content), len(queries)
 
-        started = time.perf_counter()
-        get()
-        cold = time.perf_counter() - started
-        times = []
-        for _ in range(max(repeat, 1)):
-            started = time.perf_counter()
-            get()
-            times.append(time.perf_counter() - started)
+        def cold(url: str, after: str | None = None) -> float:
+            survey.touch()
+            survey.refresh_from_db()
+            if after is not None:
+                get(after)
+            return get(url)[0]
+
+        def measure(name: str, url: str, *, new: Callable[[], str] | None = None, after: str | None = None) -> None:
+            first = cold(url, after)
+            times, size, queries = [], 0, 0
+            for _ in range(max(repeat, 1)):
+                seconds, size, queries = get(url)
+                times.append(seconds)
+            pages[name] = {
+                "cold_seconds": round(first, 4),
+                "warm_seconds": round(statistics.median(times), 4),
+                "warm_queries": queries,
+                "bytes": size,
+            }
+            if new is not None:  # `new()` asks for what comes first (a page) and gives the URL to time
+                pages[name]["new_seconds"] = round(get(new())[0], 4)
+
+        slug = survey.slug
+        dashboard = reverse("analysis:dashboard", args=[slug])
+        measure("dashboard", dashboard)
+        for chart in DASHBOARD_CHARTS:
+            try:
+                measure(
+                    f"chart:dashboard:{chart}", reverse("analysis:dashboard_chart", args=[slug, chart]), after=dashboard
+                )
+            except RuntimeError as refused:  # the managers heatmap is not drawn for more than 30 managers
+                pages[f"chart:dashboard:{chart}"] = {"skipped": str(refused)}
+        weekdays = data_weekdays(survey=survey)
+        if weekdays:
+            measure(f"dashboard?weekday={weekdays[-1]}", f"{dashboard}?weekday={weekdays[-1]}")
+        department = (
+            survey.participants.filter(unit__isnull=False)
+            .order_by("number")
+            .values_list("unit__department_id", flat=True)
+        ).first()
+        if department is not None:
+            measure(f"dashboard?department={department}", f"{dashboard}?department={department}")
+        downloads = [(table, "csv") for table in DASHBOARD_TABLES] + [("ranking", "json"), ("managers", "xlsx")]
+        for table, fmt in downloads:
+            measure(f"{table}.{fmt}", reverse("analysis:export", args=[slug, table, fmt]))
+        last = survey.participants.count()
+        compare = reverse("analysis:compare", args=[slug])
+        measure("compare", f"{compare}?m=1&m=2", new=lambda: f"{compare}?m={last - 1}&m={last}")
+
+        def new_pair_chart(chart_url: str, pair: str) -> Callable[[], str]:
+            def page_then_chart() -> str:
+                get(f"{compare}?{pair}")  # the new pair's page first (caching its figures), as a browser
+                return f"{chart_url}?{pair}"
+
+            return page_then_chart
+
+        for chart in COMPARISON_CHARTS:
+            chart_url = reverse("analysis:compare_chart", args=[slug, chart])
+            measure(
+                f"chart:compare:{chart}",
+                f"{chart_url}?m=1&m=2",
+                after=f"{compare}?m=1&m=2",
+                # A pair not shown before (the page's new pair is last - 1 and last); each chart has its own cache.
+                new=new_pair_chart(chart_url, f"m={last - 2}&m={last}"),
+            )
+        measure("compare?q=1", f"{compare}?q=1")
+        if participant is not None:
+            profile = reverse("analysis:profile", args=[slug])
+            measure("profile", profile)
+            measure("chart:profile", reverse("analysis:profile_chart", args=[slug]), after=profile)
+        baseline = (
+            Survey.objects.filter(municipality=survey.municipality, slug__startswith="benchmark-")
+            .exclude(pk=survey.pk)
+            .order_by("pk")
+            .first()
+        )
+        if baseline is not None:
+            url = reverse("analysis:rounds") + f"?baseline={baseline.slug}&followup={slug}"
+            for name, page_url, after in (
+                ("rounds", url, None),
+                # A pair that is not comparable shows the form's error, and no chart (400).
+                ("chart:rounds", reverse("analysis:rounds_chart") + url[url.index("?") :], url),
+            ):
+                try:
+                    measure(name, page_url, after=after)
+                except RuntimeError as refused:
+                    pages[name] = {"skipped": str(refused)}
         client.logout()
     finally:
+        if participant is not None:
+            Participant.objects.filter(pk=participant.pk).update(user=None)
         user.delete()
-    return {"dashboard_cold_seconds": round(cold, 4), "dashboard_warm_seconds": round(statistics.median(times), 4)}
+    return {
+        "dashboard_cold_seconds": pages["dashboard"]["cold_seconds"],
+        "dashboard_warm_seconds": pages["dashboard"]["warm_seconds"],
+        "pages": pages,
+    }

@@ -67,10 +67,29 @@ def _style(axes: Any, *, grid_axis: str = "x") -> None:
     axes.set_axisbelow(True)
 
 
+def plain_text(figure: Any) -> None:
+    """Every text of the figure drawn as it is written, never as mathtext.
+
+    Task labels, round names and managers' names come from data, and matplotlib reads a text with two
+    `$` as a formula: "$x^2$" would come out as a superscript, and "$5 \\frac" stops the drawing with
+    an error. Called before anything measures text (drawing, a layout): the tick labels are made
+    first, so that they are among the texts switched off; tick labels drawn from data never grow in
+    number while drawing (fixed or categorical ticks), and numbers from a formatter hold no `$`.
+    """
+    from matplotlib.text import Text
+
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            axis.get_ticklabels(which="both")
+    for text in figure.findobj(Text):
+        text.set_parse_math(False)
+
+
 def to_svg(figure: Any, *, title: str) -> str:
     """The figure as inline SVG: no XML prolog, ids unique on the page, and an accessible name."""
     from matplotlib import rc_context
 
+    plain_text(figure)
     stream = io.StringIO()
     # Text as <text>, not glyph outlines: a third of the size, quicker, and selectable and searchable.
     with rc_context({"svg.fonttype": "none", "svg.hashsalt": "mio"}):

@@ -1,24 +1,504 @@
-"""The smallest group whose figures are shown: with two managers, each one's answers can be inferred.
+"""Disclosure control: which of a selection's figures may be shown. The rule, with the attack it stops,
+is written out in `analysis/README.md` ("Disclosure control"); in short:
 
-One word for it everywhere: a too small group's figures are *withheld* (the pages say so with
-`templates/analysis/_withheld.html`). A figure function raises `Withheld`; each view catches it once
-and shows the message, or answers 409 for a download.
+1. **Selection rule.** A selection S (department, unit, weekday: `filters.Filters`) is withheld when
+   fewer than `MIN_GROUP` (3) managers have a manager-day in it (TOO_FEW), or when for any *parent* P
+   of S (S with one or more of its filters relaxed: the weekday dropped, the unit widened to its
+   department or to the round, the department widened to the round) the managers of P \\ S are 1 or
+   2 (COMPLEMENT): then P's figures minus S's would be theirs; or when its too small siblings (the
+   other departments, units or weekdays) come to 1 or 2 managers together and S is the smallest of
+   the rest (SECONDARY): then P minus its shown parts would be them.
+2. **Cell rule.** Within a shown selection, a task's row is withheld by the same three tests on the
+   managers who did the task; then, so that no total minus the shown rows is one withheld row
+   (a category's, the selection's), rows with the fewest minutes are withheld with them (SECONDARY).
+3. **Listing rule.** Figures per manager (the managers × tasks grid) are listed only when every
+   department and every unit with managers in S has at least 3 of them there (LISTING).
 
-A module of its own, without pandas, so that pages which only need the rule (the URLconf, the forms,
-the action plan) do not load the figures' libraries.
+One word for it everywhere: *withheld*. A figure function raises `Withheld` for a whole selection;
+each view catches it once and shows the message, or answers 409 for a download. Withheld rows carry
+the reason.
+
+Without pandas, so that pages which only need the rule (the URLconf, the forms, the action plan) do
+not load the figures' libraries. The counts come from two SQL statements per round (per manager, and
+per task and manager, with their unit, department and weekdays), cached per data version with
+`mio.cache.for_round` and shared by every selection, whose verdicts are then worked out here.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+
+from mio import cache
+
+if TYPE_CHECKING:
+    from surveys.models import Survey
+
+    from .filters import Filters
 
 MIN_GROUP = 3
 
+# Why a selection or a row is withheld.
+TOO_FEW = "too_few"  # fewer than MIN_GROUP managers
+COMPLEMENT = "complement"  # a wider selection minus this one would leave 1 or 2 managers
+SECONDARY = "secondary"  # withheld so that a total minus the shown rows does not give another withheld row
+LISTING = "listing"  # a unit or department in the selection has too few managers to list them one by one
+
 
 def is_withheld(managers: int) -> bool:
+    """A figure resting on fewer than MIN_GROUP managers is withheld (this also holds for 0: no figure)."""
     return managers < MIN_GROUP
 
 
-class Withheld(Exception):
-    """Raised for a selection of fewer than MIN_GROUP managers: only how many there are is kept,
-    never their figures."""
+def discloses(managers: int) -> bool:
+    """Whether a group of this many managers would be disclosed: 1 or 2 (none is nobody)."""
+    return 0 < managers < MIN_GROUP
 
-    def __init__(self, managers: int):
+
+def cell_withheld(managers: int) -> bool:
+    """A task row of a shown selection: withheld when 1 or 2 managers did it (0: a true zero, shown)."""
+    return discloses(managers)
+
+
+class Withheld(Exception):
+    """A selection, or a part of it, whose figures are not shown: only why is kept, never its figures.
+
+    `managers` is the selection's number of managers when the reason is TOO_FEW (0: nothing matches);
+    for COMPLEMENT and LISTING it is None, as the small group's size is not to be told."""
+
+    def __init__(self, managers: int | None, reason: str = TOO_FEW):
         self.managers = managers
-        super().__init__(f"{managers} managers")
+        self.reason = reason
+        super().__init__(f"{reason}: {managers} managers")
+
+
+# --- Parents of a selection -----------------------------------------------------------------------
+
+
+def parents(filters: Filters, unit_department: int | None = None) -> list[Filters]:
+    """Every selection obtained from `filters` by relaxing one or more of its filters (not itself):
+    the weekday dropped, the unit widened to its department (`unit_department`) or the round, the
+    department widened to the round."""
+    weekdays = [filters.weekday, None] if filters.weekday is not None else [None]
+    if filters.unit is not None:
+        orgs = [(filters.department, filters.unit), (unit_department, None), (None, None)]
+    elif filters.department is not None:
+        orgs = [(filters.department, None), (None, None)]
+    else:
+        orgs = [(None, None)]
+    found = [
+        replace(filters, department=department, unit=unit, weekday=weekday)
+        for department, unit in orgs
+        for weekday in weekdays
+    ]
+    return [parent for parent in dict.fromkeys(found) if parent != filters]
+
+
+def _weekday_sql(column: str) -> str:
+    """The ISO weekday (1 Monday … 7 Sunday) of a date column."""
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(ISODOW FROM {column})"
+    if connection.vendor == "sqlite":
+        return f"((CAST(strftime('%%w', {column}) AS INTEGER) + 6) %% 7 + 1)"
+    raise NotImplementedError(connection.vendor)
+
+
+def _fetch(sql: str, params: list[object], *, work_mem: str = "4MB") -> list[tuple]:
+    """A statement's rows; on PostgreSQL without JIT (compiling cost half a second and saved nothing
+    at 15 000 managers) and with a `work_mem` that holds a national round's groups without spilling."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{work_mem}'; SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _bit_or(expression: str) -> str:
+    """The bitwise or of an integer column over a group: BIT_OR on PostgreSQL, elsewhere the sum of
+    its distinct values (the same for powers of two)."""
+    if connection.vendor == "postgresql":
+        return f"BIT_OR({expression})"
+    return f"SUM(DISTINCT {expression})"
+
+
+def _tables() -> dict[str, str]:
+    from surveys.models import DiaryDay, DiaryLine, Participant, Unit
+
+    return {
+        "day": DiaryDay._meta.db_table,
+        "line": DiaryLine._meta.db_table,
+        "participant": Participant._meta.db_table,
+        "unit": Unit._meta.db_table,
+        "submitted": DiaryDay.Status.SUBMITTED,
+    }
+
+
+# --- Selection rule -------------------------------------------------------------------------------
+
+ALL_WEEKDAYS = 0b11111110  # bits 1..7, ISO weekdays
+
+
+@dataclass(frozen=True)
+class _Member:
+    """A manager of the round with a manager-day: unit, department, and the ISO weekdays of their
+    manager-days as bits (1 << weekday)."""
+
+    unit: int | None
+    department: int | None
+    weekdays: int
+    count: int = 1  # managers alike in all three (the cell rule's rows group them)
+
+
+def round_members(*, survey: Survey) -> list[tuple[int | None, int | None, int]]:
+    """Every manager with a manager-day in the round: (unit, department, weekday bits), in one
+    statement over the round's manager-days; cached per data version and shared by every selection."""
+    return cache.for_round("analysis:disclosure-members", survey=survey, compute=lambda: _round_members(survey))
+
+
+def _round_members(survey: Survey) -> list[tuple[int | None, int | None, int]]:
+    table = _tables()
+    weekday = _weekday_sql("d.date")
+    sql = f"""
+        SELECT u.id, u.department_id, {_bit_or(f"1 << CAST({weekday} AS INTEGER)")}
+        FROM {table["day"]} d
+        JOIN {table["participant"]} p ON p.id = d.participant_id
+        LEFT JOIN {table["unit"]} u ON u.id = p.unit_id
+        WHERE p.survey_id = %s AND d.status = '{table["submitted"]}' AND d.minutes > 0
+        GROUP BY d.participant_id, u.id, u.department_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [survey.pk])
+        return [(unit, department, int(bits)) for unit, department, bits in cursor.fetchall()]
+
+
+def _bits(weekday: int | None) -> int:
+    return ALL_WEEKDAYS if weekday is None else 1 << weekday
+
+
+def _in_org(member: _Member, department: int | None, unit: int | None) -> bool:
+    return (unit is None or member.unit == unit) and (department is None or member.department == department)
+
+
+class _Selections:
+    """Counting managers of selections and of their differences over the round's members."""
+
+    def __init__(self, members: Iterable[tuple]):
+        self.members = [_Member(*row) for row in members]
+
+    def days(self, member: _Member, filters: Filters) -> int:
+        """The member's weekdays in a selection (0: not in it)."""
+        if not _in_org(member, filters.department, filters.unit):
+            return 0
+        return member.weekdays & _bits(filters.weekday)
+
+    def managers(self, filters: Filters) -> int:
+        return sum(member.count for member in self.members if self.days(member, filters))
+
+    def outside(self, parent: Filters, filters: Filters) -> int:
+        """The managers with a manager-day in `parent` but not in `filters` (a part of it)."""
+        return sum(member.count for member in self.members if self.days(member, parent) & ~self.days(member, filters))
+
+    def union(self, selections: Iterable[Filters]) -> int:
+        chosen = list(selections)
+        return sum(member.count for member in self.members if any(self.days(member, one) for one in chosen))
+
+    def unit_department(self, unit: int) -> int | None:
+        return next((member.department for member in self.members if member.unit == unit), None)
+
+
+def _siblings(selections: _Selections, filters: Filters) -> list[list[Filters]]:
+    """The partitions of S's parents that S is a part of: the departments of the round, the units of
+    its department and of the round, its organisation's weekdays (each with S's other filters)."""
+    keys = {(member.unit, member.department) for member in selections.members}
+    groups = []
+    if filters.unit is not None:
+        department = selections.unit_department(filters.unit)
+        groups.append(
+            [
+                replace(filters, unit=unit, department=filters.department and department)
+                for unit, unit_department in sorted(keys, key=str)
+                if unit is not None and unit_department == department
+            ]
+        )
+        groups.append(
+            [replace(filters, unit=unit, department=None) for unit in sorted({u for u, _d in keys if u is not None})]
+        )
+    elif filters.department is not None:
+        groups.append(
+            [replace(filters, department=department) for department in sorted({d for _u, d in keys if d is not None})]
+        )
+    if filters.weekday is not None:
+        groups.append([replace(filters, weekday=weekday) for weekday in range(1, 8)])
+    return groups
+
+
+def _selection_verdict(
+    members: Iterable[tuple[int | None, int | None, int]], filters: Filters
+) -> tuple[int, str | None]:
+    """The selection's managers and why it is withheld (None: shown)."""
+    selections = _Selections(members)
+    managers = selections.managers(filters)
+    if is_withheld(managers):
+        return managers, TOO_FEW
+    unit_department = selections.unit_department(filters.unit) if filters.unit is not None else None
+    for parent in parents(filters, unit_department):
+        if discloses(selections.outside(parent, filters)):
+            return managers, COMPLEMENT
+    # Secondary suppression among siblings: when the parts of a parent that are too small come to 1
+    # or 2 managers together, the parent minus its shown parts would be them; the smallest other part
+    # is withheld as well.
+    for group in _siblings(selections, filters):
+        sizes = {sibling: selections.managers(sibling) for sibling in group}
+        small = [sibling for sibling, size in sizes.items() if discloses(size)]
+        if small and discloses(selections.union(small)):
+            others = [sibling for sibling, size in sizes.items() if size and sibling not in small]
+            if others and min(others, key=lambda sibling: (sizes[sibling], group.index(sibling))) == filters:
+                return managers, SECONDARY
+    return managers, None
+
+
+def selection_verdict(*, survey: Survey, filters: Filters) -> tuple[int, str | None]:
+    """The selection's managers and why it is withheld (None: shown), cached per data version."""
+    return cache.for_round(
+        "analysis:disclosure-selection",
+        survey=survey,
+        params=(filters,),
+        compute=lambda: _selection_verdict(round_members(survey=survey), filters),
+    )
+
+
+def check_selection(*, survey: Survey, filters: Filters) -> int:
+    """The selection's managers; raises Withheld when the selection rule withholds it."""
+    managers, reason = selection_verdict(survey=survey, filters=filters)
+    if reason == TOO_FEW:
+        raise Withheld(managers, TOO_FEW)
+    if reason is not None:
+        raise Withheld(None, reason)
+    return managers
+
+
+# --- Cell rule ------------------------------------------------------------------------------------
+
+
+def round_task_members(*, survey: Survey) -> dict[int, list[tuple[int | None, int | None, int, int]]]:
+    """Per task id, the round's managers who did it, grouped by unit, department and the weekdays on
+    which they did it: (unit, department, weekday bits, managers). One statement over the round's
+    lines, cached per data version and shared by every selection."""
+    return cache.for_round("analysis:disclosure-tasks", survey=survey, compute=lambda: _round_task_members(survey))
+
+
+def _round_task_members(survey: Survey) -> dict[int, list[tuple[int | None, int | None, int, int]]]:
+    table = _tables()
+    weekday = _weekday_sql("d.date")
+    # Each submitted day's weekday bit is worked out once per day (not per line), then or-ed per
+    # task and participant over the lines (BIT_OR on PostgreSQL; a sum of distinct powers of two,
+    # which is the same, elsewhere).
+    sql = f"""
+        SELECT m.task_id, u.id, u.department_id, m.bits, COUNT(*)
+        FROM (
+            SELECT l.task_id, l.participant_id, {_bit_or("d.bit")} AS bits
+            FROM {table["line"]} l
+            JOIN (
+                SELECT d.id, 1 << CAST({weekday} AS INTEGER) AS bit
+                FROM {table["day"]} d JOIN {table["participant"]} dp ON dp.id = d.participant_id
+                WHERE dp.survey_id = %s AND d.status = '{table["submitted"]}' AND d.minutes > 0
+            ) d ON d.id = l.day_id
+            WHERE l.minutes > 0
+            GROUP BY l.task_id, l.participant_id
+        ) m
+        JOIN {table["participant"]} p ON p.id = m.participant_id
+        LEFT JOIN {table["unit"]} u ON u.id = p.unit_id
+        GROUP BY m.task_id, u.id, u.department_id, m.bits
+    """
+    found: dict[int, list[tuple[int | None, int | None, int, int]]] = {}
+    for task_id, unit, department, bits, count in _fetch(sql, [survey.pk], work_mem="64MB"):
+        found.setdefault(task_id, []).append((unit, department, int(bits), int(count)))
+    return found
+
+
+def task_counts(*, survey: Survey, filters: Filters) -> dict[int, tuple[int, str | None]]:
+    """Per task id with lines: its managers in S and why its row is withheld by the selection's
+    parents and siblings (None: not for that); cached per data version. The whole round has neither
+    parents nor siblings: its rows need only their own managers, which the caller has
+    (`managers` of `task_cells`), and no statement is run for it."""
+    if filters.is_empty():
+        return {}
+    return cache.for_round(
+        "analysis:disclosure-task-rows",
+        survey=survey,
+        params=(filters,),
+        compute=lambda: _task_counts(round_members(survey=survey), round_task_members(survey=survey), filters),
+    )
+
+
+def _task_counts(members, task_members, filters: Filters) -> dict[int, tuple[int, str | None]]:
+    round_selections = _Selections(members)
+    unit_department = round_selections.unit_department(filters.unit) if filters.unit is not None else None
+    own_parents = parents(filters, unit_department)
+    groups = _siblings(round_selections, filters)
+    verdicts: dict[Filters, str | None] = {}
+
+    def withheld(selection: Filters) -> bool:
+        if selection not in verdicts:
+            verdicts[selection] = _selection_verdict(members, selection)[1]
+        return verdicts[selection] is not None
+
+    found = {}
+    for task_id, rows in task_members.items():
+        selections = _Selections(rows)
+        own = selections.managers(filters)
+        reason = None
+        if any(discloses(selections.outside(parent, filters)) for parent in own_parents):
+            reason = COMPLEMENT
+        else:
+            # A parent's row minus its parts' shown rows: when the parts whose row is not shown (too
+            # few managers of the task, or the whole part withheld) come to 1 or 2 managers of the
+            # task together, the part with the fewest others withholds its row too.
+            for group in groups:
+                sizes = {sibling: selections.managers(sibling) for sibling in group}
+                hidden = [sibling for sibling, size in sizes.items() if size and (discloses(size) or withheld(sibling))]
+                if hidden and discloses(selections.union(hidden)):
+                    others = [sibling for sibling, size in sizes.items() if size and sibling not in hidden]
+                    if others and min(others, key=lambda one: (sizes[one], group.index(one))) == filters:
+                        reason = SECONDARY
+                        break
+        found[task_id] = (own, reason)
+    return found
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Which task rows and category rows of a shown selection are withheld, and why
+    (task id → reason, category → reason)."""
+
+    reasons: Mapping[int, str]
+    categories: Mapping[object, str]
+
+    def withheld(self, task_id: int) -> bool:
+        return task_id in self.reasons
+
+    def reason(self, task_id: int) -> str | None:
+        return self.reasons.get(task_id)
+
+
+def withheld_cells(
+    counts: Mapping[int, tuple[int, str | None]],
+    minutes: Mapping[int, float],
+    order: Sequence[int],
+    categories: Mapping[int, object] | None = None,
+) -> Cells:
+    """The cell rule on per-task counts (`task_counts`), the selection's minutes per task and each
+    task's category (`order`: every task id of the round; a task without lines shows its zero).
+
+    The tasks add up to their category and all to the selection's totals, which are shown. So that no
+    total minus its shown parts is one withheld row (secondary suppression, as statistics offices do
+    it, choosing the rows with the fewest minutes to lose the least):
+    - a category with exactly one withheld task of several gets a second one withheld;
+    - a category of one task whose task is withheld has its row withheld, and if it is the only such
+      category, a second category row is withheld with two of its tasks;
+    - exactly one withheld task in all gets a second one."""
+    categories = categories or dict.fromkeys(order, None)
+    position = {task_id: index for index, task_id in enumerate(order)}
+    reasons: dict[int, str] = {}
+    for task_id in order:
+        own, why = counts.get(task_id, (0, None))
+        if cell_withheld(own):
+            reasons[task_id] = TOO_FEW
+        elif why is not None:
+            reasons[task_id] = why
+
+    def smallest(candidates: Iterable[int]) -> int | None:
+        # Only a row with minutes protects another: a zero here may be a zero in a wider selection too,
+        # which would tell that it is zero here.
+        shown = [task_id for task_id in candidates if task_id not in reasons and minutes.get(task_id, 0) > 0]
+        return min(shown, key=lambda task_id: (minutes[task_id], position[task_id]), default=None)
+
+    def protect(candidates: Iterable[int]) -> None:
+        second = smallest(candidates)
+        if second is None:  # nothing left to withhold with it: the selection's totals would tell
+            raise Withheld(None, SECONDARY)
+        reasons[second] = SECONDARY
+
+    members: dict[object, list[int]] = {}
+    for task_id in order:
+        members.setdefault(categories[task_id], []).append(task_id)
+    category_reasons: dict[object, str] = {}
+    for category, tasks in members.items():
+        alone = [task_id for task_id in tasks if task_id in reasons]
+        if len(alone) != 1:
+            continue
+        if (second := smallest(tasks)) is not None:
+            reasons[second] = SECONDARY
+        else:  # a category of one task, or of one withheld task and zeros: its row is that task
+            category_reasons[category] = reasons[alone[0]]
+    if len(category_reasons) == 1:
+        (alone,) = category_reasons
+        others = {category: tasks for category, tasks in members.items() if category != alone}
+        singles = [tasks[0] for tasks in others.values() if len(tasks) == 1]
+        if singles and (second := smallest(singles)) is not None:
+            reasons[second] = SECONDARY
+            category_reasons[categories[second]] = SECONDARY
+        else:
+            # The category with the fewest minutes of those with two rows that can be withheld:
+            # its row and two of its tasks.
+            candidates = {
+                category: tasks
+                for category, tasks in others.items()
+                if sum(task_id in reasons or minutes.get(task_id, 0) > 0 for task_id in tasks) >= 2
+            }
+            if not candidates:
+                raise Withheld(None, SECONDARY)
+            category = min(candidates, key=lambda name: sum(minutes.get(task_id, 0) for task_id in candidates[name]))
+            while sum(task_id in reasons for task_id in candidates[category]) < 2:
+                protect(candidates[category])
+            category_reasons[category] = SECONDARY
+    if len(reasons) == 1:
+        protect(order)
+    return Cells(reasons, category_reasons)
+
+
+def task_cells(
+    *,
+    survey: Survey,
+    filters: Filters,
+    minutes: Mapping[int, float],
+    order: Iterable[int],
+    managers: Mapping[int, int],
+    categories: Mapping[int, object] | None = None,
+) -> Cells:
+    """The cell rule for a selection: its withheld task and category rows and why. `managers` are
+    each task's managers in the selection (those of `selectors.round_totals`, the same count)."""
+    found = task_counts(survey=survey, filters=filters)
+    counts = {task_id: (count, found.get(task_id, (count, None))[1]) for task_id, count in managers.items()}
+    return withheld_cells(counts, minutes, list(order), categories)
+
+
+# --- Listing rule ---------------------------------------------------------------------------------
+
+
+def listing_allowed(*, survey: Survey, filters: Filters) -> bool:
+    """Whether the selection's managers may be listed one by one: every unit and every department
+    with managers in S has at least MIN_GROUP of them in S (cached per data version)."""
+    return cache.for_round(
+        "analysis:disclosure-listing",
+        survey=survey,
+        params=(filters,),
+        compute=lambda: _listing_allowed(survey, filters),
+    )
+
+
+def _listing_allowed(survey: Survey, filters: Filters) -> bool:
+    selections = _Selections(round_members(survey=survey))
+    units: dict[object, int] = {}
+    for member in selections.members:
+        if selections.days(member, filters):
+            for key in (("unit", member.unit), ("department", member.department)):
+                if key[1] is not None:
+                    units[key] = units.get(key, 0) + 1
+    return all(not is_withheld(size) for size in units.values())

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.dates import WEEKDAYS
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import Survey, Unit
+from surveys.models import Participant, Survey, Unit
 
+from .disclosure import MIN_GROUP
 from .filters import Filters, data_weekdays
 from .labels import pseudonym
 
 # More than this and a side-by-side table stops being readable.
 MAX_COMPARED = 8
+# A search lists at most this many managers to choose from (a page's size must not grow with the round).
+MAX_MATCHES = 50
+MAX_QUERY = 100
+# "12", "nr 12", "Chef nr 12", "Manager no. 12": a participant number.
+NUMBER_QUERY = re.compile(r"(?:(?:chef|manager)\s*)?(?:nr|no)?\.?\s*#?(\d{1,9})", re.IGNORECASE)
 
 
 class FilterForm(forms.Form):
@@ -84,7 +95,10 @@ class FilterForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    """Managers to put side by side, by participant number: `?m=2&m=8`."""
+    """Managers to put side by side, by participant number: `?m=2&m=8`.
+
+    Only the numbers asked for are looked up (one query), never the round's whole list: a national
+    round has 15 000 managers, and the page lists only the chosen ones and a search's matches."""
 
     m = forms.TypedMultipleChoiceField(
         label=_("Managers"),
@@ -93,9 +107,32 @@ class CompareForm(forms.Form):
         error_messages={"invalid_choice": _("There is no %(value)s in this round.")},
     )
 
-    def __init__(self, data=None, *, numbers: list[int], **kwargs):
+    def __init__(self, data=None, *, survey: Survey, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["m"].choices = [(number, pseudonym(number)) for number in numbers]
+        asked: list[int] = []
+        values = [] if data is None else data.getlist("m") if hasattr(data, "getlist") else data.get("m", [])
+        for value in [values] if isinstance(values, str) else values:
+            try:
+                asked.append(int(value))
+            except ValueError:
+                continue  # refused by the field as "There is no … in this round"
+        asked = list(dict.fromkeys(asked))
+        # One query for the numbers asked (a bounded list); a number beyond the column's range is
+        # nobody (and would overflow SQLite's integers).
+        looked_up = [number for number in asked if 0 < number < 2**31][: MAX_COMPARED * 4]
+        known = set(
+            Participant.objects.filter(survey=survey, number__in=looked_up).order_by().values_list("number", flat=True)
+            if looked_up
+            else []
+        )
+        self.known = [number for number in asked if number in known]
+        # Too many are refused by clean_m, whoever they are; otherwise an unknown one is named.
+        offered = asked if len(asked) > MAX_COMPARED else self.known
+        self.fields["m"].choices = [(number, pseudonym(number)) for number in offered]
+
+    def chosen(self) -> list[int]:
+        """The known numbers asked for, in the order asked (kept checked while searching)."""
+        return self.known
 
     def clean_m(self) -> list[int]:
         numbers = list(dict.fromkeys(self.cleaned_data["m"]))
@@ -106,6 +143,65 @@ class CompareForm(forms.Form):
                 _("Choose at most %(count)d managers to compare."), params={"count": MAX_COMPARED}
             )
         return numbers
+
+
+@dataclass(frozen=True)
+class ManagerMatch:
+    number: int
+    unit: str | None  # only for a search by unit (units with at least MIN_GROUP managers)
+
+    @property
+    def name(self) -> str:
+        return pseudonym(self.number)
+
+
+@dataclass(frozen=True)
+class ManagerSearch:
+    """The managers of a search: at most `MAX_MATCHES`, and how many matched in all."""
+
+    query: str
+    matches: list[ManagerMatch]
+    total: int
+    by_unit: bool
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.matches)
+
+
+def search_managers(*, survey: Survey, query: str, exclude: Sequence[int] = ()) -> ManagerSearch:
+    """The round's managers matching `query`, by number, in the order of their numbers:
+
+    - empty: the first managers of the round;
+    - a number (also "Chef nr 12", "nr 12"): the managers whose number starts with its digits (12,
+      120–129, 1200–1299 …), so that one finds a manager as one types the number;
+    - text: the managers of the units whose name contains it, among units with at least MIN_GROUP
+      (3) managers in the round. A smaller unit is not searchable: listing its one or two members
+      would tell who "Chef nr N" is. The unit is shown beside the managers found by it, and only then.
+
+    Two queries whatever the round's size (the matches and their count). `exclude` are numbers
+    already chosen, listed apart."""
+    query = " ".join(query.split())[:MAX_QUERY]
+    participants = Participant.objects.filter(survey=survey).exclude(number__in=list(exclude))
+    digits = NUMBER_QUERY.fullmatch(query)
+    by_unit = False
+    if digits:
+        participants = participants.annotate(number_text=Cast("number", CharField())).filter(
+            number_text__startswith=digits.group(1)
+        )
+    elif query:
+        by_unit = True
+        units = (
+            Unit.objects.filter(participants__survey=survey, name__icontains=query)
+            .annotate(managers=Count("participants", filter=Q(participants__survey=survey)))
+            .filter(managers__gte=MIN_GROUP)
+            .values("id")
+        )
+        participants = participants.filter(unit__in=units)
+    rows = participants.order_by("number").values_list("number", "unit__name")[:MAX_MATCHES]
+    matches = [ManagerMatch(number=number, unit=unit if by_unit else None) for number, unit in rows]
+    total = len(matches) if len(matches) < MAX_MATCHES else participants.count()
+    return ManagerSearch(query=query, matches=matches, total=total, by_unit=by_unit)
 
 
 class RoundsForm(forms.Form):

@@ -48,6 +48,8 @@ HEADINGS: dict[str, Any] = {
     "hours_all_year": gettext_lazy("Hours a year, all managers"),
     "sek_all_year": gettext_lazy("SEK a year, all managers"),
     "fte": gettext_lazy("Full-time equivalents"),
+    # Why a row of a dashboard table is withheld (analysis.disclosure), in the last column.
+    "withheld": gettext_lazy("Withheld"),
 }
 
 # A figure of both rounds (`rounds.rounds_table`): "<figure>_baseline", "_followup", "_change".

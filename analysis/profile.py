@@ -5,27 +5,27 @@ managers have the figure.
 
 from __future__ import annotations
 
-import statistics
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
 from mio import cache
 from surveys.models import Survey
 
-from . import charts, friction, selectors
-from .comparison import round_manager_figures
+from . import charts, selectors
+from .comparison import manager_figures_of
 from .disclosure import is_withheld
 from .labels import category_name, task_labels
 from .records import TASK_META, records
 from .reports import _number
 
 
-def _median(values: pd.Series) -> float | None:
+def _median(values: np.ndarray) -> float | None:
     """The median manager's figure, withheld when fewer than MIN_GROUP managers have one."""
-    values = values.dropna()
-    return float(statistics.median(values)) if not is_withheld(len(values)) else None
+    values = values[~np.isnan(values)]
+    return float(np.median(values)) if not is_withheld(len(values)) else None
 
 
 def profile_figures(*, survey: Survey, number: int) -> dict[str, Any]:
@@ -34,48 +34,41 @@ def profile_figures(*, survey: Survey, number: int) -> dict[str, Any]:
 
 
 def _profile(survey: Survey, number: int) -> dict[str, Any]:
-    figures = round_manager_figures(survey=survey)
+    figures = manager_figures_of(survey=survey)
     tasks = selectors.task_frame(survey=survey)
-    managers = int(figures["number"].nunique())
-    own = figures[figures["number"] == number].set_index("task")
-    days = int(own["days"].iloc[0]) if len(own) else 0
+    managers = figures.managers
+    row = figures.row(number)
+    days = int(figures.totals.days[row]) if row is not None else 0
     withheld = is_withheld(managers)
-    by_task = figures.groupby("task")
-    by_category = friction.manager_category_figures(figures) if len(figures) else None
     rows = []
-    for task in records(tasks, TASK_META):
-        code = task["task"]
-        group = None if withheld or code not in by_task.groups else by_task.get_group(code)
+    for index, task in enumerate(records(tasks, TASK_META)):
         rows.append(
             {
                 **task,
-                "minutes_per_day": _number(own.at[code, "minutes_per_day"]) if days else None,
-                "share": _number(own.at[code, "share"]) if days else None,
-                "function_mean": _number(own.at[code, "function_mean"]) if days else None,
-                "value_mean": _number(own.at[code, "value_mean"]) if days else None,
-                "median_minutes_per_day": None if group is None else _median(group["minutes_per_day"]),
-                "median_function_mean": None if group is None else _median(group["function_mean"]),
-                "median_value_mean": None if group is None else _median(group["value_mean"]),
+                "minutes_per_day": _number(figures.minutes_per_day[row, index]) if days else None,
+                "share": _number(figures.share[row, index]) if days else None,
+                "function_mean": _number(figures.function_mean[row, index]) if days else None,
+                "value_mean": _number(figures.value_mean[row, index]) if days else None,
+                "median_minutes_per_day": None if withheld else _median(figures.minutes_per_day[:, index]),
+                "median_function_mean": None if withheld else _median(figures.function_mean[:, index]),
+                "median_value_mean": None if withheld else _median(figures.value_mean[:, index]),
             }
         )
-    categories = []
-    for category in records(tasks.drop_duplicates("category_order"), ["category", "category_en"]):
-        mine = theirs = None
-        if by_category is not None:
-            rows_of = by_category[by_category["category"] == category["category"]]
-            mine_rows = rows_of[rows_of["number"] == number]
-            mine = _number(mine_rows["minutes_per_day"].iloc[0]) if len(mine_rows) else None
-            theirs = None if withheld else _median(rows_of["minutes_per_day"])
-        categories.append({**category, "minutes_per_day": mine, "median_minutes_per_day": theirs})
-    totals = figures.groupby("number").agg(minutes=("minutes", "sum"), days=("days", "first"))
-    per_day = totals["minutes"] / totals["days"]
+    categories = [
+        {
+            **category,
+            "minutes_per_day": _number(figures.category_minutes_per_day[row, index]) if days else None,
+            "median_minutes_per_day": None if withheld else _median(figures.category_minutes_per_day[:, index]),
+        }
+        for index, category in enumerate(records(tasks.drop_duplicates("category_order"), ["category", "category_en"]))
+    ]
     return {
         "number": number,
         "days": days,
         "managers": managers,
         "withheld": withheld,
-        "minutes_per_day": _number(per_day.get(number)) if days else None,
-        "median_minutes_per_day": None if withheld else _median(per_day),
+        "minutes_per_day": _number(figures.total_per_day[row]) if days else None,
+        "median_minutes_per_day": None if withheld else _median(figures.total_per_day),
         "tasks": rows,
         "categories": categories,
     }
@@ -104,6 +97,11 @@ def profile_chart(*, survey: Survey, data: dict[str, Any], language: str, decima
     )
 
 
+def chart_title() -> str:
+    """The chart's title in the active language: drawn in the chart and its image's alt text."""
+    return _("My minutes per day by task beside the median manager's")
+
+
 def _profile_chart(data: dict[str, Any], *, language: str, decimal: str) -> str:
     labels = task_labels(data["tasks"], language)
     frame = pd.DataFrame(
@@ -115,7 +113,7 @@ def _profile_chart(data: dict[str, Any], *, language: str, decimal: str) -> str:
     )
     return charts.grouped_bars(
         frame,
-        title=_("My minutes per day by task beside the median manager's"),
+        title=chart_title(),
         xlabel=_("Minutes per day"),
         decimal=decimal,
         decimals=0,

@@ -119,54 +119,80 @@ def rounds_comparison(*, baseline: Survey, followup: Survey, filters: Filters = 
 
 
 def manager_figures(*, survey: Survey, filters: Filters = NO_FILTERS) -> Any:
-    """Per manager and task figures for every manager with a manager-day in the selection."""
-    return friction.manager_task_figures(
-        selectors.manager_task_totals(survey=survey, filters=filters),
-        selectors.manager_day_counts(survey=survey, filters=filters),
-        selectors.task_frame(survey=survey),
+    """Per manager and task figures for every manager with a manager-day in the selection: the
+    frame of `friction.manager_task_figures`, built straight from `selectors.manager_totals`
+    (the round's cached per-manager totals, selected by department or unit) rather than by merges."""
+    import numpy as np
+    import pandas as pd
+
+    totals = selectors.manager_totals(survey=survey, filters=filters)
+    tasks = selectors.task_frame(survey=survey)
+    managers, count = len(totals.numbers), len(tasks)
+    flat = totals.sums.reshape(managers * count, len(selectors.SUM_COLUMNS)).astype("int64")
+    days = np.repeat(totals.days, count)
+    frame = pd.DataFrame(
+        {
+            "number": np.repeat(totals.numbers, count),
+            "task_id": np.tile(tasks["task_id"].to_numpy(dtype="int64"), managers),
+            **{name: flat[:, index] for index, name in enumerate(selectors.SUM_COLUMNS)},
+            "days": days,
+            **{name: np.tile(tasks[name].to_numpy(), managers) for name in selectors.TASK_COLUMNS},
+        }
     )
+    own_total = np.repeat(totals.sums[:, :, 0].sum(axis=1, dtype="int64"), count).astype("float64")
+    minutes = frame["minutes"].to_numpy(dtype="float64")
+    f_minutes, v_minutes = frame["f_minutes"].to_numpy(dtype="float64"), frame["v_minutes"].to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["minutes_per_day"] = minutes / days
+        frame["share"] = np.where(own_total != 0, minutes / own_total, 0.0)
+        frame["function_mean"] = np.where(f_minutes != 0, frame["f_weighted"] / f_minutes, np.nan)
+        frame["value_mean"] = np.where(v_minutes != 0, frame["v_weighted"] / v_minutes, np.nan)
+    frame["friction_minutes_per_day"] = (4 * frame["f_minutes"] - frame["f_weighted"]) / 3 / frame["days"]
+    # Rows by number, then in the round's order (the task frame's order already).
+    return frame
 
 
-def compare_managers(*, survey: Survey, numbers: Sequence[int]) -> dict:
-    """Chosen managers side by side, in the order asked; every task and category of the round."""
-    known = set(selectors.participant_numbers(survey=survey))
+def compare_managers(*, survey: Survey, numbers: Sequence[int], figures: Any = None) -> dict:
+    """Chosen managers side by side, in the order asked; every task and category of the round.
+
+    `figures` is the round's `comparison.ManagerFigures` when the caller has it at hand."""
+    from .comparison import manager_figures_of
+
+    known = set(survey.participants.filter(number__in=list(numbers)).values_list("number", flat=True))
     unknown = [number for number in numbers if number not in known]
     if unknown:
         raise UnknownParticipant(", ".join(str(number) for number in unknown))
-    figures = manager_figures(survey=survey)
-    if is_withheld(figures["number"].nunique()):
-        raise Withheld(int(figures["number"].nunique()))
-    tasks = selectors.task_frame(survey=survey)
-    categories = tasks.drop_duplicates("category_order")[["category_order", "category"]]
-    by_category = friction.manager_category_figures(figures)
+    if figures is None:
+        figures = manager_figures_of(survey=survey)
+    if is_withheld(figures.managers):
+        raise Withheld(figures.managers)
+    codes = selectors.task_frame(survey=survey)["task"].tolist()
     managers = []
     for number in numbers:
-        own = figures[figures["number"] == number]
-        days = int(own["days"].iloc[0]) if len(own) else 0
-        own_tasks = own.set_index("task")
-        own_categories = by_category[by_category["number"] == number].set_index("category")
+        row = figures.row(number)
+        days = int(figures.totals.days[row]) if row is not None else 0
         managers.append(
             {
                 "number": number,
                 "days": days,
-                "minutes_per_day": _number(own["minutes"].sum() / days) if days else 0.0,
+                "minutes_per_day": _number(figures.total_per_day[row]) if days else 0.0,
                 "tasks": [
                     {
                         "task": code,
-                        "minutes_per_day": _number(own_tasks.at[code, "minutes_per_day"]) if days else 0.0,
-                        "share": _number(own_tasks.at[code, "share"]) if days else 0.0,
-                        "function_mean": _number(own_tasks.at[code, "function_mean"]) if days else None,
-                        "value_mean": _number(own_tasks.at[code, "value_mean"]) if days else None,
+                        "minutes_per_day": _number(figures.minutes_per_day[row, index]) if days else 0.0,
+                        "share": _number(figures.share[row, index]) if days else 0.0,
+                        "function_mean": _number(figures.function_mean[row, index]) if days else None,
+                        "value_mean": _number(figures.value_mean[row, index]) if days else None,
                     }
-                    for code in tasks["task"]
+                    for index, code in enumerate(codes)
                 ],
                 "categories": [
                     {
                         "category": name,
-                        "minutes_per_day": _number(own_categories.at[name, "minutes_per_day"]) if days else 0.0,
-                        "share": _number(own_categories.at[name, "share"]) if days else 0.0,
+                        "minutes_per_day": _number(figures.category_minutes_per_day[row, index]) if days else 0.0,
+                        "share": _number(figures.category_share[row, index]) if days else 0.0,
                     }
-                    for name in categories["category"]
+                    for index, name in enumerate(figures.category_names)
                 ],
             }
         )

@@ -52,6 +52,11 @@ def rounds_chart(*, baseline: Survey, followup: Survey, data: dict[str, Any], la
     )
 
 
+def chart_title() -> str:
+    """The chart's title in the active language: drawn in the chart and its image's alt text."""
+    return _("Friction minutes per manager-day in the baseline and the follow-up")
+
+
 def _rounds_chart(baseline: Survey, followup: Survey, data: dict[str, Any], *, language: str, decimal: str) -> str:
     labels = task_labels(data["tasks"], language)
     rows = data["report"]["tasks"]
@@ -64,7 +69,7 @@ def _rounds_chart(baseline: Survey, followup: Survey, data: dict[str, Any], *, l
     )
     return charts.grouped_bars(
         frame,
-        title=_("Friction minutes per manager-day in the baseline and the follow-up"),
+        title=chart_title(),
         xlabel=_("Friction minutes per manager-day"),
         decimal=decimal,
         colours=["#9aa5b1", charts.FRICTION_COLOUR],

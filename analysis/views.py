@@ -12,7 +12,8 @@ URLconf (and with it every diary page) should not have to load (`tests/analysis/
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -20,20 +21,24 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from mio import downloads
+from mio import cache, downloads
 from surveys import audit, roles
 from surveys import selectors as survey_selectors
 from surveys.models import Participant, Survey
 
 from . import headings
-from .disclosure import MIN_GROUP, Withheld
-from .forms import CompareForm, FilterForm, RoundsForm
+from .disclosure import COMPLEMENT, LISTING, MIN_GROUP, SECONDARY, TOO_FEW, Withheld
+from .forms import MAX_COMPARED, CompareForm, FilterForm, RoundsForm, search_managers
+from .labels import pseudonym
 
 TABLE_FORMATS = set(downloads.FORMATS)
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def _require_analyst(request: HttpRequest) -> None:
@@ -56,8 +61,26 @@ def _decimal() -> str:
     return formats.get_format("DECIMAL_SEPARATOR")
 
 
-def withheld_message(managers: int | None = None) -> str:
-    """Why a selection shows no figures: no manager-days at all (`managers` 0), or too few managers."""
+def withheld_message(managers: int | None = None, reason: str = TOO_FEW) -> str:
+    """Why a selection shows no figures: no manager-days at all (`managers` 0), too few managers, a
+    wider selection minus this one would single out fewer than 3, or (the managers × tasks grid) a
+    unit too small to list managers one by one. Never how many are in the small group."""
+    if reason == COMPLEMENT:
+        return _(
+            "This selection leaves fewer than %(count)d managers outside it in a wider selection (its department, "
+            "the round or its other weekdays), so its figures are withheld: the wider selection's figures minus "
+            "these would be theirs."
+        ) % {"count": MIN_GROUP}
+    if reason == SECONDARY:
+        return _(
+            "A smaller group beside this selection is withheld, so this selection is withheld with it: the wider "
+            "selection minus the parts shown would otherwise give that group's figures."
+        )
+    if reason == LISTING:
+        return _(
+            "A unit or department in this selection has fewer than %(count)d managers, so the managers are not "
+            "listed one by one. Choose a selection in which every unit has at least %(count)d."
+        ) % {"count": MIN_GROUP}
     if managers == 0:
         return _("No diary days match this selection.")
     return _(
@@ -65,12 +88,41 @@ def withheld_message(managers: int | None = None) -> str:
     ) % {"count": MIN_GROUP}
 
 
-def _withheld_response(fmt: str, managers: int | None = None) -> HttpResponse:
+def _withheld_response(fmt: str, managers: int | None = None, reason: str = TOO_FEW) -> HttpResponse:
     """Downloads of a too small or empty selection answer 409 (the request is allowed; the data are too few)."""
-    message = withheld_message(managers)
+    message = withheld_message(managers, reason)
     if fmt == "json":
         return JsonResponse({"error": message}, status=409, json_dumps_params={"ensure_ascii": False})
     return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+
+
+def _svg_response(svg: str) -> HttpResponse:
+    """A chart as an image of its own, so that a page's HTML never waits for matplotlib. Its
+    Cache-Control is `mio.nostore`'s, as for the page it belongs to."""
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+def _chart_link(url: str, query: str, alt: str) -> dict[str, str]:
+    """A chart as the page's template shows it: its image URL (with the page's query) and alt text."""
+    return {"src": f"{url}?{query}" if query else url, "alt": alt}
+
+
+def _cached_download(survey: Survey, name: str, params: tuple, build: Callable[[], HttpResponse]) -> HttpResponse:
+    """A download's bytes, built once per data version, selection, table, format, language and
+    decimal sign (`build()` may raise Withheld, which is never cached): a warm download is a cache
+    read. The caller records the download in the audit trail every time."""
+
+    def compute() -> tuple[bytes, str, str]:
+        response = build()
+        return response.content, response["Content-Type"], response.get("Content-Disposition", "")
+
+    content, content_type, disposition = cache.for_round(
+        f"analysis:download-{name}", survey=survey, params=(*params, _language(), _decimal()), compute=compute
+    )
+    response = HttpResponse(content, content_type=content_type)
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return response
 
 
 def _invalid_response(form: Any) -> HttpResponse:
@@ -122,27 +174,55 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     # Read here and not with the cached figures: closing a round does not change its data version.
     ctx["round_open"] = survey.status == Survey.Status.OPEN
     if form.is_valid():
-        from .dashboard import dashboard_charts, dashboard_figures, dashboard_rows
+        from .dashboard import chart_titles, dashboard_chart_names, dashboard_figures, dashboard_rows
 
         ctx["query"] = form.query()
         try:
             figures = dashboard_figures(survey=survey, filters=form.filters())
         except Withheld as withheld:
-            ctx["withheld"] = withheld_message(withheld.managers)
+            ctx["withheld"] = withheld_message(withheld.managers, withheld.reason)
             ctx["empty"] = withheld.managers == 0
         else:
             language = _language()
             ctx.update(dashboard_rows(figures, language=language))
-            ctx["charts"] = dashboard_charts(
-                survey=survey, filters=form.filters(), figures=figures, language=language, decimal=_decimal()
-            )
+            ctx["listing_withheld"] = withheld_message(None, LISTING)
+            ctx["min_group"] = MIN_GROUP
+            titles = chart_titles()
+            ctx["charts"] = {
+                name: _chart_link(reverse("analysis:dashboard_chart", args=[slug, name]), ctx["query"], titles[name])
+                for name in dashboard_chart_names(figures)
+            }
     return render(request, "analysis/dashboard.html", ctx)
 
 
 @login_required
+def dashboard_chart(request: HttpRequest, slug: str, chart: str) -> HttpResponse:
+    """One of the dashboard's charts for the page's selection (the same query string), for the same
+    users; a withheld selection answers 409 and a chart it does not draw (the managers heatmap where
+    they may not be listed or are too many) 404."""
+    from .dashboard import CHART_PARTS
+    from .dashboard import dashboard_chart as draw
+
+    survey = _survey_for(request, slug)
+    if chart not in CHART_PARTS:
+        raise Http404
+    form = FilterForm(request.GET, survey=survey)
+    if not form.is_valid():
+        return _invalid_response(form)
+    try:
+        svg = draw(survey=survey, filters=form.filters(), name=chart, language=_language(), decimal=_decimal())
+    except Withheld as withheld:
+        return _withheld_response("svg", withheld.managers, withheld.reason)
+    if not svg:
+        raise Http404
+    return _svg_response(svg)
+
+
+@login_required
 def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpResponse:
-    """A dashboard table as CSV or xlsx, and the ranking also as JSON: `reports.friction_report`'s data."""
-    from .dashboard import DASHBOARD_TABLES, dashboard_figures, dashboard_table
+    """A dashboard table as CSV or xlsx, and the ranking also as JSON: `reports.friction_report`'s data
+    with the disclosure rule applied. Each computes only its part of the dashboard's figures."""
+    from .dashboard import DASHBOARD_TABLES, TABLE_PARTS, dashboard_figures, dashboard_table
 
     survey = _survey_for(request, slug)
     if table not in DASHBOARD_TABLES or fmt not in TABLE_FORMATS | {"json"}:
@@ -152,31 +232,48 @@ def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpRespons
     form = FilterForm(request.GET, survey=survey)
     if not form.is_valid():
         return _invalid_response(form)
+
+    def build() -> HttpResponse:
+        figures = dashboard_figures(survey=survey, filters=form.filters(), parts=TABLE_PARTS[table])
+        if fmt == "json":
+            return _json(figures["report"])
+        header, rows = dashboard_table(figures, table)
+        return _download(
+            header, rows, fmt=fmt, name=f"{survey.slug}-{table}", tasks=figures["tasks"], hours=survey.hour_labels
+        )
+
     try:
-        figures = dashboard_figures(survey=survey, filters=form.filters())
+        response = _cached_download(survey, "dashboard", (form.filters(), survey.first_hour, table, fmt), build)
     except Withheld as withheld:
-        return _withheld_response(fmt, withheld.managers)
+        return _withheld_response(fmt, withheld.managers, withheld.reason)
     audit.downloaded(request, table=table, fmt=fmt, survey=survey, selection=form.query())
-    if fmt == "json":
-        return _json(figures["report"])
-    header, rows = dashboard_table(figures, table)
-    return _download(
-        header, rows, fmt=fmt, name=f"{survey.slug}-{table}", tasks=figures["tasks"], hours=survey.hour_labels
-    )
+    return response
 
 
 def _compare_form(request: HttpRequest, survey: Survey) -> CompareForm:
-    numbers = list(survey.participants.order_by("number").values_list("number", flat=True))
-    return CompareForm(request.GET if "m" in request.GET else None, numbers=numbers)
+    return CompareForm(request.GET if "m" in request.GET else None, survey=survey)
 
 
 @login_required
 def compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """Managers side by side. The managers to choose from are the chosen ones and a search's
+    matches (`?q=` a number or a unit), never the whole round: the page's size does not grow with it."""
     survey = _survey_for(request, slug)
     form = _compare_form(request, survey)
-    ctx: dict[str, Any] = {"survey": survey, "form": form, "nav": "analysis", "page": "compare"}
+    chosen = form.chosen()
+    searching = "q" in request.GET
+    ctx: dict[str, Any] = {
+        "survey": survey,
+        "form": form,
+        "nav": "analysis",
+        "page": "compare",
+        "chosen": [(number, pseudonym(number)) for number in chosen],
+        "search": search_managers(survey=survey, query=request.GET.get("q", ""), exclude=chosen),
+        # A search with fewer than two chosen is not yet a comparison: no error for it.
+        "show_errors": form.is_bound and not searching,
+    }
     if form.is_valid():
-        from .comparison import comparison_charts, comparison_figures, comparison_rows
+        from .comparison import COMPARISON_CHARTS, chart_titles, comparison_figures, comparison_rows
 
         numbers = form.cleaned_data["m"]
         ctx["query"] = "&".join(f"m={number}" for number in numbers)
@@ -187,8 +284,58 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             language = _language()
             ctx.update(comparison_rows(data, language=language))
-            ctx["charts"] = comparison_charts(survey=survey, data=data, language=language, decimal=_decimal())
+            titles = chart_titles()
+            ctx["charts"] = {
+                name: _chart_link(reverse("analysis:compare_chart", args=[slug, name]), ctx["query"], titles[name])
+                for name in COMPARISON_CHARTS
+            }
     return render(request, "analysis/compare.html", ctx)
+
+
+@login_required
+def compare_chart(request: HttpRequest, slug: str, chart: str) -> HttpResponse:
+    """One of the comparison's charts for the page's managers (the same `m=` numbers), for the same
+    users; 400 without a valid choice and 409 where the figures are withheld."""
+    from .comparison import COMPARISON_CHARTS, comparison_chart
+
+    survey = _survey_for(request, slug)
+    if chart not in COMPARISON_CHARTS:
+        raise Http404
+    form = CompareForm(request.GET, survey=survey)
+    if not form.is_valid():
+        return _invalid_response(form)
+    try:
+        svg = comparison_chart(
+            survey=survey, numbers=form.cleaned_data["m"], name=chart, language=_language(), decimal=_decimal()
+        )
+    except Withheld:
+        return _withheld_response("svg")
+    return _svg_response(svg)
+
+
+@login_required
+def compare_search(request: HttpRequest, slug: str) -> JsonResponse:
+    """The compare page's search as JSON for its script: the same matches as `?q=` on the page,
+    for the same users (the round's analysts)."""
+    survey = _survey_for(request, slug)
+    exclude = [int(value) for value in request.GET.getlist("m") if value.isdigit() and len(value) < 10][:MAX_COMPARED]
+    search = search_managers(survey=survey, query=request.GET.get("q", ""), exclude=exclude)
+    return _json(
+        {
+            "query": search.query,
+            "total": search.total,
+            "managers": [{"number": match.number, "name": match.name, "unit": match.unit} for match in search.matches],
+            # The page's own sentences, so that the script writes what the page would.
+            "heading": _("Matching “%(query)s”") % {"query": search.query} if search.query else "",
+            "empty": _("No manager matches the search."),
+            "more": (
+                _("Showing %(shown)s of %(total)s managers. Search by number or unit to find others.")
+                % {"shown": len(search.matches), "total": search.total}
+                if search.truncated
+                else ""
+            ),
+        }
+    )
 
 
 @login_required
@@ -209,16 +356,22 @@ def compare_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     from .comparison import comparison_figures
     from .reports import comparison_rows
 
+    numbers = form.cleaned_data["m"]
+
+    def build() -> HttpResponse:
+        data = comparison_figures(survey=survey, numbers=numbers)
+        if fmt == "json":
+            return _json(data["report"])
+        header, rows = comparison_rows(data["report"])
+        return _download(header, rows, fmt=fmt, name=f"{survey.slug}-comparison", tasks=data["tasks"])
+
     try:
-        data = comparison_figures(survey=survey, numbers=form.cleaned_data["m"])
+        response = _cached_download(survey, "comparison", (tuple(numbers), fmt), build)
     except Withheld:
         return _withheld_response(fmt)
-    selection = "&".join(f"m={number}" for number in form.cleaned_data["m"])
+    selection = "&".join(f"m={number}" for number in numbers)
     audit.downloaded(request, table="comparison", fmt=fmt, survey=survey, selection=selection)
-    if fmt == "json":
-        return _json(data["report"])
-    header, rows = comparison_rows(data["report"])
-    return _download(header, rows, fmt=fmt, name=f"{survey.slug}-comparison", tasks=data["tasks"])
+    return response
 
 
 def _rounds_form(request: HttpRequest) -> RoundsForm:
@@ -230,6 +383,9 @@ def _rounds_form(request: HttpRequest) -> RoundsForm:
     # A round that is not the user's answers 404, like its dashboard, and not a form error that
     # would tell that it exists.
     asked = {params.get(name) for name in ("baseline", "followup")} - {None, ""}
+    # Not a slug (a NUL, say, which PostgreSQL refuses in a query) is no round of anyone's either.
+    if any(not SLUG.fullmatch(slug) for slug in asked):
+        raise Http404
     if asked and visible.filter(slug__in=asked).count() != len(asked):
         raise Http404
     if params.get("baseline"):
@@ -256,7 +412,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
     form = _rounds_form(request)
     ctx: dict[str, Any] = {"form": form, "nav": "analysis"}
     if form.is_valid():
-        from .rounds import rounds_chart, rounds_figures, rounds_rows
+        from .rounds import chart_title, rounds_figures, rounds_rows
 
         baseline, followup = form.cleaned_data["baseline"], form.cleaned_data["followup"]
         ctx.update(baseline=baseline, followup=followup, query=request.GET.urlencode())
@@ -267,10 +423,30 @@ def rounds(request: HttpRequest) -> HttpResponse:
         else:
             language = _language()
             ctx.update(rounds_rows(data, language=language))
-            ctx["chart"] = rounds_chart(
-                baseline=baseline, followup=followup, data=data, language=language, decimal=_decimal()
-            )
+            query = urlencode({"baseline": baseline.slug, "followup": followup.slug})
+            ctx["chart"] = _chart_link(reverse("analysis:rounds_chart"), query, chart_title())
     return render(request, "analysis/rounds.html", ctx)
+
+
+@login_required
+def rounds_chart(request: HttpRequest) -> HttpResponse:
+    """The rounds page's chart for the same rounds (the same query string), for the same users; 409
+    where the pair's figures are withheld."""
+    _require_analyst(request)
+    form = _rounds_form(request)
+    if not form.is_valid():
+        return _invalid_response(form)
+    from .rounds import rounds_chart as draw
+    from .rounds import rounds_figures
+
+    baseline, followup = form.cleaned_data["baseline"], form.cleaned_data["followup"]
+    try:
+        data = rounds_figures(baseline=baseline, followup=followup)
+    except Withheld:
+        return _withheld_response("svg")
+    return _svg_response(
+        draw(baseline=baseline, followup=followup, data=data, language=_language(), decimal=_decimal())
+    )
 
 
 @login_required
@@ -284,15 +460,20 @@ def rounds_export(request: HttpRequest, fmt: str) -> HttpResponse:
     from .rounds import rounds_figures, rounds_table
 
     baseline, followup = form.cleaned_data["baseline"], form.cleaned_data["followup"]
-    try:
+
+    def build() -> HttpResponse:
         data = rounds_figures(baseline=baseline, followup=followup)
+        if fmt == "json":
+            return _json(data["report"])
+        header, rows = rounds_table(data)
+        return _download(header, rows, fmt=fmt, name=f"{baseline.slug}-{followup.slug}", tasks=data["tasks"])
+
+    try:
+        response = _cached_download(followup, "rounds", (baseline.pk, baseline.data_version, fmt), build)
     except Withheld:
         return _withheld_response(fmt)
     audit.downloaded(request, table="rounds", fmt=fmt, survey=followup, selection=f"baseline={baseline.slug}")
-    if fmt == "json":
-        return _json(data["report"])
-    header, rows = rounds_table(data)
-    return _download(header, rows, fmt=fmt, name=f"{baseline.slug}-{followup.slug}", tasks=data["tasks"])
+    return response
 
 
 def _participant_for(request: HttpRequest, survey: Survey) -> Participant:
@@ -318,7 +499,7 @@ def my_profiles(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     participant = _participant_for(request, survey)
-    from .profile import profile_chart, profile_figures, profile_rows
+    from .profile import chart_title, profile_figures, profile_rows
 
     language = _language()
     data = profile_figures(survey=survey, number=participant.number)
@@ -327,6 +508,25 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         "participant": participant,
         "nav": "profile",
         **profile_rows(data, language=language),
-        "chart": profile_chart(survey=survey, data=data, language=language, decimal=_decimal()),
+        # Drawn only with diary days and a median to show beside them (as `profile.profile_chart`).
+        "chart": _chart_link(reverse("analysis:profile_chart", args=[slug]), "", chart_title())
+        if data["days"] and not data["withheld"]
+        else None,
     }
     return render(request, "analysis/profile.html", ctx)
+
+
+@login_required
+def profile_chart(request: HttpRequest, slug: str) -> HttpResponse:
+    """My profile's chart, for the manager themself only (404 for anyone else, as the page); 404
+    too where the page draws none (no diary days, or the median withheld)."""
+    survey = get_object_or_404(Survey, slug=slug)
+    participant = _participant_for(request, survey)
+    from .profile import profile_chart as draw
+    from .profile import profile_figures
+
+    data = profile_figures(survey=survey, number=participant.number)
+    svg = draw(survey=survey, data=data, language=_language(), decimal=_decimal())
+    if svg is None:
+        raise Http404
+    return _svg_response(svg)

@@ -31,23 +31,25 @@ ROUND_SLUG = "demo-hosten-2026"
 ROUND_NAME = "Tidsdagbok hösten 2026"
 ROUND_START = dt.date(2026, 11, 16)
 
+# Every unit has at least 3 managers (analysis.disclosure.MIN_GROUP), so that the dashboard shows the
+# round's figures per manager (its managers × tasks heatmap); a unit of two would withhold them.
 ORGANISATION = {
-    "Barn- och utbildningsförvaltningen": ["Förskolan Solrosen", "Förskolan Ekorren", "Förskolan Lärkan"],
-    "Socialförvaltningen": ["Hemtjänst Norr", "Vård- och omsorgsboendet Ängen"],
+    "Barn- och utbildningsförvaltningen": ["Förskolan Solrosen", "Förskolan Ekorren"],
+    "Socialförvaltningen": ["Hemtjänst Norr"],
 }
 
 # username, first name, last name, unit
 MANAGERS = [
     ("anna", "Anna", "Lindqvist", "Förskolan Solrosen"),
     ("bengt", "Bengt", "Holm", "Förskolan Solrosen"),
-    ("cecilia", "Cecilia", "Nyberg", "Förskolan Ekorren"),
+    ("cecilia", "Cecilia", "Nyberg", "Förskolan Solrosen"),
     ("david", "David", "Ek", "Förskolan Ekorren"),
-    ("eva", "Eva", "Sjöberg", "Förskolan Lärkan"),
-    ("fredrik", "Fredrik", "Berg", "Förskolan Lärkan"),
+    ("eva", "Eva", "Sjöberg", "Förskolan Ekorren"),
+    ("fredrik", "Fredrik", "Berg", "Förskolan Ekorren"),
     ("gunilla", "Gunilla", "Strand", "Hemtjänst Norr"),
     ("hanna", "Hanna", "Wall", "Hemtjänst Norr"),
-    ("ingrid", "Ingrid", "Falk", "Vård- och omsorgsboendet Ängen"),
-    ("johan", "Johan", "Dahl", "Vård- och omsorgsboendet Ängen"),
+    ("ingrid", "Ingrid", "Falk", "Hemtjänst Norr"),
+    ("johan", "Johan", "Dahl", "Hemtjänst Norr"),
 ]
 STAFF = [
     ("projekt", "Petra", "Gustafsson", roles.PROJECT_GROUP),
@@ -135,7 +137,8 @@ PERSONAS = {
     ),
 }
 
-# Who left which days open: Chef nr 1 (the demo login) has Friday to fill, two others are behind.
+# Who left which days open: Chef nr 1 (the demo login) has Friday to fill, two others are behind
+# (so Förskolan Ekorren's Friday is Chef nr 4's alone: withheld on the dashboard).
 UNFILLED = {1: {4}, 5: {3, 4}, 9: {4}}
 DRAFTS = {1: {3}, 6: {4}}
 

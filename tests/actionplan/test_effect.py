@@ -18,6 +18,7 @@ import datetime as dt
 import math
 import re
 import statistics
+import xml.etree.ElementTree as ET
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -608,7 +609,16 @@ def test_the_effect_page_shows_the_figures_in_swedish(client, administrator, pla
     assert f'data-verdict="{expected["verdict"]}"' in total
     assert sv(expected["change"]) in total
     assert sv(expected["ci_low"]) in total and sv(expected["ci_high"]) in total
-    assert re.search(r'<figure class="chart[^"]*" id="forest">\s*<svg', page)
+    # The forest plot is an image of its own: the items and the plan's tasks together, each a point.
+    src, alt = re.search(r'<figure class="chart[^"]*" id="forest">\s*<img src="([^"]+)" alt="([^"]+)"', page).groups()
+    assert src == reverse("actionplan:effect_chart", args=[plan.pk])
+    chart = client.get(src)
+    assert chart.status_code == 200 and chart["Content-Type"] == "image/svg+xml; charset=utf-8"
+    svg = chart.content.decode()
+    assert svg.startswith("<svg ") and f'aria-label="{alt}"' in svg
+    texts = [text.text or "" for text in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    for number in (1, 2, 3):  # the three measured items' points, labelled "number. title"
+        assert [text for text in texts if text.startswith(f"{number}. ")], (number, texts)
 
 
 def test_the_effect_page_says_it_in_english_words(english_client, administrator, plan, the_plan_items):
@@ -633,9 +643,16 @@ def test_the_item_page_shows_its_change_its_tasks_and_why_not(client, administra
     assert re.search(r'data-testid="measured" data-verdict="less"', single)
     assert "−33,0" in single and "−53,5" in single and "−12,5" in single
     assert "task-parts" not in single
+    # One task: no forest plot of its tasks, on the page or as an image.
+    assert "<img" not in single
+    assert client.get(reverse("actionplan:item_chart", args=[the_plan_items[1].pk])).status_code == 404
 
     double = item_page(2)
     parts = table(double, "task-parts")
+    src = reverse("actionplan:item_chart", args=[the_plan_items[2].pk])
+    assert f'<img src="{src}"' in double
+    chart = client.get(src)
+    assert chart.status_code == 200 and chart["Content-Type"] == "image/svg+xml; charset=utf-8"
     for expected in (INVOICES, PAYROLL, INVOICES_AND_PAYROLL):
         assert sv(expected["change"]) in parts
     assert sv(INVOICES_AND_PAYROLL["ci_low"]) in double and sv(INVOICES_AND_PAYROLL["ci_high"]) in double

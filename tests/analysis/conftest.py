@@ -50,6 +50,17 @@ def save_day(participant: Participant, date: dt.date, lines: Lines, *, submit: b
     )
 
 
+# The docstring's diaries: (participant, date, lines, submitted).
+DIARIES: list[tuple[int, dt.date, Lines, bool]] = [
+    (1, MON, {"invoices": ({1: 60}, 3, 1), "planning": ({2: 30}, 4, 4)}, True),
+    (1, TUE, {"invoices": ({1: 30}, 3, 3), "it-services": ({2: 30}, None, None)}, True),
+    (2, MON, {"invoices": ({1: 60}, 1, 2)}, True),
+    (2, TUE, {"documentation": ({}, 2, 2)}, False),
+    (3, WED, {"it-services": ({3: 60}, 1, 1), "planning": ({4: 60}, 3, 4)}, True),
+    (4, MON, {"direct-meeting": ({1: 60, 2: 60}, 4, 4), "invoices": ({3: 30}, 2, 2)}, True),
+]
+
+
 @dataclass
 class SmallRound:
     survey: Survey
@@ -72,14 +83,37 @@ def small_round(survey, department, unit, manager, other_manager) -> SmallRound:
         3: Participant.objects.create(survey=survey, number=3, unit=ekorren),
         4: Participant.objects.create(survey=survey, number=4, unit=norr),
     }
-    save_day(participants[1], MON, {"invoices": ({1: 60}, 3, 1), "planning": ({2: 30}, 4, 4)})
-    save_day(participants[1], TUE, {"invoices": ({1: 30}, 3, 3), "it-services": ({2: 30}, None, None)})
-    save_day(participants[2], MON, {"invoices": ({1: 60}, 1, 2)})
-    save_day(participants[2], TUE, {"documentation": ({}, 2, 2)}, submit=False)
-    save_day(participants[3], WED, {"it-services": ({3: 60}, 1, 1), "planning": ({4: 60}, 3, 4)})
-    save_day(participants[4], MON, {"direct-meeting": ({1: 60, 2: 60}, 4, 4), "invoices": ({3: 30}, 2, 2)})
+    for number, date, lines, submit in DIARIES:
+        save_day(participants[number], date, lines, submit=submit)
     survey.refresh_from_db()
     return SmallRound(survey, participants, unit, ekorren, norr, department, social)
+
+
+# Each of small_round's managers and the two who write the same diary in the same unit.
+CLONES = {number: (number, number + 4, number + 8) for number in (1, 2, 3, 4)}
+
+
+@pytest.fixture
+def tripled_round(small_round) -> SmallRound:
+    """small_round with each manager's diary written by two more managers of the same unit: manager k
+    is joined by k + 4 and k + 8 (Solrosen 1, 2, 5, 6, 9, 10; Ekorren 3, 7, 11; Norr 4, 8, 12).
+
+    So every unit, department and weekday of the round, every complement within a wider selection,
+    and every task of them has 0 or at least 3 managers: the disclosure rule withholds nothing there.
+    Every share, mean, median, minimum, maximum and figure per manager-day is small_round's (a
+    multiset of each value three times has the same median); counts of managers, manager-days,
+    participants, days and minutes are three times small_round's.
+    """
+    for number, participant in list(small_round.participants.items()):
+        for clone in CLONES[number][1:]:
+            small_round.participants[clone] = Participant.objects.create(
+                survey=small_round.survey, number=clone, unit=participant.unit
+            )
+    for number, date, lines, submit in DIARIES:
+        for clone in CLONES[number][1:]:
+            save_day(small_round.participants[clone], date, lines, submit=submit)
+    small_round.survey.refresh_from_db()
+    return small_round
 
 
 @pytest.fixture

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from html import unescape
 
 import pandas as pd
+import pytest
 
+from actionplan.models import ActionItem
 from analysis import charts
 from analysis.labels import task_labels
+from surveys.models import Department, DiaryLine, Survey, Task, Unit
+from tests import test_access_matrix
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -116,3 +122,159 @@ def test_long_labels_wrap_to_two_lines():
     assert charts.wrap("Information: e-post, telefon, webb (specificera) och mycket mer", 20) == (
         "Information: e-post,\ntelefon, webb…"
     )
+
+
+# --- Text from data is text, never mathtext ---------------------------------------------------------
+# matplotlib reads a text between two `$` as a formula: "$x^2$" would be drawn as x², and "$\frac$"
+# (a formula it cannot read) stops the drawing. Task labels and round names come from data.
+
+MATH_LABEL = r"Attest $x^2$ o $\frac$"
+MATH_ROUND = r"Runda $\frac$ 2025"
+
+
+def texts_of(svg: str) -> list[str]:
+    return [text.text or "" for text in parse(svg).iter(f"{SVG}text")]
+
+
+def test_a_bar_chart_draws_dollar_signs_and_backslashes_as_written():
+    frame = pd.DataFrame({"label": [MATH_LABEL, "Ekonomi"], "value": [35.9, 2.3]})
+
+    svg = charts.bars(frame, value="value", title=MATH_ROUND, xlabel=MATH_LABEL)
+
+    assert texts_of(svg).count(MATH_LABEL) == 2  # the row and the axis's name
+    assert parse(svg).find(f"{SVG}title").text == MATH_ROUND
+
+
+def test_a_bubble_map_draws_its_labels_as_written():
+    frame = pd.DataFrame(
+        {"label": [MATH_LABEL, "Ekonomi"], "function_mean": [1.5, 3.0], "value_mean": [3.5, 2.0], "minutes": [90, 30]}
+    )
+
+    svg = charts.bubble_map(
+        frame,
+        title=MATH_ROUND,
+        xlabel=MATH_LABEL,
+        ylabel=MATH_LABEL,
+        size_label=MATH_LABEL,
+        quadrants={"low_function_high_value": MATH_LABEL},
+    )
+
+    assert texts_of(svg).count(MATH_LABEL) == 5  # the bubble, both axes, the size note, a corner
+
+
+def test_a_heatmap_draws_its_rows_and_columns_as_written():
+    frame = pd.DataFrame({MATH_ROUND: [1.0, 2.0], "$5": [3.0, 0.0]}, index=[MATH_LABEL, "$10 $20"])
+
+    svg = charts.heatmap(frame, title=MATH_ROUND, xlabel=MATH_LABEL, colour_label=MATH_LABEL)
+
+    texts = texts_of(svg)
+    assert {MATH_LABEL, "$10 $20", MATH_ROUND, "$5"} <= set(texts)
+    assert texts.count(MATH_LABEL) == 3
+
+
+@pytest.mark.parametrize("draw", [charts.grouped_bars, charts.dots])
+def test_series_charts_draw_rows_and_round_names_as_written(draw):
+    frame = pd.DataFrame({MATH_ROUND: [2.0, 3.0], "Uppföljning $x$": [1.5, 2.5]}, index=[MATH_LABEL, "Ekonomi"])
+
+    svg = draw(frame, title=MATH_ROUND, xlabel=MATH_LABEL)
+
+    texts = texts_of(svg)
+    assert {MATH_ROUND, "Uppföljning $x$"} <= set(texts)  # the legend
+    assert texts.count(MATH_LABEL) == 2  # the row and the axis's name
+
+
+def test_a_forest_plot_draws_its_rows_as_written():
+    rows = [{"label": MATH_LABEL, "change": -3.0, "ci_low": -5.0, "ci_high": -1.0, "verdict": "less"}]
+
+    svg = charts.forest(rows, title=MATH_ROUND, xlabel=MATH_LABEL, zero_label=MATH_ROUND)
+
+    texts = texts_of(svg)
+    assert texts.count(MATH_LABEL) == 2 and MATH_ROUND in texts
+
+
+def test_the_action_plan_s_status_chart_draws_its_labels_as_written():
+    from actionplan.charts import _draw
+
+    svg = _draw([(MATH_LABEL, [1, 2, 0, 1, 0])], [("proposed", MATH_ROUND), ("planned", "$a$"), ("done", "b")])
+
+    # This chart draws its letters as outlines, each text after a comment with what it says.
+    assert {MATH_LABEL, MATH_ROUND, "$a$"} <= set(re.findall(r"<!-- (.*?) -->", svg))
+
+
+def test_every_text_of_a_figure_is_switched_off_mathtext_with_its_tick_labels():
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    figure = Figure()
+    axes = figure.add_subplot()
+    axes.set_xticks([0, 1], ["$a$", "$b$"])
+    axes.set_title("$c$")
+    axes.legend(handles=axes.plot([0, 1], label="$d$"))
+
+    charts.plain_text(figure)
+
+    texts = figure.findobj(Text)
+    assert {"$a$", "$b$", "$c$", "$d$"} <= {text.get_text() for text in texts}
+    assert not [text.get_text() for text in texts if text.get_parse_math()]
+
+
+# --- Every chart page with such labels -----------------------------------------------------------------
+
+world = test_access_matrix.world  # two municipalities with rounds, diaries and an action plan
+
+CHART_PAGES = [
+    # (who, URL name, path arguments of side A, query, whether the page has a chart with the task's label)
+    ("superuser", "analysis:dashboard", lambda a: [a.followup.slug], {}, True),
+    ("superuser", "analysis:dashboard", lambda a: [a.followup.slug], {"department": "department"}, True),
+    ("superuser", "analysis:compare", lambda a: [a.followup.slug], {"m": [1, 2]}, True),
+    ("superuser", "analysis:rounds", lambda a: [], {"baseline": "baseline", "followup": "followup"}, True),
+    ("superuser", "analysis:rounds", lambda a: [], {"followup": "followup"}, True),
+    ("manager", "analysis:profile", lambda a: [a.followup.slug], {}, True),
+    ("superuser", "actionplan:overview", lambda a: [a.plan.pk], {}, False),  # areas and statuses only
+    ("superuser", "actionplan:effect", lambda a: [a.plan.pk], {}, True),  # the item's title
+    ("superuser", "actionplan:item", lambda a: [a.item.pk], {}, True),  # the item's title
+    ("superuser", "actionplan:task", lambda a: [a.baseline.slug, "invoices"], {}, False),  # tables only
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "name", "args", "query", "chart"), CHART_PAGES, ids=[f"{page[1]}-{i}" for i, page in enumerate(CHART_PAGES)]
+)
+def test_every_chart_page_answers_with_a_formula_like_task_label_and_round_name(
+    client, world, who, name, args, query, chart
+):
+    from django.urls import reverse
+
+    a = world.a
+    Task.objects.filter(survey__municipality=a.municipality, code="invoices").update(
+        label=MATH_LABEL, label_en=MATH_LABEL
+    )
+    Survey.objects.filter(pk=a.baseline.pk).update(name=MATH_ROUND)
+    Survey.objects.filter(pk=a.followup.pk).update(name=r"Uppföljning $x^2$ $\frac$")
+    Department.objects.filter(pk=a.department.pk).update(name=r"Förvaltning $\frac$")
+    Unit.objects.filter(pk=a.unit.pk).update(name=r"Enhet $\frac$ $y$")
+    # Done between the rounds, with less friction in the follow-up: the item's effect has a forest plot.
+    ActionItem.objects.filter(pk=a.item.pk).update(
+        done_on=dt.date(2025, 5, 2), title=MATH_LABEL, tasks="invoices planning"
+    )
+    for number, minutes in ((1, 45), (2, 30), (3, 15)):
+        lines = DiaryLine.objects.filter(day__participant__survey=a.followup, day__participant__number=number)
+        lines.filter(task__code="invoices").update(h1=minutes)
+    values = {"department": a.department.pk, "baseline": a.baseline.slug, "followup": a.followup.slug}
+    params = {key: values.get(value, value) if isinstance(value, str) else value for key, value in query.items()}
+    client.force_login(world.users[who])
+
+    response = client.get(reverse(name, args=args(a)), params)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert MATH_LABEL in page
+    if chart:
+        # Charts drawn in the page, and charts served as images of their own (fetched as a browser would).
+        svgs = re.findall(r"<svg .*?</svg>", page, flags=re.DOTALL)
+        for src in re.findall(r'<img src="([^"]+)"', page):
+            image = client.get(unescape(src))
+            assert image.status_code == 200 and image["Content-Type"].startswith("image/svg+xml"), src
+            svgs.append(image.content.decode())
+        assert [svg for svg in svgs if MATH_LABEL in svg]

@@ -4,6 +4,9 @@ headings and real numbers; the JSON keeps codes and unrounded numbers.
 
 The expected figures are worked out by hand from the small round of conftest.py: five manager-days
 (1 Mon, 1 Tue, 2 Mon, 3 Wed, 4 Mon), 480 minutes in all, invoices 60 + 30 + 60 + 30 = 180 of them.
+Most tests use `tripled_round`, the same diaries written three times each, so that every unit has
+3 managers and the disclosure rule withholds nothing: shares, means and figures per manager-day are
+the small round's; counts of managers and days are three times its.
 """
 
 from __future__ import annotations
@@ -67,14 +70,18 @@ def export_url(table_name: str, fmt: str) -> str:
 # --- CSV for Swedish and English Excel ----------------------------------------------------------------
 
 
-def test_a_swedish_page_downloads_the_ranking_for_swedish_excel(analyst, small_round):
+def test_a_swedish_page_downloads_the_ranking_for_swedish_excel(analyst, tripled_round):
     response = analyst.get(export_url("ranking", "csv"))  # Swedish is the default language
     assert response.status_code == 200
     text = response.content.decode("utf-8-sig")
     header_line = text.split("\r\n", 1)[0]
-    assert header_line.count(";") == len(reports.TASK_FIELDS) - 1 and "," not in header_line
+    # One column per field of the report and a last one for why a row is withheld.
+    assert header_line.count(";") == len(reports.TASK_FIELDS) and "," not in header_line
     rows = table(response)
     header = rows[0]
+    with translation.override("sv"):
+        assert header[-1] == translation.gettext("Withheld")
+    assert all(row[-1] == "" for row in rows[1:])  # nothing is withheld in tripled_round
     assert {"Arbetsuppgift", "Område", "Andel", "Skavminuter per chef och dag", "Chefer", "Plats"} <= set(header)
     assert not set(header) & set(reports.TASK_FIELDS) - {"task"}  # no column is headed by its code
     invoices = by_code(rows)["invoices"]
@@ -86,13 +93,13 @@ def test_a_swedish_page_downloads_the_ranking_for_swedish_excel(analyst, small_r
     assert invoices["Funktion (1–4)"].startswith("1,8333")
     assert float(invoices["Funktion (1–4)"].replace(",", ".")) == pytest.approx(INVOICES_FUNCTION)
     assert float(invoices["Skavminuter per chef och dag"].replace(",", ".")) == INVOICES_FRICTION
-    assert invoices["Chefer"] == "3" and invoices["Plats"] == "1"  # whole numbers stay whole
+    assert invoices["Chefer"] == "9" and invoices["Plats"] == "1"  # whole numbers stay whole; 3 × (1, 2, 4)
 
 
-def test_an_english_page_downloads_the_ranking_with_commas_and_dots(analyst, small_round):
+def test_an_english_page_downloads_the_ranking_with_commas_and_dots(analyst, tripled_round):
     rows = table(english(analyst).get(export_url("ranking", "csv")))
     header = rows[0]
-    assert len(header) == len(reports.TASK_FIELDS)
+    assert len(header) == len(reports.TASK_FIELDS) + 1 and header[-1] == "Withheld"
     assert header[:4] == ["Task code", "Task", "Category", "Area"]
     assert {"Share", "Function (1–4)", "Friction minutes per manager-day", "Managers", "Rank"} <= set(header)
     invoices = by_code(rows)["invoices"]
@@ -107,23 +114,26 @@ def test_tasks_without_ratings_leave_their_means_empty(analyst, small_round):
     assert rows["budget"]["Funktion (1–4)"] == "" and rows["budget"]["Andel"] == "0"
 
 
-def test_the_managers_grid_is_headed_by_task_labels(analyst, small_round):
+def test_the_managers_grid_is_headed_by_task_labels(analyst, tripled_round):
     rows = table(analyst.get(export_url("managers", "csv")))
     header = rows[0]
     assert header[0] == "Deltagarnummer" and "Ekonomi: fakturahantering" in header and "invoices" not in header
     grid = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
-    assert list(grid) == ["1", "2", "3", "4"]
+    assert list(grid) == [str(number) for number in range(1, 13)]
     assert grid["1"]["Ekonomi: fakturahantering"] == "45"  # 90 minutes over 2 days
+    assert grid["9"]["Ekonomi: fakturahantering"] == "45"  # manager 1's diary, written by manager 9
     english_rows = table(english(analyst).get(export_url("managers", "csv")))
     assert english_rows[0][0] == "Participant number" and "Finance: invoice handling" in english_rows[0]
 
 
-def test_hours_are_headed_by_clock_times_and_the_cost_ends_with_all_tasks(analyst, small_round):
+def test_hours_are_headed_by_clock_times_and_the_cost_ends_with_all_tasks(analyst, tripled_round):
     hours = table(analyst.get(export_url("hours", "csv")))
-    assert hours[0][2:] == ["08–09", "09–10", "10–11", "11–12", "12–13", "13–14", "14–15", "15–16"]
+    with translation.override("sv"):
+        assert hours[0][-1] == translation.gettext("Withheld")
+    assert hours[0][2:-1] == ["08–09", "09–10", "10–11", "11–12", "12–13", "13–14", "14–15", "15–16"]
     invoices = by_code(hours)["invoices"]
-    assert invoices["08–09"] == "22"  # (60 + 10 + 40) / 5
-    assert invoices["10–11"] == "4"  # 20 / 5
+    assert invoices["08–09"] == "22"  # 3 × (60 + 10 + 40) / (3 × 5)
+    assert invoices["10–11"] == "4"  # 3 × 20 / (3 × 5)
     cost = table(analyst.get(export_url("cost", "csv")))
     assert cost[-1][:3] == ["all", "Alla arbetsuppgifter", "38"]  # 26 + 12
 
@@ -159,7 +169,7 @@ def test_the_rounds_table_heads_each_figure_by_round(analyst, small_round, follo
 # --- xlsx -----------------------------------------------------------------------------------------
 
 
-def test_the_xlsx_has_the_page_s_headings_and_real_numbers(analyst, small_round):
+def test_the_xlsx_has_the_page_s_headings_and_real_numbers(analyst, tripled_round):
     sheet = sheet_of(analyst.get(export_url("ranking", "xlsx")))
     rows = list(sheet.iter_rows())
     header = [cell.value for cell in rows[0]]
@@ -179,6 +189,7 @@ def test_the_xlsx_has_the_page_s_headings_and_real_numbers(analyst, small_round)
     english_sheet = sheet_of(english(analyst).get(export_url("ranking", "xlsx")))
     english_header = [cell.value for cell in next(english_sheet.iter_rows())]
     assert english_header[:2] == ["Task code", "Task"] and "Friction minutes per manager-day" in english_header
+    assert english_header[-1] == "Withheld" and invoices[header[-1]].value is None  # invoices is not withheld
 
 
 def test_an_empty_mean_is_an_empty_xlsx_cell(analyst, small_round):
@@ -192,12 +203,17 @@ def test_an_empty_mean_is_an_empty_xlsx_cell(analyst, small_round):
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_the_json_keeps_codes_and_unrounded_numbers(analyst, small_round, language):
+def test_the_json_keeps_codes_and_unrounded_numbers(analyst, tripled_round, language):
     analyst.cookies["django_language"] = language
     data = analyst.get(export_url("ranking", "json")).json()
-    assert data == reports.friction_report(survey=small_round.survey)
+    # The report with the disclosure rule applied, which withholds nothing in tripled_round.
+    report = reports.friction_report(survey=tripled_round.survey)
+    assert data == {
+        **report,
+        "tasks": [{**task, "withheld": False, "withheld_reason": None} for task in report["tasks"]],
+    }
     invoices = data["tasks"][0]
-    assert set(invoices) == set(reports.TASK_FIELDS)
+    assert set(invoices) == {*reports.TASK_FIELDS, "withheld", "withheld_reason"}
     assert invoices["task"] == "invoices" and invoices["area"] == "finance"
     assert invoices["share"] == INVOICES_SHARE
     assert invoices["function_mean"] == pytest.approx(INVOICES_FUNCTION, rel=1e-15)

@@ -35,13 +35,6 @@ THU = dt.date(2025, 3, 6)
 SUBMITTED_MINUTES = 90 + 60 + 60 + 120 + 150
 
 
-@pytest.fixture
-def analyst(client, project_member):
-    client.force_login(project_member)
-    client.cookies["django_language"] = "en"  # assertions read the English source strings
-    return client
-
-
 def dashboard(client, query: str = "") -> str:
     return client.get(reverse("analysis:dashboard", args=[ROUND]) + query).content.decode()
 
@@ -71,17 +64,19 @@ def test_the_whole_round_s_quality_follows_the_definitions(small_round):
     assert quality["unrated_value"] == pytest.approx(30 / 480)
 
 
-def test_a_selection_s_quality_counts_only_its_participants_and_days(small_round):
-    children = dashboard_figures(survey=small_round.survey, filters=Filters(department=small_round.children.pk))
+def test_a_selection_s_quality_counts_only_its_participants_and_days(tripled_round):
+    # tripled_round: small_round's diaries each written by three managers, so that the department and
+    # the weekday are shown (the round minus the department is 3 managers, not small_round's 1).
+    children = dashboard_figures(survey=tripled_round.survey, filters=Filters(department=tripled_round.children.pk))
     quality = children["quality"]
-    # Managers 1, 2 and 3: 1 Mon, 1 Tue, 2 Mon, 3 Wed submitted; minutes 90 + 60 + 60 + 120.
-    assert (quality["participants"], quality["submitted"], quality["expected"]) == (3, 4, 3 * 5)
+    # Managers 1, 2 and 3 three times: 1 Mon, 1 Tue, 2 Mon, 3 Wed submitted; minutes 90 + 60 + 60 + 120.
+    assert (quality["participants"], quality["submitted"], quality["expected"]) == (3 * 3, 3 * 4, 3 * 3 * 5)
     assert quality["completion"] == pytest.approx(4 / 15)
-    assert quality["unrated_function"] == pytest.approx(30 / 330)
+    assert quality["unrated_function"] == pytest.approx(3 * 30 / (3 * 330))
 
-    monday = dashboard_figures(survey=small_round.survey, filters=Filters(weekday=1))["quality"]
+    monday = dashboard_figures(survey=tripled_round.survey, filters=Filters(weekday=1))["quality"]
     # Every participant could fill the round's one Monday; 1, 2 and 4 did (90 + 60 + 150 minutes, all rated).
-    assert (monday["participants"], monday["submitted"], monday["expected"]) == (4, 3, 4)
+    assert (monday["participants"], monday["submitted"], monday["expected"]) == (3 * 4, 3 * 3, 3 * 4)
     assert monday["completion"] == pytest.approx(3 / 4)
     assert monday["unrated_function"] == 0 and monday["unrated_value"] == 0
 
@@ -223,8 +218,18 @@ def test_one_or_two_managers_are_still_withheld_for_anonymity(analyst, small_rou
         assert "No diary days match" not in html
         response = analyst.get(reverse("analysis:export", args=[ROUND, "ranking", "json"]) + f"?unit={unit.pk}")
         assert response.status_code == 409 and "fewer than 3 managers" in response.json()["error"]
-    # Tallen's participant has no days: the department's managers stay 1, 2 and 3, shown.
-    assert 'data-testid="quality"' in dashboard(analyst, f"?department={small_round.children.pk}")
+    # The department is withheld too, but for another reason: the round minus it is manager 4 alone.
+    html = dashboard(analyst, f"?department={small_round.children.pk}")
+    assert "leaves fewer than 3 managers outside it" in html and 'data-table="ranking"' not in html
+    # With two more managers in Hemtjänst Norr that complement is 3: the department is shown, its
+    # managers 1, 2 and 3, as Tallen's participant without days is no manager of it.
+    for number in (6, 7):
+        participant = Participant.objects.create(survey=small_round.survey, number=number, unit=small_round.norr)
+        save_day(participant, WED, {"invoices": ({1: 30}, 2, 2)})
+    html = dashboard(analyst, f"?department={small_round.children.pk}")
+    assert 'data-testid="quality"' in html and 'data-table="ranking"' in html
+    assert "leaves fewer than 3 managers outside it" not in html
+    assert 'data-key="managers">3<' in html
 
 
 def test_the_quality_counts_come_in_one_query(small_round, django_assert_num_queries):

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from analysis import reports
+from analysis import disclosure, reports
+from analysis.dashboard import dashboard_figures
 from analysis.filters import Filters
 from surveys import roles
 from surveys.models import Municipality, Participant
@@ -88,7 +89,8 @@ def test_a_manager_sees_their_own_profile_and_404_for_a_round_they_are_not_in(
 
 
 @pytest.mark.parametrize("role", ["project_member", "administrator"])
-def test_the_project_group_and_administrators_see_every_page(client, small_round, followup_round, role, request):
+def test_the_project_group_and_administrators_see_every_page(client, tripled_round, followup_round, role, request):
+    # tripled_round: every unit has at least 3 managers, so managers.csv is given too.
     signed_in(client, request.getfixturevalue(role))
     for url in page_urls(followup_round.slug):
         assert client.get(url).status_code == 200, url
@@ -189,19 +191,16 @@ def percent(value) -> str:
         return f"{floatformat(value * 100, 1)}\u00a0%"
 
 
-@pytest.mark.parametrize("query", ["", "?weekday=1", "?department={children}"], ids=["round", "monday", "department"])
-def test_the_ranking_table_shows_the_json_s_numbers(client, small_round, project_member, query):
-    signed_in(client, project_member)
-    query = query.format(children=small_round.children.pk)
-    html = client.get(reverse("analysis:dashboard", args=[ROUND]) + query).content.decode()
-    data = client.get(reverse("analysis:export", args=[ROUND, "ranking", "json"]) + query).json()
+def assert_the_ranking_table_shows(html: str, data: dict) -> None:
+    """The page's ranking has the JSON's rows in its order, each figure as the page writes it; a
+    withheld row "–" in every figure, without a rank."""
     table = cells(html, "ranking")
     assert list(table) == [task["task"] for task in data["tasks"]]  # the ranking's order
     for task in data["tasks"]:
         row = table[task["task"]]
-        assert row["rank"] == [str(task["rank"])]
-        assert row["managers"] == [str(task["managers"])]
-        assert row["share"] == [percent(task["share"])]
+        assert row["rank"] == [shown(task["rank"], 0)]
+        assert row["managers"] == [shown(task["managers"], 0)]
+        assert row["share"] == [percent(task["share"]) if task["share"] is not None else "–"]
         for field in [
             "minutes_per_manager_day",
             "function_mean",
@@ -212,12 +211,39 @@ def test_the_ranking_table_shows_the_json_s_numbers(client, small_round, project
             assert row[field] == [shown(task[field])], (task["task"], field)
 
 
-def test_the_ranking_json_is_exactly_the_friction_report(client, small_round, project_member):
+@pytest.mark.parametrize("query", ["", "?weekday=1", "?department={children}"], ids=["round", "monday", "department"])
+def test_the_ranking_table_shows_the_json_s_numbers(client, tripled_round, project_member, query):
+    signed_in(client, project_member)
+    query = query.format(children=tripled_round.children.pk)
+    html = client.get(reverse("analysis:dashboard", args=[ROUND]) + query).content.decode()
+    data = client.get(reverse("analysis:export", args=[ROUND, "ranking", "json"]) + query).json()
+    assert not any(task["withheld"] for task in data["tasks"])
+    assert_the_ranking_table_shows(html, data)
+
+
+def test_the_ranking_table_shows_withheld_rows_as_the_json_does(client, small_round, project_member):
+    # small_round: planning and it-services were done by managers 1 and 3, direct-meeting by 4 alone.
+    signed_in(client, project_member)
+    html = client.get(reverse("analysis:dashboard", args=[ROUND])).content.decode()
+    data = client.get(reverse("analysis:export", args=[ROUND, "ranking", "json"])).json()
+    withheld = {task["task"] for task in data["tasks"] if task["withheld"]}
+    assert {"planning", "it-services", "direct-meeting"} <= withheld
+    assert all(task["rank"] is None and task["minutes"] is None for task in data["tasks"] if task["withheld"])
+    assert_the_ranking_table_shows(html, data)
+
+
+def test_the_ranking_json_is_exactly_the_friction_report(client, tripled_round, project_member):
     signed_in(client, project_member)
     url = reverse("analysis:export", args=[ROUND, "ranking", "json"])
-    assert client.get(url).json() == reports.friction_report(survey=small_round.survey)
+
+    def disclosed(report: dict) -> dict:
+        # The download is the report with the disclosure rule applied: in tripled_round it withholds
+        # nothing, so every row is the report's with `withheld` false and no reason.
+        return {**report, "tasks": [{**task, "withheld": False, "withheld_reason": None} for task in report["tasks"]]}
+
+    assert client.get(url).json() == disclosed(reports.friction_report(survey=tripled_round.survey))
     monday = client.get(url + "?weekday=1").json()
-    assert monday == reports.friction_report(survey=small_round.survey, filters=Filters(weekday=1))
+    assert monday == disclosed(reports.friction_report(survey=tripled_round.survey, filters=Filters(weekday=1)))
 
 
 def test_the_comparison_shows_the_json_s_numbers(client, small_round, project_member):
@@ -236,18 +262,19 @@ def test_the_comparison_shows_the_json_s_numbers(client, small_round, project_me
     assert "Manager no. 4" in html and "Manager no. 1" in html
 
 
-def test_the_other_dashboard_tables_show_the_figures(client, small_round, project_member):
+def test_the_other_dashboard_tables_show_the_figures(client, tripled_round, project_member):
     signed_in(client, project_member)
     html = client.get(reverse("analysis:dashboard", args=[ROUND])).content.decode()
     variation = cells(html, "variation")["invoices"]
+    # Invoices per manager-day of managers 1–4: 45, 60, 0 and 30, each three times: median (30 + 45) / 2.
     assert (variation["minimum"], variation["median"], variation["maximum"]) == (["0.0"], ["37.5"], ["60.0"])
     tasks = cells(html, "tasks")
-    assert tasks["invoices"]["minutes_per_manager_day"] == ["36.0"]
-    assert 'data-key="manager_days">5<' in html
+    assert tasks["invoices"]["minutes_per_manager_day"] == ["36.0"]  # 3 × 180 minutes over 3 × 5 days
+    assert 'data-key="manager_days">15<' in html
     assert 'data-key="friction_minutes_per_manager_day">38<' in html  # 26 + 12
 
 
-def test_the_page_is_swedish_by_default(client, small_round, project_member):
+def test_the_page_is_swedish_by_default(client, tripled_round, project_member):
     client.force_login(project_member)
     html = client.get(reverse("analysis:dashboard", args=[ROUND])).content.decode()
     assert '<html lang="sv">' in html
@@ -255,6 +282,20 @@ def test_the_page_is_swedish_by_default(client, small_round, project_member):
 
 
 # --- Withheld selections and invalid choices --------------------------------------------------------
+
+
+def test_the_tripled_round_withholds_nothing_the_tests_above_look_at(tripled_round):
+    """The tests that read figures use tripled_round so that the disclosure rule leaves them whole."""
+    selections = [
+        Filters(),
+        *[Filters(department=department.pk) for department in (tripled_round.children, tripled_round.social)],
+        *[Filters(unit=unit.pk) for unit in (tripled_round.solrosen, tripled_round.ekorren, tripled_round.norr)],
+        *[Filters(weekday=weekday) for weekday in (1, 2, 3)],
+    ]
+    for filters in selections:
+        figures = dashboard_figures(survey=tripled_round.survey, filters=filters)
+        assert figures["withheld"] == {}, filters
+        assert disclosure.listing_allowed(survey=tripled_round.survey, filters=filters), filters
 
 
 def test_a_selection_of_two_managers_is_withheld_on_the_page_and_in_downloads(client, small_round, project_member):
@@ -333,16 +374,18 @@ def test_comparing_rounds_needs_two_rounds_with_the_same_tasks(client, small_rou
 # --- Downloads ----------------------------------------------------------------------------------------
 
 
-def test_tables_download_as_csv_and_xlsx_with_the_same_rows(client, small_round, project_member):
+def test_tables_download_as_csv_and_xlsx_with_the_same_rows(client, tripled_round, project_member):
     signed_in(client, project_member)
-    report = reports.friction_report(survey=small_round.survey)
+    report = reports.friction_report(survey=tripled_round.survey)
     response = client.get(reverse("analysis:export", args=[ROUND, "ranking", "csv"]))
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="test-round-ranking.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     # An English page's download: commas, dots and the page's English headings (test_downloads.py
-    # has the Swedish ones); one column per field of the report, the task codes kept in the first.
-    assert len(rows[0]) == len(reports.TASK_FIELDS)
+    # has the Swedish ones); one column per field of the report, the task codes kept in the first,
+    # and a last one for why a row is withheld (empty here: the round withholds nothing).
+    assert len(rows[0]) == len(reports.TASK_FIELDS) + 1 and rows[0][-1] == "Withheld"
+    assert all(row[-1] == "" for row in rows[1:])
     assert rows[0][:2] == ["Task code", "Task"] and "Friction minutes per manager-day" in rows[0]
     assert [row[0] for row in rows[1:]] == [task["task"] for task in report["tasks"]]
     response = client.get(reverse("analysis:export", args=[ROUND, "cost", "xlsx"]))
@@ -357,7 +400,7 @@ def test_tables_download_as_csv_and_xlsx_with_the_same_rows(client, small_round,
             )
         )
     )
-    assert [row[0] for row in managers[1:]] == ["1", "2", "3", "4"]
+    assert [row[0] for row in managers[1:]] == [str(number) for number in range(1, 13)]
     comparison = client.get(reverse("analysis:compare_export", args=[ROUND, "csv"]) + "?m=1&m=2")
     header = comparison.content.decode("utf-8-sig").splitlines()[0]
     assert header == "Participant number,Days,Kind,Task or category,Minutes per day,Share,Function (1–4),Value (1–4)"
@@ -421,3 +464,10 @@ def test_json_keeps_swedish_letters_readable(client, small_round, project_member
     body = client.get(reverse("analysis:export", args=[ROUND, "ranking", "json"])).content.decode()
     assert "Övriga arbetsuppgifter" in body
     assert json.loads(body)["survey"] == ROUND
+
+
+@pytest.mark.parametrize("slug", ["a\x00b", "../x", "å"])
+def test_a_round_that_is_not_a_slug_is_no_round(analyst, slug):
+    response = analyst.get(reverse("analysis:rounds"), {"baseline": slug})
+
+    assert response.status_code == 404

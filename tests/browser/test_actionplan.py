@@ -115,6 +115,12 @@ INTERVAL = re.compile(rf"^{FIGURE} till {FIGURE}$")
 BADGES = {"less": "Mindre skav", "more": "Mer skav", "unclear": "Oklart"}
 
 
+def forest_loaded(page) -> bool:
+    """The forest plot is an image of its own (image/svg+xml): it has loaded and drawn."""
+    page.wait_for_load_state("load")
+    return page.evaluate("(img => img.complete && img.naturalWidth > 0)(document.querySelector('#forest img'))")
+
+
 def test_did_it_help_shows_a_forest_plot_intervals_and_verdicts_in_swedish(page, live_server, log_in, screenshot_dir):
     log_in("anna")
     plan = ActionPlan.objects.get(municipality__name="Demokommun")
@@ -122,7 +128,8 @@ def test_did_it_help_shows_a_forest_plot_intervals_and_verdicts_in_swedish(page,
 
     page.goto(live_server.url + reverse("actionplan:effect", args=[plan.pk]))
 
-    expect(page.locator("#forest svg")).to_be_visible()
+    expect(page.locator("#forest img")).to_be_visible()
+    assert forest_loaded(page)
     # The plan's tasks together: less friction, spring to autumn, with its interval.
     plan_total = page.get_by_test_id("plan-total")
     expect(plan_total.get_by_test_id("measured")).to_have_attribute("data-verdict", "less")
@@ -160,7 +167,8 @@ def test_did_it_help_shows_a_forest_plot_intervals_and_verdicts_in_swedish(page,
     expect(measured.locator(".badge")).to_have_text(BADGES["unclear"])
     expect(measured.get_by_test_id("sentence")).to_contain_text("95 % KI")
     expect(page.get_by_test_id("task-parts").locator("tbody tr")).to_have_count(3)
-    expect(page.locator("#forest svg")).to_be_visible()
+    expect(page.locator("#forest img")).to_be_visible()
+    assert forest_loaded(page)
     page.screenshot(path=screenshot_dir / "actionplan-effect-item.png", full_page=True)
 
     # On a phone the tables scroll inside their box rather than widening the page.
@@ -170,7 +178,8 @@ def test_did_it_help_shows_a_forest_plot_intervals_and_verdicts_in_swedish(page,
         ("actionplan-effect-item-phone.png", reverse("actionplan:item", args=[item.pk])),
     ]:
         page.goto(live_server.url + url)
-        expect(page.locator("#forest svg")).to_be_visible()
+        expect(page.locator("#forest img")).to_be_visible()
+        assert forest_loaded(page)
         page.screenshot(path=screenshot_dir / name, full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_390["width"], name
 

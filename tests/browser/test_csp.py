@@ -1,5 +1,5 @@
 """Every kind of page under the Content-Security-Policy, in a real browser: nothing is refused (no inline
-script or style slipped back in, the inline SVG charts included) and the pages' own scripts still run.
+script or style slipped back in, the SVG chart images included) and the pages' own scripts still run.
 
 Refusals are caught twice: the browser's `securitypolicyviolation` events, read after each page, and
 the console messages that conftest's `page` fixture reads at teardown."""
@@ -97,13 +97,20 @@ def test_the_analysis_pages_draw_their_charts_without_refusals(watched: Page, li
         reverse("analysis:dashboard", args=[ROUND_SLUG]),
     ):
         visit(page, live_server.url + url)
-    # The dashboard's charts are inline SVG: colours and fonts as presentation attributes, drawn as before.
-    charts = page.locator("svg.chart-svg")
-    expect(charts.first).to_be_visible()
+    # The dashboard's charts are images of their own (image/svg+xml, img-src 'self'): every one loaded.
+    images = page.locator("figure.chart img")
+    expect(images).to_have_count(6)
+    expect(images.first).to_be_visible()
+    assert page.evaluate(
+        "[...document.querySelectorAll('figure.chart img')].every(img => img.complete && img.naturalWidth > 0)"
+    )
+    # Opened on its own, a chart draws its colours and fonts as presentation attributes, refused nothing.
+    tasks = page.locator("figure.chart img[src*='/tasks.svg']").get_attribute("src")
+    visit(page, live_server.url + tasks)
     assert page.locator("svg.chart-svg [style], svg.chart-svg style").count() == 0
     bar = page.locator('svg.chart-svg path[fill="#1d4f6e"]').first  # analysis.charts.BAR_COLOUR
     assert bar.evaluate("bar => getComputedStyle(bar).fill") == "rgb(29, 79, 110)"
-    label = charts.first.locator("text[font-size='8.5px']").first  # a tick label
+    label = page.locator("svg.chart-svg text[font-size='8.5px']").first  # a tick label
     assert label.evaluate("text => getComputedStyle(text).fontSize") == "8.5px"
 
 

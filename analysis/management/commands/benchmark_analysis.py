@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--reuse", action="store_true", help="reuse a round of this size built earlier")
         parser.add_argument("--keep", action="store_true", help="keep the synthetic round afterwards")
         parser.add_argument(
-            "--page", action="store_true", help="also time the dashboard page (cold and warm) as a project member"
+            "--page",
+            action="store_true",
+            help="also time every analysis page, chart and download (cold, warm, queries, size) as a project member",
         )
 
     def handle(self, *args, managers, days, repeat, reuse, keep, page, **options):
@@ -35,7 +37,7 @@ class Command(BaseCommand):
         built = time.perf_counter() - started
         result = benchmark.run(survey=survey, repeat=repeat)
         if page:
-            result.update(benchmark.time_dashboard(survey=survey, repeat=repeat))
+            result.update(benchmark.time_pages(survey=survey, repeat=repeat))
         result["build_seconds"] = round(built, 1)
         result["process_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         if not keep:
