@@ -1,5 +1,6 @@
-"""The overview's chart: items by support area, stacked by status, as an inline SVG string (drawn with
-the analysis app's chart tools, which `effect` passes on)."""
+"""The overview's chart: items by support area, stacked by status, as an SVG document that the
+overview's chart URL serves as an image (drawn with the analysis app's chart tools, which `effect`
+passes on)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def status_by_area_svg(
 def _draw(rows: Sequence[tuple[str, Sequence[int]]], statuses: Sequence[tuple[str, str]]) -> str:
     from matplotlib.figure import Figure
 
-    from .effect import plain_text, without_inline_styles
+    from .effect import plain_text, use_svg_settings, without_inline_styles
 
     figure = Figure(figsize=(7.5, 0.55 * len(rows) + 1.3))
     axes = figure.add_subplot()
@@ -57,7 +58,8 @@ def _draw(rows: Sequence[tuple[str, Sequence[int]]], statuses: Sequence[tuple[st
     plain_text(figure)  # area names from the data are text, never mathtext; before the layout measures them
     figure.tight_layout()
     stream = io.StringIO()
-    figure.savefig(stream, format="svg")
+    use_svg_settings()
+    figure.savefig(stream, format="svg", metadata={"Date": None, "Creator": None})
     svg = stream.getvalue()
     # Drop the XML prolog and doctype: the SVG goes inline into the page, where the
     # Content-Security-Policy refuses inline styles.

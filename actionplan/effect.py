@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 
 from analysis.charts import forest
 from analysis.charts import plain_text as plain_text  # for charts.py: area names are text, never mathtext
+from analysis.charts import use_svg_settings as use_svg_settings  # for charts.py: the same SVG text
 from analysis.charts import without_inline_styles as without_inline_styles  # for charts.py: CSP-safe SVG
 from analysis.disclosure import MIN_GROUP
 from analysis.labels import signed_number

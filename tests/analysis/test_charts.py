@@ -197,8 +197,7 @@ def test_the_action_plan_s_status_chart_draws_its_labels_as_written():
 
     svg = _draw([(MATH_LABEL, [1, 2, 0, 1, 0])], [("proposed", MATH_ROUND), ("planned", "$a$"), ("done", "b")])
 
-    # This chart draws its letters as outlines, each text after a comment with what it says.
-    assert {MATH_LABEL, MATH_ROUND, "$a$"} <= set(re.findall(r"<!-- (.*?) -->", svg))
+    assert {MATH_LABEL, MATH_ROUND, "$a$"} <= set(texts_of(svg))
 
 
 def test_every_text_of_a_figure_is_switched_off_mathtext_with_its_tick_labels():
