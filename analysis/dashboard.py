@@ -462,7 +462,7 @@ def reason_text(reason: str | None) -> str:
         disclosure.COMPLEMENT: _(
             "the wider selection minus this one would show the figures of fewer than %(count)d managers"
         ),
-        disclosure.SECONDARY: _("withheld with another task, so that the totals do not reveal it"),
+        disclosure.SECONDARY: _("to protect another withheld task, which the totals would otherwise reveal"),
     }[reason] % {"count": disclosure.MIN_GROUP}
 
 
