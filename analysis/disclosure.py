@@ -34,6 +34,8 @@ from django.db import connection, transaction
 
 from mio import cache
 
+from .filters import iso_weekday_sql
+
 if TYPE_CHECKING:
     from surveys.models import Survey
 
@@ -97,15 +99,6 @@ def parents(filters: Filters, unit_department: int | None = None) -> list[Filter
     return [parent for parent in dict.fromkeys(found) if parent != filters]
 
 
-def _weekday_sql(column: str) -> str:
-    """The ISO weekday (1 Monday … 7 Sunday) of a date column."""
-    if connection.vendor == "postgresql":
-        return f"EXTRACT(ISODOW FROM {column})"
-    if connection.vendor == "sqlite":
-        return f"((CAST(strftime('%%w', {column}) AS INTEGER) + 6) %% 7 + 1)"
-    raise NotImplementedError(connection.vendor)
-
-
 def _fetch(sql: str, params: list[object], *, work_mem: str = "4MB") -> list[tuple]:
     """A statement's rows; on PostgreSQL without JIT (compiling cost half a second and saved nothing
     at 15 000 managers) and with a `work_mem` that holds a national round's groups without spilling."""
@@ -163,7 +156,7 @@ def round_members(*, survey: Survey) -> list[tuple[int | None, int | None, int]]
 
 def _round_members(survey: Survey) -> list[tuple[int | None, int | None, int]]:
     table = _tables()
-    weekday = _weekday_sql("d.date")
+    weekday = iso_weekday_sql("d.date")
     sql = f"""
         SELECT u.id, u.department_id, {_bit_or(f"1 << CAST({weekday} AS INTEGER)")}
         FROM {table["day"]} d
@@ -295,7 +288,7 @@ def round_task_members(*, survey: Survey) -> dict[int, list[tuple[int | None, in
 
 def _round_task_members(survey: Survey) -> dict[int, list[tuple[int | None, int | None, int, int]]]:
     table = _tables()
-    weekday = _weekday_sql("d.date")
+    weekday = iso_weekday_sql("d.date")
     # Each submitted day's weekday bit is worked out once per day (not per line), then or-ed per
     # task and participant over the lines (BIT_OR on PostgreSQL; a sum of distinct powers of two,
     # which is the same, elsewhere).
