@@ -20,6 +20,14 @@ from surveys.services import survey_create
 PASSWORD = "a-test-password"
 
 
+def session_queries() -> int:
+    """The queries a signed-in request spends on its session: one, or none when sessions are read
+    through the shared cache (cached_db, chosen with CACHE_URL; CI runs the analysis tests so)."""
+    from django.conf import settings
+
+    return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cache_per_worker():
     """With a shared Redis cache (CACHE_URL), each pytest-xdist worker uses a database of its own:
