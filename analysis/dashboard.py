@@ -41,19 +41,6 @@ TABLE_PARTS = {
     "hours": ("core", "hours"),
 }
 
-# Task figures set to None (JSON null, "–" on the page) in a withheld row.
-RANKING_NUMBERS = [
-    "minutes",
-    "share",
-    "minutes_per_manager_day",
-    "function_mean",
-    "value_mean",
-    "friction_minutes_per_manager_day",
-    "low_value_minutes_per_manager_day",
-    "managers",
-    "rank",
-]
-
 
 def dashboard_figures(*, survey: Survey, filters: Filters = NO_FILTERS, parts: Sequence[str] = PARTS) -> dict[str, Any]:
     """The dashboard's figures of a selection, those of `parts` (and always "core"); raises Withheld
@@ -214,7 +201,7 @@ def _disclosed_report(report: dict[str, Any], reasons: dict[str, str], order: Se
     position = {code: index for index, code in enumerate(order)}
     hidden.sort(key=lambda row: position[row["task"]])
     tasks = [{**row, "rank": rank, "withheld": False, "withheld_reason": None} for rank, row in enumerate(shown, 1)]
-    tasks += [_disclosed(row, reasons[row["task"]], RANKING_NUMBERS) for row in hidden]
+    tasks += [_disclosed(row, reasons[row["task"]], reports.TASK_NUMBER_FIELDS) for row in hidden]
     return {**report, "tasks": tasks}
 
 

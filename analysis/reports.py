@@ -35,11 +35,9 @@ class UnknownParticipant(ValueError):
 
 # --- Friction report ------------------------------------------------------------------------------
 
+TASK_TEXT_FIELDS = ["task", "label", "category", "area"]
 TASK_FIELDS = [
-    "task",
-    "label",
-    "category",
-    "area",
+    *TASK_TEXT_FIELDS,
     "minutes",
     "share",
     "minutes_per_manager_day",
@@ -50,6 +48,8 @@ TASK_FIELDS = [
     "managers",
     "rank",
 ]
+# A task's figures: what a withheld row leaves empty.
+TASK_NUMBER_FIELDS = [name for name in TASK_FIELDS if name not in TASK_TEXT_FIELDS]
 
 
 def ranking(*, survey: Survey, filters: Filters = NO_FILTERS) -> tuple[dict[str, int], Any]:
@@ -77,10 +77,7 @@ def ranking_report(*, survey: Survey, counts: dict[str, int], frame: Any) -> dic
         "managers": counts["managers"],
         "manager_days": counts["manager_days"],
         "tasks": [
-            {
-                name: _number(row[name]) if name not in ("task", "label", "category", "area") else row[name]
-                for name in TASK_FIELDS
-            }
+            {name: row[name] if name in TASK_TEXT_FIELDS else _number(row[name]) for name in TASK_FIELDS}
             for row in frame.to_dict("records")
         ],
     }
