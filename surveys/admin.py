@@ -20,7 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, audit_signals, roles
+from . import audit, audit_signals, roles, totals
 from .models import (
     AuditEvent,
     Department,
@@ -377,13 +377,18 @@ class DiaryDayAdmin(NamesParticipantsRound, MunicipalityScopedAdmin, admin.Model
             day.minutes,
         )
 
+    @transaction.atomic
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
+        totals.refresh([obj.participant_id])
         obj.participant.survey.touch()
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
         surveys = list(Survey.objects.filter(participants__days__in=queryset).distinct())
+        participants = list(queryset.values_list("participant_id", flat=True).distinct())
         super().delete_queryset(request, queryset)
+        totals.refresh(participants)
         for survey in surveys:
             survey.touch()
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from mio.tablefiles import control_character_message
 
+from . import totals
 from .diaryfile import DiaryRow, RowError
 from .diaryrules import NOTE_LIMIT, RATINGS, check_day, date_message
 from .models import HOUR_FIELDS, MAX_HOURS, MAX_MINUTES_PER_HOUR, DiaryDay, DiaryLine, Participant, Survey, Task
@@ -336,6 +337,8 @@ def store(*, survey: Survey, rows: Sequence[DiaryRow], checked: _Checked, replac
         if filled
     ]
     insert_lines(lines)
+    # Every participant with a day in the file: new lines, replaced lines or a day now submitted.
+    totals.refresh({participant_ids[day.participant] for day in plan.days})
     survey.touch()
     return ImportResult(participants_created=len(plan.participants_created), days=len(plan.days), lines=len(lines))
 

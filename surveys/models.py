@@ -430,6 +430,59 @@ class DiaryLine(models.Model):
         return [getattr(self, name) for name in HOUR_FIELDS[:hours]]
 
 
+def _hour_friction_field(number: int) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(format_lazy("{} {}", _("friction in hour"), number), default=0)
+
+
+class TaskTotal(models.Model):
+    """A participant's sums of one task over their submitted days: what the analysis reads instead of
+    the diary lines (a national round has 1.5 million lines and a quarter of a million of these).
+
+    Derived data, never edited: `surveys.totals.refresh()` recomputes a participant's rows from their
+    lines in the transaction of every write to their diary, before `Survey.touch()`."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("participant")
+    )
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("task"))
+    minutes = models.PositiveIntegerField(_("minutes"), default=0)
+    # The friction sums (analysis/README.md): minutes with a rating, and minutes × rating.
+    f_minutes = models.PositiveIntegerField(_("minutes rated for how well the task worked"), default=0)
+    f_weighted = models.PositiveIntegerField(_("minutes × how well the task worked"), default=0)
+    v_minutes = models.PositiveIntegerField(_("minutes rated for value"), default=0)
+    v_weighted = models.PositiveIntegerField(_("minutes × value"), default=0)
+    # The ISO weekdays (bit 1 << weekday) of the manager-days with minutes in the task.
+    weekdays = models.PositiveSmallIntegerField(_("weekdays"), default=0)
+    # Per hour of the form, Σ minutes × (4 − how well it worked) over the rated lines (the hours heatmap).
+    hf1 = _hour_friction_field(1)
+    hf2 = _hour_friction_field(2)
+    hf3 = _hour_friction_field(3)
+    hf4 = _hour_friction_field(4)
+    hf5 = _hour_friction_field(5)
+    hf6 = _hour_friction_field(6)
+    hf7 = _hour_friction_field(7)
+    hf8 = _hour_friction_field(8)
+    hf9 = _hour_friction_field(9)
+    hf10 = _hour_friction_field(10)
+    hf11 = _hour_friction_field(11)
+    hf12 = _hour_friction_field(12)
+
+    class Meta:
+        verbose_name = _("task total")
+        verbose_name_plural = _("task totals")
+        constraints = [
+            # Also the index the analysis reads in (task, participant) order, and the refresh by participant.
+            models.UniqueConstraint(fields=["task", "participant"], name="surveys_tasktotal_unique"),
+        ]
+        indexes = [models.Index(fields=["participant"], name="surveys_tasktotal_participant")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.task_id}"
+
+
+HOUR_FRICTION_FIELDS = [f"hf{n}" for n in range(1, MAX_HOURS + 1)]
+
+
 class SentEmail(models.Model):
     """An invitation or reminder that went out: to whom, when, and which days it asked for."""
 

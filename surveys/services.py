@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from mio.tablefiles import gc_paused
 
-from . import audit, diaryimport, roles
+from . import audit, diaryimport, roles, totals
 from .defaults import DEFAULT_TEMPLATE, TemplateCategory
 from .diaryfile import DiaryRow
 from .diaryimport import ImportDay, ImportPlan, ImportResult  # noqa: F401 (named here for pages and commands)
@@ -237,6 +237,7 @@ def diary_save(
         day.save()
         day.lines.all().delete()
     DiaryLine.objects.bulk_create(_stored_line(day, line) for line in lines if not line.is_empty())
+    totals.refresh([participant.pk])
     survey.touch()
     return day
 
@@ -265,6 +266,7 @@ def diary_clear(*, participant: Participant, date: dt.date, by: AbstractBaseUser
         existing.submitted_at = None
         existing.minutes = 0
         existing.save()
+    totals.refresh([participant.pk])
     survey.touch()
     audit.record(audit.Action.DAY_CLEARED, user=by, survey=survey, participant=participant, date=date, detail=detail)
 

@@ -1,0 +1,37 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from surveys import totals
+from surveys.models import Survey
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the participants' task totals (what the analysis reads) from their diary lines, for one "
+        "round or all; with --check, only list the participants whose totals differ (exit status 1 if any)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--survey", help="the round's short name (slug); every round without it")
+        parser.add_argument("--check", action="store_true", help="change nothing; report what differs")
+
+    def handle(self, *args, survey, check, **options):
+        rounds = Survey.objects.order_by("pk")
+        if survey is not None:
+            rounds = rounds.filter(slug=survey)
+            if not rounds.exists():
+                raise CommandError(f"No survey round {survey!r}")
+        differing = 0
+        for the_round in rounds:
+            stale = totals.stale_participants(the_round)
+            differing += len(stale)
+            if check:
+                self.stdout.write(f"{the_round.slug}: {len(stale)} participants with totals out of step")
+                continue
+            with transaction.atomic():
+                totals.refresh_round(the_round)
+                if stale:
+                    the_round.touch()  # cached figures were built from the old totals
+            self.stdout.write(f"{the_round.slug}: rebuilt ({len(stale)} participants were out of step)")
+        if check and differing:
+            raise SystemExit(1)
