@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 from django.db import connection, transaction
 
+from surveys import totals
 from surveys.models import HOUR_FIELDS, Department, DiaryDay, DiaryLine, Municipality, Participant, Survey, Unit
 from surveys.services import survey_create
 
@@ -54,6 +55,7 @@ def build_round(*, managers: int, days: int, seed: int = 7) -> Survey:
     _insert_lines(rng, day_rows, task_ids, hours=survey.hours_per_day)
     with connection.cursor() as cursor:
         cursor.execute(DAY_TOTALS_SQL, [survey.pk])
+    totals.refresh_round(survey)
     survey.touch()
     survey.refresh_from_db()
     return survey

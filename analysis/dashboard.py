@@ -217,7 +217,9 @@ def _manager_figures(survey: Survey, filters: Filters, core: dict[str, Any]) -> 
         matrix = {
             "numbers": [int(number) for number in grid.index],
             "tasks": shown,
-            "values": [[float(value) for value in row] for row in grid.to_numpy()],
+            # An array, not lists of floats: a national round's grid (15 000 × 16) is read back from
+            # the cache on every page, and unpickling an array is a copy.
+            "values": grid.to_numpy(dtype="float64"),
         }
     return {
         "variation": [
@@ -485,7 +487,7 @@ def dashboard_table(figures: dict[str, Any], name: str) -> tuple[list[str], list
         if matrix is None:
             raise Withheld(None, disclosure.LISTING)
         return ["number", *matrix["tasks"]], [
-            [number, *values] for number, values in zip(matrix["numbers"], matrix["values"], strict=True)
+            [number, *values] for number, values in zip(matrix["numbers"], matrix["values"].tolist(), strict=True)
         ]
     if name == "cost":
         cost = figures["cost"]
@@ -531,10 +533,9 @@ def dashboard_rows(figures: dict[str, Any], *, language: str) -> dict[str, Any]:
     hours = figures["hours"]
     grid = None
     if matrix is not None and len(matrix["numbers"]) <= MATRIX_TABLE_LIMIT:
-        columns = list(zip(*matrix["values"], strict=True)) if matrix["values"] else []
         grid = [
-            {"display": labels[code], "values": list(values)}
-            for code, values in zip(matrix["tasks"], columns, strict=True)
+            {"display": labels[code], "values": values}
+            for code, values in zip(matrix["tasks"], matrix["values"].T.tolist(), strict=True)
         ]
     return {
         "key": figures["key"],

@@ -33,8 +33,7 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 
 from mio import cache
-
-from .filters import iso_weekday_sql
+from surveys.totals import bit_or_sql, iso_weekday_sql
 
 if TYPE_CHECKING:
     from surveys.models import Survey
@@ -112,20 +111,12 @@ def _fetch(sql: str, params: list[object], *, work_mem: str = "4MB") -> list[tup
         return cursor.fetchall()
 
 
-def _bit_or(expression: str) -> str:
-    """The bitwise or of an integer column over a group: BIT_OR on PostgreSQL, elsewhere the sum of
-    its distinct values (the same for powers of two)."""
-    if connection.vendor == "postgresql":
-        return f"BIT_OR({expression})"
-    return f"SUM(DISTINCT {expression})"
-
-
 def _tables() -> dict[str, str]:
-    from surveys.models import DiaryDay, DiaryLine, Participant, Unit
+    from surveys.models import DiaryDay, Participant, TaskTotal, Unit
 
     return {
         "day": DiaryDay._meta.db_table,
-        "line": DiaryLine._meta.db_table,
+        "total": TaskTotal._meta.db_table,
         "participant": Participant._meta.db_table,
         "unit": Unit._meta.db_table,
         "submitted": DiaryDay.Status.SUBMITTED,
@@ -158,7 +149,7 @@ def _round_members(survey: Survey) -> list[tuple[int | None, int | None, int]]:
     table = _tables()
     weekday = iso_weekday_sql("d.date")
     sql = f"""
-        SELECT u.id, u.department_id, {_bit_or(f"1 << CAST({weekday} AS INTEGER)")}
+        SELECT u.id, u.department_id, {bit_or_sql(f"1 << CAST({weekday} AS INTEGER)")}
         FROM {table["day"]} d
         JOIN {table["participant"]} p ON p.id = d.participant_id
         LEFT JOIN {table["unit"]} u ON u.id = p.unit_id
@@ -287,27 +278,16 @@ def round_task_members(*, survey: Survey) -> dict[int, list[tuple[int | None, in
 
 
 def _round_task_members(survey: Survey) -> dict[int, list[tuple[int | None, int | None, int, int]]]:
+    # A task total's weekday bits are those of the manager-days with minutes in the task (none: the
+    # participant did not do it).
     table = _tables()
-    weekday = iso_weekday_sql("d.date")
-    # Each submitted day's weekday bit is worked out once per day (not per line), then or-ed per
-    # task and participant over the lines (BIT_OR on PostgreSQL; a sum of distinct powers of two,
-    # which is the same, elsewhere).
     sql = f"""
-        SELECT m.task_id, u.id, u.department_id, m.bits, COUNT(*)
-        FROM (
-            SELECT l.task_id, l.participant_id, {_bit_or("d.bit")} AS bits
-            FROM {table["line"]} l
-            JOIN (
-                SELECT d.id, 1 << CAST({weekday} AS INTEGER) AS bit
-                FROM {table["day"]} d JOIN {table["participant"]} dp ON dp.id = d.participant_id
-                WHERE dp.survey_id = %s AND d.status = '{table["submitted"]}' AND d.minutes > 0
-            ) d ON d.id = l.day_id
-            WHERE l.minutes > 0
-            GROUP BY l.task_id, l.participant_id
-        ) m
-        JOIN {table["participant"]} p ON p.id = m.participant_id
+        SELECT t.task_id, u.id, u.department_id, t.weekdays, COUNT(*)
+        FROM {table["total"]} t
+        JOIN {table["participant"]} p ON p.id = t.participant_id
         LEFT JOIN {table["unit"]} u ON u.id = p.unit_id
-        GROUP BY m.task_id, u.id, u.department_id, m.bits
+        WHERE p.survey_id = %s AND t.weekdays > 0
+        GROUP BY t.task_id, u.id, u.department_id, t.weekdays
     """
     found: dict[int, list[tuple[int | None, int | None, int, int]]] = {}
     for task_id, unit, department, bits, count in _fetch(sql, [survey.pk], work_mem="64MB"):

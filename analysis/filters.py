@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 
 from mio import cache
 from surveys.models import DiaryDay, Participant, Survey, Unit
+from surveys.totals import iso_weekday_sql
 
 
 @dataclass(frozen=True)
@@ -79,14 +79,6 @@ class Filters:
 
 
 NO_FILTERS = Filters()
-
-
-def iso_weekday_sql(column: str) -> str:
-    """The ISO weekday (1 Monday … 7 Sunday) of a date column, in the connection's SQL."""
-    if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT(ISODOW FROM {column}) AS INTEGER)"
-    # SQLite: %w counts from Sunday = 0. Percent signs doubled: the statement is run with parameters.
-    return f"((CAST(strftime('%%w', {column}) AS INTEGER) + 6) %% 7 + 1)"
 
 
 SUBMITTED = DiaryDay.Status.SUBMITTED

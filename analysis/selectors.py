@@ -4,12 +4,16 @@ Only submitted days count: a draft is work in progress, which the manager may st
 abandon, so no figure reads it (the dashboard shows how many there are, as a data-quality figure).
 
 Sums are taken in the database (GROUP BY), and only the aggregates come back: a round of 15 000
-managers has ~1.6M lines, which pandas should never see one by one.
+managers has ~1.5M lines, which pandas should never see one by one. Without a weekday they are read
+from each participant's task totals (`surveys.totals`, kept by every write to a diary), a sixth as
+many rows, already summed over submitted days; a weekday needs the lines and their days.
 """
 
 from __future__ import annotations
 
+import io
 import itertools
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +23,7 @@ import pandas as pd
 from django.db import connection, transaction
 
 from mio import cache
-from surveys.models import DiaryDay, DiaryLine, Participant, Survey, Task, TaskCategory
+from surveys.models import DiaryDay, DiaryLine, Participant, Survey, Task, TaskCategory, TaskTotal
 
 from .filters import NO_FILTERS, Filters
 
@@ -73,9 +77,8 @@ def round_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> tuple[dict
     in the task.
 
     One statement: a GROUP BY task joined to the one-row day counts (a second round trip for the
-    counts cost a millisecond more at 300 managers × 10 days). On PostgreSQL the grouping streams the
-    covering index (surveys_line_analysis, ordered by task and participant), so the distinct count
-    of participants is cheap; without a weekday no line is joined to its day (`_round_totals_rows`).
+    counts cost a millisecond more at 300 managers × 10 days). Without a weekday it adds up the
+    participants' task totals (`_round_totals_rows`); a weekday joins the lines to their days.
     """
     tasks = task_frame(survey=survey)
     task_ids = tasks["task_id"].tolist() or [0]
@@ -93,53 +96,24 @@ def round_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> tuple[dict
 
 
 def _round_totals_rows(survey: Survey, filters: Filters, task_ids: list[int]) -> list[tuple]:
-    """round_totals() without a weekday: every line of the round's tasks grouped by task straight
-    from the covering index (an index-only scan, no join: as fast as the bare GROUP BY), less the
-    lines of days not submitted, which are few and found through the round's participants. A
-    participant counts in a task's `managers` unless all their minutes in it are in such days.
-
-    Joining every line to its day instead made the ranking 5–10 times the bare GROUP BY at
-    300 × 10 in a database that also holds a national round (the join read the other round's days)."""
-    in_tasks = ", ".join(["%s"] * len(task_ids))
-    where, params = filters.sql(survey=survey.pk, participant="l.participant_id")
+    """round_totals() without a weekday: the participants' task totals (`surveys.totals`, sums over
+    submitted days only) added up per task; a participant counts in a task's `managers` when their
+    total has minutes. A national round has a quarter of a million task totals against 1.5 million
+    lines: scanning the lines took 0.5–0.7 s cold at 15 000 managers."""
+    where, params = filters.sql(survey=survey.pk, participant="t.participant_id")
     day_where, day_params = filters.sql(survey=survey.pk, participant="d.participant_id")
     sql = f"""
-        WITH unsubmitted AS (
-            SELECT l.task_id, l.participant_id, l.minutes, l.function, l.value
-            FROM {Participant._meta.db_table} up
-            JOIN {DiaryDay._meta.db_table} ud ON ud.participant_id = up.id
-            JOIN {DiaryLine._meta.db_table} l ON l.day_id = ud.id
-            WHERE up.survey_id = %s AND ud.status <> '{SUBMITTED}' AND l.task_id IN ({in_tasks}){where}
-        )
-        SELECT c.manager_days, c.managers, a.task_id,
-               a.minutes - COALESCE(b.minutes, 0),
-               a.f_minutes - COALESCE(b.f_minutes, 0),
-               a.f_weighted - COALESCE(b.f_weighted, 0),
-               a.v_minutes - COALESCE(b.v_minutes, 0),
-               a.v_weighted - COALESCE(b.v_weighted, 0),
-               a.managers - COALESCE(e.managers, 0)
+        SELECT c.manager_days, c.managers, a.*
         FROM ({DAY_COUNTS_SQL.format(where=day_where)}) c
         LEFT JOIN (
-            SELECT l.task_id, {TASK_SUMS_SQL},
-                   COUNT(DISTINCT CASE WHEN l.minutes > 0 THEN l.participant_id END) AS managers
-            FROM {DiaryLine._meta.db_table} l
-            WHERE l.task_id IN ({in_tasks}){where}
-            GROUP BY l.task_id
+            SELECT t.task_id, {TOTAL_SUMS_SQL}, COUNT(CASE WHEN t.minutes > 0 THEN 1 END)
+            FROM {TaskTotal._meta.db_table} t
+            WHERE t.task_id IN ({", ".join(["%s"] * len(task_ids))}){where}
+            GROUP BY t.task_id
         ) a ON 1 = 1
-        LEFT JOIN (SELECT l.task_id, {TASK_SUMS_SQL} FROM unsubmitted l GROUP BY l.task_id) b ON b.task_id = a.task_id
-        LEFT JOIN (
-            SELECT l.task_id, COUNT(DISTINCT l.participant_id) AS managers
-            FROM unsubmitted l
-            WHERE l.minutes > 0 AND NOT EXISTS (
-                SELECT 1 FROM {DiaryLine._meta.db_table} s
-                JOIN {DiaryDay._meta.db_table} sd ON sd.id = s.day_id AND sd.status = '{SUBMITTED}'
-                WHERE s.task_id = l.task_id AND s.participant_id = l.participant_id AND s.minutes > 0
-            )
-            GROUP BY l.task_id
-        ) e ON e.task_id = a.task_id
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [survey.pk, *task_ids, *params, survey.pk, *day_params, *task_ids, *params])
+        cursor.execute(sql, [survey.pk, *day_params, *task_ids, *params])
         return cursor.fetchall()
 
 
@@ -175,11 +149,8 @@ TASK_SUMS_SQL = """
 """
 
 
-# The five friction sums of a group of lines, in SUM_COLUMNS order, after the lines counted.
-LINE_SUMS_SQL = f"""
-    COUNT(*) AS lines,
-    {TASK_SUMS_SQL}
-"""
+# The same sums over task totals (surveys.models.TaskTotal), whose columns are named alike.
+TOTAL_SUMS_SQL = ", ".join(f"SUM(t.{name})" for name in SUM_COLUMNS)
 
 
 @contextmanager
@@ -197,6 +168,10 @@ def _large_statements(work_mem: str = "4MB") -> Iterator[None]:
 
 def _fetch_ints(sql: str, params: list[object], columns: int) -> np.ndarray:
     """The rows of an all-integer statement as an int64 array of `columns` columns."""
+    if connection.vendor == "postgresql":
+        copied = _copy_ints(sql, params, columns)
+        if copied is not None:
+            return copied
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -205,71 +180,104 @@ def _fetch_ints(sql: str, params: list[object], columns: int) -> np.ndarray:
     return flat.reshape(len(rows), columns)
 
 
-def _manager_task_sums(survey: Survey, filters: Filters) -> np.ndarray:
-    """Rows of (participant number, task id, lines, *SUM_COLUMNS) over the selection's submitted lines.
+# PostgreSQL's binary COPY: a 19-byte header (signature, flags, no extension), then per row a 16-bit
+# field count and per field a 32-bit length and the value, big-endian; a 16-bit -1 ends it.
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
 
-    Without a weekday: all the round's lines grouped by (task, participant) straight from the
-    covering index surveys_line_analysis (an index-only scan in its order, no join, no sort), less
-    the same sums over the lines of days not submitted, which are few (groups of only such lines
-    are left out). A weekday needs each line's day, so it joins the days of the round's participants."""
+
+def _copy_ints(sql: str, params: list[object], columns: int) -> np.ndarray | None:
+    """The statement's rows through a binary COPY, read by numpy as one block: at 15 000 managers
+    a quarter of a million rows come in half the time of fetching them as tuples. None (the caller
+    fetches them) unless every value is a non-null 4- or 8-byte integer."""
+    started = time.monotonic()
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        statement = cursor.cursor.mogrify(sql, params).decode()
+        cursor.cursor.copy_expert(f"COPY ({statement}) TO STDOUT (FORMAT binary)", buffer)
+    if connection.queries_logged:  # counted like any statement (query-count tests, the debug toolbar)
+        connection.queries_log.append({"sql": statement, "time": f"{time.monotonic() - started:.3f}"})
+    data = buffer.getbuffer()
+    if data[: len(COPY_HEADER)] != COPY_HEADER:
+        return None
+    body = data[len(COPY_HEADER) : len(data) - 2]
+    if not len(body):
+        return np.zeros((0, columns), dtype="int64")
+    sizes, position = [], 2
+    for _column in range(columns):
+        size = int.from_bytes(body[position : position + 4], "big", signed=True)
+        if size not in (4, 8):
+            return None
+        sizes.append(size)
+        position += 4 + size
+    fields = [(f"c{index}", [("size", ">i4"), ("value", f">i{size}")]) for index, size in enumerate(sizes)]
+    row = np.dtype([("fields", ">i2"), *fields])
+    if len(body) % row.itemsize:
+        return None
+    rows = np.frombuffer(body, dtype=row)
+    if not (rows["fields"] == columns).all() or any(
+        not (rows[f"c{index}"]["size"] == size).all() for index, size in enumerate(sizes)
+    ):
+        return None
+    return np.stack([rows[f"c{index}"]["value"].astype("int64") for index in range(columns)], axis=1)
+
+
+def _manager_task_sums(survey: Survey, filters: Filters) -> np.ndarray:
+    """Rows of (participant id, task id, *SUM_COLUMNS) over the selection's submitted lines, one per
+    participant and task with such lines.
+
+    Without a weekday these are the participants' task totals as stored (`surveys.totals`); a weekday
+    needs each line's day, so it joins the days of the round's participants to their lines."""
     task_ids = task_frame(survey=survey)["task_id"].tolist() or [0]
     in_tasks = ", ".join(["%s"] * len(task_ids))
-    columns = 3 + len(SUM_COLUMNS)
+    columns = 2 + len(SUM_COLUMNS)
     if filters.weekday is not None:
         where, params = filters.sql(survey=survey.pk, participant="l.participant_id", date="d.date")
         sql = f"""
-            SELECT p.number, l.task_id, {LINE_SUMS_SQL}
+            SELECT l.participant_id, l.task_id, {TASK_SUMS_SQL}
             FROM {Participant._meta.db_table} p
             JOIN {DiaryDay._meta.db_table} d ON d.participant_id = p.id AND d.status = '{SUBMITTED}'
             JOIN {DiaryLine._meta.db_table} l ON l.day_id = d.id
             WHERE p.survey_id = %s AND l.task_id IN ({in_tasks}){where}
-            GROUP BY l.task_id, p.number
+            GROUP BY l.task_id, l.participant_id
         """
         with _large_statements(work_mem="64MB"):
             return _fetch_ints(sql, [survey.pk, *task_ids, *params], columns)
-    where, params = filters.sql(survey=survey.pk, participant="l.participant_id")
-    less = ", ".join(f"g.{name} - COALESCE(u.{name}, 0)" for name in ["lines", *SUM_COLUMNS])
+    where, params = filters.sql(survey=survey.pk, participant="t.participant_id")
     sql = f"""
-        SELECT p.number, g.task_id, {less}
-        FROM (
-            SELECT l.participant_id, l.task_id, {LINE_SUMS_SQL}
-            FROM {DiaryLine._meta.db_table} l
-            WHERE l.task_id IN ({in_tasks}){where}
-            GROUP BY l.task_id, l.participant_id
-        ) g
-        JOIN {Participant._meta.db_table} p ON p.id = g.participant_id
-        LEFT JOIN (
-            SELECT l.participant_id, l.task_id, {LINE_SUMS_SQL}
-            FROM {Participant._meta.db_table} up
-            JOIN {DiaryDay._meta.db_table} d ON d.participant_id = up.id
-            JOIN {DiaryLine._meta.db_table} l ON l.day_id = d.id
-            WHERE up.survey_id = %s AND d.status <> '{SUBMITTED}' AND l.task_id IN ({in_tasks}){where}
-            GROUP BY l.task_id, l.participant_id
-        ) u ON u.participant_id = g.participant_id AND u.task_id = g.task_id
-        WHERE g.lines > COALESCE(u.lines, 0)
+        SELECT t.participant_id, t.task_id, {", ".join(f"t.{name}" for name in SUM_COLUMNS)}
+        FROM {TaskTotal._meta.db_table} t
+        WHERE t.task_id IN ({in_tasks}){where}
     """
     with _large_statements():
-        return _fetch_ints(sql, [*task_ids, *params, survey.pk, *task_ids, *params], columns)
+        return _fetch_ints(sql, [*task_ids, *params], columns)
 
 
 def manager_task_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Sums per participant and task, for each (number, task_id) with submitted lines: the basis of
     comparing managers and their variation."""
     rows = _manager_task_sums(survey, filters)
+    ids, numbers = _participant_numbers(survey)
     return pd.DataFrame(
         {
-            "number": rows[:, 0],
+            "number": numbers[np.searchsorted(ids, rows[:, 0])] if len(ids) else rows[:, 0],
             "task_id": rows[:, 1],
-            **{name: rows[:, 3 + index] for index, name in enumerate(SUM_COLUMNS)},
+            **{name: rows[:, 2 + index] for index, name in enumerate(SUM_COLUMNS)},
         }
     )
 
 
+def _participant_numbers(survey: Survey) -> tuple[np.ndarray, np.ndarray]:
+    """The round's participant ids, ascending, and their numbers."""
+    sql = f"SELECT id, number FROM {Participant._meta.db_table} WHERE survey_id = %s ORDER BY id"
+    rows = _fetch_ints(sql, [survey.pk], 2)
+    return rows[:, 0], rows[:, 1]
+
+
 MANAGER_DAYS_SQL = f"""
-    SELECT p.number, COUNT(*)
+    SELECT p.number, p.id, COUNT(*)
     FROM {DiaryDay._meta.db_table} d JOIN {Participant._meta.db_table} p ON p.id = d.participant_id
     WHERE p.survey_id = %s AND d.status = '{SUBMITTED}' AND d.minutes > 0{{where}}
-    GROUP BY p.number
+    GROUP BY p.number, p.id
     ORDER BY p.number
 """
 
@@ -277,9 +285,14 @@ MANAGER_DAYS_SQL = f"""
 def manager_day_counts(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Each participant's manager-days in the selection (participants without any are left out),
     by number."""
+    rows = _manager_day_rows(survey, filters)
+    return pd.DataFrame({"number": rows[:, 0], "days": rows[:, 2]})
+
+
+def _manager_day_rows(survey: Survey, filters: Filters) -> np.ndarray:
+    """manager_day_counts() as rows of (number, participant id, manager-days)."""
     where, params = filters.sql(survey=survey.pk, participant="d.participant_id", date="d.date")
-    rows = _fetch_ints(MANAGER_DAYS_SQL.format(where=where), [survey.pk, *params], 2)
-    return pd.DataFrame({"number": rows[:, 0], "days": rows[:, 1]})
+    return _fetch_ints(MANAGER_DAYS_SQL.format(where=where), [survey.pk, *params], 3)
 
 
 @dataclass(frozen=True)
@@ -333,31 +346,31 @@ def round_manager_totals(*, survey: Survey) -> ManagerTotals:
 
 def _manager_totals(survey: Survey, filters: Filters) -> ManagerTotals:
     task_ids = task_frame(survey=survey)["task_id"].to_numpy(dtype="int64")
-    days = manager_day_counts(survey=survey, filters=filters)
-    numbers = days["number"].to_numpy(dtype="int64")
+    days = _manager_day_rows(survey, filters)
+    numbers = days[:, 0]
     rows = _manager_task_sums(survey, filters)
     sums = np.zeros((len(numbers), len(task_ids), len(SUM_COLUMNS)), dtype="int64")
     if len(rows) and len(numbers):
-        row_numbers = rows[:, 0]
-        manager = np.searchsorted(numbers, row_numbers).clip(max=len(numbers) - 1)
+        ids = days[:, 1]
+        by_id = np.argsort(ids)
+        manager = by_id[np.searchsorted(ids[by_id], rows[:, 0]).clip(max=len(ids) - 1)]
         order = np.argsort(task_ids)
         task = order[np.searchsorted(task_ids[order], rows[:, 1]).clip(max=len(task_ids) - 1)]
         # Participants without a manager-day (lines of days without minutes) are left out.
-        keep = numbers[manager] == row_numbers
-        sums[manager[keep], task[keep]] = rows[keep, 3:]
+        keep = ids[manager] == rows[:, 0]
+        sums[manager[keep], task[keep]] = rows[keep, 2:]
     # Half the bytes to cache and read back (a national round: 4.8 MB instead of 9.6); a manager's
     # sums stay far below 2³¹ (Σ minutes × rating ≤ 2 880 a day).
     if sums.size and sums.max() < 2**31:
         sums = sums.astype("int32")
-    return ManagerTotals(numbers=numbers, days=days["days"].to_numpy(dtype="int64"), sums=sums)
+    return ManagerTotals(numbers=numbers, days=days[:, 2], sums=sums)
 
 
 def hour_friction_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.DataFrame:
     """Per task, the friction sum Σ minutes × (4 − function) of each hour slot, over rated lines.
 
-    The round's lines are found by its task ids; days not submitted are left out by id (a handful,
-    found through the round's participants), and a weekday joins the days of the round's
-    participants only, never every day of the database."""
+    Without a weekday, the participants' task totals hold these sums per hour (`TaskTotal.hf1` …); a
+    weekday joins the days of the round's participants to their lines, never every day of the database."""
     hours = survey.hour_fields
     hour_columns = [f"h{n}" for n in range(1, len(hours) + 1)]
     tasks = task_frame(survey=survey)
@@ -365,18 +378,15 @@ def hour_friction_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd
     in_tasks = ", ".join(["%s"] * len(task_ids))
     sums = ", ".join(f"SUM(l.{name} * (4 - l.function))" for name in hours)
     if filters.weekday is None:
-        where, params = filters.sql(survey=survey.pk, participant="l.participant_id")
+        where, params = filters.sql(survey=survey.pk, participant="t.participant_id")
+        total_sums = ", ".join(f"SUM(t.hf{name[1:]})" for name in hours)
         sql = f"""
-            SELECT l.task_id, {sums}
-            FROM {DiaryLine._meta.db_table} l
-            WHERE l.task_id IN ({in_tasks}) AND l.function IS NOT NULL{where} AND l.day_id NOT IN (
-                SELECT ud.id FROM {Participant._meta.db_table} up
-                JOIN {DiaryDay._meta.db_table} ud ON ud.participant_id = up.id
-                WHERE up.survey_id = %s AND ud.status <> '{SUBMITTED}'
-            )
-            GROUP BY l.task_id
+            SELECT t.task_id, {total_sums}
+            FROM {TaskTotal._meta.db_table} t
+            WHERE t.task_id IN ({in_tasks}){where}
+            GROUP BY t.task_id
         """
-        params = [*task_ids, *params, survey.pk]
+        params = [*task_ids, *params]
     else:
         where, params = filters.sql(survey=survey.pk, participant="l.participant_id", date="d.date")
         sql = f"""

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from surveys import totals
 from surveys.models import Department, Participant, Survey, Unit
 from surveys.services import LineInput, diary_save, survey_create
 
@@ -59,6 +60,21 @@ DIARIES: list[tuple[int, dt.date, Lines, bool]] = [
     (3, WED, {"it-services": ({3: 60}, 1, 1), "planning": ({4: 60}, 3, 4)}, True),
     (4, MON, {"direct-meeting": ({1: 60, 2: 60}, 4, 4), "invoices": ({3: 30}, 2, 2)}, True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def task_totals_match_the_lines(request):
+    """Every analysis test that writes diaries ends with each round's task totals (what the figures
+    read) equal to the sums of its submitted lines: a write that skipped `surveys.totals.refresh()`
+    fails the test that made it, not only the figure that happens to read it."""
+    names = set(request.fixturenames)
+    if not ({"db", "transactional_db"} & names or request.node.get_closest_marker("django_db")):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+    yield
+    stale = {survey.slug: totals.stale_participants(survey) for survey in Survey.objects.all()}
+    assert not any(stale.values()), f"task totals out of step with the lines: {stale}"
 
 
 @dataclass
