@@ -207,6 +207,9 @@ class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):
+        if change:
+            # As closing a round does: wait for diary writes in flight (they hold the round FOR KEY SHARE).
+            Survey.objects.select_for_update().filter(pk=obj.pk).first()
         super().save_model(request, obj, form, change)
         if not change:
             survey_copy_template(survey=obj)

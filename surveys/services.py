@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,7 +177,33 @@ def _create_day(*, participant: Participant, date: dt.date, values: dict[str, ob
         with transaction.atomic():
             return DiaryDay.objects.create(participant=participant, date=date, **values), True
     except IntegrityError:
-        return DiaryDay.objects.select_for_update().get(participant=participant, date=date), False
+        return DiaryDay.objects.select_for_update(of=("self",)).get(participant=participant, date=date), False
+
+
+def _round_of_a_diary_write(survey_id: int) -> Survey:
+    """The round of a diary save or clear, read in the write's transaction and kept from changing status until it
+    commits.
+
+    On PostgreSQL the row is locked FOR KEY SHARE: closing, reopening and importing lock it FOR UPDATE, which
+    waits for every write in flight and makes new ones wait (so a save never lands in a round closed meanwhile),
+    while writes of the round do not wait for each other. Their `Survey.touch()` at the end (an UPDATE, FOR NO
+    KEY UPDATE) does not conflict with FOR KEY SHARE either: two saves of a round wait for each other only from
+    one's touch() to its commit. FOR UPDATE here made every save of a round wait for the one before to commit.
+    Django has no API for FOR KEY SHARE, hence the SQL. On SQLite, which runs one write transaction at a time,
+    a plain read."""
+    if connection.vendor != "postgresql":
+        return Survey.objects.get(pk=survey_id)
+    table = connection.ops.quote_name(Survey._meta.db_table)
+    return Survey.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR KEY SHARE", [survey_id])[0]
+
+
+def _day_locked(*, participant: Participant, date: dt.date) -> DiaryDay | None:
+    """The stored day, locked FOR UPDATE until the end of the transaction; None when there is none.
+
+    The day's row only: a DiaryDay query in its default order joins the participant and the round, and FOR
+    UPDATE without `of` would lock their rows too, the round's FOR UPDATE again."""
+    days = DiaryDay.objects.select_for_update(of=("self",)).filter(participant=participant, date=date)
+    return days.order_by().first()
 
 
 @transaction.atomic
@@ -198,10 +224,11 @@ def diary_save(
     then): when the stored day has another, nothing is stored and StaleDay says what is stored instead, so that
     two open copies of a day cannot silently overwrite each other. None skips the check (the demo, tests)."""
     # The round first, then the day: the order in which the import and closing a round lock, so a save cannot
-    # deadlock with them; and the round's status is read as it is now, not as the page saw it.
-    survey = Survey.objects.select_for_update().get(pk=participant.survey_id)
+    # deadlock with them; and the round's status is read as it is now, not as the page saw it, and held until
+    # the save commits. Saves of other days do not wait for this one (see _round_of_a_diary_write).
+    survey = _round_of_a_diary_write(participant.survey_id)
     # Locked until the end of the transaction: a concurrent save of the day waits here, then sees this one's version.
-    existing = DiaryDay.objects.select_for_update().filter(participant=participant, date=date).first()
+    existing = _day_locked(participant=participant, date=date)
     # A day an administrator reopened stays editable in a closed round until it is submitted again.
     if not survey.is_editable() and not (existing is not None and existing.reopened):
         raise DiaryError([_("The survey round is not open, so its diary cannot be changed.")])
@@ -238,6 +265,7 @@ def diary_save(
         day.lines.all().delete()
     DiaryLine.objects.bulk_create(_stored_line(day, line) for line in lines if not line.is_empty())
     totals.refresh([participant.pk])
+    # Last: the round's row stays locked against other saves' touch() from here to the commit only.
     survey.touch()
     return day
 
@@ -249,8 +277,8 @@ def diary_clear(*, participant: Participant, date: dt.date, by: AbstractBaseUser
     Only from a page that showed `expected_version` of the day (StaleDay otherwise), and only while the day may
     be changed. The day is removed ("not started"), except a day an administrator reopened in a closed round:
     that stays as an empty draft, so that it can still be filled in."""
-    survey = Survey.objects.select_for_update().get(pk=participant.survey_id)  # the same lock order as diary_save
-    existing = DiaryDay.objects.select_for_update().filter(participant=participant, date=date).first()
+    survey = _round_of_a_diary_write(participant.survey_id)  # the same lock order as diary_save
+    existing = _day_locked(participant=participant, date=date)
     if existing is None or existing.version != expected_version:
         raise StaleDay(day=existing)
     if not survey.is_editable() and not existing.reopened:
@@ -267,8 +295,8 @@ def diary_clear(*, participant: Participant, date: dt.date, by: AbstractBaseUser
         existing.minutes = 0
         existing.save()
     totals.refresh([participant.pk])
-    survey.touch()
     audit.record(audit.Action.DAY_CLEARED, user=by, survey=survey, participant=participant, date=date, detail=detail)
+    survey.touch()  # last: from here to the commit, other writes of the round wait for this one (diary_save)
 
 
 # --- Import --------------------------------------------------------------------------------------
@@ -298,7 +326,8 @@ def diaries_import(
     The rows are checked again in the transaction that stores them, since a preview may be out of date.
     Imported days are submitted: a file holds paper forms already handed in. With `replace`, the days in the
     file lose their lines to the file's rows; other days of the round are left as they are."""
-    # One import at a time per round, so that two cannot both find a day free and both create it.
+    # One import at a time per round, so that two cannot both find a day free and both create it; FOR UPDATE
+    # also waits for the diary saves in flight and holds new ones off (_round_of_a_diary_write).
     Survey.objects.select_for_update().filter(pk=survey.pk).first()
     with gc_paused():
         checked = diaryimport.check(survey=survey, rows=rows, replace=replace, replace_hint=replace_hint)
@@ -324,6 +353,7 @@ class FieldProblem:
 @transaction.atomic
 def survey_close(*, survey: Survey, by: AbstractBaseUser) -> Survey:
     """Close an open round: from now on its diaries can only be read (except days reopened one by one)."""
+    # FOR UPDATE: waits for the diary saves in flight, and saves started meanwhile wait and then see it closed.
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status != Survey.Status.OPEN:
         raise RoundError([_("Only an open survey round can be closed.")])
@@ -337,7 +367,7 @@ def survey_close(*, survey: Survey, by: AbstractBaseUser) -> Survey:
 @transaction.atomic
 def survey_reopen(*, survey: Survey, by: AbstractBaseUser) -> Survey:
     """Open a draft round, or a closed one again, so that every manager can change their diary."""
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)  # FOR UPDATE, as survey_close
     if survey.status == Survey.Status.OPEN:
         raise RoundError([_("The survey round is already open.")])
     closed_at = survey.closed_at
