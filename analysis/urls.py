@@ -11,6 +11,7 @@ urlpatterns = [
     path("jamfor-omgangar/rounds.<slug:fmt>", views.rounds_export, name="rounds_export"),
     path("jamfor-omgangar/diagram.svg", views.rounds_chart, name="rounds_chart"),
     path("omgangar/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("omgangar/<slug:slug>/enheter.json", views.unit_search, name="unit_search"),
     path("omgangar/<slug:slug>/<slug:table>.<slug:fmt>", views.export, name="export"),
     path("omgangar/<slug:slug>/diagram/<slug:chart>.svg", views.dashboard_chart, name="dashboard_chart"),
     path("omgangar/<slug:slug>/jamfor/", views.compare, name="compare"),

@@ -34,7 +34,7 @@ from surveys.models import Participant, Survey
 
 from . import headings
 from .disclosure import COMPLEMENT, LISTING, MIN_GROUP, SECONDARY, TOO_FEW, Withheld
-from .forms import MAX_COMPARED, CompareForm, FilterForm, RoundsForm, search_managers
+from .forms import MAX_COMPARED, CompareForm, FilterForm, RoundsForm, parse_id, search_managers, search_units
 from .labels import pseudonym
 
 TABLE_FORMATS = set(downloads.FORMATS)
@@ -248,6 +248,28 @@ def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpRespons
         return _withheld_response(fmt, withheld.managers, withheld.reason)
     audit.downloaded(request, table=table, fmt=fmt, survey=survey, selection=form.query())
     return response
+
+
+@login_required
+def unit_search(request: HttpRequest, slug: str) -> JsonResponse:
+    """The dashboard's unit search as JSON for its script (`?q=`, within `?department=`): the same
+    matches as `?unit_q=` on the page, at most `forms.UNIT_CHOICES`, for the same users."""
+    survey = _survey_for(request, slug)
+    search = search_units(
+        survey=survey, query=request.GET.get("q", ""), department=parse_id(request.GET.get("department"))
+    )
+    return _json(
+        {
+            "query": search.query,
+            "total": search.total,
+            "units": [
+                {"id": unit.id, "name": unit.name, "department_id": unit.department_id, "department": unit.department}
+                for unit in search.units
+            ],
+            # The page's own sentence under the list, so that the script writes what the page would.
+            "note": search.note(),
+        }
+    )
 
 
 def _compare_form(request: HttpRequest, survey: Survey) -> CompareForm:

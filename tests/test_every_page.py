@@ -185,6 +185,11 @@ PAGES = [
     Page("analysis index", "projekt", fixed("analysis:index")),
     Page("dashboard", "projekt", in_round("analysis:dashboard")),
     Page("dashboard closed round", "projekt", lambda d: reverse("analysis:dashboard", args=[d.baseline.slug])),
+    Page(
+        "dashboard invalid unit",
+        "projekt",
+        lambda d: reverse("analysis:dashboard", args=[d.survey.slug]) + "?unit=999999&unit_q=x",
+    ),
     Page("compare", "projekt", in_round("analysis:compare")),
     Page("compare chosen", "projekt", lambda d: reverse("analysis:compare", args=[d.survey.slug]) + "?m=1&m=2&m=3"),
     Page("compare search", "projekt", lambda d: reverse("analysis:compare", args=[d.survey.slug]) + "?q=1&m=2"),
@@ -237,6 +242,27 @@ def test_page_renders_every_variable(entry, demo, db, strict_templates, client):
         assert markers(response) == [], f"{url} names variables it is not given"
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["", "?unit_q=f%C3%B6rskolan", "?unit_q=nothing", "?unit_q=norr&unit=999999", "?department={department}"],
+    ids=["first-units", "search", "no-match", "invalid-unit", "department"],
+)
+def test_the_dashboard_s_unit_search_renders_every_variable(demo, db, strict_templates, client, monkeypatch, query):
+    """The unit search of a round with more units than the dashboard lists: the demo's three, with
+    the list cut to two."""
+    from surveys.models import Department
+
+    monkeypatch.setattr("analysis.forms.UNIT_CHOICES", 2)
+    client.force_login(demo.users["projekt"])
+    department = Department.objects.get(name="Socialförvaltningen", municipality=demo.survey.municipality)
+    url = reverse("analysis:dashboard", args=[demo.survey.slug]) + query.format(department=department.pk)
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert 'name="unit_q"' in response.content.decode()
+    assert markers(response) == []
+
+
 def test_the_marker_shows_a_missing_variable(demo, db, strict_templates, client):
     """The check itself works: a template naming a variable nobody gives renders the marker."""
     from django.template import engines
@@ -287,7 +313,8 @@ def test_every_named_page_is_listed():
         "logout", "signin_request", "set_language", "surveys:round_close", "surveys:round_reopen",
         "surveys:participant_remove", "surveys:day_reopen", "surveys:invitations_send", "surveys:reminders_send",
         "surveys:enrol_template", "surveys:account_unlock", "surveys:person_export", "analysis:rounds_export",
-        "analysis:export", "analysis:compare_export", "analysis:compare_search", "actionplan:update_add",
+        "analysis:export", "analysis:compare_export", "analysis:compare_search", "analysis:unit_search",
+        "actionplan:update_add",
         # Chart images (SVG, no template): their pages above show them.
         "analysis:dashboard_chart", "analysis:compare_chart", "analysis:profile_chart", "analysis:rounds_chart",
         "actionplan:overview_chart", "actionplan:effect_chart", "actionplan:item_chart",
