@@ -5,12 +5,9 @@
   function init() {
     var input = document.getElementById("compare-q");
     var form = document.querySelector("[data-compare-form]");
-    if (!input || !form || !window.fetch) return;
+    if (!input || !form || !window.fetch || !window.mioLiveSearch) return;
     var matches = form.querySelector("[data-matches]");
     var choices = form.querySelector(".compare-choices");
-    var timer = null;
-    var latest = 0;
-
     function chosenBox() {
       var box = form.querySelector("[data-chosen]");
       if (!box) {
@@ -76,23 +73,11 @@
       if (data.more) matches.appendChild(paragraph(data.more, "small text-body-secondary mb-0 mt-1", "data-more"));
     }
 
-    function search() {
-      var request = ++latest;
+    window.mioLiveSearch(input, function () {
       var params = new URLSearchParams({ q: input.value });
       chosenNumbers().forEach(function (number) { params.append("m", number); });
-      fetch(input.getAttribute("data-search-url") + "?" + params.toString(), {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (data) { if (data && request === latest) render(data); })
-        .catch(function () { /* the search button still works */ });
-    }
-
-    input.addEventListener("input", function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(search, 250);
-    });
+      return params;
+    }, render);
   }
   document.addEventListener("DOMContentLoaded", init);
 })();

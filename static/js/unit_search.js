@@ -6,12 +6,9 @@
   function init() {
     var input = document.getElementById("id_unit_q");
     var select = document.getElementById("id_unit");
-    if (!input || !select || !window.fetch) return;
+    if (!input || !select || !window.fetch || !window.mioLiveSearch) return;
     var department = document.getElementById("id_department");
     var note = document.querySelector("[data-unit-note]");
-    var timer = null;
-    var latest = 0;
-
     function chosen() {
       var option = select.options[select.selectedIndex];
       if (!option || !option.value) return null;
@@ -49,29 +46,12 @@
       if (note) note.textContent = data.note;
     }
 
-    function search() {
-      var request = ++latest;
+    var searchNow = window.mioLiveSearch(input, function () {
       var params = new URLSearchParams({ q: input.value });
       if (department && department.value) params.append("department", department.value);
-      fetch(input.getAttribute("data-search-url") + "?" + params.toString(), {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (data) { if (data && request === latest) render(data); })
-        .catch(function () { /* the search button still works */ });
-    }
-
-    input.addEventListener("input", function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(search, 250);
-    });
-    if (department) {
-      department.addEventListener("change", function () {
-        window.clearTimeout(timer);
-        search();
-      });
-    }
+      return params;
+    }, render);
+    if (department) department.addEventListener("change", searchNow);
   }
   document.addEventListener("DOMContentLoaded", init);
 })();
