@@ -23,6 +23,9 @@ _next_manager = itertools.count()
 _lock = threading.Lock()
 # (manager number, date) -> the minutes of the last save the server acknowledged (a redirect to the day).
 ACKS: dict[str, int] = {}
+# (manager number, date) -> the minutes of a save sent whose answer never came: still under way when locust
+# stopped (it may or may not be stored, and may have replaced an acknowledged save of the day).
+UNANSWERED: dict[str, int] = {}
 acknowledged = itertools.count()  # every acknowledged save; next() is atomic under the GIL
 
 VERSION = re.compile(r'name="version" value="(\d+)"')
@@ -67,10 +70,13 @@ class Manager(FastHttpUser):
                 return
         minutes = count % 60 + 1
         body = save_body(version=version.group(1), csrf=csrf.group(1), minutes=minutes)
+        key = f"{self.number}/{date}"
+        UNANSWERED[key] = minutes  # until the answer comes (a manager saves one day at a time)
         with self.client.post(url, data=body, name="save", allow_redirects=False, catch_response=True) as saved:
+            del UNANSWERED[key]
             if saved.status_code == 302 and saved.headers.get("location") == url:
                 with _lock:
-                    ACKS[f"{self.number}/{date}"] = minutes
+                    ACKS[key] = minutes
                     next(acknowledged)
             else:
                 saved.failure(f"save: {saved.status_code}")
@@ -98,6 +104,7 @@ def write_results(environment, **kwargs) -> None:
         "errors": [f"{error.name}: {error.error} ×{error.occurrences}" for error in environment.stats.errors.values()],
         "saves_acknowledged": next(acknowledged),
         "acks": ACKS,
+        "unanswered": UNANSWERED,
     }
     with open(os.environ["LOADTEST_ACKS"], "w", encoding="utf-8") as stream:
         json.dump(result, stream)
