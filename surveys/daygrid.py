@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape as _escape
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .diaryrules import NOTE_LIMIT
 from .forms import FUNCTION_SCALE, VALUE_SCALE, GridCategory, GridRow
+
+
+def escape(text: object) -> str:
+    """`text` with &, <, >, " and ' escaped: django.utils.html.escape without its wrapper for lazy strings, which
+    cost more than the escaping itself at some 400 calls a page."""
+    return _escape(str(text))
 
 
 @dataclass(frozen=True)
@@ -150,3 +156,42 @@ def grid_html(grid: Sequence[GridCategory], *, editable: bool) -> SafeString:
         parts.append(f'<h2 class="diary-category">{escape(category.name)}</h2>')
         parts.extend(_row(row, words=words, editable=editable) for row in category.rows)
     return mark_safe("\n".join(parts))  # noqa: S308 - every piece of text above is escaped
+
+
+def head_html(hour_sums: Sequence[dict]) -> SafeString:
+    """The grid's column headings (hidden from screen readers: each box has its own label)."""
+    # Translated outside the f-strings, where makemessages finds them.
+    question, total = escape(_("What do you do during your working day?")), escape(_("Total"))
+    value, very_low, very_high = escape(_("Value")), escape(_("very low")), escape(_("very high"))
+    worked, very_poorly, very_well = escape(_("Worked")), escape(_("very poorly")), escape(_("very well"))
+    hours = "".join(f'<div class="text-center">{escape(column["time"])}</div>' for column in hour_sums)
+    return mark_safe(  # noqa: S308 - every piece of text is escaped
+        f'<div class="diary-head" aria-hidden="true">\n'
+        f"  <div>{question}</div>\n"
+        f"  {hours}\n"
+        f'  <div class="text-end">{total}</div>\n'
+        f'  <div class="text-center">{value}<br><small>1 {very_low} – 4 {very_high}</small></div>\n'
+        f'  <div class="text-center">{worked}<br><small>1 {very_poorly} – 4 {very_well}</small></div>\n'
+        f"</div>"
+    )
+
+
+def sums_html(hour_sums: Sequence[dict], *, day_total: int) -> SafeString:
+    """The row of totals under the grid: per hour (over 60 marked) and of the day; diary.js keeps them live."""
+    total_of = _("Total of %(time)s")
+    per_hour, day, day_minutes = escape(_("Total per hour")), escape(_("Day")), escape(_("Total minutes of the day"))
+    columns = "".join(
+        f'<div class="diary-sum{" over" if column["total"] > 60 else ""}"><span class="hour-caption">'
+        f"{escape(column['time'])}</span>\n"
+        f'  <output data-hour-total="{column["hour"]}" '
+        f'aria-label="{escape(total_of % {"time": column["time"]})}">{column["total"]}</output></div>\n'
+        for column in hour_sums
+    )
+    return mark_safe(  # noqa: S308 - every piece of text is escaped
+        f'<div class="diary-row diary-sums">\n'
+        f'  <div class="diary-task fw-semibold">{per_hour}</div>\n'
+        f"  {columns}"
+        f'  <div class="diary-total fw-semibold"><span class="caption">{day}:</span> <output data-day-sum '
+        f'aria-label="{day_minutes}">{day_total}</output> <span class="caption">min</span></div>\n'
+        f"</div>"
+    )

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import F, FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -17,16 +16,16 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 from sesame.utils import get_user
 
-from . import access, conflicts, daygrid, mailings, progress, roles, selectors, services
+from . import access, conflicts, daygrid, dayqueries, mailings, progress, roles, selectors, services
 from .forms import FUNCTION_SCALE, VALUE_SCALE, DayForm, SigninLinkForm
-from .models import HOUR_FIELDS, DiaryDay, DiaryLine, Participant, Survey, Task
+from .models import DiaryDay, Participant, Survey
 from .services import UNSAVED_VERSION, DiaryError, StaleDay, unrated_lines
 
 
 def _own_participation(request: HttpRequest, slug: str) -> Participant:
-    """The signed-in manager's participation in the round, with the round, in one query; 404 for anyone else
-    and for a round that does not exist."""
-    participant = Participant.objects.select_related("survey").filter(survey__slug=slug, user=request.user).first()
+    """The signed-in manager's participation in the round, with the round, in one query (and their groups,
+    for the menu); 404 for anyone else and for a round that does not exist."""
+    participant = dayqueries.own_participation(request.user, slug)
     if participant is None:
         raise Http404
     return participant
@@ -87,34 +86,6 @@ def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
     return day_form_response(
         request, participant=participant, date=access.date_in(participant.survey, date), template="surveys/day.html"
     )
-
-
-# The stored rows' columns read with the round's tasks, in the tasks' query (`_tasks_and_lines`).
-_LINE_COLUMNS = ("id", "value", "function", "note", *HOUR_FIELDS)
-
-
-def _tasks_and_lines(survey: Survey, saved: DiaryDay | None) -> tuple[list[Task], list[DiaryLine]]:
-    """The round's tasks in the form's order and the stored day's rows, in one query: each task with its row of
-    the day joined in (a task has at most one row a day)."""
-    tasks = survey.tasks.select_related("category").order_by("order", "id")
-    if saved is None:
-        return list(tasks), []
-    tasks = tasks.annotate(
-        stored=FilteredRelation("lines", condition=Q(lines__day_id=saved.pk)),
-        **{f"stored_{column}": F(f"stored__{column}") for column in _LINE_COLUMNS},
-    )
-    tasks = list(tasks)
-    lines = [
-        DiaryLine(
-            day=saved,
-            participant_id=saved.participant_id,
-            task=task,
-            **{column: getattr(task, f"stored_{column}") for column in _LINE_COLUMNS},
-        )
-        for task in tasks
-        if task.stored_id is not None
-    ]
-    return tasks, lines
 
 
 def _clear_response(
@@ -188,7 +159,7 @@ def day_form_response(
     days: list[DiaryDay] | None = None
     saved: DiaryDay | None = None
     if request.method != "POST" or not survey.is_editable() or "clear" in request.POST:
-        days = list(participant.days.select_related("keyed_in_by"))
+        days = dayqueries.days_of(participant)
         saved = next((day for day in days if day.date == date), None)
     # A day an administrator reopened can be changed in a closed round until it is submitted again.
     editable = survey.is_editable() or (saved is not None and saved.reopened)
@@ -212,7 +183,7 @@ def day_form_response(
                 keying=keyed_in_by is not None,
                 extra_context=extra_context,
             )
-        tasks, _lines = _tasks_and_lines(survey, None)
+        tasks, _lines = dayqueries.tasks_and_lines(survey, None)
         form = DayForm(request.POST, survey=survey, tasks=tasks, language=language)
         incomplete = form.incomplete_message()
         if incomplete:
@@ -260,11 +231,11 @@ def day_form_response(
                         messages.success(request, _("The day is saved as a draft."))
                     return redirect(request.path)
     if days is None:
-        days = list(participant.days.select_related("keyed_in_by"))
+        days = dayqueries.days_of(participant)
         if conflict is None:
             saved = next((day for day in days if day.date == date), None)
     if form is None:
-        tasks, lines = _tasks_and_lines(survey, saved)
+        tasks, lines = dayqueries.tasks_and_lines(survey, saved)
         initial = DayForm.initial_from(lines, hours=survey.hours_per_day)
         if request.method == "GET" and request.GET.get("from") == "previous" and editable:
             previous = selectors.previous_day(participant=participant, before=date)
@@ -283,6 +254,10 @@ def day_form_response(
         form = DayForm(initial=initial, survey=survey, tasks=tasks, language=language)
 
     hour_totals = form.hour_totals()
+    hour_sums = [
+        {"hour": hour, "time": survey.hour_label(hour), "total": total}
+        for hour, total in enumerate(hour_totals, start=1)
+    ]
     grid = form.grid()
     dates = sorted(set(survey.weekdays()) | {day.date for day in days})
     position = dates.index(date) if date in dates else None
@@ -294,12 +269,11 @@ def day_form_response(
         "form": form,
         "grid": grid,
         "grid_html": daygrid.grid_html(grid, editable=editable),
+        "grid_head_html": daygrid.head_html(hour_sums),
+        "grid_sums_html": daygrid.sums_html(hour_sums, day_total=sum(hour_totals)),
         "error_summary": form.error_summary(grid) if form.errors else [],
         "hour_totals": hour_totals,
-        "hour_sums": [
-            {"hour": hour, "time": survey.hour_label(hour), "total": total}
-            for hour, total in enumerate(hour_totals, start=1)
-        ],
+        "hour_sums": hour_sums,
         # A phone shows a row's hours on one line, or on two when a round has more than 8.
         "phone_columns": survey.hours_per_day if survey.hours_per_day <= 8 else (survey.hours_per_day + 1) // 2,
         "nav": "diary",

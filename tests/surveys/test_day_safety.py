@@ -265,20 +265,21 @@ def test_an_administrator_keying_in_clears_the_paper_day_with_a_record(
 # --- The hot pages' queries ----------------------------------------------------------------------
 
 
-def test_the_day_page_of_a_day_not_started_takes_six_queries(manager_client, survey, django_assert_num_queries):
+def test_the_day_page_of_a_day_not_started_takes_five_queries(manager_client, survey, django_assert_num_queries):
     manager_client.get(day_url(survey))  # the session's first renewal is not the page's cost
 
-    # The session, the user, the participation with its round, the manager's days, the tasks, the user's groups.
-    with django_assert_num_queries(6):
+    # The session, the user, the participation with its round and the user's groups (the menu's), the manager's
+    # days, the tasks.
+    with django_assert_num_queries(5):
         response = manager_client.get(day_url(survey))
     assert response.status_code == 200
 
 
-def test_the_day_page_of_a_saved_day_takes_six_queries(manager_client, survey, submitted, django_assert_num_queries):
+def test_the_day_page_of_a_saved_day_takes_five_queries(manager_client, survey, submitted, django_assert_num_queries):
     manager_client.get(day_url(survey))
 
     # The tasks come with the day's rows joined in: no query per row, none for the rows on their own.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = manager_client.get(day_url(survey))
     assert response.context["form"]["invoices-h1"].value() == 30
     assert response.context["form"]["budget-function"].value() == 3
