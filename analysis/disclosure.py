@@ -262,12 +262,18 @@ def _siblings(selections: _Selections, filters: Filters) -> list[tuple[tuple, li
     its department and of the round, its organisation's weekdays (each with S's other filters), each
     with a key. Every unit of a department has the same groups: they are made once and shared."""
     keys = selections.keys
-    wanted: list[tuple[tuple, Callable[[], list[Filters]]]] = []
+
+    def group(key: tuple, make: Callable[[], list[Filters]]) -> tuple[tuple, list[Filters]]:
+        if key not in selections.groups:
+            selections.groups[key] = make()
+        return key, selections.groups[key]
+
+    groups = []
     if filters.unit is not None:
         department = selections.unit_department(filters.unit)
         named = filters.department and department
-        wanted.append(
-            (
+        groups.append(
+            group(
                 ("units of", named, department, filters.weekday),
                 lambda: [
                     replace(filters, department=named, unit=unit)
@@ -276,37 +282,25 @@ def _siblings(selections: _Selections, filters: Filters) -> list[tuple[tuple, li
                 ],
             )
         )
-        wanted.append(
-            (
-                ("units", filters.weekday),
-                lambda: [
-                    replace(filters, department=None, unit=unit)
-                    for unit in sorted({u for u, _d in keys if u is not None})
-                ],
-            )
+        units = sorted({unit for unit, _department in keys if unit is not None})
+        groups.append(
+            group(("units", filters.weekday), lambda: [replace(filters, department=None, unit=u) for u in units])
         )
     elif filters.department is not None:
-        wanted.append(
-            (
+        departments = sorted({department for _unit, department in keys if department is not None})
+        groups.append(
+            group(
                 ("departments", filters.weekday),
-                lambda: [
-                    replace(filters, department=department, unit=None)
-                    for department in sorted({d for _u, d in keys if d is not None})
-                ],
+                lambda: [replace(filters, department=d, unit=None) for d in departments],
             )
         )
     if filters.weekday is not None:
-        wanted.append(
-            (
+        groups.append(
+            group(
                 ("weekdays", filters.department, filters.unit),
                 lambda: [replace(filters, weekday=weekday) for weekday in range(1, 8)],
             )
         )
-    groups = []
-    for key, make in wanted:
-        if key not in selections.groups:
-            selections.groups[key] = make()
-        groups.append((key, selections.groups[key]))
     return groups
 
 

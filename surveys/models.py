@@ -480,9 +480,6 @@ class TaskTotal(models.Model):
         return f"{self.participant_id} {self.task_id}"
 
 
-HOUR_FRICTION_FIELDS = [f"hf{n}" for n in range(1, MAX_HOURS + 1)]
-
-
 class SentEmail(models.Model):
     """An invitation or reminder that went out: to whom, when, and which days it asked for."""
 

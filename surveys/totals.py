@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from .models import HOUR_FIELDS, HOUR_FRICTION_FIELDS, DiaryDay, DiaryLine, Participant, Survey, TaskTotal
+from .models import HOUR_FIELDS, DiaryDay, DiaryLine, Participant, Survey, TaskTotal
 
 # Participants per statement: an IN list PostgreSQL and SQLite (at most 32 766 parameters) both take.
 BATCH = 2000
@@ -37,17 +37,8 @@ def bit_or_sql(expression: str) -> str:
     return f"SUM(DISTINCT {expression})"
 
 
-COLUMNS = [
-    "participant_id",
-    "task_id",
-    "minutes",
-    "f_minutes",
-    "f_weighted",
-    "v_minutes",
-    "v_weighted",
-    "weekdays",
-    *HOUR_FRICTION_FIELDS,
-]
+# The stored columns, in the model's order, which `_totals_sql()` selects in.
+COLUMNS = [field.column for field in TaskTotal._meta.concrete_fields if not field.primary_key]
 
 
 def _totals_sql(in_participants: str) -> str:
