@@ -47,12 +47,10 @@ def build_round(*, managers: int, days: int, seed: int = 7) -> Survey:
         (DiaryDay(participant_id=pid, date=date, status="submitted") for pid in participant_ids for date in dates),
         batch_size=5000,
     )
-    day_rows = np.array(
-        DiaryDay.objects.filter(participant__survey=survey).order_by("id").values_list("id", "participant_id")
-    )
+    day_ids = np.array(DiaryDay.objects.filter(participant__survey=survey).order_by("id").values_list("id", flat=True))
     task_ids = np.array(list(survey.tasks.order_by("order").values_list("id", flat=True)))
     rng = np.random.default_rng(seed)
-    _insert_lines(rng, day_rows, task_ids, hours=survey.hours_per_day)
+    _insert_lines(rng, day_ids, task_ids, hours=survey.hours_per_day)
     with connection.cursor() as cursor:
         cursor.execute(DAY_TOTALS_SQL, [survey.pk])
     totals.refresh_round(survey)
@@ -99,12 +97,11 @@ DAY_TOTALS_SQL = f"""
 """
 
 
-def _insert_lines(rng: np.random.Generator, day_rows: np.ndarray, task_ids: np.ndarray, *, hours: int) -> None:
+def _insert_lines(rng: np.random.Generator, day_ids: np.ndarray, task_ids: np.ndarray, *, hours: int) -> None:
     """Each day: 8 hours, each hour split between up to two of the day's tasks."""
     chunk = 20000
-    for start in range(0, len(day_rows), chunk):
-        days = day_rows[start : start + chunk, 0]
-        participants = day_rows[start : start + chunk, 1]
+    for start in range(0, len(day_ids), chunk):
+        days = day_ids[start : start + chunk]
         count = len(days)
         # Per day and hour: a first task with m minutes and a second with 60 - m.
         first = rng.integers(0, len(task_ids), size=(count, hours))
@@ -120,12 +117,12 @@ def _insert_lines(rng: np.random.Generator, day_rows: np.ndarray, task_ids: np.n
         values = rng.integers(1, 5, size=len(d))
         functions = rng.integers(1, 5, size=len(d))
         rated = rng.random(len(d)) < 0.9
-        rows = np.column_stack([days[d], participants[d], task_ids[t], minutes[d, t, :]])
+        rows = np.column_stack([days[d], task_ids[t], minutes[d, t, :]])
         _write(rows, np.where(rated, values, 0), np.where(rated, functions, 0), hours=hours)
 
 
 def _write(rows: np.ndarray, values: np.ndarray, functions: np.ndarray, *, hours: int) -> None:
-    columns = ["day_id", "participant_id", "task_id", *HOUR_FIELDS, "value", "function", "note"]
+    columns = ["day_id", "task_id", *HOUR_FIELDS, "value", "function", "note"]
     padding = ",0" * (len(HOUR_FIELDS) - hours)
     if connection.vendor == "postgresql":
         # COPY is ~10x faster than INSERTs for a million lines; unused hours must still be written.
@@ -143,11 +140,10 @@ def _write(rows: np.ndarray, values: np.ndarray, functions: np.ndarray, *, hours
         (
             DiaryLine(
                 day_id=row[0],
-                participant_id=row[1],
-                task_id=row[2],
+                task_id=row[1],
                 value=value or None,
                 function=function or None,
-                **dict(zip(HOUR_FIELDS, row[3:], strict=False)),
+                **dict(zip(HOUR_FIELDS, row[2:], strict=False)),
             )
             for row, value, function in zip(rows.tolist(), values.tolist(), functions.tolist(), strict=True)
         ),

@@ -26,10 +26,6 @@ class Filters:
     def is_empty(self) -> bool:
         return self.department is None and self.unit is None and self.weekday is None
 
-    def line_q(self) -> Q:
-        """The filter on diary lines (which carry their participant, so only weekdays need the day)."""
-        return self._q(participant="participant__", day="day__")
-
     def day_q(self) -> Q:
         return self._q(participant="participant__", day="")
 

@@ -119,14 +119,14 @@ def _round_totals_rows(survey: Survey, filters: Filters, task_ids: list[int]) ->
 
 def _round_totals_rows_joined(survey: Survey, filters: Filters, task_ids: list[int]) -> list[tuple]:
     """round_totals() of a weekday: the lines joined to their days, of the round's participants only."""
-    line_where, line_params = filters.sql(survey=survey.pk, participant="l.participant_id", date="ld.date")
+    line_where, line_params = filters.sql(survey=survey.pk, participant="ld.participant_id", date="ld.date")
     day_where, day_params = filters.sql(survey=survey.pk, participant="d.participant_id", date="d.date")
     sql = f"""
         SELECT c.manager_days, c.managers, t.*
         FROM ({DAY_COUNTS_SQL.format(where=day_where)}) c
         LEFT JOIN (
             SELECT l.task_id, {TASK_SUMS_SQL},
-                   COUNT(DISTINCT CASE WHEN l.minutes > 0 THEN l.participant_id END)
+                   COUNT(DISTINCT CASE WHEN l.minutes > 0 THEN ld.participant_id END)
             FROM {Participant._meta.db_table} lp
             JOIN {DiaryDay._meta.db_table} ld ON ld.participant_id = lp.id AND ld.status = '{SUBMITTED}'
             JOIN {DiaryLine._meta.db_table} l ON l.day_id = ld.id
@@ -231,14 +231,14 @@ def _manager_task_sums(survey: Survey, filters: Filters) -> np.ndarray:
     in_tasks = ", ".join(["%s"] * len(task_ids))
     columns = 2 + len(SUM_COLUMNS)
     if filters.weekday is not None:
-        where, params = filters.sql(survey=survey.pk, participant="l.participant_id", date="d.date")
+        where, params = filters.sql(survey=survey.pk, participant="d.participant_id", date="d.date")
         sql = f"""
-            SELECT l.participant_id, l.task_id, {TASK_SUMS_SQL}
+            SELECT d.participant_id, l.task_id, {TASK_SUMS_SQL}
             FROM {Participant._meta.db_table} p
             JOIN {DiaryDay._meta.db_table} d ON d.participant_id = p.id AND d.status = '{SUBMITTED}'
             JOIN {DiaryLine._meta.db_table} l ON l.day_id = d.id
             WHERE p.survey_id = %s AND l.task_id IN ({in_tasks}){where}
-            GROUP BY l.task_id, l.participant_id
+            GROUP BY l.task_id, d.participant_id
         """
         with _large_statements(work_mem="64MB"):
             return _fetch_ints(sql, [survey.pk, *task_ids, *params], columns)
@@ -388,7 +388,7 @@ def hour_friction_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd
         """
         params = [*task_ids, *params]
     else:
-        where, params = filters.sql(survey=survey.pk, participant="l.participant_id", date="d.date")
+        where, params = filters.sql(survey=survey.pk, participant="d.participant_id", date="d.date")
         sql = f"""
             SELECT l.task_id, {sums}
             FROM {Participant._meta.db_table} p

@@ -12,9 +12,7 @@ days changed with one UPDATE … FROM (VALUES …) per few thousand.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from mio.tablefiles import control_character_message
 
-from . import totals
+from . import bulkwrite, totals
 from .diaryfile import DiaryRow, RowError
 from .diaryrules import NOTE_LIMIT, RATINGS, check_day, date_message
 from .models import HOUR_FIELDS, MAX_HOURS, MAX_MINUTES_PER_HOUR, DiaryDay, DiaryLine, Participant, Survey, Task
@@ -93,7 +91,7 @@ class _StoredDay:
 @dataclass
 class _Checked:
     """A plan with what storing it needs: the round's tasks and stored days, each row's day (an index into
-    `keys`) and whether the row has anything in it."""
+    `keys`), whether the row has anything in it and its minutes (rows × hours), and each day's minutes."""
 
     plan: ImportPlan
     tasks: dict[str, Task]
@@ -101,6 +99,8 @@ class _Checked:
     keys: list[DayKey] = field(default_factory=list)
     day_of_row: list[int] = field(default_factory=list)
     filled: list[bool] = field(default_factory=list)
+    minutes: np.ndarray | None = None
+    day_minutes: list[int] = field(default_factory=list)
 
 
 def _stored_days(survey: Survey) -> dict[DayKey, _StoredDay]:
@@ -182,7 +182,7 @@ def check(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool, replace_hi
             )
         )
     plan = ImportPlan(days=plan_days, participants_created=sorted({row.participant for row in rows} - numbers))
-    return _Checked(plan, tasks, stored, keys, day_of_row, filled.tolist())
+    return _Checked(plan, tasks, stored, keys, day_of_row, filled.tolist(), minutes, day_minutes)
 
 
 def _row_errors(
@@ -282,8 +282,8 @@ def _day_errors(
 
 # --- Storing -------------------------------------------------------------------------------------
 
-BATCH = 5000  # rows per statement: well under SQLite's 32 766 parameters
-LINE_COLUMNS = ["day_id", "participant_id", "task_id", *HOUR_FIELDS, "value", "function", "note"]
+BATCH = bulkwrite.BATCH
+LINE_COLUMNS = ["day_id", "task_id", *HOUR_FIELDS, "value", "function", "note"]
 
 
 def store(*, survey: Survey, rows: Sequence[DiaryRow], checked: _Checked, replace: bool) -> ImportResult:
@@ -321,11 +321,10 @@ def store(*, survey: Survey, rows: Sequence[DiaryRow], checked: _Checked, replac
     padding = (0,) * (MAX_HOURS - hours)
     ids_of_day = [day_ids[key] for key in checked.keys]
     task_ids = {code: task.pk for code, task in checked.tasks.items()}
-    known = (row for row in rows if row.task in task_ids)
+    known = [row for row in rows if row.task in task_ids]
     lines = [
         (
             ids_of_day[day],
-            participant_ids[row.participant],
             task_ids[row.task],
             *row.minutes,
             *padding,
@@ -337,10 +336,44 @@ def store(*, survey: Survey, rows: Sequence[DiaryRow], checked: _Checked, replac
         if filled
     ]
     insert_lines(lines)
-    # Every participant with a day in the file: new lines, replaced lines or a day now submitted.
-    totals.refresh({participant_ids[day.participant] for day in plan.days})
+    _store_totals(known, checked, participant_ids, task_ids)
     survey.touch()
     return ImportResult(participants_created=len(plan.participants_created), days=len(plan.days), lines=len(lines))
+
+
+def _store_totals(
+    known: list[DiaryRow], checked: _Checked, participant_ids: dict[int, int], task_ids: dict[str, int]
+) -> None:
+    """The task totals of every participant with a day in the file (new lines, replaced lines or a day now
+    submitted). Those whose every submitted line is now the file's are summed from the rows in hand; those
+    with a submitted day outside the file are recomputed from the database."""
+    import numpy as np
+
+    in_file = set(checked.keys)
+    elsewhere = {
+        number
+        for (number, date), day in checked.stored.items()
+        if day.has_lines and day.status == DiaryDay.Status.SUBMITTED and (number, date) not in in_file
+    }
+    numbers = {number for number, _date in checked.keys}
+    totals.refresh(participant_ids[number] for number in numbers & elsewhere)
+    whole = numbers - elsewhere
+    if not whole:
+        return
+    day_of_row = np.asarray(checked.day_of_row, dtype=np.int64)
+    day_whole = np.array([number in whole for number, _date in checked.keys])
+    take = np.asarray(checked.filled, dtype=bool) & day_whole[day_of_row]
+    days = day_of_row[take]
+    rows = totals.sums_of_lines(
+        participant=np.array([participant_ids[number] for number, _date in checked.keys], dtype=np.int64)[days],
+        task=np.array([task_ids[row.task] for row in known], dtype=np.int64)[take],
+        minutes=checked.minutes[take],
+        value=np.array([row.value or 0 for row in known], dtype=np.int64)[take],
+        function=np.array([row.function or 0 for row in known], dtype=np.int64)[take],
+        weekday=np.array([date.isoweekday() for _number, date in checked.keys], dtype=np.int64)[days],
+        day_minutes=np.asarray(checked.day_minutes, dtype=np.int64)[days],
+    )
+    totals.replace_with((participant_ids[number] for number in whole), rows)
 
 
 def insert_alike(template: Model, varying: list[str], rows: list[tuple]) -> None:
@@ -363,27 +396,7 @@ def insert_alike(template: Model, varying: list[str], rows: list[tuple]) -> None
 
     values = [(*(prepare(position, value) for position, value in enumerate(row)), *constants) for row in rows]
     names = [by_name[name].column for name in varying] + [field.column for field in constant]
-    _insert_rows(model._meta.db_table, names, values)
-
-
-def _insert_rows(table: str, names: list[str], values: list[tuple]) -> None:
-    """INSERTs of prepared rows: executemany on SQLite, which runs it in C; statements of many rows elsewhere,
-    since psycopg2's executemany goes to the server once per row."""
-    table = connection.ops.quote_name(table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in names)
-    row = "(" + ", ".join(["%s"] * len(names)) + ")"
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for start in range(0, len(values), BATCH * 4):
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row}", values[start : start + BATCH * 4])
-            return
-        size = max(1, 30_000 // len(names))
-        for start in range(0, len(values), size):
-            batch = values[start : start + size]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(batch))}",
-                [value for cells in batch for value in cells],
-            )
+    bulkwrite.insert_rows(model._meta.db_table, names, values)
 
 
 def _update_days(minutes_of_day: list[tuple[int, int]], now: dt.datetime) -> None:
@@ -412,18 +425,4 @@ def _update_days(minutes_of_day: list[tuple[int, int]], now: dt.datetime) -> Non
 
 def insert_lines(lines: list[tuple]) -> None:
     """Insert diary lines given as tuples of LINE_COLUMNS: with COPY on PostgreSQL (psycopg2), else INSERTs."""
-    if not lines:
-        return
-    table = connection.ops.quote_name(DiaryLine._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in LINE_COLUMNS)
-    with connection.cursor() as cursor:
-        # COPY's CSV would read a line of just "\." inside a note as the end of the data.
-        if hasattr(cursor.cursor, "copy_expert") and not any("\\." in line[-1] for line in lines):
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerows(lines)  # None is written as NULL
-            buffer.seek(0)
-            cursor.cursor.copy_expert(
-                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (note))", buffer
-            )
-            return
-    _insert_rows(DiaryLine._meta.db_table, LINE_COLUMNS, lines)
+    bulkwrite.write_rows(DiaryLine._meta.db_table, LINE_COLUMNS, lines, text="note")

@@ -311,8 +311,9 @@ class DiaryDay(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
+    # No index of its own: the unique (participant, date) starts with it, and an import writes 10 000 days.
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="days", verbose_name=_("participant")
+        Participant, on_delete=models.CASCADE, related_name="days", db_index=False, verbose_name=_("participant")
     )
     date = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -360,19 +361,15 @@ def _hour_field(number: int) -> models.PositiveSmallIntegerField:
 class DiaryLine(models.Model):
     """One row of the paper form: a task's minutes per hour on one day, and its two ratings."""
 
-    # No index of its own for `day` and `task`: the unique (day, task) and the analysis index start with
-    # them, and every index is one more write for each of the lines an import brings.
+    # No index of its own for `day`: the unique (day, task) starts with it, and every index is one more write
+    # for each of the lines an import brings. The participant is the day's: the analysis reads the
+    # participants' task totals (`TaskTotal`), so a line no longer repeats it.
     day = models.ForeignKey(
         DiaryDay, on_delete=models.CASCADE, related_name="lines", db_index=False, verbose_name=_("diary day")
     )
-    # The day's participant, repeated so that analysis can group lines by manager without a join.
-    participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="+", editable=False, verbose_name=_("participant")
-    )
-    # RESTRICT: a task with diary lines cannot be deleted on its own, but its whole round can.
-    task = models.ForeignKey(
-        Task, on_delete=models.RESTRICT, related_name="lines", db_index=False, verbose_name=_("task")
-    )
+    # RESTRICT: a task with diary lines cannot be deleted on its own, but its whole round can (the index
+    # finds a task's lines for that check without reading every line).
+    task = models.ForeignKey(Task, on_delete=models.RESTRICT, related_name="lines", verbose_name=_("task"))
     h1 = _hour_field(1)
     h2 = _hour_field(2)
     h3 = _hour_field(3)
@@ -400,11 +397,6 @@ class DiaryLine(models.Model):
         ordering = ["day", "task__order"]
         verbose_name = _("diary line")
         verbose_name_plural = _("diary lines")
-        indexes = [
-            # Covers the friction sums per task and participant, so analysis reads the index in
-            # (task, participant) order instead of hashing every line of the table.
-            models.Index(fields=["task", "participant", "minutes", "function", "value"], name="surveys_line_analysis"),
-        ]
         constraints = [
             models.UniqueConstraint(fields=["day", "task"], name="surveys_line_unique_task"),
             models.CheckConstraint(condition=Q(value__gte=1, value__lte=4), name="surveys_line_value_1_4"),
@@ -420,11 +412,6 @@ class DiaryLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.task.code}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.participant_id is None and self.day_id is not None:
-            self.participant_id = self.day.participant_id
-        super().save(*args, **kwargs)
 
     def hour_minutes(self, hours: int) -> list[int]:
         return [getattr(self, name) for name in HOUR_FIELDS[:hours]]

@@ -385,7 +385,7 @@ def _redact_free_text(user: AbstractBaseUser, pattern: re.Pattern[str] | None, m
     changed = 0
     # Notes of the municipalities' diaries; the audit trail's details (older events were written
     # with a name in them); the admin log.
-    lines = DiaryLine.objects.filter(participant__survey__municipality_id__in=municipality_ids)
+    lines = DiaryLine.objects.filter(day__participant__survey__municipality_id__in=municipality_ids)
     changed += _redact_text(lines, ["note"], pattern, needles)
     changed += _redact_text(AuditEvent._base_manager.all(), ["detail"], pattern, needles)
     changed += _redact_text(LogEntry.objects.all(), ["object_repr", "change_message"], pattern, needles)

@@ -122,7 +122,6 @@ def _stored_line(day: DiaryDay, line: LineInput) -> DiaryLine:
     padded = [*line.minutes, *[0] * (MAX_HOURS - len(line.minutes))]
     return DiaryLine(
         day=day,
-        participant_id=day.participant_id,
         task=line.task,
         value=line.value,
         function=line.function,

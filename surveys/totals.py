@@ -12,10 +12,15 @@ refresh is right whatever was written before it. `rebuild_task_totals` recompute
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import connection
 
+from . import bulkwrite
 from .models import HOUR_FIELDS, DiaryDay, DiaryLine, Participant, Survey, TaskTotal
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Participants per statement: an IN list PostgreSQL and SQLite (at most 32 766 parameters) both take.
 BATCH = 2000
@@ -47,7 +52,7 @@ def _totals_sql(in_participants: str) -> str:
     weekday_bit = f"1 << CAST({iso_weekday_sql('d.date')} AS INTEGER)"
     # A manager-day's weekday counts in a task where the line has minutes (as a manager-day has minutes).
     return f"""
-        SELECT l.participant_id, l.task_id,
+        SELECT d.participant_id, l.task_id,
                SUM(l.minutes),
                SUM(CASE WHEN l.function IS NOT NULL THEN l.minutes ELSE 0 END),
                SUM(COALESCE(l.minutes * l.function, 0)),
@@ -55,10 +60,10 @@ def _totals_sql(in_participants: str) -> str:
                SUM(COALESCE(l.minutes * l.value, 0)),
                {bit_or_sql(f"CASE WHEN l.minutes > 0 AND d.minutes > 0 THEN {weekday_bit} ELSE 0 END")},
                {hour_friction}
-        FROM {DiaryLine._meta.db_table} l
-        JOIN {DiaryDay._meta.db_table} d ON d.id = l.day_id
-        WHERE l.participant_id IN ({in_participants}) AND d.status = '{DiaryDay.Status.SUBMITTED}'
-        GROUP BY l.participant_id, l.task_id
+        FROM {DiaryDay._meta.db_table} d
+        JOIN {DiaryLine._meta.db_table} l ON l.day_id = d.id
+        WHERE d.participant_id IN ({in_participants}) AND d.status = '{DiaryDay.Status.SUBMITTED}'
+        GROUP BY d.participant_id, l.task_id
     """
 
 
@@ -79,13 +84,78 @@ def refresh(participant_ids: Iterable[int]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
-            marks = ", ".join(["%s"] * len(batch))
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"SELECT id FROM {Participant._meta.db_table} WHERE id IN ({marks}) ORDER BY id FOR NO KEY UPDATE",
-                    batch,
-                )
+            marks = _lock(cursor, batch)
             _replace(cursor, marks, batch)
+
+
+def _lock(cursor, participant_ids: list[int]) -> str:
+    """Lock the participants (see `refresh`); their id placeholders, for the statements that follow."""
+    marks = ", ".join(["%s"] * len(participant_ids))
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            f"SELECT id FROM {Participant._meta.db_table} WHERE id IN ({marks}) ORDER BY id FOR NO KEY UPDATE",
+            participant_ids,
+        )
+    return marks
+
+
+def sums_of_lines(
+    *,
+    participant: np.ndarray,
+    task: np.ndarray,
+    minutes: np.ndarray,
+    value: np.ndarray,
+    function: np.ndarray,
+    weekday: np.ndarray,
+    day_minutes: np.ndarray,
+) -> np.ndarray:
+    """The task totals (rows of COLUMNS) of lines held in memory, the same sums `_totals_sql` makes of
+    stored ones: one entry per line of the participant and task ids, the minutes per hour (lines × hours),
+    the ratings (0 for none), the ISO weekday of the line's day and that day's minutes. For a writer that
+    holds every submitted line of its participants (an import of their whole diaries): reading back what
+    it has just written costs as much as writing it."""
+    import numpy as np  # here, not at the top: every diary page loads this module
+
+    if not len(participant):
+        return np.zeros((0, len(COLUMNS)), dtype=np.int64)
+    pairs, group = np.unique(np.stack([participant, task], axis=1), axis=0, return_inverse=True)
+    group = group.reshape(-1)
+
+    def total(per_line: np.ndarray) -> np.ndarray:
+        return np.bincount(group, weights=per_line, minlength=len(pairs)).astype(np.int64)
+
+    line_minutes = minutes.sum(axis=1)
+    rated, valued = function > 0, value > 0
+    counted_day = (line_minutes > 0) & (day_minutes > 0)
+    weekdays = np.zeros(len(pairs), dtype=np.int64)
+    np.bitwise_or.at(weekdays, group, np.where(counted_day, np.left_shift(1, weekday), 0))
+    hour_friction = minutes * np.where(rated, 4 - function, 0)[:, None]
+    padding = np.zeros((len(pairs), len(HOUR_FIELDS) - minutes.shape[1]), dtype=np.int64)
+    by_name = {
+        "participant_id": pairs[:, 0],
+        "task_id": pairs[:, 1],
+        "minutes": total(line_minutes),
+        "f_minutes": total(np.where(rated, line_minutes, 0)),
+        "f_weighted": total(line_minutes * function),
+        "v_minutes": total(np.where(valued, line_minutes, 0)),
+        "v_weighted": total(line_minutes * value),
+        "weekdays": weekdays,
+    }
+    hours = np.column_stack([total(hour_friction[:, hour]) for hour in range(minutes.shape[1])] + [padding])
+    by_name.update({f"hf{number}": hours[:, number - 1] for number in range(1, len(HOUR_FIELDS) + 1)})
+    return np.column_stack([by_name[name] for name in COLUMNS])
+
+
+def replace_with(participant_ids: Iterable[int], rows: np.ndarray) -> None:
+    """Store `rows` (of COLUMNS, from `sums_of_lines`) as the whole task totals of these participants,
+    locked as `refresh` locks them."""
+    ids = sorted(set(participant_ids))
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            marks = _lock(cursor, batch)
+            cursor.execute(f"DELETE FROM {TaskTotal._meta.db_table} WHERE participant_id IN ({marks})", batch)
+    bulkwrite.write_rows(TaskTotal._meta.db_table, COLUMNS, [tuple(row) for row in rows.tolist()])
 
 
 def refresh_round(survey: Survey) -> None:

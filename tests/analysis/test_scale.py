@@ -29,12 +29,12 @@ def defined_totals(survey, *, weekday: int | None = None) -> dict[tuple[int, str
     days only; minutes, minutes with a function, Σ minutes × function, the same for value."""
     sums: dict[tuple[int, str], list[int]] = {}
     lines = DiaryLine.objects.filter(task__survey=survey, day__status=DiaryDay.Status.SUBMITTED).select_related(
-        "participant", "task", "day"
+        "day__participant", "task"
     )
     for line in lines:
         if weekday is not None and line.day.date.isoweekday() != weekday:
             continue
-        row = sums.setdefault((line.participant.number, line.task.code), [0] * 5)
+        row = sums.setdefault((line.day.participant.number, line.task.code), [0] * 5)
         row[0] += line.minutes
         if line.function is not None:
             row[1] += line.minutes
@@ -104,12 +104,12 @@ def test_the_round_s_totals_are_computed_once_per_data_version(small_round):
 
 
 def test_a_weekday_is_a_condition_on_the_joined_day_not_a_subquery_of_every_day():
-    where, params = Filters(weekday=3).sql(participant="l.participant_id", date="d.date")
+    where, params = Filters(weekday=3).sql(participant="d.participant_id", date="d.date")
     assert "SELECT" not in where.upper() and "d.date" in where and params == [3]
     with pytest.raises(ValueError):
-        Filters(weekday=3).sql(participant="l.participant_id")
+        Filters(weekday=3).sql(participant="d.participant_id")
     # Units and departments outlive rounds: their participants are looked up in the round only.
-    where, params = Filters(department=2, unit=3).sql(participant="l.participant_id", survey=9)
+    where, params = Filters(department=2, unit=3).sql(participant="d.participant_id", survey=9)
     assert where.count("p.survey_id = %s") == 2 and params == [2, 9, 3, 9]
 
 

@@ -60,7 +60,7 @@ def round_with_person(survey, unit, person, manager, administrator):
     save_day(three, WED, {"it-services": ({3: 60}, 1, 1)})
     save_day(four, MON, {"invoices": ({3: 30}, 2, 2)})
     # Another manager's note that names the person, and a day the person keyed in for no. 3.
-    DiaryLine.objects.filter(participant=three).update(note=f"Frågade {FIRST} {LAST} om fakturorna")
+    DiaryLine.objects.filter(day__participant=three).update(note=f"Frågade {FIRST} {LAST} om fakturorna")
     DiaryDay.objects.filter(participant=three).update(keyed_in_by=person)
 
     SentEmail.objects.create(participant=mine, kind=SentEmail.Kind.INVITATION, to=EMAIL)
@@ -125,7 +125,9 @@ def figures(survey: Survey) -> dict[str, object]:
         "quality": selectors.day_quality_counts(survey=survey),
         "numbers": selectors.participant_numbers(survey=survey),
         "participants": Participant.objects.filter(survey=survey).count(),
-        "lines": list(DiaryLine.objects.order_by("pk").values_list("participant__number", "task__code", "minutes")),
+        "lines": list(
+            DiaryLine.objects.order_by("pk").values_list("day__participant__number", "task__code", "minutes")
+        ),
     }
 
 

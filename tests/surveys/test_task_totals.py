@@ -35,6 +35,10 @@ def stored(participant) -> dict[str, dict[str, int]]:
     }
 
 
+def file_row(number, date, code, minutes, value=None, function=None):
+    return DiaryRow(2, number, date, code, [*minutes, *[0] * (8 - len(minutes))], value, function, "")
+
+
 @pytest.fixture
 def tasks(survey):
     return {task.code: task for task in survey.tasks.all()}
@@ -105,10 +109,6 @@ def test_a_resave_replaces_and_clearing_removes(survey, participant, other_parti
 
 def test_an_import_sums_new_and_replaced_days(survey, participant, tasks):
     diary_save(participant=participant, date=MONDAY, lines=[line(tasks, "budget", [30], 2, 2)])  # a draft
-
-    def file_row(number, date, code, minutes, value=None, function=None):
-        return DiaryRow(2, number, date, code, [*minutes, *[0] * (8 - len(minutes))], value, function, "")
-
     diaries_import(
         survey=survey,
         rows=[file_row(7, MONDAY, "invoices", [45], 2, 3), file_row(9, TUESDAY, "budget", [0, 20], 4, 1)],
@@ -179,3 +179,65 @@ def test_the_command_checks_and_rebuilds(survey, participant, tasks):
     assert Survey.objects.get(pk=survey.pk).data_version == version + 1
     with pytest.raises(CommandError):
         call_command("rebuild_task_totals", "--survey", "no-such-round")
+
+
+def test_an_import_of_whole_diaries_sums_the_rows_it_holds(survey, tasks):
+    # Number 9's whole diary is in the file, so its totals are summed from the file's rows. Monday:
+    # budget 30 + 15 min in hours 1 and 3, value 2, function 1; invoices rated (4, 4) with no minutes.
+    # Tuesday: budget rated, no minutes anywhere that day (its weekday is not counted).
+    diaries_import(
+        survey=survey,
+        rows=[
+            file_row(9, MONDAY, "budget", [30, 0, 15], 2, 1),
+            file_row(9, MONDAY, "invoices", [], 4, 4),
+            file_row(9, TUESDAY, "budget", [], 3, 3),
+        ],
+    )
+    new = Participant.objects.get(survey=survey, number=9)
+    assert stored(new) == {
+        "budget": {
+            "minutes": 45,
+            "f_minutes": 45,
+            "f_weighted": 45 * 1,
+            "v_minutes": 45,
+            "v_weighted": 45 * 2,
+            "weekdays": 1 << 1,  # Monday only: Tuesday has no minutes
+            "hf1": 30 * (4 - 1),
+            "hf2": 0,
+            "hf3": 15 * (4 - 1),
+        },
+        # A line without minutes still makes a (participant, task) total, as it does from the database.
+        "invoices": {
+            "minutes": 0,
+            "f_minutes": 0,
+            "f_weighted": 0,
+            "v_minutes": 0,
+            "v_weighted": 0,
+            "weekdays": 0,
+            "hf1": 0,
+            "hf2": 0,
+            "hf3": 0,
+        },
+    }
+    assert totals.stale_participants(survey) == []
+
+
+def test_an_import_counts_the_submitted_days_outside_the_file(survey, participant, other_participant, tasks):
+    # Number 7 has a submitted Monday that the file does not hold: the file's Tuesday adds to it. Number 8 has
+    # a draft Monday outside the file, which counts neither before nor after.
+    diary_save(participant=participant, date=MONDAY, lines=[line(tasks, "budget", [20], 1, 2)], submit=True)
+    diary_save(participant=other_participant, date=MONDAY, lines=[line(tasks, "budget", [50], 1, 1)])
+    diaries_import(
+        survey=survey,
+        rows=[
+            file_row(participant.number, TUESDAY, "budget", [10], 3, 4),
+            file_row(other_participant.number, TUESDAY, "budget", [40], 2, 2),
+        ],
+    )
+    budget = stored(participant)["budget"]
+    assert (budget["minutes"], budget["f_weighted"], budget["v_weighted"]) == (30, 20 * 2 + 10 * 4, 20 * 1 + 10 * 3)
+    assert budget["weekdays"] == (1 << 1) | (1 << 2)
+    assert budget["hf1"] == 20 * (4 - 2) + 10 * (4 - 4)
+    other = stored(other_participant)["budget"]
+    assert (other["minutes"], other["f_weighted"], other["weekdays"], other["hf1"]) == (40, 40 * 2, 1 << 2, 40 * 2)
+    assert totals.stale_participants(survey) == []

@@ -114,12 +114,14 @@ class Command(BaseCommand):
             new_seconds = _timed(lambda: call_command("import_diaries", source, survey=SLUG, **quiet))
             # The process's high-water mark so far: Django, the file being written (streamed) and this import.
             import_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            stored = DiaryLine.objects.filter(participant__survey=survey).count()
+            stored = DiaryLine.objects.filter(day__participant__survey=survey).count()
             day_count = DiaryDay.objects.filter(participant__survey=survey).count()
             export_seconds = _timed(lambda: call_command("export_diaries", survey=SLUG, output=exported, **quiet))
             replace_seconds = _timed(
                 lambda: call_command("import_diaries", exported, survey=SLUG, replace=True, **quiet)
             )
+            # The high-water mark after both imports and the export, before the floor below reads every line.
+            imports_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             floor_write, floor_keys = _database_floor(survey)
             tracemalloc.start()
             call_command("import_diaries", exported, survey=SLUG, replace=True, **quiet)
@@ -142,6 +144,7 @@ class Command(BaseCommand):
             "database_floor_foreign_key_check_seconds": round(floor_keys, 3),
             "import_peak_python_memory_mb": round(peak / 2**20, 1),
             "process_peak_rss_after_first_import_mb": round(import_rss / 1024, 1),
+            "process_peak_rss_after_both_imports_mb": round(imports_rss / 1024, 1),
             "process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
         if not keep:
@@ -157,11 +160,11 @@ def _database_floor(survey: Survey) -> tuple[float, float]:
     """Writing the round's lines, already as tuples, into their empty table with every constraint checked
     (COPY on PostgreSQL, executemany on SQLite), rolled back: what no import of these lines can beat.
     The seconds of writing, and of checking the foreign keys that PostgreSQL defers to the commit."""
-    lines = list(DiaryLine.objects.filter(participant__survey=survey).order_by("id").values_list(*LINE_COLUMNS))
+    lines = list(DiaryLine.objects.filter(day__participant__survey=survey).order_by("id").values_list(*LINE_COLUMNS))
     seconds = (0.0, 0.0)
     try:
         with transaction.atomic():
-            DiaryLine.objects.filter(participant__survey=survey).delete()
+            DiaryLine.objects.filter(day__participant__survey=survey).delete()
             started = time.perf_counter()
             insert_lines(lines)
             written = time.perf_counter()
@@ -177,6 +180,6 @@ def _database_floor(survey: Survey) -> tuple[float, float]:
 
 def _drop(survey: Survey) -> None:
     """Lines first, in one statement: their tasks are protected."""
-    DiaryLine.objects.filter(participant__survey=survey).delete()
+    DiaryLine.objects.filter(day__participant__survey=survey).delete()
     DiaryDay.objects.filter(participant__survey=survey).delete()
     survey.delete()

@@ -1,0 +1,55 @@
+"""Writing many prepared rows into a table at once: what an import of a whole round, and the task totals it
+brings, need instead of the ORM's row-by-row statements."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from django.db import connection
+
+BATCH = 5000  # rows per statement: well under SQLite's 32 766 parameters
+
+
+def write_rows(table: str, names: Sequence[str], values: Sequence[tuple], *, text: str | None = None) -> None:
+    """Insert rows of database values: with COPY on PostgreSQL (psycopg2), else `insert_rows`. None is
+    written as NULL, and so is "", except in the column `text`, which keeps "" (COPY's FORCE_NOT_NULL)."""
+    if not values:
+        return
+    # COPY's CSV would read a line of just "\." inside a text as the end of the data.
+    position = None if text is None else list(names).index(text)
+    with connection.cursor() as cursor:
+        if hasattr(cursor.cursor, "copy_expert") and (
+            position is None or not any("\\." in row[position] for row in values)
+        ):
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(values)
+            buffer.seek(0)
+            columns = ", ".join(connection.ops.quote_name(name) for name in names)
+            keep_empty = f", FORCE_NOT_NULL ({connection.ops.quote_name(text)})" if text else ""
+            cursor.cursor.copy_expert(
+                f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN WITH (FORMAT csv{keep_empty})", buffer
+            )
+            return
+    insert_rows(table, names, values)
+
+
+def insert_rows(table: str, names: Sequence[str], values: Sequence[tuple]) -> None:
+    """INSERTs of prepared rows: executemany on SQLite, which runs it in C; statements of many rows elsewhere,
+    since psycopg2's executemany goes to the server once per row."""
+    table = connection.ops.quote_name(table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
+    row = "(" + ", ".join(["%s"] * len(names)) + ")"
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for start in range(0, len(values), BATCH * 4):
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row}", values[start : start + BATCH * 4])
+            return
+        size = max(1, 30_000 // len(names))
+        for start in range(0, len(values), size):
+            batch = values[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(batch))}",
+                [value for cells in batch for value in cells],
+            )
