@@ -12,8 +12,18 @@ from collections.abc import Callable
 import numpy as np
 from django.db import connection, transaction
 
-from surveys import totals
-from surveys.models import HOUR_FIELDS, Department, DiaryDay, DiaryLine, Municipality, Participant, Survey, Unit
+from surveys import bulkwrite, totals
+from surveys.models import (
+    HOUR_FIELDS,
+    Department,
+    DiaryDay,
+    DiaryLine,
+    Municipality,
+    Participant,
+    Survey,
+    TaskTotal,
+    Unit,
+)
 from surveys.services import survey_create
 
 from . import reports
@@ -84,10 +94,7 @@ def _units(municipality: Municipality, *, count: int) -> list[int]:
 
 def settle() -> None:
     """Vacuum and analyse after a bulk load, as autovacuum would before anyone looks at a real round."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in (DiaryLine, DiaryDay, Participant, Unit, Department):
-                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+    bulkwrite.vacuum_analyze([DiaryLine, DiaryDay, TaskTotal, Participant, Unit, Department])
 
 
 DAY_TOTALS_SQL = f"""

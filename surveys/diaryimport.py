@@ -313,9 +313,7 @@ def store(*, survey: Survey, rows: Sequence[DiaryRow], checked: _Checked, replac
         [(day_ids[(day.participant, day.date)], day.minutes) for day in plan.days if day.status is not None], now
     )
     if replace:
-        replaced = [day_ids[(day.participant, day.date)] for day in plan.days if day.replaces]
-        for start in range(0, len(replaced), BATCH):
-            DiaryLine.objects.filter(day_id__in=replaced[start : start + BATCH]).delete()
+        _delete_lines([day_ids[(day.participant, day.date)] for day in plan.days if day.replaces])
 
     hours = survey.hours_per_day
     padding = (0,) * (MAX_HOURS - hours)
@@ -397,6 +395,20 @@ def insert_alike(template: Model, varying: list[str], rows: list[tuple]) -> None
     values = [(*(prepare(position, value) for position, value in enumerate(row)), *constants) for row in rows]
     names = [by_name[name].column for name in varying] + [field.column for field in constant]
     bulkwrite.insert_rows(model._meta.db_table, names, values)
+
+
+def _delete_lines(day_ids: list[int]) -> None:
+    """Delete the lines of these days. On PostgreSQL one statement with the ids as an array: an IN list of
+    thousands of ids, weighed by the column's statistics, made it read the whole table (1.5 million lines
+    and their dead versions) once per batch, 0.25 s each, where the index finds them in 0.07 s in all."""
+    table = connection.ops.quote_name(DiaryLine._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DELETE FROM {table} WHERE day_id = ANY(%s)", [day_ids])
+            return
+        for start in range(0, len(day_ids), BATCH):
+            batch = day_ids[start : start + BATCH]
+            cursor.execute(f"DELETE FROM {table} WHERE day_id IN ({', '.join(['%s'] * len(batch))})", batch)
 
 
 def _update_days(minutes_of_day: list[tuple[int, int]], now: dt.datetime) -> None:

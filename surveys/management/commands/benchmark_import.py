@@ -1,7 +1,8 @@
 """Time the diary import against the export of the same lines, in the configured database. Prints JSON.
 
 A synthetic diary file of about `--lines` rows is written (managers × weekdays, each hour split between
-up to two of the round's tasks, most rows rated), then, in a round of its own:
+up to two of the round's tasks, most rows rated). An earlier benchmark round is deleted and the tables
+vacuumed and analysed (as autovacuum would), then, in a round of its own:
 
 1. `import_diaries` of the file into the empty round: new participants, new days;
 2. `export_diaries` of those lines to CSV: the yardstick;
@@ -27,9 +28,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from mio.tablefiles import write_csv
+from surveys import bulkwrite
 from surveys.diaryfile import header
 from surveys.diaryimport import LINE_COLUMNS, insert_lines
-from surveys.models import DiaryDay, DiaryLine, Municipality, Survey
+from surveys.models import DiaryDay, DiaryLine, Municipality, Participant, Survey, TaskTotal
 from surveys.services import survey_create
 
 SLUG = "benchmark-import"
@@ -87,6 +89,7 @@ class Command(BaseCommand):
         managers = max(1, round(lines / LINES_PER_DAY / days))
         for old in Survey.objects.filter(slug=SLUG):
             _drop(old)
+        bulkwrite.vacuum_analyze([DiaryLine, DiaryDay, TaskTotal, Participant])
         municipality, _ = Municipality.objects.get_or_create(name="Benchmarkkommun")
         start = dt.date(2026, 1, 5)  # a Monday: two working weeks
         survey = survey_create(
