@@ -29,18 +29,16 @@ class Filters:
     def day_q(self) -> Q:
         return self._q(participant="participant__", day="")
 
-    def sql(
-        self, *, participant: str, date: str | None = None, day: str | None = None, survey: int | None = None
-    ) -> tuple[str, list[object]]:
+    def sql(self, *, participant: str, date: str | None = None, survey: int | None = None) -> tuple[str, list[object]]:
         """The filter as SQL on a participant id column and the date column of a day joined to the
         lines or days being filtered, for hand-written aggregates (compiling an ORM query costs more
         than running it on a municipality's round).
 
         A weekday filters on the joined day's own date, so it never looks beyond the round: a subquery
         of every day of the database on that weekday made a filtered page of a small round as slow as
-        the largest round. `day` is accepted for older callers and not used. With `survey` (a round's
-        id) a department or unit selects among that round's participants only, not those of every
-        round of the municipality (units and departments outlive rounds)."""
+        the largest round. With `survey` (a round's id) a department or unit selects among that round's
+        participants only, not those of every round of the municipality (units and departments outlive
+        rounds)."""
         clauses: list[str] = []
         params: list[object] = []
         in_round = " AND p.survey_id = %s" if survey is not None else ""

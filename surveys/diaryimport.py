@@ -282,7 +282,6 @@ def _day_errors(
 
 # --- Storing -------------------------------------------------------------------------------------
 
-BATCH = bulkwrite.BATCH
 LINE_COLUMNS = ["day_id", "task_id", *HOUR_FIELDS, "value", "function", "note"]
 
 
@@ -406,8 +405,8 @@ def _delete_lines(day_ids: list[int]) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(f"DELETE FROM {table} WHERE day_id = ANY(%s)", [day_ids])
             return
-        for start in range(0, len(day_ids), BATCH):
-            batch = day_ids[start : start + BATCH]
+        for start in range(0, len(day_ids), bulkwrite.BATCH):
+            batch = day_ids[start : start + bulkwrite.BATCH]
             cursor.execute(f"DELETE FROM {table} WHERE day_id IN ({', '.join(['%s'] * len(batch))})", batch)
 
 
@@ -419,8 +418,8 @@ def _update_days(minutes_of_day: list[tuple[int, int]], now: dt.datetime) -> Non
     when = connection.ops.adapt_datetimefield_value(now)
     update_from = connection.vendor != "sqlite" or connection.Database.sqlite_version_info >= (3, 33)
     with connection.cursor() as cursor:
-        for start in range(0, len(minutes_of_day), BATCH):
-            batch = minutes_of_day[start : start + BATCH]
+        for start in range(0, len(minutes_of_day), bulkwrite.BATCH):
+            batch = minutes_of_day[start : start + bulkwrite.BATCH]
             values = ", ".join(["(%s, %s)"] * len(batch))
             if update_from:
                 minutes, where = "v.minutes", f"FROM v WHERE {table}.id = v.id"
