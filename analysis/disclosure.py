@@ -179,7 +179,12 @@ class _Selections:
     by loops took minutes."""
 
     def __init__(self, members: Iterable[tuple]):
-        self.members = [_Member(*row) for row in members]
+        # Managers alike in unit, department and weekdays are one member with a count: a national round's
+        # 15 000 managers are a few thousand such, and every count below weighs a member by its count.
+        alike: Counter = Counter()
+        for unit, department, weekdays, *count in members:
+            alike[(unit, department, weekdays)] += count[0] if count else 1
+        self.members = [_Member(*key, count) for key, count in alike.items()]
         self._departments = {member.unit: member.department for member in self.members if member.unit is not None}
         self._by_mask: dict[int, tuple[Counter, Counter, int]] = {}
         self.keys = sorted({(member.unit, member.department) for member in self.members}, key=str)
@@ -576,5 +581,5 @@ def _listing_allowed(survey: Survey, filters: Filters) -> bool:
         if selections.days(member, filters):
             for key in (("unit", member.unit), ("department", member.department)):
                 if key[1] is not None:
-                    units[key] = units.get(key, 0) + 1
+                    units[key] = units.get(key, 0) + member.count
     return all(not is_withheld(size) for size in units.values())

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from analysis.disclosure import _bits, _in_org, _Selections, _siblings, parents
+from analysis.disclosure import _bits, _in_org, _Member, _Selections, _siblings, parents
 from analysis.filters import Filters
 
 DEPARTMENT_OF = {1: 10, 2: 10, 3: 10, 4: 20, 5: 20, None: None}
@@ -35,8 +35,10 @@ def test_looked_up_counts_are_the_definition_s(seed):
         unit = rng.choice([1, 2, 3, 4, 5, None])
         bits = sum(1 << day for day in range(1, 8) if rng.random() < 0.3) or 1 << rng.randint(1, 7)
         rows.append((unit, DEPARTMENT_OF[unit], bits, rng.choice([1, 1, 2])))
+    rows += rows[: len(rows) // 3]  # managers alike, which _Selections makes one member with a count
     selections = _Selections(rows)
-    members = selections.members
+    members = [_Member(*row) for row in rows]  # the rows as given, one by one
+    assert len(selections.members) < len(rows)
 
     for filters in every_selection():
         expected = sum(member.count for member in members if brute_days(member, filters))
@@ -51,3 +53,17 @@ def test_looked_up_counts_are_the_definition_s(seed):
                 for chosen in itertools.islice(itertools.combinations(group, size), 20):
                     union = sum(member.count for member in members if any(brute_days(member, one) for one in chosen))
                     assert selections.union(chosen) == union, chosen
+
+
+def test_a_listing_counts_managers_alike_one_by_one(monkeypatch):
+    """Three managers of a unit with the same weekdays are one member of _Selections with a count of 3:
+    the unit has three managers, enough to list; two in another unit are not."""
+    from analysis import disclosure
+
+    monday = 1 << 1
+    three_alike = [(1, 10, monday)] * 3 + [(4, 20, monday)] * 3
+    monkeypatch.setattr(disclosure, "round_members", lambda survey: three_alike)
+    assert disclosure._listing_allowed(None, Filters())
+
+    monkeypatch.setattr(disclosure, "round_members", lambda survey: [*three_alike, (5, 20, monday), (5, 20, monday)])
+    assert not disclosure._listing_allowed(None, Filters())
