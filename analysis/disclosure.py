@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db import connection, transaction
 
@@ -129,10 +129,9 @@ def _tables() -> dict[str, str]:
 ALL_WEEKDAYS = 0b11111110  # bits 1..7, ISO weekdays
 
 
-@dataclass(frozen=True)
-class _Member:
+class _Member(NamedTuple):
     """A manager of the round with a manager-day: unit, department, and the ISO weekdays of their
-    manager-days as bits (1 << weekday)."""
+    manager-days as bits (1 << weekday). A tuple: a national round's task rows make 130 000 of them."""
 
     unit: int | None
     department: int | None
@@ -140,26 +139,32 @@ class _Member:
     count: int = 1  # managers alike in all three (the cell rule's rows group them)
 
 
-def round_members(*, survey: Survey) -> list[tuple[int | None, int | None, int]]:
-    """Every manager with a manager-day in the round: (unit, department, weekday bits), in one
-    statement over the round's manager-days; cached per data version and shared by every selection."""
+def round_members(*, survey: Survey) -> list[tuple[int | None, int | None, int, int]]:
+    """The managers with a manager-day in the round, grouped by unit, department and weekday bits: (unit,
+    department, bits, managers), in one statement over the round's manager-days (a national round's 15 000
+    managers are 1 500 such groups); cached per data version and shared by every selection."""
     return cache.for_round("analysis:disclosure-members", survey=survey, compute=lambda: _round_members(survey))
 
 
-def _round_members(survey: Survey) -> list[tuple[int | None, int | None, int]]:
+def _round_members(survey: Survey) -> list[tuple[int | None, int | None, int, int]]:
     table = _tables()
     weekday = iso_weekday_sql("d.date")
     sql = f"""
-        SELECT u.id, u.department_id, {bit_or_sql(f"1 << CAST({weekday} AS INTEGER)")}
-        FROM {table["day"]} d
-        JOIN {table["participant"]} p ON p.id = d.participant_id
-        LEFT JOIN {table["unit"]} u ON u.id = p.unit_id
-        WHERE p.survey_id = %s AND d.status = '{table["submitted"]}' AND d.minutes > 0
-        GROUP BY d.participant_id, u.id, u.department_id
+        SELECT unit, department, bits, COUNT(*)
+        FROM (
+            SELECT u.id AS unit, u.department_id AS department,
+                   {bit_or_sql(f"1 << CAST({weekday} AS INTEGER)")} AS bits
+            FROM {table["day"]} d
+            JOIN {table["participant"]} p ON p.id = d.participant_id
+            LEFT JOIN {table["unit"]} u ON u.id = p.unit_id
+            WHERE p.survey_id = %s AND d.status = '{table["submitted"]}' AND d.minutes > 0
+            GROUP BY d.participant_id, u.id, u.department_id
+        ) managers
+        GROUP BY unit, department, bits
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [survey.pk])
-        return [(unit, department, int(bits)) for unit, department, bits in cursor.fetchall()]
+        return [(unit, department, int(bits), count) for unit, department, bits, count in cursor.fetchall()]
 
 
 def _bits(weekday: int | None) -> int:
@@ -179,12 +184,7 @@ class _Selections:
     by loops took minutes."""
 
     def __init__(self, members: Iterable[tuple]):
-        # Managers alike in unit, department and weekdays are one member with a count: a national round's
-        # 15 000 managers are a few thousand such, and every count below weighs a member by its count.
-        alike: Counter = Counter()
-        for unit, department, weekdays, *count in members:
-            alike[(unit, department, weekdays)] += count[0] if count else 1
-        self.members = [_Member(*key, count) for key, count in alike.items()]
+        self.members = [_Member(*row) for row in members]
         self._departments = {member.unit: member.department for member in self.members if member.unit is not None}
         self._by_mask: dict[int, tuple[Counter, Counter, int]] = {}
         self.keys = sorted({(member.unit, member.department) for member in self.members}, key=str)
@@ -310,7 +310,7 @@ def _siblings(selections: _Selections, filters: Filters) -> list[tuple[tuple, li
 
 
 def _selection_verdict(
-    members: Iterable[tuple[int | None, int | None, int]] | _Selections, filters: Filters
+    members: Iterable[tuple[int | None, int | None, int, int]] | _Selections, filters: Filters
 ) -> tuple[int, str | None]:
     """The selection's managers and why it is withheld (None: shown)."""
     selections = members if isinstance(members, _Selections) else _Selections(members)

@@ -35,10 +35,8 @@ def test_looked_up_counts_are_the_definition_s(seed):
         unit = rng.choice([1, 2, 3, 4, 5, None])
         bits = sum(1 << day for day in range(1, 8) if rng.random() < 0.3) or 1 << rng.randint(1, 7)
         rows.append((unit, DEPARTMENT_OF[unit], bits, rng.choice([1, 1, 2])))
-    rows += rows[: len(rows) // 3]  # managers alike, which _Selections makes one member with a count
     selections = _Selections(rows)
-    members = [_Member(*row) for row in rows]  # the rows as given, one by one
-    assert len(selections.members) < len(rows)
+    members = [_Member(*row) for row in rows]
 
     for filters in every_selection():
         expected = sum(member.count for member in members if brute_days(member, filters))
@@ -55,15 +53,15 @@ def test_looked_up_counts_are_the_definition_s(seed):
                     assert selections.union(chosen) == union, chosen
 
 
-def test_a_listing_counts_managers_alike_one_by_one(monkeypatch):
-    """Three managers of a unit with the same weekdays are one member of _Selections with a count of 3:
-    the unit has three managers, enough to list; two in another unit are not."""
+def test_a_listing_counts_the_managers_of_a_group_of_alike_ones(monkeypatch):
+    """The round's managers come grouped by unit, department and weekdays: a group of three managers in a
+    unit is enough to list them, a group of two in another is not."""
     from analysis import disclosure
 
     monday = 1 << 1
-    three_alike = [(1, 10, monday)] * 3 + [(4, 20, monday)] * 3
+    three_alike = [(1, 10, monday, 3), (4, 20, monday, 3)]
     monkeypatch.setattr(disclosure, "round_members", lambda survey: three_alike)
     assert disclosure._listing_allowed(None, Filters())
 
-    monkeypatch.setattr(disclosure, "round_members", lambda survey: [*three_alike, (5, 20, monday), (5, 20, monday)])
+    monkeypatch.setattr(disclosure, "round_members", lambda survey: [*three_alike, (5, 20, monday, 2)])
     assert not disclosure._listing_allowed(None, Filters())
