@@ -349,8 +349,11 @@ def _smallest_other(
     if not hidden or not discloses(union):
         return None
     hidden_set = set(hidden)
-    others = [(sizes[sibling], index, sibling) for index, sibling in enumerate(group) if sizes[sibling]]
-    others = [other for other in others if other[2] not in hidden_set]
+    others = [
+        (sizes[sibling], index, sibling)
+        for index, sibling in enumerate(group)
+        if sizes[sibling] and sibling not in hidden_set
+    ]
     return min(others, key=lambda other: other[:2])[2] if others else None
 
 

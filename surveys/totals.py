@@ -67,10 +67,15 @@ def _totals_sql(in_participants: str) -> str:
     """
 
 
+def _delete(cursor, in_participants: str, params: list[object]) -> None:
+    cursor.execute(f"DELETE FROM {TaskTotal._meta.db_table} WHERE participant_id IN ({in_participants})", params)
+
+
 def _replace(cursor, in_participants: str, params: list[object]) -> None:
-    table = TaskTotal._meta.db_table
-    cursor.execute(f"DELETE FROM {table} WHERE participant_id IN ({in_participants})", params)
-    cursor.execute(f"INSERT INTO {table} ({', '.join(COLUMNS)}) {_totals_sql(in_participants)}", params)
+    _delete(cursor, in_participants, params)
+    cursor.execute(
+        f"INSERT INTO {TaskTotal._meta.db_table} ({', '.join(COLUMNS)}) {_totals_sql(in_participants)}", params
+    )
 
 
 def refresh(participant_ids: Iterable[int]) -> None:
@@ -153,8 +158,7 @@ def replace_with(participant_ids: Iterable[int], rows: np.ndarray) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
-            marks = _lock(cursor, batch)
-            cursor.execute(f"DELETE FROM {TaskTotal._meta.db_table} WHERE participant_id IN ({marks})", batch)
+            _delete(cursor, _lock(cursor, batch), batch)
     bulkwrite.write_rows(TaskTotal._meta.db_table, COLUMNS, [tuple(row) for row in rows.tolist()])
 
 
