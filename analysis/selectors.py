@@ -76,16 +76,15 @@ def round_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> tuple[dict
     lines too), the sums the friction figures need; `managers` counts the participants with minutes
     in the task.
 
-    One statement: a GROUP BY task joined to the one-row day counts (a second round trip for the
-    counts cost a millisecond more at 300 managers × 10 days). Without a weekday it adds up the
-    participants' task totals (`_round_totals_rows`); a weekday joins the lines to their days.
+    Without a weekday, one statement: the participants' task totals added up per task, joined to the
+    one-row day counts (a second round trip for the counts cost a millisecond more at 300 managers ×
+    10 days). A weekday needs the lines of its days: their sums per manager (`manager_totals`, which
+    the dashboard's per-manager figures read too) are added up here rather than read a second time.
     """
     tasks = task_frame(survey=survey)
-    task_ids = tasks["task_id"].tolist() or [0]
-    if filters.weekday is None:
-        rows = _round_totals_rows(survey, filters, task_ids)
-    else:
-        rows = _round_totals_rows_joined(survey, filters, task_ids)
+    if filters.weekday is not None:
+        return _round_totals_of_managers(manager_totals(survey=survey, filters=filters), tasks)
+    rows = _round_totals_rows(survey, filters, tasks["task_id"].tolist() or [0])
     counts = {"manager_days": rows[0][0], "managers": rows[0][1]}
     # Sixteen-odd aggregate rows: aligning them by hand is ten times cheaper than a pandas merge.
     by_task = {row[2]: row[3:] for row in rows if row[2] is not None}
@@ -117,26 +116,14 @@ def _round_totals_rows(survey: Survey, filters: Filters, task_ids: list[int]) ->
         return cursor.fetchall()
 
 
-def _round_totals_rows_joined(survey: Survey, filters: Filters, task_ids: list[int]) -> list[tuple]:
-    """round_totals() of a weekday: the lines joined to their days, of the round's participants only."""
-    line_where, line_params = filters.sql(survey=survey.pk, participant="ld.participant_id", date="ld.date")
-    day_where, day_params = filters.sql(survey=survey.pk, participant="d.participant_id", date="d.date")
-    sql = f"""
-        SELECT c.manager_days, c.managers, t.*
-        FROM ({DAY_COUNTS_SQL.format(where=day_where)}) c
-        LEFT JOIN (
-            SELECT l.task_id, {TASK_SUMS_SQL},
-                   COUNT(DISTINCT CASE WHEN l.minutes > 0 THEN ld.participant_id END)
-            FROM {Participant._meta.db_table} lp
-            JOIN {DiaryDay._meta.db_table} ld ON ld.participant_id = lp.id AND ld.status = '{SUBMITTED}'
-            JOIN {DiaryLine._meta.db_table} l ON l.day_id = ld.id
-            WHERE lp.survey_id = %s AND l.task_id IN ({", ".join(["%s"] * len(task_ids))}){line_where}
-            GROUP BY l.task_id
-        ) t ON 1 = 1
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [survey.pk, *day_params, survey.pk, *task_ids, *line_params])
-        return cursor.fetchall()
+def _round_totals_of_managers(totals: ManagerTotals, tasks: pd.DataFrame) -> tuple[dict[str, int], pd.DataFrame]:
+    """round_totals() from the selection's sums per manager: a manager counts in a task's `managers`
+    when they have minutes in it, and every manager there has a manager-day in the selection."""
+    sums = totals.sums.sum(axis=0, dtype="int64").reshape(len(tasks), len(SUM_COLUMNS))
+    managers = (totals.sums[:, :, SUM_COLUMNS.index("minutes")] > 0).sum(axis=0, dtype="int64")
+    counts = {"manager_days": int(totals.days.sum()), "managers": len(totals.numbers)}
+    columns = {name: sums[:, index] for index, name in enumerate(SUM_COLUMNS)}
+    return counts, tasks.assign(**columns, managers=managers.reshape(len(tasks)))
 
 
 # The friction sums of a group of lines, named, in SUM_COLUMNS order.
@@ -333,7 +320,14 @@ def manager_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> ManagerT
             )
             numbers = np.array([row[0] for row in cursor.fetchall()], dtype="int64")
         return totals.select(numbers)
-    return _manager_totals(survey, filters)
+    # A weekday's sums read the lines of its days: once per data version, for the figures per task
+    # (`round_totals`) and per manager alike.
+    return cache.for_round(
+        "analysis:weekday-manager-totals",
+        survey=survey,
+        params=(filters,),
+        compute=lambda: _manager_totals(survey, filters),
+    )
 
 
 def round_manager_totals(*, survey: Survey) -> ManagerTotals:

@@ -19,6 +19,7 @@ from surveys import roles
 from surveys.models import DiaryDay, DiaryLine, Participant
 from tests.conftest import session_queries
 
+from .conftest import MON
 from .test_views import cells, signed_in
 
 ROUND = "test-round"
@@ -101,6 +102,26 @@ def test_the_round_s_totals_are_computed_once_per_data_version(small_round):
     read = [query["sql"].lower() for query in queries.captured_queries]
     assert [sql for sql in read if "tasktotal" in sql]
     assert not [sql for sql in read if "diaryline" in sql]
+
+
+def test_a_weekday_s_lines_are_read_once_for_its_figures_per_task_and_per_manager(small_round):
+    survey = small_round.survey
+    monday = Filters(weekday=MON.isoweekday())
+    with CaptureQueriesContext(connection) as queries:
+        counts, totals = selectors.round_totals(survey=survey, filters=monday)
+        reports.manager_figures(survey=survey, filters=monday)
+    assert len([query for query in queries.captured_queries if "diaryline" in query["sql"].lower()]) == 1
+    # The per-task sums added up from the managers' are those of the lines themselves.
+    lines = DiaryLine.objects.filter(
+        day__participant__survey=survey, day__status=DiaryDay.Status.SUBMITTED, day__date__week_day=2
+    )
+    assert totals["minutes"].sum() > 0
+    for task in totals.itertuples():
+        of_task = [line for line in lines if line.task_id == task.task_id]
+        assert task.minutes == sum(line.minutes for line in of_task), task.task
+        assert task.f_weighted == sum(line.minutes * (line.function or 0) for line in of_task), task.task
+        assert task.managers == len({line.day.participant_id for line in of_task if line.minutes}), task.task
+    assert counts == selectors.day_counts(survey=survey, filters=monday)
 
 
 def test_a_weekday_is_a_condition_on_the_joined_day_not_a_subquery_of_every_day():
