@@ -27,13 +27,10 @@ selection, whose verdicts are then worked out here with numpy.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
-
-from django.db import connection, transaction
 
 from mio import cache
 from surveys.totals import bit_or_sql, iso_weekday_sql
@@ -103,19 +100,6 @@ def parents(filters: Filters, unit_department: int | None = None) -> list[Filter
     return [parent for parent in dict.fromkeys(found) if parent != filters]
 
 
-def _fetch(sql: str, params: list[object], *, work_mem: str = "4MB") -> list[tuple]:
-    """A statement's rows; on PostgreSQL without JIT (compiling cost half a second and saved nothing
-    at 15 000 managers) and with a `work_mem` that holds a national round's groups without spilling."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{work_mem}'; SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _tables() -> dict[str, str]:
     from surveys.models import DiaryDay, Participant, TaskTotal, Unit
 
@@ -146,14 +130,6 @@ def _member_array(members: np.ndarray | MemberRows) -> np.ndarray:
     return np.array(rows, dtype=np.int64).reshape(len(rows), 4)
 
 
-def _int_array(rows: Sequence[tuple], columns: int) -> np.ndarray:
-    """A statement's rows of integers as an int64 array (rows × columns)."""
-    import numpy as np
-
-    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=len(rows) * columns)
-    return flat.reshape(len(rows), columns)
-
-
 def round_members(*, survey: Survey) -> np.ndarray:
     """The managers with a manager-day in the round, grouped by unit, department and weekday bits: rows of
     (unit, department, bits, managers), NO_ORG for a manager without a unit, in one statement over the
@@ -163,6 +139,8 @@ def round_members(*, survey: Survey) -> np.ndarray:
 
 
 def _round_members(survey: Survey) -> np.ndarray:
+    from .introws import fetch_ints
+
     table = _tables()
     weekday = iso_weekday_sql("d.date")
     sql = f"""
@@ -178,9 +156,7 @@ def _round_members(survey: Survey) -> np.ndarray:
         ) managers
         GROUP BY unit, department, bits
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [survey.pk])
-        return _int_array(cursor.fetchall(), 4)
+    return fetch_ints(sql, [survey.pk], 4)
 
 
 def _bits(weekday: int | None) -> int:
@@ -449,18 +425,22 @@ def round_task_members(*, survey: Survey) -> dict[int, np.ndarray]:
 def _round_task_members(survey: Survey) -> dict[int, np.ndarray]:
     import numpy as np
 
+    from .introws import fetch_ints, large_statements
+
     # A task total's weekday bits are those of the manager-days with minutes in the task (none: the
-    # participant did not do it).
+    # participant did not do it); a smallint, cast so that the binary COPY of `fetch_ints` takes them.
     table = _tables()
     sql = f"""
-        SELECT t.task_id, COALESCE(u.id, {NO_ORG}), COALESCE(u.department_id, {NO_ORG}), t.weekdays, COUNT(*)
+        SELECT t.task_id, COALESCE(u.id, {NO_ORG}), COALESCE(u.department_id, {NO_ORG}),
+               CAST(t.weekdays AS INTEGER), COUNT(*)
         FROM {table["total"]} t
         JOIN {table["participant"]} p ON p.id = t.participant_id
         LEFT JOIN {table["unit"]} u ON u.id = p.unit_id
         WHERE p.survey_id = %s AND t.weekdays > 0
         GROUP BY t.task_id, u.id, u.department_id, t.weekdays
     """
-    rows = _int_array(_fetch(sql, [survey.pk], work_mem="64MB"), 5)
+    with large_statements(work_mem="64MB"):
+        rows = fetch_ints(sql, [survey.pk], 5)
     if not len(rows):
         return {}
     # Sorted here: an ORDER BY makes PostgreSQL sort a national round's 240 000 task totals to group them,

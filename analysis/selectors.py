@@ -11,21 +11,17 @@ many rows, already summed over submitted days; a weekday needs the lines and the
 
 from __future__ import annotations
 
-import io
-import itertools
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
+from django.db import connection
 
 from mio import cache
 from surveys.models import DiaryDay, DiaryLine, Participant, Survey, Task, TaskCategory, TaskTotal
 
 from .filters import NO_FILTERS, Filters
+from .introws import fetch_ints, large_statements
 
 SUBMITTED = DiaryDay.Status.SUBMITTED
 
@@ -140,74 +136,6 @@ TASK_SUMS_SQL = """
 TOTAL_SUMS_SQL = ", ".join(f"SUM(t.{name})" for name in SUM_COLUMNS)
 
 
-@contextmanager
-def _large_statements(work_mem: str = "4MB") -> Iterator[None]:
-    """On PostgreSQL, statements without JIT (compiling the sums cost 0.17 s at 15 000 managers and
-    saved nothing) and, for those that hash a national round's groups, with a `work_mem` that holds
-    them (the default spilled ~63 MB to disk): SET LOCAL, in a transaction of their own."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{work_mem}'; SET LOCAL jit = off")
-        yield
-
-
-def _fetch_ints(sql: str, params: list[object], columns: int) -> np.ndarray:
-    """The rows of an all-integer statement as an int64 array of `columns` columns."""
-    if connection.vendor == "postgresql":
-        copied = _copy_ints(sql, params, columns)
-        if copied is not None:
-            return copied
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    # fromiter over the flattened rows: a third of the time of np.array() on a list of tuples.
-    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype="int64", count=len(rows) * columns)
-    return flat.reshape(len(rows), columns)
-
-
-# PostgreSQL's binary COPY: a 19-byte header (signature, flags, no extension), then per row a 16-bit
-# field count and per field a 32-bit length and the value, big-endian; a 16-bit -1 ends it.
-COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
-
-
-def _copy_ints(sql: str, params: list[object], columns: int) -> np.ndarray | None:
-    """The statement's rows through a binary COPY, read by numpy as one block: at 15 000 managers
-    a quarter of a million rows come in half the time of fetching them as tuples. None (the caller
-    fetches them) unless every value is a non-null 4- or 8-byte integer."""
-    started = time.monotonic()
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor:
-        statement = cursor.cursor.mogrify(sql, params).decode()
-        cursor.cursor.copy_expert(f"COPY ({statement}) TO STDOUT (FORMAT binary)", buffer)
-    if connection.queries_logged:  # counted like any statement (query-count tests, the debug toolbar)
-        connection.queries_log.append({"sql": statement, "time": f"{time.monotonic() - started:.3f}"})
-    data = buffer.getbuffer()
-    if data[: len(COPY_HEADER)] != COPY_HEADER:
-        return None
-    body = data[len(COPY_HEADER) : len(data) - 2]
-    if not len(body):
-        return np.zeros((0, columns), dtype="int64")
-    sizes, position = [], 2
-    for _column in range(columns):
-        size = int.from_bytes(body[position : position + 4], "big", signed=True)
-        if size not in (4, 8):
-            return None
-        sizes.append(size)
-        position += 4 + size
-    fields = [(f"c{index}", [("size", ">i4"), ("value", f">i{size}")]) for index, size in enumerate(sizes)]
-    row = np.dtype([("fields", ">i2"), *fields])
-    if len(body) % row.itemsize:
-        return None
-    rows = np.frombuffer(body, dtype=row)
-    if not (rows["fields"] == columns).all() or any(
-        not (rows[f"c{index}"]["size"] == size).all() for index, size in enumerate(sizes)
-    ):
-        return None
-    return np.stack([rows[f"c{index}"]["value"].astype("int64") for index in range(columns)], axis=1)
-
-
 def _manager_task_sums(survey: Survey, filters: Filters) -> np.ndarray:
     """Rows of (participant id, task id, *SUM_COLUMNS) over the selection's submitted lines, one per
     participant and task with such lines.
@@ -227,16 +155,16 @@ def _manager_task_sums(survey: Survey, filters: Filters) -> np.ndarray:
             WHERE p.survey_id = %s AND l.task_id IN ({in_tasks}){where}
             GROUP BY l.task_id, d.participant_id
         """
-        with _large_statements(work_mem="64MB"):
-            return _fetch_ints(sql, [survey.pk, *task_ids, *params], columns)
+        with large_statements(work_mem="64MB"):
+            return fetch_ints(sql, [survey.pk, *task_ids, *params], columns)
     where, params = filters.sql(survey=survey.pk, participant="t.participant_id")
     sql = f"""
         SELECT t.participant_id, t.task_id, {", ".join(f"t.{name}" for name in SUM_COLUMNS)}
         FROM {TaskTotal._meta.db_table} t
         WHERE t.task_id IN ({in_tasks}){where}
     """
-    with _large_statements():
-        return _fetch_ints(sql, [*task_ids, *params], columns)
+    with large_statements():
+        return fetch_ints(sql, [*task_ids, *params], columns)
 
 
 def manager_task_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.DataFrame:
@@ -256,7 +184,7 @@ def manager_task_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.
 def _participant_numbers(survey: Survey) -> tuple[np.ndarray, np.ndarray]:
     """The round's participant ids, ascending, and their numbers."""
     sql = f"SELECT id, number FROM {Participant._meta.db_table} WHERE survey_id = %s ORDER BY id"
-    rows = _fetch_ints(sql, [survey.pk], 2)
+    rows = fetch_ints(sql, [survey.pk], 2)
     return rows[:, 0], rows[:, 1]
 
 
@@ -279,7 +207,7 @@ def manager_day_counts(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd.D
 def _manager_day_rows(survey: Survey, filters: Filters) -> np.ndarray:
     """manager_day_counts() as rows of (number, participant id, manager-days)."""
     where, params = filters.sql(survey=survey.pk, participant="d.participant_id", date="d.date")
-    return _fetch_ints(MANAGER_DAYS_SQL.format(where=where), [survey.pk, *params], 3)
+    return fetch_ints(MANAGER_DAYS_SQL.format(where=where), [survey.pk, *params], 3)
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def test_the_dashboard_needs_few_queries_and_fewer_when_warm(
     url = reverse("analysis:dashboard", args=[ROUND])
     client.get(reverse("analysis:index"))  # the session's once-a-minute renewal is no page's own cost
     # On PostgreSQL the per-manager sums run with their own work_mem and without JIT: SET LOCAL in a
-    # transaction of their own (analysis.selectors._large_statements), inside the test's transaction
+    # transaction of their own (analysis.introws.large_statements), inside the test's transaction
     # a savepoint and its release, 3 statements that SQLite does not run.
     with django_assert_max_num_queries(15 + (3 if connection.vendor == "postgresql" else 0)):
         assert client.get(url).status_code == 200
