@@ -320,6 +320,7 @@ def forest_svg(*, rows: Sequence[dict[str, object]], emphasise_last: bool = Fals
             xlabel=_("Change in friction minutes per manager-day (negative: less friction)"),
             zero_label=_("no change"),
             decimal=decimal,
+            interval=_("%(low)s to %(high)s"),
             emphasise_last=emphasise_last,
         ),
     )

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -40,9 +42,27 @@ def wrap(label: str, width: int = LABEL_WIDTH, lines: int = 2) -> str:
 
 
 def number(value: float, decimals: int, decimal: str) -> str:
-    """A number as the page writes it: the locale's decimal mark and a real minus sign (−)."""
-    text = f"{value:.{decimals}f}".replace("-", "−")
+    """A number as the page writes it: the locale's decimal mark, a real minus sign (−), and halves
+    rounded up as the tables' `floatformat` rounds them. Python's own formatting rounds halves to even
+    (1.25 to "1.2"), so a chart would say 1,2 where its table says 1,3."""
+    if not math.isfinite(value):
+        return "–"
+    rounded = _rounded(value, decimals)
+    text = f"{rounded:.{decimals}f}".replace("-", "−")
     return text.replace(".", decimal) if decimal != "." else text
+
+
+def signed(value: float, decimals: int, decimal: str) -> str:
+    """A change as the tables write it: "+1,5", "−2,0", and no sign when it rounds to zero."""
+    text = number(value, decimals, decimal)
+    return f"+{text}" if _rounded(value, decimals) > 0 else text
+
+
+def _rounded(value: float, decimals: int) -> Decimal:
+    """Halves away from zero, from the shortest text of the float (what `floatformat` reads); a value
+    that rounds to zero loses its sign, as in the tables ("0,0", never "−0,0")."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return abs(rounded) if rounded == 0 else rounded
 
 
 def _formatter(decimals: int, decimal: str) -> Any:
@@ -479,11 +499,13 @@ def forest(
     xlabel: str,
     zero_label: str,
     decimal: str = ".",
+    interval: str = "%(low)s to %(high)s",
     emphasise_last: bool = False,
 ) -> str:
     """A forest plot: each row a point (its `change`) with its interval (`ci_low`–`ci_high`), first
     row on top, coloured by `verdict`, a line at zero; `emphasise_last` draws the last row (a total)
-    as a diamond below a rule."""
+    as a diamond below a rule. Beside each row its figures, the interval written as `interval` says
+    (the tables' words: a dash between two negative numbers reads as a minus)."""
     count = len(rows)
     figure = _figure(0.38 * max(count, 2) + 1.0)
     axes = figure.add_subplot()
@@ -501,7 +523,8 @@ def forest(
         axes.text(
             1.02,
             position,
-            f"{number(float(row['change']), 1, decimal)}  ({number(low, 1, decimal)} – {number(high, 1, decimal)})",
+            f"{signed(float(row['change']), 1, decimal)}  "
+            f"({interval % {'low': signed(low, 1, decimal), 'high': signed(high, 1, decimal)}})",
             transform=beside,
             fontsize=7.5,
             color=TEXT_COLOUR,

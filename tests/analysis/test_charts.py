@@ -45,6 +45,59 @@ def test_labels_and_numbers_read_swedish():
     assert not any(text and re.fullmatch(r"\d+\.\d", text) for text in texts)
 
 
+# Halves, worked out by hand: 1.25 and 16.25 are exact in binary, so Python's rounding to even would
+# give 1.2 and 16.2; the tables round them up. 2.675 is stored just below 2.675, but written "2.675".
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (1.25, 1, "1,3"),
+        (16.25, 1, "16,3"),
+        (0.05, 1, "0,1"),
+        (-1.25, 1, "−1,3"),
+        (2.675, 2, "2,68"),
+        (-0.04, 1, "0,0"),
+        (12.5, 0, "13"),
+        (35.94, 1, "35,9"),
+    ],
+)
+def test_a_chart_rounds_halves_up_as_its_table_does(value, decimals, expected):
+    assert charts.number(value, decimals, ",") == expected
+
+
+def test_a_chart_writes_every_figure_as_the_table_beside_it():
+    from django.utils import translation
+
+    from analysis.templatetags.analysis_tags import figure
+
+    with translation.override("sv"):
+        for eighths in range(-200, 201):
+            value = eighths / 8 + 0.05 * (eighths % 3)  # halves, quarters and ordinary tenths
+            assert charts.number(value, 1, ",") == figure(value).replace("-", "−").replace("\xa0", ""), value
+
+
+def test_a_bar_label_on_a_half_reads_as_in_the_table():
+    frame = pd.DataFrame({"label": ["Annat (specificera), indirekt arbete", "Telefonkontakt"], "value": [1.25, 16.25]})
+    texts = [
+        text.text
+        for text in parse(charts.bars(frame, value="value", title="t", xlabel="x", decimal=",")).iter(f"{SVG}text")
+    ]
+    assert "1,3" in texts and "16,3" in texts
+    assert "1,2" not in texts and "16,2" not in texts
+
+
+def test_a_forest_plot_writes_changes_with_their_sign_and_intervals_in_words():
+    rows = [
+        {"label": "Fakturor", "change": -29.45, "ci_low": -45.75, "ci_high": -13.2, "verdict": "less"},
+        {"label": "Lön", "change": 2.0, "ci_low": -0.04, "ci_high": 4.05, "verdict": "unclear"},
+    ]
+
+    svg = charts.forest(rows, title="t", xlabel="x", zero_label="0", decimal=",", interval="%(low)s till %(high)s")
+
+    texts = texts_of(svg)
+    assert "−29,5  (−45,8 till −13,2)" in texts
+    assert "+2,0  (0,0 till +4,1)" in texts
+
+
 def test_ids_are_unique_to_each_chart_so_several_fit_one_page():
     first = charts.bars(RANKING, value="value", title="one", xlabel="x")
     second = charts.bars(RANKING.iloc[::-1], value="value", title="two", xlabel="x")
