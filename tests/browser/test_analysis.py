@@ -142,3 +142,31 @@ def test_a_manager_sees_only_their_own_profile(page: Page, live_server, log_in, 
     assert charts_loaded(page)
     page.screenshot(path=screenshot_dir / "analysis-profile-desktop.png", full_page=True)
     assert axe_violations(page) == []
+
+
+def test_compare_rounds_shows_the_friction_change_without_scrolling(page: Page, live_server, log_in, screenshot_dir):
+    from actionplan.demo import BASELINE_SLUG
+
+    log_in("projekt")
+    page.goto(live_server.url + reverse("analysis:rounds") + f"?baseline={BASELINE_SLUG}&followup={ROUND_SLUG}")
+    table = page.locator("[data-table=rounds]")
+    expect(table.locator("tbody tr")).to_have_count(TASKS)
+    # The friction group is the first after the task: what the chart shows and the comparison is for.
+    headings = table.locator("thead tr").first.locator("th")
+    expect(headings.first).to_have_text("Skavminuter per chef och dag")
+    change = table.locator("tbody tr").first.locator("[data-field=friction_minutes_per_manager_day_change]")
+    expect(change).to_have_text(re.compile(r"^([+−]\d+,\d|0,0)$"))
+    box = change.bounding_box()
+    assert box["x"] + box["width"] <= DESKTOP["width"]
+    table.screenshot(path=screenshot_dir / "analysis-rounds-desktop.png")
+
+    # On a phone the figures scroll sideways inside the table, under task names that stay in view.
+    page.set_viewport_size(PHONE)
+    no_sideways_scroll(page)
+    wrapper = page.locator(".table-responsive").filter(has=table)
+    wrapper.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+    label = table.locator("tbody tr").first.locator("th")
+    label_box = label.bounding_box()
+    assert 0 <= label_box["x"] < 20
+    wrapper.screenshot(path=screenshot_dir / "analysis-rounds-phone.png")
+    page.set_viewport_size(DESKTOP)
