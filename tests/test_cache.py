@@ -89,3 +89,41 @@ def test_a_figure_of_none_is_cached_too(survey):
     for _ in range(2):
         cache.for_round("test:nothing", survey=survey, compute=lambda: calls.append(1))
     assert len(calls) == 1
+
+
+def test_a_release_with_other_code_computes_again(survey, monkeypatch):
+    """A shared cache outlives a release: what the old code computed or drew is not served by the new."""
+    compute = Counting()
+    assert cache.for_round("figures", survey=survey, compute=compute) == 1
+    assert cache.for_round("figures", survey=survey, compute=compute) == 1
+    monkeypatch.setattr(cache, "code_generation", lambda: "another-release")
+    assert cache.for_round("figures", survey=survey, compute=compute) == 2
+
+
+def test_the_code_generation_covers_the_code_and_translations_only(settings, tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "figures.py").write_text("SHARE = 1\n")
+    (tmp_path / "locale").mkdir()
+    (tmp_path / "locale" / "django.po").write_text('msgid "a"\nmsgstr "b"\n')
+    (tmp_path / "venv").mkdir()
+    (tmp_path / "venv" / "pyvenv.cfg").write_text("")
+    settings.BASE_DIR = tmp_path
+
+    def generation() -> str:
+        cache.code_generation.cache_clear()
+        return cache.code_generation()
+
+    try:
+        first = generation()
+        (tmp_path / "venv" / "library.py").write_text("x = 1\n")
+        (tmp_path / "tests").mkdir()
+        (tmp_path / "tests" / "test_figures.py").write_text("x = 1\n")
+        (tmp_path / "app" / "notes.txt").write_text("not code")
+        assert generation() == first
+        (tmp_path / "app" / "figures.py").write_text("SHARE = 2\n")
+        second = generation()
+        assert second != first
+        (tmp_path / "locale" / "django.po").write_text('msgid "a"\nmsgstr "c"\n')
+        assert generation() not in {first, second}
+    finally:
+        cache.code_generation.cache_clear()
