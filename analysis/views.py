@@ -64,17 +64,17 @@ def _decimal() -> str:
 def withheld_message(managers: int | None = None, reason: str = TOO_FEW) -> str:
     """Why a selection shows no figures: no manager-days at all (`managers` 0), too few managers, a
     wider selection minus this one would single out fewer than 3, or (the managers × tasks grid) a
-    unit too small to list managers one by one. Never how many are in the small group."""
+    unit too small to list managers one by one. Never how many are in the small group. A page puts it
+    after the heading "Figures withheld.", so it gives the reason without saying that again."""
     if reason == COMPLEMENT:
         return _(
             "This selection leaves fewer than %(count)d managers outside it in a wider selection (its department, "
-            "the round or its other weekdays), so its figures are withheld: the wider selection's figures minus "
-            "these would be theirs."
+            "the round or its other weekdays): the wider selection's figures minus these would be theirs."
         ) % {"count": MIN_GROUP}
     if reason == SECONDARY:
         return _(
-            "A smaller group beside this selection is withheld, so this selection is withheld with it: the wider "
-            "selection minus the parts shown would otherwise give that group's figures."
+            "A smaller group beside this selection is withheld, and the wider selection minus the parts shown "
+            "would otherwise give that group's figures."
         )
     if reason == LISTING:
         return _(
@@ -84,7 +84,7 @@ def withheld_message(managers: int | None = None, reason: str = TOO_FEW) -> str:
     if managers == 0:
         return _("No diary days match this selection.")
     return _(
-        "This selection has fewer than %(count)d managers, so its figures are withheld to protect their anonymity."
+        "This selection has fewer than %(count)d managers: too few to show figures without risking their anonymity."
     ) % {"count": MIN_GROUP}
 
 

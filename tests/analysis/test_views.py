@@ -310,6 +310,14 @@ def test_a_selection_of_two_managers_is_withheld_on_the_page_and_in_downloads(cl
     assert response.status_code == 409 and b"fewer than 3 managers" in response.content
 
 
+def test_a_withheld_selection_says_why_once_in_swedish(client, small_round, project_member):
+    signed_in(client, project_member)
+    client.cookies["django_language"] = "sv"
+    html = client.get(reverse("analysis:dashboard", args=[ROUND]) + f"?unit={small_round.solrosen.pk}").content.decode()
+    assert "<strong>Siffrorna visas inte.</strong> Urvalet har färre än 3 chefer: för få för att visa" in html
+    assert html.lower().count("visas inte") == 1
+
+
 def test_a_round_of_two_managers_withholds_the_comparison(client, small_round, project_member):
     small_round.participants[3].delete()
     small_round.participants[4].delete()
