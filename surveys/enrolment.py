@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from mio import fieldlimits, tablefiles
 from mio.tablefiles import ParseResult, RowError, is_blank, whole_number
 
-from . import roles
+from . import audit, roles
 from .models import Participant, Survey, Unit
 from .services import passwordless_user_create
 
@@ -346,8 +346,12 @@ def _split_name(name: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def participants_enrol(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentResult:
-    """Enrol every row into the round, or nobody: raises EnrolmentError with every bad row."""
+def participants_enrol(
+    *, survey: Survey, rows: Sequence[PersonRow], by: AbstractBaseUser | None = None
+) -> EnrolmentResult:
+    """Enrol every row into the round, or nobody: raises EnrolmentError with every bad row.
+
+    `by` is who enrols (None: the system, e.g. the command); a new account is on record as created by them."""
     # Two administrators enrolling into one municipality at once must not hand out one number twice.
     type(survey.municipality).objects.select_for_update().filter(pk=survey.municipality_id).first()
     plan = plan_enrolment(survey=survey, rows=rows)
@@ -359,13 +363,25 @@ def participants_enrol(*, survey: Survey, rows: Sequence[PersonRow]) -> Enrolmen
     for enrolee in plan.enrolees:
         user = enrolee.user
         if user is None:
+            # As on the accounts page: one event for a new account, its role and its municipality.
             first, last = _split_name(enrolee.row.name)
-            user = passwordless_user_create(email=enrolee.row.email, first_name=first, last_name=last)
+            with audit.quietly():
+                user = passwordless_user_create(email=enrolee.row.email, first_name=first, last_name=last)
+                user.groups.add(managers)
+                survey.municipality.members.add(user)
+            audit.record(
+                audit.Action.ACCOUNT_CREATED,
+                user=by,
+                survey=survey,
+                account=user,
+                detail=f"role {roles.MANAGERS}, enrolment",
+            )
             created += 1
         else:
+            # An existing account's new role or municipality is heard by the audit signals.
+            user.groups.add(managers)
+            survey.municipality.members.add(user)
             linked += 1
-        user.groups.add(managers)
-        survey.municipality.members.add(user)
         participants.append(
             Participant.objects.create(survey=survey, number=enrolee.number, user=user, unit=enrolee.unit)
         )

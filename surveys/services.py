@@ -370,15 +370,20 @@ def survey_reopen(*, survey: Survey, by: AbstractBaseUser) -> Survey:
     if survey.status == Survey.Status.OPEN:
         raise RoundError([_("The survey round is already open.")])
     closed_at = survey.closed_at
+    # A draft opens for the first time; only a round that was closed is opened again.
+    first_opening = survey.status == Survey.Status.DRAFT
     survey.status = Survey.Status.OPEN
     survey.closed_at = None
     survey.save(update_fields=["status", "closed_at"])
-    audit.record(
-        audit.Action.ROUND_REOPENED,
-        user=by,
-        survey=survey,
-        detail=f"closed {closed_at.isoformat(timespec='minutes')}" if closed_at else "",
-    )
+    if first_opening:
+        audit.record(audit.Action.ROUND_OPENED, user=by, survey=survey)
+    else:
+        audit.record(
+            audit.Action.ROUND_REOPENED,
+            user=by,
+            survey=survey,
+            detail=f"closed {closed_at.isoformat(timespec='minutes')}" if closed_at else "",
+        )
     return survey
 
 

@@ -186,7 +186,7 @@ def participant_add(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         row = form.person_row()
         try:
-            result = participants_enrol(survey=survey, rows=[row])
+            result = participants_enrol(survey=survey, rows=[row], by=request.user)
         except EnrolmentError as error:
             _add_errors(form, error.errors)
         else:
@@ -374,7 +374,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
 
     def confirm(kept: list[dict]) -> HttpResponse | list:
         try:
-            result = participants_enrol(survey=survey, rows=[PersonRow(**row) for row in kept])
+            result = participants_enrol(survey=survey, rows=[PersonRow(**row) for row in kept], by=request.user)
         except EnrolmentError as error:
             return error.errors
         messages.success(

@@ -298,7 +298,8 @@ def test_a_draft_round_is_opened_from_its_page(admin_a_client, survey, admin_a):
 
     survey.refresh_from_db()
     assert survey.status == Survey.Status.OPEN
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.ROUND_REOPENED, user=admin_a, survey=survey).exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.ROUND_OPENED, user=admin_a, survey=survey).exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ROUND_REOPENED).exists()
 
 
 def test_an_open_round_cannot_be_reopened_nor_a_closed_one_closed(admin_a_client, survey):
