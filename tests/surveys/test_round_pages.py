@@ -562,6 +562,26 @@ def test_sending_reminders_in_daytime(admin_a_client, survey, invited, monkeypat
     assert "No reminders are due right now; none were sent." in messages_of(response)
 
 
+def test_right_after_the_invitations_no_reminder_is_offered_or_sent(
+    admin_a_client, survey, participant, monkeypatch, mailoutbox
+):
+    monkeypatch.setattr(mailings, "is_daytime", lambda now: True)
+    admin_a_client.post(reverse("surveys:invitations_send", args=[survey.slug]))
+    mailoutbox.clear()
+
+    response = admin_a_client.get(reverse("surveys:participants", args=[survey.slug]))
+
+    page = response.content.decode()
+    assert response.context["reminders"].count == 0
+    assert "0 participants are due a reminder" in page
+    assert "never on the day of the invitation" in page
+    assert "1 participant with days to submit was invited today and is reminded from tomorrow at the earliest." in page
+    assert "reminder now" not in page
+    response = admin_a_client.post(reverse("surveys:reminders_send", args=[survey.slug]), follow=True)
+    assert mailoutbox == []
+    assert "No reminders are due right now; none were sent." in messages_of(response)
+
+
 def test_no_reminders_go_out_outside_daytime(admin_a_client, survey, invited, monkeypatch, mailoutbox):
     monkeypatch.setattr(mailings, "is_daytime", lambda now: False)
 
