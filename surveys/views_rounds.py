@@ -203,8 +203,10 @@ def participant_add(request: HttpRequest, slug: str) -> HttpResponse:
 def _reopen_choices(statuses: list[tuple[dt.date, str | None]]) -> list[tuple[str, str]]:
     """The participant's days for the reopen form's menu, each with its status."""
     labels = dict(DiaryDay.Status.choices)
+    # A day never saved has no status; "Not started", as its badge on the page says.
+    not_started = _("Not started")
     return [
-        (date.isoformat(), f"{formats.date_format(date, 'D j F')} · {labels.get(status, _('not started'))}")
+        (date.isoformat(), f"{formats.date_format(date, 'D j F')} · {labels.get(status, not_started)}")
         for date, status in statuses
     ]
 

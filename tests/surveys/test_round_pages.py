@@ -821,6 +821,17 @@ def test_reopening_a_day_never_saved_makes_an_empty_draft(admin_a_client, closed
     assert (day.reopened, day.status, day.lines.count()) == (True, DiaryDay.Status.DRAFT, 0)
 
 
+def test_the_days_to_reopen_are_named_with_their_status_in_swedish(client, closed_with_a_submitted_day, admin_a):
+    client.force_login(admin_a)  # the default language: Swedish
+
+    response = client.get(reverse("surveys:participant", args=[closed_with_a_submitted_day.slug, 7]))
+
+    choices = [label for _value, label in response.context["reopen_form"].fields["date"].widget.choices]
+    assert "mån 3 mars · Inskickad" in choices
+    assert "tis 4 mars · Inte påbörjad" in choices
+    assert "not started" not in response.content.decode().lower()
+
+
 @pytest.mark.parametrize(
     ("date", "reason", "field", "message"),
     [
