@@ -32,6 +32,7 @@ from . import access, audit, lockouts, mailings, progress, roles, selectors, ser
 from .enrolment import (
     COLUMNS,
     EnrolmentError,
+    EnrolmentResult,
     PersonRow,
     participant_remove,
     participants_enrol,
@@ -379,15 +380,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
             result = participants_enrol(survey=survey, rows=[PersonRow(**row) for row in kept], by=request.user)
         except EnrolmentError as error:
             return error.errors
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d participant enrolled (%(new)d new accounts, %(linked)d existing accounts linked).",
-                "%(count)d participants enrolled (%(new)d new accounts, %(linked)d existing accounts linked).",
-                len(result.participants),
-            )
-            % {"count": len(result.participants), "new": result.accounts_created, "linked": result.accounts_linked},
-        )
+        messages.success(request, enrolled_message(result))
         return redirect("surveys:participants", survey.slug)
 
     flow = UploadPreviewConfirm(request, key=_session_key(survey), form_class=EnrolUploadForm)
@@ -396,6 +389,26 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
         return staged
     ctx = {"survey": survey, "nav": "rounds", **staged.page_context()}
     return render(request, "surveys/enrol.html", ctx, status=staged.status)
+
+
+def enrolled_message(result: EnrolmentResult) -> str:
+    """What an enrolment did, e.g. "3 participants enrolled (1 new account, 2 existing accounts linked)":
+    each count with its own plural form, and a kind of account that none of them has left out."""
+    accounts = []
+    if result.accounts_created:
+        accounts.append(
+            ngettext("%(count)d new account", "%(count)d new accounts", result.accounts_created)
+            % {"count": result.accounts_created}
+        )
+    if result.accounts_linked:
+        accounts.append(
+            ngettext("%(count)d existing account linked", "%(count)d existing accounts linked", result.accounts_linked)
+            % {"count": result.accounts_linked}
+        )
+    count = len(result.participants)
+    return ngettext(
+        "%(count)d participant enrolled (%(accounts)s).", "%(count)d participants enrolled (%(accounts)s).", count
+    ) % {"count": count, "accounts": ", ".join(accounts)}
 
 
 @login_required

@@ -12,11 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from surveys import mailings, roles
+from surveys.enrolment import EnrolmentResult
 from surveys.models import AuditEvent, DiaryDay, Participant, SentEmail, Survey
 from surveys.services import LineInput, diary_save, survey_create
+from surveys.views_rounds import enrolled_message
 
 from .helpers import day_post
 
@@ -657,13 +659,29 @@ def test_an_upload_shows_a_preview_and_changes_nothing(admin_a_client, survey, u
     ]
 
 
+@pytest.mark.parametrize(
+    ("created", "linked", "swedish"),
+    [
+        (1, 9, "10 deltagare inskrivna (1 nytt konto, 9 befintliga konton kopplade)."),
+        (2, 1, "3 deltagare inskrivna (2 nya konton, 1 befintligt konto kopplat)."),
+        (1, 0, "1 deltagare inskriven (1 nytt konto)."),
+        (0, 2, "2 deltagare inskrivna (2 befintliga konton kopplade)."),
+    ],
+)
+def test_the_enrolment_message_has_a_plural_form_for_each_count(created, linked, swedish):
+    result = EnrolmentResult(participants=[None] * (created + linked), accounts_created=created, accounts_linked=linked)
+
+    with translation.override("sv"):
+        assert enrolled_message(result) == swedish
+
+
 def test_confirming_enrols_everyone(admin_a_client, survey, unit, earlier_round):
     admin_a_client.post(enrol_url(survey), {"file": csv_upload(GOOD_FILE)})
 
     response = admin_a_client.post(enrol_url(survey), {"confirm": "yes"}, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("surveys:participants", args=[survey.slug])
-    assert "2 participants enrolled (1 new accounts, 1 existing accounts linked)." in messages_of(response)
+    assert "2 participants enrolled (1 new account, 1 existing account linked)." in messages_of(response)
     assert sorted(survey.participants.values_list("number", "user__email")) == [
         (4, "ingrid@example.se"),
         (5, "johan@example.se"),
