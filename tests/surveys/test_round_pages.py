@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from surveys import mailings, roles
 from surveys.enrolment import EnrolmentResult
@@ -338,6 +338,47 @@ def test_the_participants_page_shows_the_key_and_progress(admin_a_client, survey
     assert unit.name in page
     assert "1 March 2025" in page  # invited
     assert "5 March 2025" in page  # last reminder
+
+
+def test_a_round_that_has_ended_counts_its_days_up_to_its_end_not_today(client, survey, participant, admin_a):
+    assert survey.end_date < timezone.localdate()
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    client.force_login(admin_a)  # Swedish
+
+    round_page = client.get(reverse("surveys:round", args=[survey.slug])).content.decode()
+    participants_page = client.get(reverse("surveys:participants", args=[survey.slug])).content.decode()
+
+    today = formats.date_format(timezone.localdate(), "j F Y")
+    assert "Förväntat: 5 vardagar per deltagare, hela mätomgången fram till 7 mars 2025." in round_page
+    assert "hittills" not in round_page
+    assert today not in round_page
+    assert "Antalet dagar gäller 5 vardagar fram till 7 mars." in participants_page
+
+
+def test_a_round_under_way_counts_its_days_up_to_today(admin_a_client, municipality):
+    today = timezone.localdate()
+    under_way = survey_create(
+        slug="under-way",
+        name="Pågående",
+        municipality=municipality,
+        start_date=today - dt.timedelta(days=14),
+        end_date=today + dt.timedelta(days=14),
+        status=Survey.Status.OPEN,
+    )
+    weekdays = len(under_way.expected_days(until=today))
+
+    page = admin_a_client.get(reverse("surveys:round", args=[under_way.slug])).content.decode()
+
+    assert f"Expected so far: {weekdays} weekdays per participant, up to {today:%-d %B %Y}." in page
+
+
+def test_an_empty_round_says_there_is_nobody_to_invite(admin_a_client, survey):
+    response = admin_a_client.get(reverse("surveys:participants", args=[survey.slug]))
+
+    page = response.content.decode()
+    assert "Nobody is enrolled yet, so there is nobody to invite." in page
+    assert "Everyone with an e-mail address has been invited." not in page
+    assert "invitation" not in page.split('data-testid="invitations-due"')[1].split("</section>")[0]
 
 
 def test_every_look_at_the_key_is_logged(admin_a_client, survey, participant, admin_a):
