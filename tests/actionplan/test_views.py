@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from actionplan.models import ActionItem, ActionUpdate
 from actionplan.services import ItemInput, item_create, plan_get_or_create
+from analysis.labels import task_labels
+from analysis.selectors import task_frame
 from surveys.models import Municipality, Participant, Survey
 from surveys.services import LineInput, diary_save, survey_create
 
@@ -466,3 +468,43 @@ def test_a_draft_round_is_not_compared(english_client, plan, survey):
     from actionplan.selectors import rounds_of
 
     assert rounds_of(municipality=plan.municipality) == []
+
+
+# --- Tasks that share a label -------------------------------------------------------------------------
+
+OTHER_TASKS = ("direct-other", "indirect-other", "other")  # all "Other (specify)" in the default template
+
+
+def other_names(survey) -> dict[str, str]:
+    """By the dashboard's rule: the shared label, then the first two words of the task's category."""
+    tasks = survey.tasks.select_related("category").filter(code__in=OTHER_TASKS)
+    return {task.code: f"{task.label_en}, {' '.join(task.category.name_en.split()[:2]).lower()}" for task in tasks}
+
+
+def test_tasks_that_share_a_label_are_told_apart_by_their_category_in_the_filter(
+    english_client, project_member, plan, survey
+):
+    english_client.force_login(project_member)
+
+    response = english_client.get(reverse("actionplan:plan", args=[plan.pk]))
+
+    choices = dict(response.context["form"].fields["task"].choices)
+    names = other_names(survey)
+    assert {code: choices[code] for code in OTHER_TASKS} == names
+    assert len(set(names.values())) == len(OTHER_TASKS)
+    page = response.content.decode()
+    assert all(f">{name}</option>" in page for name in names.values())
+
+
+def test_the_plan_names_tasks_as_the_dashboard_does(english_client, administrator, plan, survey, make_item):
+    english_client.force_login(administrator)
+    dashboard = task_labels(task_frame(survey=survey).to_dict("records"), "en")
+    item = make_item(2, tasks=["indirect-other"])
+
+    form = english_client.get(reverse("actionplan:item_edit", args=[item.pk])).context["form"]
+    item_page = english_client.get(reverse("actionplan:item", args=[item.pk])).content.decode()
+    task_page = english_client.get(reverse("actionplan:task", args=[survey.slug, "indirect-other"]))
+
+    assert dict(form.fields["tasks"].choices)["indirect-other"] == f"{dashboard['indirect-other']} (indirect-other)"
+    assert dashboard["indirect-other"] in item_page
+    assert task_page.context["label"] == dashboard["indirect-other"]
