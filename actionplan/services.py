@@ -167,7 +167,10 @@ def item_problems(
     elif data.done_on is not None and data.done_on > timezone.localdate():
         problems.append(FieldProblem("done_on", _("The item cannot be done on a day still to come.")))
     if data.start_date and data.due_date and data.due_date < data.start_date:
-        problems.append(FieldProblem("due_date", _("The due date must not be before the start.")))
+        # Named as the form labels the fields ("Klart senast", "Start"), so that the message points at them.
+        due, start = (capfirst(ActionItem._meta.get_field(name).verbose_name) for name in ("due_date", "start_date"))
+        message = _("“%(due)s” cannot be before “%(start)s”.") % {"due": due, "start": start}
+        problems.append(FieldProblem("due_date", message))
     if data.tasks:
         known = selectors.task_codes(municipality=plan.municipality) if known_tasks is None else known_tasks
         unknown = [code for code in data.tasks if code not in known]

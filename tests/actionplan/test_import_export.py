@@ -97,7 +97,7 @@ def test_bad_rows_leave_the_plan_unchanged_and_name_every_problem(tmp_path, plan
     assert errors[0].startswith("Row 3, column department: unknown department 'Okänd förvaltning'; Testkommun has:")
     assert errors[1:] == [
         "Row 4, column department: A departmental item needs its owning department.",
-        "Row 5, column due: The due date must not be before the start.",
+        "Row 5, column due: “Due” cannot be before “Start”.",
         "Row 5, column tasks: Unknown task code(s) lunch; the rounds of this municipality have: "
         + ", ".join(sorted(plan.municipality.surveys.get().tasks.values_list("code", flat=True)))
         + ".",

@@ -294,6 +294,20 @@ def test_the_dashboard_s_action_plan_column_costs_one_query_when_warm(
         assert "1 action<" in english_client.get(url).content.decode()
 
 
+def test_a_due_date_before_the_start_is_named_as_its_field_is_labelled(client, administrator, plan):
+    client.force_login(administrator)  # Swedish pages
+
+    response = client.post(
+        f"{reverse('actionplan:item_new')}?plan={plan.pk}",
+        item_post(start_date="2025-03-10", due_date="2025-03-01"),
+    )
+
+    form = response.context["form"]
+    assert (str(form.fields["start_date"].label), str(form.fields["due_date"].label)) == ("Start", "Klart senast")
+    assert form.errors["due_date"] == ["”Klart senast” kan inte vara före ”Start”."]
+    assert "Slutdatum" not in response.content.decode()
+
+
 def test_bad_input_is_shown_with_the_values_kept(english_client, administrator, plan, make_item):
     make_item(1)
     english_client.force_login(administrator)
@@ -308,7 +322,7 @@ def test_bad_input_is_shown_with_the_values_kept(english_client, administrator, 
     assert "Nothing was saved. Please correct:" in page
     assert "Number 1 is already used in this plan; the next free number is 2." in page
     assert "A departmental item needs its owning department." in page
-    assert "The due date must not be before the start." in page
+    assert "“Due” cannot be before “Start”." in page
     assert 'value="Min titel"' in page
     assert ActionItem.objects.count() == 1
 

@@ -639,7 +639,7 @@ def test_who_and_account_offer_only_people_in_the_visible_trail(
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"date_from": "2025-03-07", "date_to": "2025-03-01"}, "The end date is before the start date."),
+        ({"date_from": "2025-03-07", "date_to": "2025-03-01"}, "“To” cannot be before “From”."),
         ({"date_from": "7 mars"}, "Enter a valid date."),
         ({"action": "nonsense"}, "Select a valid choice."),
         ({"download": "pdf"}, "There is no download as pdf."),
@@ -654,6 +654,14 @@ def test_a_bad_filter_is_told_and_shows_nothing(admin_client, survey, params, me
     assert message in response.content.decode()
     assert response.context["page"] is None
     assert not events(Action.DOWNLOADED)
+
+
+def test_a_reversed_date_range_is_told_with_the_fields_swedish_labels(client, administrator):
+    client.force_login(administrator)
+
+    response = client.get(reverse("surveys:audit_log"), {"date_from": "2025-03-07", "date_to": "2025-03-01"})
+
+    assert response.context["form"].errors["date_to"] == ["”Till” kan inte vara före ”Från”."]
 
 
 def test_another_municipalitys_round_is_no_filter(admin_client, other_municipality):
