@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mio import fieldlimits
+from mio.tablefiles import shown
 from surveys.diaryfile import RowError
 from surveys.models import Department, Municipality, Survey
 
@@ -332,9 +333,9 @@ def items_import(*, plan: ActionPlan, rows: Sequence[ActionRow], survey: Survey 
                     RowError(
                         row.row,
                         "department",
-                        _("unknown department %(name)r; %(municipality)s has: %(names)s")
+                        _("unknown department %(name)s; %(municipality)s has: %(names)s")
                         % {
-                            "name": row.department,
+                            "name": shown(row.department),
                             "municipality": plan.municipality,
                             "names": ", ".join(d.name for d in departments.values()) or "–",
                         },

@@ -214,7 +214,7 @@ def test_a_semicolon_csv_from_swedish_excel_is_read(admin_client, filled):
 BAD_ROWS = {
     "unknown task code": (
         [GOOD[0], row(7, "2025-03-05", "coffee", [10])],
-        (3, "task", "unknown task code 'coffee'; this round has: direct-meeting,"),
+        (3, "task", "unknown task code “coffee”; this round has: direct-meeting,"),
     ),
     "date outside the round": (
         [GOOD[0], row(7, "2025-03-10", "planning", [10])],
@@ -239,7 +239,7 @@ BAD_ROWS = {
     ),
     "a bad number in a cell": (
         [GOOD[0], row(7, "2025-03-05", "planning", [0, "halv"])],
-        (3, "h2", "'halv' is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)"),
+        (3, "h2", "“halv” is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)"),
     ),
     "61 minutes": (
         [GOOD[0], row(7, "2025-03-05", "planning", [61])],
@@ -283,7 +283,7 @@ BAD_ROWS = {
     ),
     "minutes 3.5": (
         [GOOD[0], row(7, "2025-03-05", "planning", ["3.5"])],
-        (3, "h1", "'3.5' is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)"),
+        (3, "h1", "“3.5” is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)"),
     ),
     "no rows under the header": ([], (1, "", "the file has no diary rows under the header")),
 }

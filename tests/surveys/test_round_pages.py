@@ -462,7 +462,11 @@ def test_adding_a_person_with_an_account_links_it(admin_a_client, survey, make_u
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"email": "not-an-address"}, "email", "'not-an-address' is not a valid e-mail address"),
+        (
+            {"email": "not-an-address"},
+            "email",
+            "“not-an-address” is not a valid e-mail address; write it as name@example.se",
+        ),
         ({"email": "alice@example.se"}, "email", "alice@example.se already takes part in this round"),
         ({"number": "7"}, "number", "number 7 belongs to someone else in this municipality"),
         ({"number": "0"}, "number", "Ensure this value is greater than or equal to 1."),
@@ -771,9 +775,9 @@ def test_confirming_without_a_preview_asks_for_the_file_again(admin_a_client, su
         ("namn,epost\nA,a@example.se\n", 1, "", "the header must be name,email,unit,number"),
         ("name,email,unit\n,a@example.se,\n", 2, "name", "the name is missing"),
         ("name,email,unit\nA,,\n", 2, "email", "the e-mail address is missing"),
-        ("name,email,unit\nA,not-an-address,\n", 2, "email", "'not-an-address' is not a valid e-mail address"),
-        ("name,email,unit,number\nA,a@example.se,,x\n", 2, "number", "'x' is not a participant number"),
-        ("name,email,unit\nA,a@example.se,Okänd\n", 2, "unit", "unknown unit 'Okänd'"),
+        ("name,email,unit\nA,not-an-address,\n", 2, "email", "“not-an-address” is not a valid e-mail address"),
+        ("name,email,unit,number\nA,a@example.se,,x\n", 2, "number", "“x” is not a participant number"),
+        ("name,email,unit\nA,a@example.se,Okänd\n", 2, "unit", "unknown unit “Okänd”"),
         ("name,email,unit\nA,a@example.se,\nB,A@example.se,\n", 3, "email", "A@example.se is also on row 2"),
         ("name,email,unit,number\nA,a@example.se,,7\n", 2, "number", "number 7 belongs to someone else"),
         ("name,email,unit\nA,alice@example.se,\n", 2, "email", "alice@example.se already takes part in this round"),
@@ -794,6 +798,35 @@ def test_a_bad_row_enrols_nobody(admin_a_client, survey, participant, unit, cont
     assert (row, column) in errors
     assert any(message in error.message for error in response.context["errors"])
     assert 'data-testid="errors"' in response.content.decode()
+
+
+def test_a_bad_row_quotes_its_values_the_swedish_way(client, admin_a, survey, unit):
+    client.force_login(admin_a)  # Swedish pages
+    content = "name,email,unit\nLars Lund,lars-at-demokommun,Okänd\n"
+
+    response = client.post(enrol_url(survey), {"file": csv_upload(content)})
+
+    messages = {(error.row, error.column): error.message for error in response.context["errors"]}
+    assert messages == {
+        (2, "email"): "”lars-at-demokommun” är ingen giltig e-postadress; skriv den som namn@exempel.se",
+        (2, "unit"): f"okänd enhet ”Okänd”; kommunen har: {unit.name}",
+    }
+    page = response.content.decode()
+    assert "”lars-at-demokommun”" in page
+    assert "&#x27;lars-at-demokommun&#x27;" not in page
+
+
+def test_a_bad_participant_number_is_quoted_the_swedish_way(client, admin_a, survey, unit):
+    client.force_login(admin_a)
+
+    response = client.post(enrol_url(survey), {"file": csv_upload("name,email,unit,number\nLars Lund,lars@x.se,,x\n")})
+
+    [error] = response.context["errors"]
+    assert (error.row, error.column, error.message) == (
+        2,
+        "number",
+        "”x” är inget deltagarnummer; använd ett heltal från 1 till 99999 eller lämna tomt",
+    )
 
 
 def test_a_file_that_is_not_text_enrols_nobody(admin_a_client, survey):
