@@ -23,7 +23,7 @@ from typing import IO
 from django.utils.translation import gettext as _
 
 from mio import fieldlimits, tablefiles
-from mio.tablefiles import ParseResult, RowError, UnsupportedFormat, is_blank
+from mio.tablefiles import ParseResult, RowError, UnsupportedFormat, is_blank, shown
 from surveys.models import Area
 
 from .models import ActionItem
@@ -135,8 +135,8 @@ def _choice(number: int, column: str, raw: object, choices: type, errors: list[R
             RowError(
                 number,
                 column,
-                _("%(value)r is not allowed; use one of: %(allowed)s")
-                % {"value": str(raw), "allowed": ", ".join(choices.values)},
+                _("%(value)s is not allowed; use one of: %(allowed)s")
+                % {"value": shown(raw), "allowed": ", ".join(choices.values)},
             )
         )
     return text
@@ -152,8 +152,8 @@ def _parse_row(number: int, values: dict[str, object], errors: list[RowError]) -
             RowError(
                 number,
                 "number",
-                _("%(value)r is not an item number; use a whole number from %(low)d to %(high)d")
-                % {"value": str(values["number"]), "low": lowest, "high": highest},
+                _("%(value)s is not an item number; use a whole number from %(low)d to %(high)d")
+                % {"value": shown(values["number"]), "low": lowest, "high": highest},
             )
         )
 
@@ -176,7 +176,8 @@ def _parse_row(number: int, values: dict[str, object], errors: list[RowError]) -
             RowError(
                 number,
                 "priority",
-                _("%(value)r is not allowed; use 1 (high), 2 (medium) or 3 (low)") % {"value": str(values["priority"])},
+                _("%(value)s is not allowed; use 1 (high), 2 (medium) or 3 (low)")
+                % {"value": shown(values["priority"])},
             )
         )
 
@@ -189,7 +190,7 @@ def _parse_row(number: int, values: dict[str, object], errors: list[RowError]) -
                 RowError(
                     number,
                     column,
-                    _("%(value)r is not a date; write YYYY-MM-DD or leave it empty") % {"value": str(raw)},
+                    _("%(value)s is not a date; write YYYY-MM-DD or leave it empty") % {"value": shown(raw)},
                 )
             )
 
@@ -201,7 +202,7 @@ def _parse_row(number: int, values: dict[str, object], errors: list[RowError]) -
                 number,
                 "tasks",
                 _("%(codes)s: task codes are letters, digits and hyphens, separated by spaces")
-                % {"codes": ", ".join(repr(code) for code in bad)},
+                % {"codes": ", ".join(shown(code) for code in bad)},
             )
         )
     else:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Max, QuerySet
 
-from surveys import roles
+from surveys import roles, tasknames
 from surveys.models import Municipality, Survey, Task
 
 from .models import ActionItem, ActionPlan
@@ -89,11 +89,19 @@ def task_codes(*, municipality: Municipality) -> set[str]:
 
 
 def task_labels(*, municipality: Municipality, language: str | None = None) -> dict[str, str]:
-    """Each task code's label, from the municipality's latest round that has it."""
-    labels: dict[str, str] = {}
-    for task in Task.objects.filter(survey__municipality=municipality).order_by("survey__start_date", "order"):
-        labels[task.code] = task.display_label(language)
-    return labels
+    """Each task code's name, from the municipality's latest round that has it, as the analysis names
+    it: a label that several tasks share ("Annat (specificera)") gets its category."""
+    latest: dict[str, dict[str, str]] = {}
+    tasks = Task.objects.filter(survey__municipality=municipality).select_related("category")
+    for task in tasks.order_by("survey__start_date", "order"):
+        latest[task.code] = {
+            "task": task.code,
+            "label": task.label,
+            "label_en": task.label_en,
+            "category": task.category.name,
+            "category_en": task.category.name_en,
+        }
+    return tasknames.task_labels(latest.values(), language or "")
 
 
 def items_by_task(*, plan: ActionPlan) -> dict[str, list[ActionItem]]:

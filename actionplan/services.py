@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mio import fieldlimits
+from mio.tablefiles import shown
 from surveys.diaryfile import RowError
 from surveys.models import Department, Municipality, Survey
 
@@ -167,7 +168,10 @@ def item_problems(
     elif data.done_on is not None and data.done_on > timezone.localdate():
         problems.append(FieldProblem("done_on", _("The item cannot be done on a day still to come.")))
     if data.start_date and data.due_date and data.due_date < data.start_date:
-        problems.append(FieldProblem("due_date", _("The due date must not be before the start.")))
+        # Named as the form labels the fields ("Klart senast", "Start"), so that the message points at them.
+        due, start = (capfirst(ActionItem._meta.get_field(name).verbose_name) for name in ("due_date", "start_date"))
+        message = _("“%(due)s” cannot be before “%(start)s”.") % {"due": due, "start": start}
+        problems.append(FieldProblem("due_date", message))
     if data.tasks:
         known = selectors.task_codes(municipality=plan.municipality) if known_tasks is None else known_tasks
         unknown = [code for code in data.tasks if code not in known]
@@ -329,9 +333,9 @@ def items_import(*, plan: ActionPlan, rows: Sequence[ActionRow], survey: Survey 
                     RowError(
                         row.row,
                         "department",
-                        _("unknown department %(name)r; %(municipality)s has: %(names)s")
+                        _("unknown department %(name)s; %(municipality)s has: %(names)s")
                         % {
-                            "name": row.department,
+                            "name": shown(row.department),
                             "municipality": plan.municipality,
                             "names": ", ".join(d.name for d in departments.values()) or "–",
                         },

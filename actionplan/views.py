@@ -482,7 +482,9 @@ def task(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "nav": "actionplan",
         "survey": survey,
         "task": the_task,
-        "label": the_task.display_label(get_language()),
+        "label": selectors.task_labels(municipality=municipality, language=get_language()).get(
+            code, the_task.display_label(get_language())
+        ),
         "rounds": task_in_rounds(municipality=municipality, code=code),
         "effect": task_effect(municipality_id=municipality.pk, code=code),
         "items": list(the_plan.items.addressing(code).select_related("department")) if the_plan else [],

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from surveys.models import Area
+
+# Task names live with the tasks, so that the action plan names them as these pages do.
+from surveys.tasknames import category_name as category_name
+from surveys.tasknames import task_labels as task_labels
 
 
 def pseudonym(number: int) -> str:
@@ -27,25 +28,6 @@ def signed_number(value: float, decimals: int) -> str:
     if rounded == 0:
         return text
     return f"+{text}" if rounded > 0 else f"\u2212{text}"
-
-
-def category_name(row: Mapping[str, Any], language: str) -> str:
-    return row["category_en"] if language == "en" and row.get("category_en") else row["category"]
-
-
-def task_labels(tasks: Iterable[Mapping[str, Any]], language: str) -> dict[str, str]:
-    """Task code → its label in `language`; a label used by several tasks ("Annat (specificera)")
-    gets the start of its category, so that rows of a chart or table can be told apart."""
-    tasks = list(tasks)
-    chosen = {
-        task["task"]: task["label_en"] if language == "en" and task.get("label_en") else task["label"] for task in tasks
-    }
-    repeated = {label for label, count in Counter(chosen.values()).items() if count > 1}
-    for task in tasks:
-        if chosen[task["task"]] in repeated:
-            words = category_name(task, language).split()
-            chosen[task["task"]] = f"{chosen[task['task']]}, {' '.join(words[:2]).lower()}"
-    return chosen
 
 
 def area_label(area: str) -> str:

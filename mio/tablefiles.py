@@ -97,7 +97,7 @@ def format_for(path: str | Path) -> str:
         return "csv"
     if suffix == ".xlsx":
         return "xlsx"
-    raise UnsupportedFormat(_("Unknown file type %(suffix)r: use .csv or .xlsx") % {"suffix": suffix or path})
+    raise UnsupportedFormat(_("Unknown file type %(suffix)s: use .csv or .xlsx") % {"suffix": shown(suffix or path)})
 
 
 MEGABYTE = 1024 * 1024
@@ -360,9 +360,10 @@ def is_blank(raw: object) -> bool:
 
 
 def shown(raw: object, *, limit: int = 40) -> str:
-    """A cell's text as a message quotes it: in quotes, and cut after `limit` characters."""
+    """A cell's text as a message quotes it: in the language's quotation marks (”…” in Swedish), and
+    cut after `limit` characters."""
     text = str(raw)
-    return repr(text if len(text) <= limit else text[:limit] + "…")
+    return _("“%(text)s”") % {"text": text if len(text) <= limit else text[:limit] + "…"}
 
 
 # Decimal digits only: int() and float() would also take "1e6", "1_000", "inf" and non-ASCII digits.

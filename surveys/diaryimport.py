@@ -23,7 +23,7 @@ from django.db.models import Exists, Model, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mio.tablefiles import control_character_message
+from mio.tablefiles import control_character_message, shown
 
 from . import bulkwrite, totals
 from .diaryfile import DiaryRow, RowError
@@ -206,7 +206,8 @@ def _row_errors(
                 RowError(
                     row.row,
                     "task",
-                    _("unknown task code %(code)r; this round has: %(codes)s") % {"code": row.task, "codes": codes},
+                    _("unknown task code %(code)s; this round has: %(codes)s")
+                    % {"code": shown(row.task), "codes": codes},
                 )
             )
         if row.date not in outside:

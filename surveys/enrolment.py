@@ -26,9 +26,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mio import fieldlimits, tablefiles
-from mio.tablefiles import ParseResult, RowError, is_blank, whole_number
+from mio.tablefiles import ParseResult, RowError, is_blank, shown, whole_number
 
-from . import roles
+from . import audit, roles
 from .models import Participant, Survey, Unit
 from .services import passwordless_user_create
 
@@ -111,10 +111,10 @@ def parse_table(table: tablefiles.Table) -> ParseResult[PersonRow]:
                         number,
                         "number",
                         _(
-                            "%(value)r is not a participant number; "
+                            "%(value)s is not a participant number; "
                             "use a whole number from 1 to %(max)d, or leave it empty"
                         )
-                        % {"value": str(raw), "max": MAX_NUMBER},
+                        % {"value": shown(raw), "max": MAX_NUMBER},
                     )
                 )
         if len(result.errors) == errors_before:
@@ -199,13 +199,13 @@ def _find_unit(name: str, units: dict[str, list[Unit]]) -> tuple[Unit | None, st
         return found[0], ""
     if not found:
         known = sorted({unit.name for candidates in units.values() for unit in candidates})
-        return None, _("unknown unit %(unit)r; the municipality has: %(units)s") % {
-            "unit": name,
+        return None, _("unknown unit %(unit)s; the municipality has: %(units)s") % {
+            "unit": shown(name),
             "units": ", ".join(known) or _("no units yet"),
         }
-    return None, _("%(unit)r is a unit of several departments; write it as %(example)s") % {
-        "unit": name,
-        "example": _(" or ").join(f"'{unit.department.name} / {unit.name}'" for unit in found),
+    return None, _("%(unit)s is a unit of several departments; write it as %(example)s") % {
+        "unit": shown(name),
+        "example": _(" or ").join(shown(f"{unit.department.name} / {unit.name}", limit=200) for unit in found),
     }
 
 
@@ -247,7 +247,12 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentPla
         except ValidationError:
             if not any(problem.column == "email" for problem in too_long):
                 plan.errors.append(
-                    RowError(row.row, "email", _("%(email)r is not a valid e-mail address") % {"email": row.email})
+                    RowError(
+                        row.row,
+                        "email",
+                        _("%(email)s is not a valid e-mail address; write it as name@example.se")
+                        % {"email": shown(row.email)},
+                    )
                 )
         first = seen_emails.setdefault(key, row.row)
         if first != row.row:
@@ -346,8 +351,12 @@ def _split_name(name: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def participants_enrol(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentResult:
-    """Enrol every row into the round, or nobody: raises EnrolmentError with every bad row."""
+def participants_enrol(
+    *, survey: Survey, rows: Sequence[PersonRow], by: AbstractBaseUser | None = None
+) -> EnrolmentResult:
+    """Enrol every row into the round, or nobody: raises EnrolmentError with every bad row.
+
+    `by` is who enrols (None: the system, e.g. the command); a new account is on record as created by them."""
     # Two administrators enrolling into one municipality at once must not hand out one number twice.
     type(survey.municipality).objects.select_for_update().filter(pk=survey.municipality_id).first()
     plan = plan_enrolment(survey=survey, rows=rows)
@@ -359,13 +368,25 @@ def participants_enrol(*, survey: Survey, rows: Sequence[PersonRow]) -> Enrolmen
     for enrolee in plan.enrolees:
         user = enrolee.user
         if user is None:
+            # As on the accounts page: one event for a new account, its role and its municipality.
             first, last = _split_name(enrolee.row.name)
-            user = passwordless_user_create(email=enrolee.row.email, first_name=first, last_name=last)
+            with audit.quietly():
+                user = passwordless_user_create(email=enrolee.row.email, first_name=first, last_name=last)
+                user.groups.add(managers)
+                survey.municipality.members.add(user)
+            audit.record(
+                audit.Action.ACCOUNT_CREATED,
+                user=by,
+                survey=survey,
+                account=user,
+                detail=f"role {roles.MANAGERS}, enrolment",
+            )
             created += 1
         else:
+            # An existing account's new role or municipality is heard by the audit signals.
+            user.groups.add(managers)
+            survey.municipality.members.add(user)
             linked += 1
-        user.groups.add(managers)
-        survey.municipality.members.add(user)
         participants.append(
             Participant.objects.create(survey=survey, number=enrolee.number, user=user, unit=enrolee.unit)
         )

@@ -55,7 +55,9 @@ class AuditFilterForm(forms.Form):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
+            # Named by the fields' own labels ("Till", "Från"), as the form shows them.
+            labels = {"to": self.fields["date_to"].label, "from": self.fields["date_from"].label}
+            self.add_error("date_to", _("“%(to)s” cannot be before “%(from)s”.") % labels)
         return data
 
     def filters(self) -> audit.AuditFilters:

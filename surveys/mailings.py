@@ -5,9 +5,10 @@ Links are django-sesame tokens, each scoped to its purpose: a link in an invitat
 Every e-mail to a participant is recorded as a SentEmail (who, what, when, which days).
 
 Reminders follow the round's rules: only participants who were invited and have weekdays up to
-yesterday that are not submitted; at most one every `reminder_interval_days` (counted in calendar
-days) and at most `max_reminders`; and only on weekdays between 08:00 and 17:00 Stockholm time,
-since the project's own action plan moved notifications from night time to day time.
+yesterday that are not submitted; never on the day they were invited (an invitation is not to be
+followed by a reminder minutes later); at most one every `reminder_interval_days` (counted in
+calendar days) and at most `max_reminders`; and only on weekdays between 08:00 and 17:00 Stockholm
+time, since the project's own action plan moved notifications from night time to day time.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ LOGIN_SCOPE = "login"
 LOGIN_LINK_MAX_AGE = dt.timedelta(hours=1)
 # What the invitation promises: a day's form takes about this long to fill.
 MINUTES_TO_FILL_A_DAY = 5
+# Calendar days (Stockholm) from an invitation to the first reminder: 1 is "not on the same day".
+DAYS_FROM_INVITATION_TO_REMINDER = 1
 
 
 # --- Links ---------------------------------------------------------------------------------------
@@ -86,10 +89,12 @@ def unreachable_reason(participant: Participant) -> str:
 
 @dataclass
 class Mailout:
-    """What a send did or would do (dry run): who gets an e-mail and who cannot be reached."""
+    """What a send did or would do (dry run): who gets an e-mail and who cannot be reached; for
+    reminders also who has days due but was invited today (`invited_today`), reminded later."""
 
     recipients: list[tuple[Participant, list[dt.date]]] = field(default_factory=list)
     unreachable: list[Participant] = field(default_factory=list)
+    invited_today: list[Participant] = field(default_factory=list)
     sent: int = 0
 
     @property
@@ -152,7 +157,7 @@ def is_daytime(moment: dt.datetime) -> bool:
 def reminders_due(*, survey: Survey, now: dt.datetime | None = None) -> Mailout:
     """Who gets a reminder now, each with exactly their unsubmitted weekdays up to yesterday.
 
-    Ignores the clock (see `is_daytime`), never the interval or the maximum."""
+    Ignores the clock (see `is_daytime`), never the day of the invitation, the interval or the maximum."""
     now = now or timezone.now()
     mailout = Mailout()
     if survey.status != Survey.Status.OPEN:
@@ -186,6 +191,10 @@ def reminders_due(*, survey: Survey, now: dt.datetime | None = None) -> Mailout:
             last = max(earlier).astimezone(STOCKHOLM).date()
             if (today - last).days < survey.reminder_interval_days:
                 continue
+        invited_on = participant.invited_at.astimezone(STOCKHOLM).date()
+        if (today - invited_on).days < DAYS_FROM_INVITATION_TO_REMINDER:
+            mailout.invited_today.append(participant)
+            continue
         if _addressable(participant):
             mailout.recipients.append((participant, days))
         else:

@@ -514,6 +514,7 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         KEY_VIEWED = "key_viewed", _("Viewed the participant list (pseudonym key)")
         DOWNLOADED = "downloaded", _("Downloaded a table")
+        ROUND_OPENED = "round_opened", _("Opened the round")
         ROUND_CLOSED = "round_closed", _("Closed the round")
         ROUND_REOPENED = "round_reopened", _("Reopened the round")
         DAY_REOPENED = "day_reopened", _("Reopened a day")

@@ -70,6 +70,16 @@ class RoundProgress:
     participants: list[ParticipantProgress] = field(default_factory=list)
 
     @property
+    def ended(self) -> bool:
+        """The round's last day is past, so every weekday of it is expected."""
+        return self.today > self.survey.end_date
+
+    @property
+    def counted_until(self) -> dt.date:
+        """The last day the expected days are counted to: today, or the round's end once it has ended."""
+        return min(self.today, self.survey.end_date)
+
+    @property
     def expected_days(self) -> int:
         return sum(row.expected for row in self.participants)
 

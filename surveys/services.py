@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mio.tablefiles import gc_paused
+from mio.tablefiles import gc_paused, shown
 
 from . import audit, diaryimport, roles, totals
 from .defaults import DEFAULT_TEMPLATE, TemplateCategory
@@ -100,7 +100,7 @@ def survey_create(
             ]
         )
     if Survey.objects.filter(slug=slug).exists():
-        raise RoundError([_("A survey round with the short name %(slug)r already exists.") % {"slug": slug}])
+        raise RoundError([_("A survey round with the short name %(slug)s already exists.") % {"slug": shown(slug)}])
     survey = Survey.objects.create(
         slug=slug,
         name=name,
@@ -370,15 +370,20 @@ def survey_reopen(*, survey: Survey, by: AbstractBaseUser) -> Survey:
     if survey.status == Survey.Status.OPEN:
         raise RoundError([_("The survey round is already open.")])
     closed_at = survey.closed_at
+    # A draft opens for the first time; only a round that was closed is opened again.
+    first_opening = survey.status == Survey.Status.DRAFT
     survey.status = Survey.Status.OPEN
     survey.closed_at = None
     survey.save(update_fields=["status", "closed_at"])
-    audit.record(
-        audit.Action.ROUND_REOPENED,
-        user=by,
-        survey=survey,
-        detail=f"closed {closed_at.isoformat(timespec='minutes')}" if closed_at else "",
-    )
+    if first_opening:
+        audit.record(audit.Action.ROUND_OPENED, user=by, survey=survey)
+    else:
+        audit.record(
+            audit.Action.ROUND_REOPENED,
+            user=by,
+            survey=survey,
+            detail=f"closed {closed_at.isoformat(timespec='minutes')}" if closed_at else "",
+        )
     return survey
 
 
@@ -475,7 +480,12 @@ def account_create(
     try:
         validate_email(email)
     except ValidationError:
-        problems.append(FieldProblem("email", _("%(email)r is not a valid e-mail address.") % {"email": email}))
+        problems.append(
+            FieldProblem(
+                "email",
+                _("%(email)s is not a valid e-mail address; write it as name@example.se.") % {"email": shown(email)},
+            )
+        )
     else:
         if User.objects.filter(email__iexact=email).exists():
             message = _("An account with the e-mail address %(email)s already exists.") % {"email": email}

@@ -138,7 +138,7 @@ def diary_upload(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except services.DiaryError as error:
             return error.errors
-        messages.success(request, _stored_message(result))
+        messages.success(request, stored_message(result))
         return redirect("surveys:round", survey.slug)
 
     flow = UploadPreviewConfirm(request, key=_session_key(survey), form_class=DiaryUploadForm)
@@ -155,12 +155,20 @@ def diary_upload(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "surveys/diary_upload.html", ctx, status=staged.status)
 
 
-def _stored_message(result: services.ImportResult) -> str:
+def stored_message(result: services.ImportResult) -> str:
+    """What an upload stored, e.g. "2 diary days are stored and submitted (3 rows, 1 new participant)":
+    each count with its own plural form; new participants only when there are any."""
+    details = [ngettext("%(count)d row", "%(count)d rows", result.lines) % {"count": result.lines}]
+    if result.participants_created:
+        details.append(
+            ngettext("%(count)d new participant", "%(count)d new participants", result.participants_created)
+            % {"count": result.participants_created}
+        )
     return ngettext(
-        "%(days)d diary day is stored and submitted (%(lines)d rows, %(new)d new participants).",
-        "%(days)d diary days are stored and submitted (%(lines)d rows, %(new)d new participants).",
+        "%(days)d diary day is stored and submitted (%(details)s).",
+        "%(days)d diary days are stored and submitted (%(details)s).",
         result.days,
-    ) % {"days": result.days, "lines": result.lines, "new": result.participants_created}
+    ) % {"days": result.days, "details": ", ".join(details)}
 
 
 def _example_file(survey: Survey) -> HttpResponse:

@@ -32,6 +32,7 @@ from . import access, audit, lockouts, mailings, progress, roles, selectors, ser
 from .enrolment import (
     COLUMNS,
     EnrolmentError,
+    EnrolmentResult,
     PersonRow,
     participant_remove,
     participants_enrol,
@@ -186,7 +187,7 @@ def participant_add(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         row = form.person_row()
         try:
-            result = participants_enrol(survey=survey, rows=[row])
+            result = participants_enrol(survey=survey, rows=[row], by=request.user)
         except EnrolmentError as error:
             _add_errors(form, error.errors)
         else:
@@ -203,8 +204,10 @@ def participant_add(request: HttpRequest, slug: str) -> HttpResponse:
 def _reopen_choices(statuses: list[tuple[dt.date, str | None]]) -> list[tuple[str, str]]:
     """The participant's days for the reopen form's menu, each with its status."""
     labels = dict(DiaryDay.Status.choices)
+    # A day never saved has no status; "Not started", as its badge on the page says.
+    not_started = _("Not started")
     return [
-        (date.isoformat(), f"{formats.date_format(date, 'D j F')} · {labels.get(status, _('not started'))}")
+        (date.isoformat(), f"{formats.date_format(date, 'D j F')} · {labels.get(status, not_started)}")
         for date, status in statuses
     ]
 
@@ -374,18 +377,10 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
 
     def confirm(kept: list[dict]) -> HttpResponse | list:
         try:
-            result = participants_enrol(survey=survey, rows=[PersonRow(**row) for row in kept])
+            result = participants_enrol(survey=survey, rows=[PersonRow(**row) for row in kept], by=request.user)
         except EnrolmentError as error:
             return error.errors
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d participant enrolled (%(new)d new accounts, %(linked)d existing accounts linked).",
-                "%(count)d participants enrolled (%(new)d new accounts, %(linked)d existing accounts linked).",
-                len(result.participants),
-            )
-            % {"count": len(result.participants), "new": result.accounts_created, "linked": result.accounts_linked},
-        )
+        messages.success(request, enrolled_message(result))
         return redirect("surveys:participants", survey.slug)
 
     flow = UploadPreviewConfirm(request, key=_session_key(survey), form_class=EnrolUploadForm)
@@ -394,6 +389,26 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
         return staged
     ctx = {"survey": survey, "nav": "rounds", **staged.page_context()}
     return render(request, "surveys/enrol.html", ctx, status=staged.status)
+
+
+def enrolled_message(result: EnrolmentResult) -> str:
+    """What an enrolment did, e.g. "3 participants enrolled (1 new account, 2 existing accounts linked)":
+    each count with its own plural form, and a kind of account that none of them has left out."""
+    accounts = []
+    if result.accounts_created:
+        accounts.append(
+            ngettext("%(count)d new account", "%(count)d new accounts", result.accounts_created)
+            % {"count": result.accounts_created}
+        )
+    if result.accounts_linked:
+        accounts.append(
+            ngettext("%(count)d existing account linked", "%(count)d existing accounts linked", result.accounts_linked)
+            % {"count": result.accounts_linked}
+        )
+    count = len(result.participants)
+    return ngettext(
+        "%(count)d participant enrolled (%(accounts)s).", "%(count)d participants enrolled (%(accounts)s).", count
+    ) % {"count": count, "accounts": ", ".join(accounts)}
 
 
 @login_required

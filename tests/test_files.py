@@ -498,3 +498,11 @@ def test_action_titles_that_look_like_formulas_come_back_exactly(municipality, t
     first = round_trip(tmp_path / "plan.csv", tmp_path / "first.csv")
     assert round_trip(tmp_path / "first.csv", tmp_path / "second.csv") == first
     assert [row[1] for row in csv.reader(io.StringIO(first))][1:] == ["=SUM(A1)", "-minska blanketter", "@alla"]
+
+
+def test_a_cell_in_a_message_is_quoted_in_the_readers_language_and_cut():
+    with translation.override("sv"):
+        assert tablefiles.shown("lars-at-demokommun") == "”lars-at-demokommun”"
+        assert tablefiles.shown("9" * 50, limit=40) == "”" + "9" * 40 + "…”"
+    with translation.override("en"):
+        assert tablefiles.shown("it's") == "“it's”"

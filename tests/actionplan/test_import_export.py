@@ -65,7 +65,7 @@ def test_the_reader_reports_each_bad_cell_with_its_row_column_and_what_is_allowe
     messages = {error.column: str(error) for error in result.errors}
     assert (
         messages["owner_level"]
-        == "Row 3, column owner_level: 'regional' is not allowed; use one of: central, department"
+        == "Row 3, column owner_level: “regional” is not allowed; use one of: central, department"
     )
     assert messages["area"].endswith("use one of: it, finance, hr, operations")
     assert messages["priority"].endswith("use 1 (high), 2 (medium) or 3 (low)")
@@ -94,10 +94,10 @@ def test_bad_rows_leave_the_plan_unchanged_and_name_every_problem(tmp_path, plan
 
     assert snapshot(plan) == before
     assert ActionItem.objects.count() == 1
-    assert errors[0].startswith("Row 3, column department: unknown department 'Okänd förvaltning'; Testkommun has:")
+    assert errors[0].startswith("Row 3, column department: unknown department “Okänd förvaltning”; Testkommun has:")
     assert errors[1:] == [
         "Row 4, column department: A departmental item needs its owning department.",
-        "Row 5, column due: The due date must not be before the start.",
+        "Row 5, column due: “Due” cannot be before “Start”.",
         "Row 5, column tasks: Unknown task code(s) lunch; the rounds of this municipality have: "
         + ", ".join(sorted(plan.municipality.surveys.get().tasks.values_list("code", flat=True)))
         + ".",
@@ -212,7 +212,7 @@ def test_an_item_number_the_field_cannot_hold_is_a_row_message(number):
 
     assert not result.rows
     assert [str(error) for error in result.errors] == [
-        f"Row 2, column number: {number!r} is not an item number; use a whole number from 1 to 32767"
+        f"Row 2, column number: “{number}” is not an item number; use a whole number from 1 to 32767"
     ]
 
 
@@ -263,7 +263,7 @@ def test_the_command_reports_every_too_large_value_and_stores_nothing(tmp_path, 
 
     assert snapshot(plan) == before
     assert errors == [
-        "Row 2, column number: '40000' is not an item number; use a whole number from 1 to 32767",
+        "Row 2, column number: “40000” is not an item number; use a whole number from 1 to 32767",
         "Row 3, column title: is 201 characters long; at most 200 are allowed",
         "Row 4, column responsible: is 201 characters long; at most 200 are allowed",
         "Row 5, column tasks: the task codes take 505 characters, separated by spaces; at most 500 fit in an item: "
@@ -285,8 +285,8 @@ def test_an_xlsx_file_with_too_large_values_is_refused_the_same_way(tmp_path, pl
     errors = import_errors(tmp_path / "plan.xlsx", "Testkommun")
 
     assert errors == [
-        "Row 2, column number: '40000' is not an item number; use a whole number from 1 to 32767",
-        "Row 3, column number: '1000000' is not an item number; use a whole number from 1 to 32767",
+        "Row 2, column number: “40000” is not an item number; use a whole number from 1 to 32767",
+        "Row 3, column number: “1000000” is not an item number; use a whole number from 1 to 32767",
         "Row 4, column title: is 300 characters long; at most 200 are allowed",
     ]
     assert not plan.items.exists()

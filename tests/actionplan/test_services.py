@@ -72,7 +72,7 @@ def test_a_due_date_before_the_start_is_refused(plan):
         lambda: item_create(plan=plan, data=data(start_date=dt.date(2025, 5, 2), due_date=dt.date(2025, 5, 1)))
     )
 
-    assert found["due_date"] == "The due date must not be before the start."
+    assert found["due_date"] == "“Due” cannot be before “Start”."
 
 
 def test_the_history_records_who_changed_which_fields(plan, make_item, administrator, project_member):

@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from actionplan.models import ActionItem, ActionUpdate
 from actionplan.services import ItemInput, item_create, plan_get_or_create
+from analysis.labels import task_labels
+from analysis.selectors import task_frame
 from surveys.models import Municipality, Participant, Survey
 from surveys.services import LineInput, diary_save, survey_create
 
@@ -292,6 +294,20 @@ def test_the_dashboard_s_action_plan_column_costs_one_query_when_warm(
         assert "1 action<" in english_client.get(url).content.decode()
 
 
+def test_a_due_date_before_the_start_is_named_as_its_field_is_labelled(client, administrator, plan):
+    client.force_login(administrator)  # Swedish pages
+
+    response = client.post(
+        f"{reverse('actionplan:item_new')}?plan={plan.pk}",
+        item_post(start_date="2025-03-10", due_date="2025-03-01"),
+    )
+
+    form = response.context["form"]
+    assert (str(form.fields["start_date"].label), str(form.fields["due_date"].label)) == ("Start", "Klart senast")
+    assert form.errors["due_date"] == ["”Klart senast” kan inte vara före ”Start”."]
+    assert "Slutdatum" not in response.content.decode()
+
+
 def test_bad_input_is_shown_with_the_values_kept(english_client, administrator, plan, make_item):
     make_item(1)
     english_client.force_login(administrator)
@@ -306,7 +322,7 @@ def test_bad_input_is_shown_with_the_values_kept(english_client, administrator, 
     assert "Nothing was saved. Please correct:" in page
     assert "Number 1 is already used in this plan; the next free number is 2." in page
     assert "A departmental item needs its owning department." in page
-    assert "The due date must not be before the start." in page
+    assert "“Due” cannot be before “Start”." in page
     assert 'value="Min titel"' in page
     assert ActionItem.objects.count() == 1
 
@@ -466,3 +482,43 @@ def test_a_draft_round_is_not_compared(english_client, plan, survey):
     from actionplan.selectors import rounds_of
 
     assert rounds_of(municipality=plan.municipality) == []
+
+
+# --- Tasks that share a label -------------------------------------------------------------------------
+
+OTHER_TASKS = ("direct-other", "indirect-other", "other")  # all "Other (specify)" in the default template
+
+
+def other_names(survey) -> dict[str, str]:
+    """By the dashboard's rule: the shared label, then the first two words of the task's category."""
+    tasks = survey.tasks.select_related("category").filter(code__in=OTHER_TASKS)
+    return {task.code: f"{task.label_en}, {' '.join(task.category.name_en.split()[:2]).lower()}" for task in tasks}
+
+
+def test_tasks_that_share_a_label_are_told_apart_by_their_category_in_the_filter(
+    english_client, project_member, plan, survey
+):
+    english_client.force_login(project_member)
+
+    response = english_client.get(reverse("actionplan:plan", args=[plan.pk]))
+
+    choices = dict(response.context["form"].fields["task"].choices)
+    names = other_names(survey)
+    assert {code: choices[code] for code in OTHER_TASKS} == names
+    assert len(set(names.values())) == len(OTHER_TASKS)
+    page = response.content.decode()
+    assert all(f">{name}</option>" in page for name in names.values())
+
+
+def test_the_plan_names_tasks_as_the_dashboard_does(english_client, administrator, plan, survey, make_item):
+    english_client.force_login(administrator)
+    dashboard = task_labels(task_frame(survey=survey).to_dict("records"), "en")
+    item = make_item(2, tasks=["indirect-other"])
+
+    form = english_client.get(reverse("actionplan:item_edit", args=[item.pk])).context["form"]
+    item_page = english_client.get(reverse("actionplan:item", args=[item.pk])).content.decode()
+    task_page = english_client.get(reverse("actionplan:task", args=[survey.slug, "indirect-other"]))
+
+    assert dict(form.fields["tasks"].choices)["indirect-other"] == f"{dashboard['indirect-other']} (indirect-other)"
+    assert dashboard["indirect-other"] in item_page
+    assert task_page.context["label"] == dashboard["indirect-other"]

@@ -99,7 +99,7 @@ def test_an_administrator_uploads_a_diary_file(page: Page, live_server, log_in, 
     page.click("main form[enctype] button[type=submit]")
     errors = page.get_by_test_id("errors")
     expect(errors.locator("tbody tr")).to_have_count(1)
-    expect(errors.locator("tbody tr")).to_contain_text("'kaffe'")
+    expect(errors.locator("tbody tr")).to_contain_text("”kaffe”")
     page.screenshot(path=screenshot_dir / "diary-upload-errors.png", full_page=True)
     assert DiaryLine.objects.count() == lines_before
 

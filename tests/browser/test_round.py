@@ -8,12 +8,13 @@ import re
 
 import pytest
 from django.core import mail
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from surveys.demo import MUNICIPALITY
-from surveys.models import DiaryDay, Municipality, SentEmail, Survey
+from surveys.models import DiaryDay, Municipality, Participant, SentEmail, Survey
 from surveys.services import survey_create
 
 from .conftest import PHONE
@@ -125,7 +126,12 @@ def test_an_administrator_runs_a_round_from_enrolment_to_reminders(
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    # Reminders now: the page says two will go out, and they go to Olof and Maja only.
+    # No reminder on the day of the invitation: the page says so and offers none.
+    expect(page.get_by_test_id("reminders-invited-today")).to_contain_text("2")
+    expect(page.locator(f"form[action='{reverse('surveys:reminders_send', args=[follow_up.slug])}']")).to_have_count(0)
+
+    # A day later the page says two reminders will go out, and they go to Olof and Maja only.
+    Participant.objects.filter(survey=follow_up).update(invited_at=F("invited_at") - dt.timedelta(days=1))
     mail.outbox.clear()
     page.goto(live_server.url + reverse("surveys:participants", args=[follow_up.slug]))
     button = page.locator(f"form[action='{reverse('surveys:reminders_send', args=[follow_up.slug])}'] button")

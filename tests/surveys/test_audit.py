@@ -5,19 +5,22 @@ municipalities' events, filtered and paged; nobody can change or remove an event
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 
 from analysis.dashboard import DASHBOARD_TABLES
 from surveys import audit, roles
+from surveys.enrolment import PersonRow, participants_enrol
 from surveys.models import AuditEvent, Municipality, Participant, Survey, Unit
 from surveys.services import survey_create
 from tests.analysis.conftest import save_day
@@ -133,6 +136,28 @@ def test_closing_and_reopening_a_round_and_a_day_are_on_record(admin_client, adm
     ]
     day = AuditEvent.objects.get(action=Action.DAY_REOPENED)
     assert (day.participant, day.date, day.detail) == (participant, dt.date(2025, 3, 4), "Fel dag ifylld")
+
+
+def test_opening_a_draft_round_is_on_record_as_opened_and_only_a_closed_one_as_reopened(
+    admin_client, administrator, survey
+):
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.DRAFT)
+
+    admin_client.post(reverse("surveys:round_reopen", args=[survey.slug]))
+    admin_client.post(reverse("surveys:round_close", args=[survey.slug]), {"confirm": "yes"})
+    admin_client.post(reverse("surveys:round_reopen", args=[survey.slug]))
+
+    assert [(e.action, e.user, e.survey) for e in AuditEvent.objects.order_by("pk")] == [
+        (Action.ROUND_OPENED, administrator, survey),
+        (Action.ROUND_CLOSED, administrator, survey),
+        (Action.ROUND_REOPENED, administrator, survey),
+    ]
+    page = admin_client.get(reverse("surveys:audit_log")).content.decode()
+    table = page[page.index('data-testid="audit-events"') :]
+    assert [table.count(f">{text}</td>") for text in ("Opened the round", "Reopened the round")] == [1, 1]
+    with translation.override("sv"):
+        assert str(Action.ROUND_OPENED.label) == "Öppnade mätomgången"
+        assert str(Action.ROUND_REOPENED.label) == "Öppnade mätomgången igen"
 
 
 # --- Downloads --------------------------------------------------------------------------------------
@@ -269,6 +294,58 @@ def test_creating_an_account_is_one_event(admin_client, administrator, municipal
     )
     assert event.detail == f"role {roles.PROJECT_GROUP}"
     assert_no_person_in_details()
+
+
+def test_an_account_made_by_enrolling_a_person_is_one_created_event(admin_client, administrator, survey, unit):
+    admin_client.post(
+        reverse("surveys:participant_add", args=[survey.slug]),
+        {"name": "Petra Persson", "email": "petra@example.se", "unit": unit.pk},
+    )
+
+    petra = get_user_model().objects.get(email="petra@example.se")
+    [event] = AuditEvent.objects.exclude(action=Action.KEY_VIEWED)
+    assert (event.action, event.user, event.account, event.survey, event.municipality) == (
+        Action.ACCOUNT_CREATED,
+        administrator,
+        petra,
+        survey,
+        survey.municipality,
+    )
+    assert event.detail == f"role {roles.MANAGERS}, enrolment"
+    assert_no_person_in_details()
+
+
+def test_enrolling_from_a_file_records_each_new_account_and_an_existing_ones_new_role(
+    administrator, survey, unit, make_user
+):
+    existing = make_user("olle", email="olle@example.se")  # no role or municipality yet
+    rows = [
+        PersonRow(row=2, name="Petra Persson", email="petra@example.se", unit=unit.name),
+        PersonRow(row=3, name="Olle Testsson", email="olle@example.se", unit=unit.name),
+        PersonRow(row=4, name="Rut Ek", email="rut@example.se", unit=unit.name),
+    ]
+
+    participants_enrol(survey=survey, rows=rows, by=administrator)
+
+    created = events(Action.ACCOUNT_CREATED)
+    assert sorted(event.account.email for event in created) == ["petra@example.se", "rut@example.se"]
+    assert {(event.user, event.survey) for event in created} == {(administrator, survey)}
+    # The existing account is not created but gets a role and a municipality, heard as before.
+    assert [e.account for e in AuditEvent.objects.exclude(action=Action.ACCOUNT_CREATED)] == [existing, existing]
+    assert {e.action for e in AuditEvent.objects.filter(account=existing)} == {
+        Action.ROLES_CHANGED,
+        Action.MEMBERSHIP_CHANGED,
+    }
+
+
+def test_the_enrol_command_records_new_accounts_as_made_by_the_system(survey, unit, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(f"name,email,unit\nPetra Persson,petra@example.se,{unit.name}\n", encoding="utf-8")
+
+    call_command("enrol_participants", str(path), "--survey", survey.slug, stdout=io.StringIO())
+
+    [event] = AuditEvent.objects.all()
+    assert (event.action, event.user, event.account.email) == (Action.ACCOUNT_CREATED, None, "petra@example.se")
 
 
 def test_a_role_change_on_the_accounts_page_is_one_event(admin_client, administrator, manager, municipality):
@@ -562,7 +639,7 @@ def test_who_and_account_offer_only_people_in_the_visible_trail(
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"date_from": "2025-03-07", "date_to": "2025-03-01"}, "The end date is before the start date."),
+        ({"date_from": "2025-03-07", "date_to": "2025-03-01"}, "“To” cannot be before “From”."),
         ({"date_from": "7 mars"}, "Enter a valid date."),
         ({"action": "nonsense"}, "Select a valid choice."),
         ({"download": "pdf"}, "There is no download as pdf."),
@@ -577,6 +654,14 @@ def test_a_bad_filter_is_told_and_shows_nothing(admin_client, survey, params, me
     assert message in response.content.decode()
     assert response.context["page"] is None
     assert not events(Action.DOWNLOADED)
+
+
+def test_a_reversed_date_range_is_told_with_the_fields_swedish_labels(client, administrator):
+    client.force_login(administrator)
+
+    response = client.get(reverse("surveys:audit_log"), {"date_from": "2025-03-07", "date_to": "2025-03-01"})
+
+    assert response.context["form"].errors["date_to"] == ["”Till” kan inte vara före ”Från”."]
 
 
 def test_another_municipalitys_round_is_no_filter(admin_client, other_municipality):

@@ -10,11 +10,14 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from surveys.diaryfile import header, read_csv
+from surveys.diaryimport import ImportResult
 from surveys.models import DiaryDay, DiaryLine, Participant, Survey
 from surveys.services import LineInput, diary_save
+from surveys.views_keying import stored_message
 
 from .helpers import row, snapshot
 
@@ -130,7 +133,7 @@ def test_confirming_stores_the_days_submitted(admin_client, filled):
     assert DiaryLine.objects.get(task__code="budget").function == 1
     assert Participant.objects.get(survey=filled, number=9).user is None
     message = admin_client.get(response["Location"]).content.decode()
-    assert "2 diary days are stored and submitted (3 rows, 1 new participants)." in message
+    assert "2 diary days are stored and submitted (3 rows, 1 new participant)." in message
 
 
 def test_a_second_confirmation_finds_the_preview_gone(admin_client, filled):
@@ -211,7 +214,7 @@ def test_a_semicolon_csv_from_swedish_excel_is_read(admin_client, filled):
 BAD_ROWS = {
     "unknown task code": (
         [GOOD[0], row(7, "2025-03-05", "coffee", [10])],
-        (3, "task", "unknown task code 'coffee'; this round has: direct-meeting,"),
+        (3, "task", "unknown task code “coffee”; this round has: direct-meeting,"),
     ),
     "date outside the round": (
         [GOOD[0], row(7, "2025-03-10", "planning", [10])],
@@ -236,7 +239,7 @@ BAD_ROWS = {
     ),
     "a bad number in a cell": (
         [GOOD[0], row(7, "2025-03-05", "planning", [0, "halv"])],
-        (3, "h2", "'halv' is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)"),
+        (3, "h2", "“halv” is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)"),
     ),
     "61 minutes": (
         [GOOD[0], row(7, "2025-03-05", "planning", [61])],
@@ -280,7 +283,7 @@ BAD_ROWS = {
     ),
     "minutes 3.5": (
         [GOOD[0], row(7, "2025-03-05", "planning", ["3.5"])],
-        (3, "h1", "'3.5' is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)"),
+        (3, "h1", "“3.5” is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)"),
     ),
     "no rows under the header": ([], (1, "", "the file has no diary rows under the header")),
 }
@@ -407,3 +410,18 @@ def test_a_new_upload_forgets_the_previous_preview(admin_client, filled):
 
     assert response["Location"] == upload_url(filled)
     assert snapshot(filled) == before
+
+
+@pytest.mark.parametrize(
+    ("days", "lines", "new", "swedish"),
+    [
+        (1, 1, 0, "1 dagboksdag är sparad och inskickad (1 rad)."),
+        (2, 3, 1, "2 dagboksdagar är sparade och inskickade (3 rader, 1 ny deltagare)."),
+        (5, 12, 2, "5 dagboksdagar är sparade och inskickade (12 rader, 2 nya deltagare)."),
+    ],
+)
+def test_the_stored_message_has_a_plural_form_for_each_count(days, lines, new, swedish):
+    result = ImportResult(days=days, lines=lines, participants_created=new)
+
+    with translation.override("sv"):
+        assert stored_message(result) == swedish

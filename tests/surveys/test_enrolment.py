@@ -399,7 +399,7 @@ def test_a_participant_number_in_other_than_whole_decimal_digits_or_too_large_is
 
     assert parsed.rows == []
     assert [str(error) for error in parsed.errors] == [
-        f"Row 2, column number: {number!r} is not a participant number; "
+        f"Row 2, column number: “{number}” is not a participant number; "
         "use a whole number from 1 to 99999, or leave it empty"
     ]
 
@@ -444,7 +444,7 @@ def test_the_command_prints_the_too_long_values_and_changes_nothing(tmp_path, su
 
     assert err.getvalue().splitlines() == [
         "Row 3, column email: the e-mail address is 255 characters long; at most 254 are allowed",
-        "Row 3, column number: '1e6' is not a participant number; use a whole number from 1 to 99999, "
+        "Row 3, column number: “1e6” is not a participant number; use a whole number from 1 to 99999, "
         "or leave it empty",
     ]
     assert snapshot() == before
@@ -467,7 +467,7 @@ def test_the_upload_page_lists_the_too_long_values_and_changes_nothing(english_c
     assert [str(error) for error in response.context["errors"]] == [
         "Row 2, column name: the last name (the last word) is 151 characters long; at most 150 are allowed",
         "Row 3, column email: the e-mail address is 255 characters long; at most 254 are allowed",
-        "Row 3, column number: '1_000' is not a participant number; use a whole number from 1 to 99999, "
+        "Row 3, column number: “1_000” is not a participant number; use a whole number from 1 to 99999, "
         "or leave it empty",
     ]
     assert snapshot() == before

@@ -78,7 +78,7 @@ GOOD = row(9, "2025-03-04", "planning", [30, 30], 3, 3)
 BAD_ROWS = {
     "unknown task": (
         [GOOD, row(9, "2025-03-05", "coffee", [10])],
-        "Row 3, column task: unknown task code 'coffee'; this round has: direct-meeting, direct-phone,",
+        "Row 3, column task: unknown task code “coffee”; this round has: direct-meeting, direct-phone,",
     ),
     "date before the round": (
         [GOOD, row(9, "2025-03-02", "planning", [10])],
@@ -98,7 +98,7 @@ BAD_ROWS = {
     ),
     "non-numeric minutes": (
         [GOOD, row(9, "2025-03-05", "planning", [0, "halv"])],
-        "Row 3, column h2: 'halv' is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)",
+        "Row 3, column h2: “halv” is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)",
     ),
     "an hour over 60 across rows": (
         [GOOD, row(9, "2025-03-04", "budget", [31])],
@@ -135,7 +135,7 @@ BAD_ROWS = {
     ),
     "minutes 1e1": (
         [GOOD, row(9, "2025-03-05", "planning", ["1e1"])],
-        "Row 3, column h1: '1e1' is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)",
+        "Row 3, column h1: “1e1” is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)",
     ),
     "minutes past what a 64-bit number holds": (
         [GOOD, row(9, "2025-03-05", "planning", [0, 10**20])],
@@ -147,7 +147,7 @@ BAD_ROWS = {
     ),
     "a minutes cell over the csv module's field limit": (
         [GOOD, row(9, "2025-03-05", "planning", ["9" * 200_000])],
-        "Row 3, column h1: '" + "9" * 40 + "…' is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)",
+        "Row 3, column h1: “" + "9" * 40 + "…” is not allowed: minutes are whole numbers from 0 to 60 (empty means 0)",
     ),
     "a NUL in a note": (
         [GOOD, row(9, "2025-03-05", "other", [10], note="Möte\x00 kväll")],

@@ -303,6 +303,34 @@ def reminders_to(number: int) -> int:
     return SentEmail.objects.filter(participant__number=number, kind=SentEmail.Kind.REMINDER).count()
 
 
+def test_nobody_is_reminded_on_the_day_they_were_invited(survey, example, mailoutbox):
+    invited_now = example[10]
+    invited_now.invited_at = at(WED, 9)
+    invited_now.save()
+
+    same_day = mailings.send_reminders(survey=survey, now=at(WED, 9, 1))
+
+    # 7 was invited on Monday and is reminded; 10, invited a minute ago, waits although days are due.
+    assert set(reminded(mailoutbox)) == {"chef7@kommun.se"}
+    assert same_day.invited_today == [invited_now]
+    mailoutbox.clear()
+
+    next_day = mailings.send_reminders(survey=survey, now=at(THU, 8))
+
+    assert set(reminded(mailoutbox)) == {"chef10@kommun.se"}
+    assert next_day.invited_today == []
+
+
+def test_the_day_of_the_invitation_is_a_day_in_stockholm(survey, example, mailoutbox):
+    # 23:30 UTC on Tuesday is 00:30 on Wednesday in Stockholm: the invitation is Wednesday's.
+    example[10].invited_at = dt.datetime.combine(TUE, dt.time(23, 30), tzinfo=dt.UTC)
+    example[10].save()
+
+    mailings.send_reminders(survey=survey, now=at(WED, 10))
+
+    assert "chef10@kommun.se" not in reminded(mailoutbox)
+
+
 def test_the_interval_is_counted_in_calendar_days(survey, example, mailoutbox):
     assert survey.reminder_interval_days == 2
     runs = [
@@ -482,6 +510,17 @@ def test_the_reminders_dry_run_lists_and_sends_nothing(survey, example, mailoutb
     assert "Would remind no. 7 <chef7@kommun.se>: 2025-03-04, 2025-03-05" in out
     assert f"{survey.slug}: 2 reminders would go out" in out
     assert (mailoutbox, SentEmail.objects.exists()) == ([], False)
+
+
+def test_the_command_says_who_waits_because_they_were_invited_today(survey, example, mailoutbox):
+    example[10].invited_at = at(THU, 9)
+    example[10].save()
+
+    out = remind("--now", "2025-03-06T10:00")
+
+    assert "Not yet no. 10: invited today, reminded from tomorrow" in out
+    assert f"{survey.slug}: 1 reminders sent." in out
+    assert set(reminded(mailoutbox)) == {"chef7@kommun.se"}
 
 
 def test_the_command_refuses_an_unknown_round_and_a_bad_moment(db):

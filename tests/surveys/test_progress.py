@@ -119,6 +119,21 @@ def test_before_the_round_nothing_is_expected(example):
     assert [(row.expected, row.missing) for row in progress.participants] == [(0, 0)] * 3
 
 
+@pytest.mark.parametrize(
+    ("today", "ended", "until"),
+    [
+        (dt.date(2025, 3, 5), False, dt.date(2025, 3, 5)),  # Wednesday of the round: up to today
+        (dt.date(2025, 3, 7), False, dt.date(2025, 3, 7)),  # its last day
+        (dt.date(2025, 11, 25), True, dt.date(2025, 3, 7)),  # long after: up to its end, not today
+    ],
+)
+def test_the_expected_days_are_counted_up_to_today_or_the_rounds_end(survey, today, ended, until):
+    progress = round_progress(survey=survey, today=today)
+
+    assert (progress.ended, progress.counted_until) == (ended, until)
+    assert progress.expected_dates[-1] == min(until, survey.end_date)
+
+
 def test_days_of_another_round_do_not_count(example, make_user):
     other = Survey.objects.create(
         slug="annan",

@@ -12,11 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from surveys import mailings, roles
+from surveys.enrolment import EnrolmentResult
 from surveys.models import AuditEvent, DiaryDay, Participant, SentEmail, Survey
 from surveys.services import LineInput, diary_save, survey_create
+from surveys.views_rounds import enrolled_message
 
 from .helpers import day_post
 
@@ -298,7 +300,8 @@ def test_a_draft_round_is_opened_from_its_page(admin_a_client, survey, admin_a):
 
     survey.refresh_from_db()
     assert survey.status == Survey.Status.OPEN
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.ROUND_REOPENED, user=admin_a, survey=survey).exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.ROUND_OPENED, user=admin_a, survey=survey).exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ROUND_REOPENED).exists()
 
 
 def test_an_open_round_cannot_be_reopened_nor_a_closed_one_closed(admin_a_client, survey):
@@ -335,6 +338,47 @@ def test_the_participants_page_shows_the_key_and_progress(admin_a_client, survey
     assert unit.name in page
     assert "1 March 2025" in page  # invited
     assert "5 March 2025" in page  # last reminder
+
+
+def test_a_round_that_has_ended_counts_its_days_up_to_its_end_not_today(client, survey, participant, admin_a):
+    assert survey.end_date < timezone.localdate()
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    client.force_login(admin_a)  # Swedish
+
+    round_page = client.get(reverse("surveys:round", args=[survey.slug])).content.decode()
+    participants_page = client.get(reverse("surveys:participants", args=[survey.slug])).content.decode()
+
+    today = formats.date_format(timezone.localdate(), "j F Y")
+    assert "Förväntat: 5 vardagar per deltagare, hela mätomgången fram till 7 mars 2025." in round_page
+    assert "hittills" not in round_page
+    assert today not in round_page
+    assert "Antalet dagar gäller 5 vardagar fram till 7 mars." in participants_page
+
+
+def test_a_round_under_way_counts_its_days_up_to_today(admin_a_client, municipality):
+    today = timezone.localdate()
+    under_way = survey_create(
+        slug="under-way",
+        name="Pågående",
+        municipality=municipality,
+        start_date=today - dt.timedelta(days=14),
+        end_date=today + dt.timedelta(days=14),
+        status=Survey.Status.OPEN,
+    )
+    weekdays = len(under_way.expected_days(until=today))
+
+    page = admin_a_client.get(reverse("surveys:round", args=[under_way.slug])).content.decode()
+
+    assert f"Expected so far: {weekdays} weekdays per participant, up to {today:%-d %B %Y}." in page
+
+
+def test_an_empty_round_says_there_is_nobody_to_invite(admin_a_client, survey):
+    response = admin_a_client.get(reverse("surveys:participants", args=[survey.slug]))
+
+    page = response.content.decode()
+    assert "Nobody is enrolled yet, so there is nobody to invite." in page
+    assert "Everyone with an e-mail address has been invited." not in page
+    assert "invitation" not in page.split('data-testid="invitations-due"')[1].split("</section>")[0]
 
 
 def test_every_look_at_the_key_is_logged(admin_a_client, survey, participant, admin_a):
@@ -418,7 +462,11 @@ def test_adding_a_person_with_an_account_links_it(admin_a_client, survey, make_u
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"email": "not-an-address"}, "email", "'not-an-address' is not a valid e-mail address"),
+        (
+            {"email": "not-an-address"},
+            "email",
+            "“not-an-address” is not a valid e-mail address; write it as name@example.se",
+        ),
         ({"email": "alice@example.se"}, "email", "alice@example.se already takes part in this round"),
         ({"number": "7"}, "number", "number 7 belongs to someone else in this municipality"),
         ({"number": "0"}, "number", "Ensure this value is greater than or equal to 1."),
@@ -561,6 +609,26 @@ def test_sending_reminders_in_daytime(admin_a_client, survey, invited, monkeypat
     assert "No reminders are due right now; none were sent." in messages_of(response)
 
 
+def test_right_after_the_invitations_no_reminder_is_offered_or_sent(
+    admin_a_client, survey, participant, monkeypatch, mailoutbox
+):
+    monkeypatch.setattr(mailings, "is_daytime", lambda now: True)
+    admin_a_client.post(reverse("surveys:invitations_send", args=[survey.slug]))
+    mailoutbox.clear()
+
+    response = admin_a_client.get(reverse("surveys:participants", args=[survey.slug]))
+
+    page = response.content.decode()
+    assert response.context["reminders"].count == 0
+    assert "0 participants are due a reminder" in page
+    assert "never on the day of the invitation" in page
+    assert "1 participant with days to submit was invited today and is reminded from tomorrow at the earliest." in page
+    assert "reminder now" not in page
+    response = admin_a_client.post(reverse("surveys:reminders_send", args=[survey.slug]), follow=True)
+    assert mailoutbox == []
+    assert "No reminders are due right now; none were sent." in messages_of(response)
+
+
 def test_no_reminders_go_out_outside_daytime(admin_a_client, survey, invited, monkeypatch, mailoutbox):
     monkeypatch.setattr(mailings, "is_daytime", lambda now: False)
 
@@ -636,13 +704,29 @@ def test_an_upload_shows_a_preview_and_changes_nothing(admin_a_client, survey, u
     ]
 
 
+@pytest.mark.parametrize(
+    ("created", "linked", "swedish"),
+    [
+        (1, 9, "10 deltagare inskrivna (1 nytt konto, 9 befintliga konton kopplade)."),
+        (2, 1, "3 deltagare inskrivna (2 nya konton, 1 befintligt konto kopplat)."),
+        (1, 0, "1 deltagare inskriven (1 nytt konto)."),
+        (0, 2, "2 deltagare inskrivna (2 befintliga konton kopplade)."),
+    ],
+)
+def test_the_enrolment_message_has_a_plural_form_for_each_count(created, linked, swedish):
+    result = EnrolmentResult(participants=[None] * (created + linked), accounts_created=created, accounts_linked=linked)
+
+    with translation.override("sv"):
+        assert enrolled_message(result) == swedish
+
+
 def test_confirming_enrols_everyone(admin_a_client, survey, unit, earlier_round):
     admin_a_client.post(enrol_url(survey), {"file": csv_upload(GOOD_FILE)})
 
     response = admin_a_client.post(enrol_url(survey), {"confirm": "yes"}, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("surveys:participants", args=[survey.slug])
-    assert "2 participants enrolled (1 new accounts, 1 existing accounts linked)." in messages_of(response)
+    assert "2 participants enrolled (1 new account, 1 existing account linked)." in messages_of(response)
     assert sorted(survey.participants.values_list("number", "user__email")) == [
         (4, "ingrid@example.se"),
         (5, "johan@example.se"),
@@ -691,9 +775,9 @@ def test_confirming_without_a_preview_asks_for_the_file_again(admin_a_client, su
         ("namn,epost\nA,a@example.se\n", 1, "", "the header must be name,email,unit,number"),
         ("name,email,unit\n,a@example.se,\n", 2, "name", "the name is missing"),
         ("name,email,unit\nA,,\n", 2, "email", "the e-mail address is missing"),
-        ("name,email,unit\nA,not-an-address,\n", 2, "email", "'not-an-address' is not a valid e-mail address"),
-        ("name,email,unit,number\nA,a@example.se,,x\n", 2, "number", "'x' is not a participant number"),
-        ("name,email,unit\nA,a@example.se,Okänd\n", 2, "unit", "unknown unit 'Okänd'"),
+        ("name,email,unit\nA,not-an-address,\n", 2, "email", "“not-an-address” is not a valid e-mail address"),
+        ("name,email,unit,number\nA,a@example.se,,x\n", 2, "number", "“x” is not a participant number"),
+        ("name,email,unit\nA,a@example.se,Okänd\n", 2, "unit", "unknown unit “Okänd”"),
         ("name,email,unit\nA,a@example.se,\nB,A@example.se,\n", 3, "email", "A@example.se is also on row 2"),
         ("name,email,unit,number\nA,a@example.se,,7\n", 2, "number", "number 7 belongs to someone else"),
         ("name,email,unit\nA,alice@example.se,\n", 2, "email", "alice@example.se already takes part in this round"),
@@ -714,6 +798,35 @@ def test_a_bad_row_enrols_nobody(admin_a_client, survey, participant, unit, cont
     assert (row, column) in errors
     assert any(message in error.message for error in response.context["errors"])
     assert 'data-testid="errors"' in response.content.decode()
+
+
+def test_a_bad_row_quotes_its_values_the_swedish_way(client, admin_a, survey, unit):
+    client.force_login(admin_a)  # Swedish pages
+    content = "name,email,unit\nLars Lund,lars-at-demokommun,Okänd\n"
+
+    response = client.post(enrol_url(survey), {"file": csv_upload(content)})
+
+    messages = {(error.row, error.column): error.message for error in response.context["errors"]}
+    assert messages == {
+        (2, "email"): "”lars-at-demokommun” är ingen giltig e-postadress; skriv den som namn@exempel.se",
+        (2, "unit"): f"okänd enhet ”Okänd”; kommunen har: {unit.name}",
+    }
+    page = response.content.decode()
+    assert "”lars-at-demokommun”" in page
+    assert "&#x27;lars-at-demokommun&#x27;" not in page
+
+
+def test_a_bad_participant_number_is_quoted_the_swedish_way(client, admin_a, survey, unit):
+    client.force_login(admin_a)
+
+    response = client.post(enrol_url(survey), {"file": csv_upload("name,email,unit,number\nLars Lund,lars@x.se,,x\n")})
+
+    [error] = response.context["errors"]
+    assert (error.row, error.column, error.message) == (
+        2,
+        "number",
+        "”x” är inget deltagarnummer; använd ett heltal från 1 till 99999 eller lämna tomt",
+    )
 
 
 def test_a_file_that_is_not_text_enrols_nobody(admin_a_client, survey):
@@ -798,6 +911,17 @@ def test_reopening_a_day_never_saved_makes_an_empty_draft(admin_a_client, closed
 
     day = participant.days.get(date=TUESDAY)
     assert (day.reopened, day.status, day.lines.count()) == (True, DiaryDay.Status.DRAFT, 0)
+
+
+def test_the_days_to_reopen_are_named_with_their_status_in_swedish(client, closed_with_a_submitted_day, admin_a):
+    client.force_login(admin_a)  # the default language: Swedish
+
+    response = client.get(reverse("surveys:participant", args=[closed_with_a_submitted_day.slug, 7]))
+
+    choices = [label for _value, label in response.context["reopen_form"].fields["date"].widget.choices]
+    assert "mån 3 mars · Inskickad" in choices
+    assert "tis 4 mars · Inte påbörjad" in choices
+    assert "not started" not in response.content.decode().lower()
 
 
 @pytest.mark.parametrize(

@@ -178,7 +178,7 @@ def test_unrated_lines_are_the_rows_with_minutes_but_no_function_rating(tasks):
     [
         ({"end_date": dt.date(2025, 3, 2)}, "The last day must not be before the first day."),
         ({"hours_per_day": 13}, "Hours per day must be from 1 to 12."),
-        ({"slug": "test-round"}, "A survey round with the short name 'test-round' already exists."),
+        ({"slug": "test-round"}, "A survey round with the short name “test-round” already exists."),
     ],
 )
 def test_survey_create_refuses_what_a_round_cannot_be(survey, changes, message):

@@ -19,7 +19,8 @@ def _moment(text: str) -> dt.datetime:
 class Command(BaseCommand):
     help = (
         "Send the reminders that are due in every open round (or the one named): to invited participants "
-        "with weekdays up to yesterday not submitted, respecting each round's interval and maximum. "
+        "with weekdays up to yesterday not submitted, never on the day they were invited, respecting each "
+        "round's interval and maximum. "
         "Reminders go out only on weekdays 08:00-17:00 Stockholm time unless --force (which never "
         "bypasses the interval or the maximum). Meant for cron: exits 0 when nothing is due."
     )
@@ -65,6 +66,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{verb} no. {participant.number} <{participant.user.email}>: {listed}")
             for participant in mailout.unreachable:
                 self.stdout.write(f"Cannot reach no. {participant.number}: {mailings.unreachable_reason(participant)}")
+            for participant in mailout.invited_today:
+                self.stdout.write(f"Not yet no. {participant.number}: invited today, reminded from tomorrow")
             if dry_run:
                 self.stdout.write(f"{the_survey.slug}: {mailout.count} reminders would go out (dry run, nothing sent).")
             else:
