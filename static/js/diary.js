@@ -115,14 +115,18 @@
 
     var toggleAll = form.querySelector("[data-toggle-all]");
 
-    function isFilled(row) {
+    function hasContent(row) {
       var typed = toArray(row.querySelectorAll("input[type=text]")).some(function (input) {
         return input.value.trim() !== "";
       });
       var rated = toArray(row.querySelectorAll("input[type=radio]:checked")).some(function (radio) {
         return radio.value !== "";
       });
-      return typed || rated || row.classList.contains("has-error");
+      return typed || rated;
+    }
+
+    function isFilled(row) {
+      return hasContent(row) || row.classList.contains("has-error");
     }
 
     function isCollapsed(row) {
@@ -241,9 +245,13 @@
       event.preventDefault();
       event.returnValue = "";
     });
+    // "Start from my previous day" replaces whatever the page shows, a saved day's rows as much as typed ones.
     document.querySelectorAll("a[data-confirm-unsaved]").forEach(function (link) {
       link.addEventListener("click", function (event) {
-        if (unsaved() && !window.confirm(link.dataset.confirmUnsaved)) {
+        var question = null;
+        if (unsaved()) question = link.dataset.confirmUnsaved;
+        else if (link.dataset.confirmReplace && rows.some(hasContent)) question = link.dataset.confirmReplace;
+        if (question && !window.confirm(question)) {
           event.preventDefault();
           return;
         }

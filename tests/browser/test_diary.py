@@ -579,7 +579,8 @@ def test_starting_from_the_previous_day_over_unsaved_input_asks_first(page: Page
     expect(cell(page, "budget", 4)).to_have_value("25")
     assert asked == [
         sv_template(
-            "Replace what you have typed on this page with the rows of your previous day? What you typed is not saved."
+            "Replace the rows now on this day with the rows of your previous day? Everything on the page, ratings and "
+            "notes too, is replaced, and what you have typed is lost."
         )
     ]
     assert "from=previous" not in page.url
@@ -594,6 +595,44 @@ def test_starting_from_the_previous_day_over_unsaved_input_asks_first(page: Page
             expect(cell(page, line.task.code, hour)).to_have_value(str(minutes) if minutes else "")
     if not DiaryLine.objects.filter(day__date=THURSDAY, task__code="budget", h4=25).exists():
         expect(cell(page, "budget", 4)).not_to_have_value("25")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_starting_from_the_previous_day_over_a_saved_day_asks_first(page: Page, live_server, log_in, viewport):
+    """Thursday is a saved draft: nothing is typed, but its rows and ratings on the page would be replaced."""
+    page.set_viewport_size(viewport)
+    log_in("anna")
+    page.goto(day_url(live_server, THURSDAY))
+    thursday = list(DiaryLine.objects.filter(day__participant__user__username="anna", day__date=THURSDAY))
+    rated = next(line for line in thursday if line.function)
+    asked: list[str] = []
+
+    def cancel(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", cancel)
+    page.get_by_test_id("from-previous").click()
+    assert asked == [
+        sv_template(
+            "Replace the rows now on this day with the rows of your previous day? Everything on the page, ratings and "
+            "notes too, is replaced. The saved day stays as it is until you save."
+        )
+    ]
+    assert "from=previous" not in page.url
+    expect(rating(page, rated.task.code, "function", rated.function)).to_be_checked()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("from-previous").click()
+    expect(page.get_by_test_id("prefilled")).to_contain_text(
+        sv("The day you saved before stays as it was until you save.")
+    )
+    expect(rating(page, rated.task.code, "function", rated.function)).not_to_be_checked()
+    # Nothing is stored by filling in: the draft keeps its rows and ratings.
+    assert sorted((line.task.code, line.minutes, line.function) for line in thursday) == sorted(
+        (line.task.code, line.minutes, line.function)
+        for line in DiaryLine.objects.filter(day__participant__user__username="anna", day__date=THURSDAY)
+    )
 
 
 def test_nothing_typed_needs_no_question_and_unsaved_input_asks_before_leaving(page: Page, live_server, log_in):
