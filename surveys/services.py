@@ -168,6 +168,11 @@ class StaleDay(Exception):
         super().__init__(f"the stored day is at version {self.version}")
 
 
+class WithdrawUnconfirmed(Exception):
+    """A draft save of a submitted day that did not say it withdraws the submission: nothing was stored. A draft
+    counts in no figure, so the day page asks the manager first."""
+
+
 def _create_day(*, participant: Participant, date: dt.date, values: dict[str, object]) -> tuple[DiaryDay, bool]:
     """The day, created with `values` if missing (one INSERT), else the stored one, locked. Two first saves of a
     day may race: the loser's insert fails on the unique (participant, date) in a savepoint, and it carries on
@@ -214,6 +219,7 @@ def diary_save(
     submit: bool = False,
     keyed_in_by: AbstractBaseUser | None = None,
     expected_version: int | None = None,
+    withdraw: bool = True,
 ) -> DiaryDay:
     """Store one day of the diary, replacing what was there. Empty rows are not stored.
 
@@ -221,7 +227,8 @@ def diary_save(
     `keyed_in_by` is the administrator typing in a paper form; a save by the manager clears it.
     `expected_version` is the version of the day the page was built from (UNSAVED_VERSION for a day not stored
     then): when the stored day has another, nothing is stored and StaleDay says what is stored instead, so that
-    two open copies of a day cannot silently overwrite each other. None skips the check (the demo, tests)."""
+    two open copies of a day cannot silently overwrite each other. None skips the check (the demo, tests).
+    `withdraw=False`: a draft save of a submitted day raises WithdrawUnconfirmed instead of withdrawing it."""
     # The round first, then the day: the order in which the import and closing a round lock, so a save cannot
     # deadlock with them; and the round's status is read as it is now, not as the page saw it, and held until
     # the save commits. Saves of other days do not wait for this one (see _round_of_a_diary_write).
@@ -238,6 +245,8 @@ def diary_save(
         raise DiaryError([_("A task does not belong to this survey round.")])
     if expected_version is not None and expected_version != (existing.version if existing else UNSAVED_VERSION):
         raise StaleDay(day=existing)
+    if not submit and not withdraw and existing is not None and existing.status == DiaryDay.Status.SUBMITTED:
+        raise WithdrawUnconfirmed
     problems = check_day(survey, lines, submit=submit)
     if problems:
         raise DiaryError([problem.message for problem in problems])

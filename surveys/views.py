@@ -19,7 +19,7 @@ from sesame.utils import get_user
 from . import access, conflicts, daygrid, dayqueries, mailings, progress, roles, selectors, services
 from .forms import FUNCTION_SCALE, VALUE_SCALE, DayForm, SigninLinkForm
 from .models import DiaryDay, Participant, Survey
-from .services import UNSAVED_VERSION, DiaryError, StaleDay, unrated_lines
+from .services import UNSAVED_VERSION, DiaryError, StaleDay, WithdrawUnconfirmed, unrated_lines
 
 
 def _own_participation(request: HttpRequest, slug: str) -> Participant:
@@ -136,6 +136,18 @@ def _clear_response(
     return redirect(request.path)
 
 
+def saved_message(*, submit: bool, withdrew: bool) -> str:
+    """What a save of the day form says it did: a withdrawn submission is named, as the day no longer counts."""
+    if submit:
+        return _("The day is submitted. Thank you!")
+    if withdrew:
+        return _(
+            "The day is saved as a draft and is no longer submitted: it does not count in the figures until you "
+            "submit it again."
+        )
+    return _("The day is saved as a draft.")
+
+
 def day_form_response(
     request: HttpRequest,
     *,
@@ -166,6 +178,7 @@ def day_form_response(
     prefilled_from = None
     prefilled_round = None  # the earlier round the rows came from, when not this one
     unrated: list[tuple[str, str]] = []  # (task code, label) of rows asked about before submitting
+    withdrawing = False  # a draft save of a submitted day, asked about before the submission is withdrawn
     conflict = None  # a save refused because the day was changed elsewhere since the page was built
     status = 200
     form = None
@@ -198,6 +211,8 @@ def day_form_response(
             # Rows without a "how well it worked" rating are asked about once; "Submit anyway" answers.
             if submit and request.POST["submit"] != "anyway":
                 unrated = [(line.task.code, line.task.display_label(language)) for line in unrated_lines(lines)]
+            # A draft of a submitted day drops out of every figure: asked once, "Withdraw …" answers.
+            withdraw = not submit and request.POST.get("draft") == "withdraw"
             if not unrated:
                 try:
                     conflicts.diary_save_from_page(
@@ -207,8 +222,11 @@ def day_form_response(
                         submit=submit,
                         keyed_in_by=keyed_in_by,
                         expected_version=form.cleaned_data["version"],
+                        withdraw=withdraw,
                         language=language,
                     )
+                except WithdrawUnconfirmed:
+                    withdrawing = True
                 except DiaryError as error:
                     for message in error.errors:
                         form.add_error(None, message)
@@ -225,10 +243,7 @@ def day_form_response(
                     saved = stale.day
                     status = 409
                 else:
-                    if submit:
-                        messages.success(request, _("The day is submitted. Thank you!"))
-                    else:
-                        messages.success(request, _("The day is saved as a draft."))
+                    messages.success(request, saved_message(submit=submit, withdrew=withdraw))
                     return redirect(request.path)
     if days is None:
         days = dayqueries.days_of(participant)
@@ -284,6 +299,7 @@ def day_form_response(
         # What the page shows was not stored (a refused save, or rows from another day): leaving asks first.
         "unsaved": form.is_bound or prefilled_from is not None,
         "unrated": unrated,
+        "withdrawing": withdrawing,
         "value_scale": VALUE_SCALE,
         "function_scale": FUNCTION_SCALE,
         "previous_date": dates[position - 1] if position else None,

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 FRIDAY = dt.date(2026, 11, 20)  # anna's day that is not started
 THURSDAY = dt.date(2026, 11, 19)  # anna's draft
+WEDNESDAY = dt.date(2026, 11, 18)  # anna's submitted day
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -301,6 +302,60 @@ def test_the_unrated_question_works_without_javascript(page: Page, live_server, 
     page.get_by_test_id("submit-anyway").click()
 
     _assert_submitted_anyway(page)
+
+
+def _withdraw_wednesday(page: Page, live_server) -> None:
+    """Anna's submitted Wednesday saved as a draft: the button says it withdraws, and the server asks first."""
+    page.goto(day_url(live_server, WEDNESDAY))
+    assert DiaryDay.objects.get(participant__user__username="anna", date=WEDNESDAY).status == "submitted"
+    draft = page.get_by_test_id("save-draft")
+    expect(draft).to_have_text(sv("Withdraw and save as draft"))
+    draft.click()
+    question = page.get_by_test_id("withdraw")
+    expect(question).to_contain_text(sv("Withdraw the submission?"))
+    expect(question).to_contain_text(
+        sv_template(
+            "This day is submitted. Saved as a draft, it no longer counts in any figure until it is submitted again. "
+            "Nothing is saved yet."
+        )
+    )
+    expect(question).to_be_focused()
+    expect(question).to_be_in_viewport()
+    assert DiaryDay.objects.get(participant__user__username="anna", date=WEDNESDAY).status == "submitted"
+
+
+def _assert_withdrawn(page: Page) -> None:
+    message = sv(
+        "The day is saved as a draft and is no longer submitted: it does not count in the figures until you submit "
+        "it again."
+    )
+    expect(page.get_by_role("status").filter(has_text=message)).to_be_visible()
+    expect(page.locator("main .badge")).to_have_text(sv("Draft"))
+    expect(page.get_by_test_id("save-draft")).to_have_text(sv("Save draft"))
+    assert DiaryDay.objects.get(participant__user__username="anna", date=WEDNESDAY).status == "draft"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_saving_a_submitted_day_as_a_draft_asks_and_says_it_no_longer_counts(
+    page: Page, live_server, log_in, screenshot_dir, viewport
+):
+    page.set_viewport_size(viewport)
+    log_in("anna")
+    _withdraw_wednesday(page, live_server)
+    page.screenshot(path=screenshot_dir / f"day-withdraw-question-{viewport['width']}.png")
+
+    page.get_by_test_id("withdraw-confirm").click()
+
+    _assert_withdrawn(page)
+    page.screenshot(path=screenshot_dir / f"day-withdrawn-{viewport['width']}.png")
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_withdrawing_a_submitted_day_works_without_javascript(page: Page, live_server, log_in):
+    log_in("anna")
+    _withdraw_wednesday(page, live_server)
+    page.get_by_test_id("withdraw-confirm").click()
+    _assert_withdrawn(page)
 
 
 def test_the_day_fits_a_phone_without_sideways_scrolling(page: Page, live_server, log_in, screenshot_dir):

@@ -830,7 +830,7 @@ def test_the_manager_can_change_a_reopened_day_of_a_closed_round(
     assert page.context["editable"] is True
     assert "An administrator reopened this day." in page.content.decode()
 
-    english_client.post(url, day_post(survey, {"invoices-h1": 45}, action="draft"))
+    english_client.post(url, day_post(survey, {"invoices-h1": 45}, action="draft", value="withdraw"))
     day = participant.days.get(date=MONDAY)
     assert (day.status, day.minutes, day.reopened) == (DiaryDay.Status.DRAFT, 45, True)
 

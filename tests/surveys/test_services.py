@@ -7,7 +7,15 @@ import datetime as dt
 import pytest
 
 from surveys.models import DiaryDay, DiaryLine, Survey
-from surveys.services import DiaryError, LineInput, RoundError, diary_save, survey_create, unrated_lines
+from surveys.services import (
+    DiaryError,
+    LineInput,
+    RoundError,
+    WithdrawUnconfirmed,
+    diary_save,
+    survey_create,
+    unrated_lines,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +202,20 @@ def test_survey_create_refuses_what_a_round_cannot_be(survey, changes, message):
         survey_create(**{**fields, **changes})
 
     assert Survey.objects.count() == 1
+
+
+def test_a_draft_save_of_a_submitted_day_is_refused_unless_it_withdraws(tasks, participant):
+    rated = [LineInput(task=tasks["invoices"], minutes=[20], value=2, function=3)]
+    diary_save(participant=participant, date=MONDAY, lines=rated, submit=True)
+
+    with pytest.raises(WithdrawUnconfirmed):
+        diary_save(participant=participant, date=MONDAY, lines=rated, withdraw=False)
+    day = DiaryDay.objects.get()
+    assert (day.status, day.version) == (DiaryDay.Status.SUBMITTED, 1)
+
+    diary_save(participant=participant, date=MONDAY, lines=rated, submit=True, withdraw=False)
+    assert DiaryDay.objects.get().status == DiaryDay.Status.SUBMITTED
+    diary_save(participant=participant, date=MONDAY, lines=rated, withdraw=True)
+    assert DiaryDay.objects.get().status == DiaryDay.Status.DRAFT
+    diary_save(participant=participant, date=MONDAY, lines=rated, withdraw=False)  # a draft again: nothing to ask
+    assert DiaryDay.objects.get().version == 4

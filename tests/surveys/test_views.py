@@ -225,7 +225,7 @@ def test_an_all_empty_form_stores_a_day_without_lines(manager_client, survey, pa
 def test_saving_again_replaces_the_rows(manager_client, survey, participant):
     manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 20, "invoices-function": 2}, action="submit"))
     assert DiaryDay.objects.get().status == DiaryDay.Status.SUBMITTED
-    manager_client.post(day_url(survey), day_post(survey, {"budget-h2": 25}, action="draft"))
+    manager_client.post(day_url(survey), day_post(survey, {"budget-h2": 25}, action="draft", value="withdraw"))
 
     assert DiaryDay.objects.count() == 1
     assert DiaryDay.objects.get().status == DiaryDay.Status.DRAFT
@@ -409,6 +409,93 @@ def test_a_draft_with_unrated_rows_is_saved_without_asking(manager_client, surve
 
     assert response.status_code == 302
     assert DiaryDay.objects.get().status == DiaryDay.Status.DRAFT
+
+
+# --- Saving a submitted day as a draft withdraws it, and asks first -----------------------------------
+
+
+def withdraw_question(content: str) -> str:
+    """The "Withdraw the submission?" box of a page, or "" when the page does not ask."""
+    start = content.find('data-testid="withdraw"')
+    return (
+        content[start : content.index("</div>", content.index('data-testid="withdraw-confirm"'))] if start >= 0 else ""
+    )
+
+
+def test_a_submitted_day_names_its_draft_button_as_withdrawing(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 3, "")}, submit=True)
+
+    content = manager_client.get(day_url(survey)).content.decode()
+
+    assert ">Withdraw and save as draft</button>" in content
+    assert ">Save and keep submitted</button>" in content
+    assert ">Save draft</button>" not in content
+    assert withdraw_question(content) == ""
+
+
+def test_a_draft_keeps_its_save_draft_button(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 3, "")})
+
+    content = manager_client.get(day_url(survey)).content.decode()
+
+    assert ">Save draft</button>" in content
+    assert "Withdraw and save as draft" not in content
+
+
+def test_saving_a_submitted_day_as_a_draft_asks_first_and_stores_nothing(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 3, "")}, submit=True)
+
+    response = manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 25}, action="draft"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    asked = withdraw_question(content)
+    assert "Withdraw the submission?" in asked
+    assert "it no longer counts in any figure until it is submitted again" in asked
+    assert '<button type="submit" name="draft" value="withdraw"' in asked
+    assert '<button type="submit" name="submit" class="btn btn-outline-primary">Save and keep submitted' in asked
+    assert shown_values(content)["invoices-h1"] == "25"
+    day = DiaryDay.objects.get()
+    assert (day.status, day.minutes) == (DiaryDay.Status.SUBMITTED, 20)
+    # Enter in a field sends the form's first button: that asks again, it never withdraws.
+    form = content.split("data-diary", 1)[1]
+    first_button = form[form.index('<button type="submit"') :].split(">", 1)[0]
+    assert 'name="draft"' in first_button and "withdraw" not in first_button
+
+
+def test_withdrawing_saves_a_draft_and_says_it_no_longer_counts(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 3, "")}, submit=True)
+
+    response = manager_client.post(
+        day_url(survey), day_post(survey, {"invoices-h1": 25}, action="draft", value="withdraw"), follow=True
+    )
+
+    assert response.redirect_chain == [(day_url(survey), 302)]
+    assert (
+        "The day is saved as a draft and is no longer submitted: it does not count in the figures until you submit "
+        "it again." in response.content.decode()
+    )
+    day = DiaryDay.objects.get()
+    assert (day.status, day.minutes, day.submitted_at) == (DiaryDay.Status.DRAFT, 25, None)
+
+
+def test_keeping_a_submitted_day_submitted_needs_no_question(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 3, "")}, submit=True)
+    entries = {"invoices-h1": 25, "invoices-value": 2, "invoices-function": 3}
+
+    response = manager_client.post(day_url(survey), day_post(survey, entries, action="submit"), follow=True)
+
+    assert "The day is submitted. Thank you!" in response.content.decode()
+    assert (DiaryDay.objects.get().status, DiaryDay.objects.get().minutes) == (DiaryDay.Status.SUBMITTED, 25)
+
+
+def test_a_draft_is_saved_again_without_a_question(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 3, "")})
+
+    response = manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 25}, action="draft"), follow=True)
+
+    assert "The day is saved as a draft." in response.content.decode()
+    assert DiaryDay.objects.get().minutes == 25
 
 
 # --- Start from my previous day --------------------------------------------------------------------
