@@ -130,11 +130,6 @@ def _stored_line(day: DiaryDay, line: LineInput) -> DiaryLine:
     )
 
 
-def unrated_lines(lines: Sequence[LineInput]) -> list[LineInput]:
-    """The rows with minutes but no "how well it worked" rating: a manager is asked before submitting them."""
-    return [line for line in lines if sum(line.minutes) > 0 and line.function is None]
-
-
 # The version a page shows for a day that is not stored yet; a stored day starts at 1.
 UNSAVED_VERSION = 0
 

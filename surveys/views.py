@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 from sesame.utils import get_user
 
-from . import access, conflicts, daygrid, dayqueries, mailings, progress, roles, selectors, services
+from . import access, conflicts, daygrid, dayqueries, diaryrules, mailings, progress, roles, selectors, services
 from .forms import FUNCTION_SCALE, VALUE_SCALE, DayForm, SigninLinkForm
 from .models import DiaryDay, Participant, Survey
-from .services import UNSAVED_VERSION, DiaryError, StaleDay, WithdrawUnconfirmed, unrated_lines
+from .services import UNSAVED_VERSION, DiaryError, StaleDay, WithdrawUnconfirmed
 
 
 def _own_participation(request: HttpRequest, slug: str) -> Participant:
@@ -177,7 +177,7 @@ def day_form_response(
     editable = survey.is_editable() or (saved is not None and saved.reopened)
     prefilled_from = None
     prefilled_round = None  # the earlier round the rows came from, when not this one
-    unrated: list[tuple[str, str]] = []  # (task code, label) of rows asked about before submitting
+    unrated: list[diaryrules.Unrated] = []  # rows with minutes but a rating missing, asked about before submitting
     withdrawing = False  # a draft save of a submitted day, asked about before the submission is withdrawn
     conflict = None  # a save refused because the day was changed elsewhere since the page was built
     status = 200
@@ -208,9 +208,9 @@ def day_form_response(
         elif form.is_valid():
             submit = "submit" in request.POST
             lines = form.lines()
-            # Rows without a "how well it worked" rating are asked about once; "Submit anyway" answers.
+            # Rows with minutes but a rating missing are asked about once; "Submit anyway" answers.
             if submit and request.POST["submit"] != "anyway":
-                unrated = [(line.task.code, line.task.display_label(language)) for line in unrated_lines(lines)]
+                unrated = diaryrules.unrated(lines, language=language)
             # A draft of a submitted day drops out of every figure: asked once, "Withdraw …" answers.
             withdraw = not submit and request.POST.get("draft") == "withdraw"
             if not unrated:

@@ -243,21 +243,31 @@ def test_one_save_shows_every_error_beside_its_box_and_in_a_list_that_leads_ther
 
 
 def _fill_with_an_unrated_row(page: Page) -> None:
-    """Friday with minutes on two rows; documentation has a value but no "how well it worked" rating."""
+    """Friday with minutes on three rows: documentation has a value but no "how well it worked" rating, budget
+    the other way round, invoices both."""
     cell(page, "documentation", 1).fill("30")
     rate(page, "documentation", "value", 3)
     cell(page, "invoices", 2).fill("45")
     rate(page, "invoices", "value", 2)
     rate(page, "invoices", "function", 1)
+    open_row(page, "budget")
+    cell(page, "budget", 3).fill("10")
+    rate(page, "budget", "function", 2)
 
 
 def _answer_the_unrated_question(page: Page) -> None:
-    """Submit, see the question name the unrated task and nothing stored, then submit anyway."""
+    """Submit, see the question name each unrated task with the rating it lacks and nothing stored."""
     page.click(".diary-actions button[name=submit]")
     question = page.get_by_test_id("unrated")
     expect(question).to_contain_text(sv("Submit anyway?"))
     documentation = Task.objects.get(survey__slug=ROUND_SLUG, code="documentation")
-    expect(question.get_by_role("listitem")).to_have_text([documentation.label])
+    budget = Task.objects.get(survey__slug=ROUND_SLUG, code="budget")
+    with translation.override("sv"):
+        lacks_function = gettext("missing: %(scale)s") % {"scale": gettext("how well the task worked")}
+        lacks_value = gettext("missing: %(scale)s") % {"scale": gettext("value for the operation")}
+    expect(question.get_by_role("listitem")).to_have_text(
+        [f"{documentation.label} – {lacks_function}", f"{budget.label} – {lacks_value}"]
+    )
     # The question is at the end of a long form; autofocus brings it into view without a script.
     expect(question).to_be_focused()
     expect(question).to_be_in_viewport()
@@ -272,6 +282,8 @@ def _assert_submitted_anyway(page: Page) -> None:
     documentation, invoices = saved_line("documentation"), saved_line("invoices")
     assert (documentation.minutes, documentation.value, documentation.function) == (30, 3, None)
     assert (invoices.minutes, invoices.value, invoices.function) == (45, 2, 1)
+    budget = saved_line("budget")
+    assert (budget.minutes, budget.value, budget.function) == (10, None, 2)
 
 
 def test_submitting_an_unrated_row_asks_once_and_can_submit_anyway(page: Page, live_server, log_in, screenshot_dir):

@@ -168,6 +168,7 @@ def test_keying_in_a_day_stores_it_as_the_participant_s_marked_keyed_in(
 ):
     entries = {"budget-h1": 30, "budget-h2": 15, "budget-value": 3, "budget-function": 2, "invoices-h1": 30}
     entries["invoices-function"] = 4
+    entries["invoices-value"] = 1
 
     response = admin_client.post(key_url(survey), day_post(survey, entries, action="submit"))
 
@@ -178,7 +179,7 @@ def test_keying_in_a_day_stores_it_as_the_participant_s_marked_keyed_in(
     assert day.keyed_in_by == administrator
     assert sorted(day.lines.values_list("task__code", "h1", "h2", "value", "function")) == [
         ("budget", 30, 15, 3, 2),
-        ("invoices", 30, 0, None, 4),
+        ("invoices", 30, 0, 1, 4),
     ]
     page = admin_client.get(key_url(survey)).content.decode()
     assert "Keyed in by Diana Testsson" in page

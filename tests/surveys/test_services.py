@@ -14,7 +14,6 @@ from surveys.services import (
     WithdrawUnconfirmed,
     diary_save,
     survey_create,
-    unrated_lines,
 )
 
 pytestmark = pytest.mark.django_db
@@ -166,19 +165,6 @@ def test_rows_without_ratings_may_be_submitted(participant, tasks):
 
     assert day.status == DiaryDay.Status.SUBMITTED
     assert list(day.lines.values_list("task__code", "minutes", "value", "function")) == [("budget", 30, None, None)]
-
-
-def test_unrated_lines_are_the_rows_with_minutes_but_no_function_rating(tasks):
-    unrated = LineInput(task=tasks["invoices"], minutes=[0, 15], value=3)
-    lines = [
-        unrated,
-        LineInput(task=tasks["budget"], minutes=[20], function=2),  # rated
-        LineInput(task=tasks["planning"], minutes=[10], value=None, function=4),  # value is not asked about
-        LineInput(task=tasks["documentation"], minutes=[0, 0], value=2),  # no minutes
-        LineInput(task=tasks["other"], note="Brandövning"),  # no minutes
-    ]
-
-    assert unrated_lines(lines) == [unrated]
 
 
 @pytest.mark.parametrize(

@@ -223,7 +223,8 @@ def test_an_all_empty_form_stores_a_day_without_lines(manager_client, survey, pa
 
 
 def test_saving_again_replaces_the_rows(manager_client, survey, participant):
-    manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 20, "invoices-function": 2}, action="submit"))
+    rated = {"invoices-h1": 20, "invoices-value": 3, "invoices-function": 2}
+    manager_client.post(day_url(survey), day_post(survey, rated, action="submit"))
     assert DiaryDay.objects.get().status == DiaryDay.Status.SUBMITTED
     manager_client.post(day_url(survey), day_post(survey, {"budget-h2": 25}, action="draft", value="withdraw"))
 
@@ -356,8 +357,11 @@ def test_submitting_an_unrated_row_asks_first_and_stores_nothing(manager_client,
     content = response.content.decode()
     asked = question(content)
     assert "Submit anyway?" in asked
-    assert INVOICES in asked
-    assert BUDGET not in asked
+    assert "These tasks have minutes but are missing a rating:" in asked
+    assert "Minutes without a rating are left out of the figures on friction and low value." in asked
+    # Each row once, with the rating it lacks: invoices has its value, budget how well it worked.
+    assert f'href="#task-invoices">{INVOICES}</a> – missing: how well the task worked</li>' in asked
+    assert f'href="#task-budget">{BUDGET}</a> – missing: value for the operation</li>' in asked
     assert '<button type="submit" name="submit" value="anyway"' in content
     assert "Nothing was saved. Please correct:" not in content
     assert shown_values(content) == {
@@ -393,15 +397,36 @@ def test_submit_anyway_submits_the_unrated_rows(manager_client, survey, particip
     assert stored(participant) == [("invoices", 30, 0, 0, 2, None, ""), ("budget", 0, 20, 0, None, 3, "")]
 
 
+def test_a_row_with_neither_rating_is_asked_about_once(manager_client, survey):
+    response = manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 30}, action="submit"))
+
+    asked = question(response.content.decode())
+    assert asked.count(INVOICES) == 1
+    assert f"{INVOICES}</a> – missing: both ratings</li>" in asked
+    assert DiaryDay.objects.count() == 0
+
+
 def test_submitting_with_every_row_rated_submits_at_once(manager_client, survey, participant):
-    entries = {"invoices-h1": 30, "invoices-function": 1, "budget-h2": 20, "budget-function": 3, "budget-value": 4}
+    entries = {
+        "invoices-h1": 30,
+        "invoices-value": 1,
+        "invoices-function": 1,
+        "budget-h2": 20,
+        "budget-function": 3,
+        "budget-value": 4,
+        "documentation-value": 2,  # no minutes: not asked about
+    }
 
     response = manager_client.post(day_url(survey), day_post(survey, entries, action="submit"), follow=True)
 
     assert response.redirect_chain == [(day_url(survey), 302)]
     assert question(response.content.decode()) == ""
     assert DiaryDay.objects.get().status == DiaryDay.Status.SUBMITTED
-    assert stored(participant) == [("invoices", 30, 0, 0, None, 1, ""), ("budget", 0, 20, 0, 4, 3, "")]
+    assert stored(participant) == [
+        ("documentation", 0, 0, 0, 2, None, ""),
+        ("invoices", 30, 0, 0, 1, 1, ""),
+        ("budget", 0, 20, 0, 4, 3, ""),
+    ]
 
 
 def test_a_draft_with_unrated_rows_is_saved_without_asking(manager_client, survey, participant):
