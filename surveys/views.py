@@ -205,15 +205,17 @@ def day_form_response(
             messages.error(request, incomplete)
             form = None
             status = 400
-        elif form.is_valid():
+        else:
+            valid = form.is_valid()
             submit = "submit" in request.POST
-            lines = form.lines()
-            # Rows with minutes but a rating missing are asked about once; "Submit anyway" answers.
+            # Rows with minutes but a rating missing are asked about once; "Submit anyway" answers. A save with
+            # errors lists them beside the errors, so that one round of corrections covers everything.
             if submit and request.POST["submit"] != "anyway":
-                unrated = diaryrules.unrated(lines, language=language)
+                unrated = form.unrated()
             # A draft of a submitted day drops out of every figure: asked once, "Withdraw …" answers.
             withdraw = not submit and request.POST.get("draft") == "withdraw"
-            if not unrated:
+            if valid and not unrated:
+                lines = form.lines()
                 try:
                     conflicts.diary_save_from_page(
                         participant=participant,

@@ -242,6 +242,59 @@ def test_one_save_shows_every_error_beside_its_box_and_in_a_list_that_leads_ther
     assert friday_status() is None
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_submit_with_errors_also_lists_missing_ratings_so_one_round_of_corrections_is_enough(
+    page: Page, live_server, log_in, screenshot_dir, viewport
+):
+    page.set_viewport_size(viewport)
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    for task in ("invoices", "documentation", "planning"):
+        open_row(page, task)
+    cell(page, "invoices", 1).fill("70")
+    cell(page, "documentation", 2).fill("abc")
+    cell(page, "planning", 3).fill("20")
+    rate(page, "planning", "value", 3)
+
+    page.click(".diary-actions button[name=submit]")
+
+    summary = page.locator("#errors")
+    expect(summary).to_be_focused()
+    labels = {task.code: task.label for task in Task.objects.filter(survey__slug=ROUND_SLUG)}
+    expect(summary).to_contain_text(
+        sv("%(where)s: %%(value)s minutes is not allowed; an hour has at most 60.")
+        % {"where": f"{labels['invoices']}, 08–09"}
+        % {"value": 70}
+    )
+    expect(summary).to_contain_text(
+        sv("%(where)s: enter the minutes as a whole number from 0 to 60.")
+        % {"where": f"{labels['documentation']}, 09–10"}
+    )
+    with translation.override("sv"):
+        both = gettext("missing: both ratings")
+        no_function = gettext("missing: %(scale)s") % {"scale": gettext("how well the task worked")}
+    expect(page.get_by_test_id("unrated-with-errors").get_by_role("listitem")).to_have_text(
+        [
+            f"{labels['documentation']} – {both}",
+            f"{labels['planning']} – {no_function}",
+            f"{labels['invoices']} – {both}",
+        ]
+    )
+    expect(page.get_by_test_id("submit-anyway")).to_have_count(0)
+    page.screenshot(path=screenshot_dir / f"day-errors-and-unrated-{viewport['width']}.png", full_page=True)
+    assert friday_status() is None
+
+    # Everything corrected in one go: the next submit goes through without a question.
+    cell(page, "invoices", 1).fill("50")
+    cell(page, "documentation", 2).fill("10")
+    for task in ("invoices", "documentation", "planning"):
+        rate(page, task, "value", 2)
+        rate(page, task, "function", 3)
+    page.click(".diary-actions button[name=submit]")
+    expect(page.get_by_role("status").filter(has_text=sv("The day is submitted. Thank you!"))).to_be_visible()
+    assert friday_status() == DiaryDay.Status.SUBMITTED
+
+
 def _fill_with_an_unrated_row(page: Page) -> None:
     """Friday with minutes on three rows: documentation has a value but no "how well it worked" rating, budget
     the other way round, invoices both."""

@@ -406,6 +406,63 @@ def test_a_row_with_neither_rating_is_asked_about_once(manager_client, survey):
     assert DiaryDay.objects.count() == 0
 
 
+def unrated_beside_errors(content: str) -> str:
+    start = content.find('data-testid="unrated-with-errors"')
+    return content[start : content.index("</ul>", start)] if start >= 0 else ""
+
+
+def test_a_save_with_errors_also_lists_the_rows_missing_a_rating(manager_client, survey):
+    entries = {
+        "invoices-h1": 70,  # too many minutes, no ratings
+        "budget-h2": "abc",  # not a number, no ratings
+        "documentation-h3": 20,  # fine, but how well it worked is missing
+        "documentation-value": 2,
+        "planning-h4": 10,  # a rating off the scale is an error, not a missing rating
+        "planning-value": 5,
+        "planning-function": 3,
+        "letters-h5": 10,  # fully rated
+        "letters-value": 1,
+        "letters-function": 1,
+    }
+
+    response = manager_client.post(day_url(survey), day_post(survey, entries, action="submit"))
+
+    content = response.content.decode()
+    summary = content[
+        content.index("data-error-summary") : content.index("</div>", content.index("data-error-summary"))
+    ]
+    assert "Finance: invoice handling, 08–09: 70 minutes is not allowed; an hour has at most 60." in summary
+    assert "Finance: budget, follow-up, 09–10: enter the minutes as a whole number from 0 to 60." in summary
+    assert "the rating 5 is not allowed" in summary
+    listed = unrated_beside_errors(content)
+    assert "These tasks also have minutes but are missing a rating." in listed
+    assert f'href="#task-invoices">{INVOICES}</a> – missing: both ratings</li>' in listed
+    assert f'href="#task-budget">{BUDGET}</a> – missing: both ratings</li>' in listed
+    assert "Documentation</a> – missing: how well the task worked</li>" in listed
+    assert "#task-planning" not in listed and "#task-letters" not in listed
+    # The question to submit anyway comes only once there are no errors.
+    assert question(content) == ""
+    assert 'value="anyway"' not in content
+    assert DiaryDay.objects.count() == 0
+
+
+def test_a_draft_with_errors_does_not_list_missing_ratings(manager_client, survey):
+    response = manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 70}, action="draft"))
+
+    assert "Nothing was saved. Please correct:" in response.content.decode()
+    assert unrated_beside_errors(response.content.decode()) == ""
+
+
+def test_after_the_errors_are_corrected_the_question_asks_about_the_same_rows(manager_client, survey):
+    response = manager_client.post(
+        day_url(survey), day_post(survey, {"invoices-h1": 60, "budget-h2": 30}, action="submit")
+    )
+
+    asked = question(response.content.decode())
+    assert f"{INVOICES}</a> – missing: both ratings</li>" in asked
+    assert f"{BUDGET}</a> – missing: both ratings</li>" in asked
+
+
 def test_submitting_with_every_row_rated_submits_at_once(manager_client, survey, participant):
     entries = {
         "invoices-h1": 30,
