@@ -194,6 +194,38 @@ def test_an_hour_over_sixty_shows_beside_the_field_at_once_and_the_server_refuse
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_live_check_gives_one_message_per_problem_naming_its_hour(page: Page, live_server, log_in, viewport):
+    page.set_viewport_size(viewport)
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    open_row(page, "invoices")
+    cell(page, "invoices", 1).fill("40")
+    open_row(page, "documentation")
+    cell(page, "documentation", 1).fill("30")
+    cell(page, "documentation", 4).fill("1o")
+    cell(page, "documentation", 6).fill("1,5")
+
+    documentation = Task.objects.get(survey__slug=ROUND_SLUG, code="documentation").label
+    over = sv_template("%(time)s: %(total)s min – max 60") % {"time": "08–09", "total": 70}
+    invalid = sv_template("%(where)s: enter the minutes as a whole number from 0 to 60.")
+    beside = page.locator("#row-documentation [data-row-warning] > *")
+    expect(beside).to_have_text([over, invalid % {"where": "11–12"}, invalid % {"where": "13–14"}])
+    expect(page.locator("#row-invoices [data-row-warning] > *")).to_have_text([over])
+    # The sticky bar names the task of a wrong box, as it gathers the whole day's problems.
+    expect(page.locator("[data-live-warning] > *")).to_have_text(
+        [invalid % {"where": f"{documentation}, 11–12"}, invalid % {"where": f"{documentation}, 13–14"}, over]
+    )
+
+    cell(page, "documentation", 4).fill("10")
+    cell(page, "documentation", 6).fill("")
+    expect(beside).to_have_text([over])
+    expect(page.locator("[data-live-warning] > *")).to_have_text([over])
+    cell(page, "invoices", 1).fill("30")
+    expect(page.locator("[data-row-warning]")).to_have_count(0)
+    expect(page.locator("[data-live-warning]")).to_be_empty()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_one_save_shows_every_error_beside_its_box_and_in_a_list_that_leads_there(
     page: Page, live_server, log_in, screenshot_dir, viewport
 ):
