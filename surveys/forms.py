@@ -184,7 +184,7 @@ class DayForm(forms.Form):
         self.language = language
         # Hour number -> the message about its total, for the hours whose tasks add up to more than 60.
         self.over_hours: dict[int, str] = {}
-        self._minutes_read: dict[tuple[int, int], int] = {}  # (task, hour) -> the minutes the box shows, if allowed
+        self._minutes_read: dict[tuple[int, int], int] = {}  # (task, hour) -> the whole minutes the box shows
         # The version of the stored day the page was built from: a save from an out-of-date page is refused.
         self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput)
         self.fields["version"].validators = []  # whatever it holds, clean_version reads it as a version or none
@@ -307,7 +307,9 @@ class DayForm(forms.Form):
             amount = int(value)
         except (TypeError, ValueError):
             amount = 0
-        amount = amount if diaryrules.minutes_allowed(amount) else 0
+        # The totals add what was typed, 70 too, as diary.js does: the hour it fills over 60 is marked, and the
+        # box's own message says that it is not allowed. (The rules count only allowed boxes: diaryrules.)
+        amount = max(amount, 0)
         self._minutes_read[(task.pk, hour)] = amount
         return amount
 

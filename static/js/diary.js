@@ -12,11 +12,6 @@
     return parseInt(text, 10);
   }
 
-  function minutes(input) {
-    var value = typed(input);
-    return value !== null && value <= 60 ? value : null;
-  }
-
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
   }
@@ -64,12 +59,10 @@
       showMessages(element, messages);
     }
 
-    // A wrong box, named by its hour beside its row and by its task and hour in the sticky bar.
+    // A box that is not a whole number, named by its hour beside its row and by its task and hour in the
+    // sticky bar. A number over 60 needs no message of its own: its hour is over 60 with it.
     function boxMessage(input, where) {
-      var value = typed(input);
-      if (value === null) return format(form.dataset.invalidMessage, { where: where });
-      if (value > 60) return format(form.dataset.overMessage, { time: where, total: value });
-      return null;
+      return typed(input) === null ? format(form.dataset.invalidMessage, { where: where }) : null;
     }
 
     // `quiet`: on page load the server's own messages stand beside the rows; the live ones follow typing.
@@ -80,7 +73,8 @@
         var total = 0;
         row.querySelectorAll("input[data-hour]").forEach(function (input) {
           var hour = input.dataset.hour;
-          var value = minutes(input);
+          // What was typed counts, 70 too (as the server's totals): the hour it fills over 60 is marked.
+          var value = typed(input);
           times[hour] = input.dataset.time;
           if (value === null) return;
           total += value;
@@ -109,8 +103,7 @@
         var messages = [];
         var label = row.querySelector(".diary-label").textContent;
         row.querySelectorAll("input[data-hour]").forEach(function (input) {
-          var value = minutes(input);
-          var overHour = over[input.dataset.hour] && value > 0;
+          var overHour = over[input.dataset.hour] && typed(input) > 0;
           var own = boxMessage(input, input.dataset.time);
           var bad = own !== null || overHour;
           input.classList.toggle("is-invalid", Boolean(bad));

@@ -226,6 +226,42 @@ def test_the_live_check_gives_one_message_per_problem_naming_its_hour(page: Page
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_live_totals_add_a_box_over_sixty_and_mark_its_hour(
+    page: Page, live_server, log_in, screenshot_dir, viewport
+):
+    page.set_viewport_size(viewport)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    open_row(page, "direct-meeting")
+    cell(page, "direct-meeting", 1).fill("70")
+    open_row(page, "direct-phone")
+    cell(page, "direct-phone", 2).fill("x")
+
+    expect(row_total(page, "direct-meeting")).to_have_text("70")
+    expect(hour_total(page, 1)).to_have_text("70")
+    expect(page.locator(".diary-sum", has=hour_total(page, 1))).to_have_class("diary-sum over")
+    expect(page.locator(".diary-sum.over")).to_have_count(1)
+    expect(page.locator("[data-day-total]")).to_have_text("70")
+    expect(cell(page, "direct-meeting", 1)).to_have_attribute("aria-invalid", "true")
+    with translation.override("en"):
+        over = Template("{% load i18n %}{% translate '%(time)s: %(total)s min – max 60' %}").render(Context())
+    expect(page.locator("#row-direct-meeting [data-row-warning] > *")).to_have_text(
+        [over % {"time": "08–09", "total": 70}]
+    )
+    page.screenshot(path=screenshot_dir / f"day-over-sixty-box-{viewport['width']}.png")
+
+    # The server says the same after a save: the row, the hour and the day count the 70, the hour is marked.
+    page.click(".diary-actions button[name=draft]")
+    expect(page.locator("#errors")).to_be_visible()
+    expect(row_total(page, "direct-meeting")).to_have_text("70")
+    expect(hour_total(page, 1)).to_have_text("70")
+    expect(page.locator(".diary-sum.over")).to_have_count(1)
+    expect(page.locator("[data-day-total]")).to_have_text("70")
+    page.screenshot(path=screenshot_dir / f"day-over-sixty-box-refused-{viewport['width']}.png")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_one_save_shows_every_error_beside_its_box_and_in_a_list_that_leads_there(
     page: Page, live_server, log_in, screenshot_dir, viewport
 ):
