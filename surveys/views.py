@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -136,8 +137,22 @@ def _clear_response(
     return redirect(request.path)
 
 
-def saved_message(*, submit: bool, withdrew: bool) -> str:
-    """What a save of the day form says it did: a withdrawn submission is named, as the day no longer counts."""
+def saved_message(*, submit: bool, withdrew: bool, keyed: Participant | None = None, date: dt.date) -> str:
+    """What a save of the day form says it did: a withdrawn submission is named, as the day no longer counts. An
+    administrator keying in a paper form (`keyed`: whose) is told whose day and which date were stored."""
+    if keyed is not None:
+        names = {"pseudonym": keyed.pseudonym, "day": formats.date_format(date, "l j F Y")}
+        if submit:
+            return _("%(pseudonym)s, %(day)s: the paper form is stored as submitted.") % names
+        if withdrew:
+            return (
+                _(
+                    "%(pseudonym)s, %(day)s: the paper form is stored as a draft. The day is no longer submitted and "
+                    "does not count until it is submitted again."
+                )
+                % names
+            )
+        return _("%(pseudonym)s, %(day)s: the paper form is stored as a draft.") % names
     if submit:
         return _("The day is submitted. Thank you!")
     if withdrew:
@@ -245,7 +260,8 @@ def day_form_response(
                     saved = stale.day
                     status = 409
                 else:
-                    messages.success(request, saved_message(submit=submit, withdrew=withdraw))
+                    keyed = participant if keyed_in_by is not None else None
+                    messages.success(request, saved_message(submit=submit, withdrew=withdraw, keyed=keyed, date=date))
                     return redirect(request.path)
     if days is None:
         days = dayqueries.days_of(participant)
