@@ -765,6 +765,43 @@ def test_home_marks_today_and_leads_to_the_next_day(manager_client, participant,
     assert f'href="{day_url(survey, TUESDAY)}" data-testid="next-day"' in response.content.decode()
 
 
+def home_entry(content: str, date: dt.date) -> str:
+    """The start page's line of one day, from its link or name to its badges."""
+    start = content.index(f'<span class="text-capitalize">{date:%A}</span> {date.day} {date:%B}')
+    return content[start : content.index("</li>", start)]
+
+
+def test_home_says_a_closed_round_is_closed_and_shows_its_drafts_as_locked(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 2, "")}, submit=True)
+    save(participant, TUESDAY, {"invoices": ([20], 2, 2, "")})  # a draft left when the round closed
+    save(participant, WEDNESDAY, {"invoices": ([20], 2, 2, "")}, submit=True)
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    # A closed round is listed while one of its days is reopened.
+    DiaryDay.objects.filter(participant=participant, date=WEDNESDAY).update(reopened=True)
+
+    content = manager_client.get(reverse("home")).content.decode()
+
+    assert 'data-testid="round-closed">Closed</span>' in content
+    assert "The round is closed; only the days an administrator reopened can be changed." in content
+    assert ">Draft, locked</span>" in home_entry(content, TUESDAY)
+    assert ">Draft</span>" not in home_entry(content, TUESDAY)
+    assert ">Reopened</span>" in home_entry(content, WEDNESDAY)
+    assert ">Submitted</span>" in home_entry(content, MONDAY)
+    thursday = WEDNESDAY + dt.timedelta(days=1)
+    assert ">Not filled in</span>" in home_entry(content, thursday)
+    assert day_url(survey, thursday) not in content  # nothing to open: it cannot be filled in now
+
+
+def test_home_of_an_open_round_says_nothing_of_closing(manager_client, survey, participant):
+    save(participant, TUESDAY, {"invoices": ([20], 2, 2, "")})
+
+    content = manager_client.get(reverse("home")).content.decode()
+
+    assert 'data-testid="round-closed"' not in content
+    assert "The round is closed" not in content
+    assert ">Draft</span>" in home_entry(content, TUESDAY)
+
+
 def test_home_of_a_manager_without_a_round_says_so(english_client, survey, other_manager):
     english_client.force_login(other_manager)
 
