@@ -109,13 +109,21 @@ def diary_save_from_page(
     submit: bool,
     keyed_in_by: AbstractBaseUser | None,
     expected_version: int,
+    withdraw: bool = True,
     language: str | None = None,
 ) -> DiaryDay:
     """`diary_save` from a page built from `expected_version` of the day.
 
     A stale page is refused (StaleDay) unless what it sends is exactly what is stored: then nothing of the
     other save is lost (a double click, or the same save from two tabs) and it is saved over it."""
-    save = {"participant": participant, "date": date, "lines": lines, "submit": submit, "keyed_in_by": keyed_in_by}
+    save = {
+        "participant": participant,
+        "date": date,
+        "lines": lines,
+        "submit": submit,
+        "keyed_in_by": keyed_in_by,
+        "withdraw": withdraw,
+    }
     try:
         return diary_save(**save, expected_version=expected_version)
     except StaleDay as stale:

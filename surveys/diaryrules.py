@@ -169,6 +169,34 @@ def _hour_problems(survey: Survey, lines: Sequence[LineInput]) -> list[Problem]:
     return problems
 
 
+@dataclass(frozen=True)
+class Unrated:
+    """A row with minutes and a rating left empty. Not a broken rule (such a day may be submitted, and files may
+    hold such rows), but asked about before submitting: the figures leave the minutes out, friction without "how
+    well it worked" and low value without "value". `scales` are the empty ones, in the order of SCALES."""
+
+    line: int
+    task: Task
+    label: str  # the task's name in the page's language
+    scales: tuple[str, ...]
+
+    def missing(self) -> str:
+        """Which rating is missing, as the question lists it after the task's name."""
+        if len(self.scales) == len(SCALES):
+            return _("missing: both ratings")
+        return _("missing: %(scale)s") % {"scale": scale_title(self.scales[0])}
+
+
+def unrated(lines: Sequence[LineInput], *, language: str | None = None) -> list[Unrated]:
+    """The rows with minutes but without one or both ratings, in their order."""
+    rows = []
+    for index, line in enumerate(lines):
+        missing = tuple(scale for scale in SCALES if getattr(line, scale) is None)
+        if any(line.minutes) and missing:
+            rows.append(Unrated(index, line.task, line.task.display_label(language), missing))
+    return rows
+
+
 def check_day(
     survey: Survey, lines: Sequence[LineInput], *, submit: bool = False, language: str | None = None
 ) -> list[Problem]:

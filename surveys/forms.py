@@ -184,7 +184,7 @@ class DayForm(forms.Form):
         self.language = language
         # Hour number -> the message about its total, for the hours whose tasks add up to more than 60.
         self.over_hours: dict[int, str] = {}
-        self._minutes_read: dict[tuple[int, int], int] = {}  # (task, hour) -> the minutes the box shows, if allowed
+        self._minutes_read: dict[tuple[int, int], int] = {}  # (task, hour) -> the whole minutes the box shows
         # The version of the stored day the page was built from: a save from an out-of-date page is refused.
         self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput)
         self.fields["version"].validators = []  # whatever it holds, clean_version reads it as a version or none
@@ -272,6 +272,28 @@ class DayForm(forms.Form):
             for task in self.tasks
         ]
 
+    def unrated(self) -> list[diaryrules.Unrated]:
+        """The rows with minutes and a rating missing (`diaryrules.unrated`), also when the save has errors: a box
+        with a wrong entry ("70", "abc") still holds minutes the manager means to give, and a rating that is wrong
+        is reported on its own, not as missing."""
+        data = self.cleaned_data
+        lines = []
+        for task in self.tasks:
+            minutes = []
+            for hour in self.survey.hour_numbers:
+                name = f"{task.code}-h{hour}"
+                if name in data:
+                    minutes.append(data[name] or 0)
+                else:  # refused: typed, and not as 0
+                    minutes.append(int(str(self.data.get(name, "")).strip() not in ("", "0")))
+            ratings = {
+                # A wrong rating (-1 here) has its own message; it is not a missing one.
+                scale: data.get(f"{task.code}-{scale}") if f"{task.code}-{scale}" not in self.errors else -1
+                for scale in diaryrules.SCALES
+            }
+            lines.append(LineInput(task=task, minutes=minutes, **ratings))
+        return diaryrules.unrated(lines, language=self.language)
+
     def _raw_minutes(self, task: Task, hour: int) -> int:
         # Asked for each box by the row's total, the hour's total and the hour over 60: read each box once.
         known = self._minutes_read.get((task.pk, hour))
@@ -285,7 +307,9 @@ class DayForm(forms.Form):
             amount = int(value)
         except (TypeError, ValueError):
             amount = 0
-        amount = amount if diaryrules.minutes_allowed(amount) else 0
+        # The totals add what was typed, 70 too, as diary.js does: the hour it fills over 60 is marked, and the
+        # box's own message says that it is not allowed. (The rules count only allowed boxes: diaryrules.)
+        amount = max(amount, 0)
         self._minutes_read[(task.pk, hour)] = amount
         return amount
 

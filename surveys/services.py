@@ -130,11 +130,6 @@ def _stored_line(day: DiaryDay, line: LineInput) -> DiaryLine:
     )
 
 
-def unrated_lines(lines: Sequence[LineInput]) -> list[LineInput]:
-    """The rows with minutes but no "how well it worked" rating: a manager is asked before submitting them."""
-    return [line for line in lines if sum(line.minutes) > 0 and line.function is None]
-
-
 # The version a page shows for a day that is not stored yet; a stored day starts at 1.
 UNSAVED_VERSION = 0
 
@@ -166,6 +161,11 @@ class StaleDay(Exception):
         self.lines = stored_lines(day)
         self.version = day.version if day is not None else UNSAVED_VERSION
         super().__init__(f"the stored day is at version {self.version}")
+
+
+class WithdrawUnconfirmed(Exception):
+    """A draft save of a submitted day that did not say it withdraws the submission: nothing was stored. A draft
+    counts in no figure, so the day page asks the manager first."""
 
 
 def _create_day(*, participant: Participant, date: dt.date, values: dict[str, object]) -> tuple[DiaryDay, bool]:
@@ -214,6 +214,7 @@ def diary_save(
     submit: bool = False,
     keyed_in_by: AbstractBaseUser | None = None,
     expected_version: int | None = None,
+    withdraw: bool = True,
 ) -> DiaryDay:
     """Store one day of the diary, replacing what was there. Empty rows are not stored.
 
@@ -221,7 +222,8 @@ def diary_save(
     `keyed_in_by` is the administrator typing in a paper form; a save by the manager clears it.
     `expected_version` is the version of the day the page was built from (UNSAVED_VERSION for a day not stored
     then): when the stored day has another, nothing is stored and StaleDay says what is stored instead, so that
-    two open copies of a day cannot silently overwrite each other. None skips the check (the demo, tests)."""
+    two open copies of a day cannot silently overwrite each other. None skips the check (the demo, tests).
+    `withdraw=False`: a draft save of a submitted day raises WithdrawUnconfirmed instead of withdrawing it."""
     # The round first, then the day: the order in which the import and closing a round lock, so a save cannot
     # deadlock with them; and the round's status is read as it is now, not as the page saw it, and held until
     # the save commits. Saves of other days do not wait for this one (see _round_of_a_diary_write).
@@ -238,6 +240,8 @@ def diary_save(
         raise DiaryError([_("A task does not belong to this survey round.")])
     if expected_version is not None and expected_version != (existing.version if existing else UNSAVED_VERSION):
         raise StaleDay(day=existing)
+    if not submit and not withdraw and existing is not None and existing.status == DiaryDay.Status.SUBMITTED:
+        raise WithdrawUnconfirmed
     problems = check_day(survey, lines, submit=submit)
     if problems:
         raise DiaryError([problem.message for problem in problems])

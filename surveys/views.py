@@ -10,16 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 from sesame.utils import get_user
 
-from . import access, conflicts, daygrid, dayqueries, mailings, progress, roles, selectors, services
+from . import access, conflicts, daygrid, dayqueries, diaryrules, mailings, progress, roles, selectors, services
 from .forms import FUNCTION_SCALE, VALUE_SCALE, DayForm, SigninLinkForm
 from .models import DiaryDay, Participant, Survey
-from .services import UNSAVED_VERSION, DiaryError, StaleDay, unrated_lines
+from .services import UNSAVED_VERSION, DiaryError, StaleDay, WithdrawUnconfirmed
 
 
 def _own_participation(request: HttpRequest, slug: str) -> Participant:
@@ -136,6 +137,32 @@ def _clear_response(
     return redirect(request.path)
 
 
+def saved_message(*, submit: bool, withdrew: bool, keyed: Participant | None = None, date: dt.date) -> str:
+    """What a save of the day form says it did: a withdrawn submission is named, as the day no longer counts. An
+    administrator keying in a paper form (`keyed`: whose) is told whose day and which date were stored."""
+    if keyed is not None:
+        names = {"pseudonym": keyed.pseudonym, "day": formats.date_format(date, "l j F Y")}
+        if submit:
+            return _("%(pseudonym)s, %(day)s: the paper form is stored as submitted.") % names
+        if withdrew:
+            return (
+                _(
+                    "%(pseudonym)s, %(day)s: the paper form is stored as a draft. The day is no longer submitted and "
+                    "does not count until it is submitted again."
+                )
+                % names
+            )
+        return _("%(pseudonym)s, %(day)s: the paper form is stored as a draft.") % names
+    if submit:
+        return _("The day is submitted. Thank you!")
+    if withdrew:
+        return _(
+            "The day is saved as a draft and is no longer submitted: it does not count in the figures until you "
+            "submit it again."
+        )
+    return _("The day is saved as a draft.")
+
+
 def day_form_response(
     request: HttpRequest,
     *,
@@ -165,7 +192,8 @@ def day_form_response(
     editable = survey.is_editable() or (saved is not None and saved.reopened)
     prefilled_from = None
     prefilled_round = None  # the earlier round the rows came from, when not this one
-    unrated: list[tuple[str, str]] = []  # (task code, label) of rows asked about before submitting
+    unrated: list[diaryrules.Unrated] = []  # rows with minutes but a rating missing, asked about before submitting
+    withdrawing = False  # a draft save of a submitted day, asked about before the submission is withdrawn
     conflict = None  # a save refused because the day was changed elsewhere since the page was built
     status = 200
     form = None
@@ -192,13 +220,17 @@ def day_form_response(
             messages.error(request, incomplete)
             form = None
             status = 400
-        elif form.is_valid():
+        else:
+            valid = form.is_valid()
             submit = "submit" in request.POST
-            lines = form.lines()
-            # Rows without a "how well it worked" rating are asked about once; "Submit anyway" answers.
+            # Rows with minutes but a rating missing are asked about once; "Submit anyway" answers. A save with
+            # errors lists them beside the errors, so that one round of corrections covers everything.
             if submit and request.POST["submit"] != "anyway":
-                unrated = [(line.task.code, line.task.display_label(language)) for line in unrated_lines(lines)]
-            if not unrated:
+                unrated = form.unrated()
+            # A draft of a submitted day drops out of every figure: asked once, "Withdraw …" answers.
+            withdraw = not submit and request.POST.get("draft") == "withdraw"
+            if valid and not unrated:
+                lines = form.lines()
                 try:
                     conflicts.diary_save_from_page(
                         participant=participant,
@@ -207,8 +239,11 @@ def day_form_response(
                         submit=submit,
                         keyed_in_by=keyed_in_by,
                         expected_version=form.cleaned_data["version"],
+                        withdraw=withdraw,
                         language=language,
                     )
+                except WithdrawUnconfirmed:
+                    withdrawing = True
                 except DiaryError as error:
                     for message in error.errors:
                         form.add_error(None, message)
@@ -225,10 +260,8 @@ def day_form_response(
                     saved = stale.day
                     status = 409
                 else:
-                    if submit:
-                        messages.success(request, _("The day is submitted. Thank you!"))
-                    else:
-                        messages.success(request, _("The day is saved as a draft."))
+                    keyed = participant if keyed_in_by is not None else None
+                    messages.success(request, saved_message(submit=submit, withdrew=withdraw, keyed=keyed, date=date))
                     return redirect(request.path)
     if days is None:
         days = dayqueries.days_of(participant)
@@ -284,6 +317,7 @@ def day_form_response(
         # What the page shows was not stored (a refused save, or rows from another day): leaving asks first.
         "unsaved": form.is_bound or prefilled_from is not None,
         "unrated": unrated,
+        "withdrawing": withdrawing,
         "value_scale": VALUE_SCALE,
         "function_scale": FUNCTION_SCALE,
         "previous_date": dates[position - 1] if position else None,

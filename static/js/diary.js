@@ -4,12 +4,12 @@
 (function () {
   "use strict";
 
-  function minutes(input) {
+  // A box as typed: a whole number of minutes (0 when empty), or null when it is not one ("abc", "1,5", "-5").
+  function typed(input) {
     var text = input.value.trim();
     if (text === "") return 0;
     if (!/^\d+$/.test(text)) return null;
-    var value = parseInt(text, 10);
-    return value <= 60 ? value : null;
+    return parseInt(text, 10);
   }
 
   function format(template, values) {
@@ -31,9 +31,21 @@
 
     // --- Live totals; the hour over 60 is named in the sticky bar and beside the boxes that make it up.
 
-    function rowWarning(row, text) {
+    // Each message on a line of its own, so that two problems never run together.
+    function showMessages(element, messages) {
+      if (toArray(element.children).map(function (line) { return line.textContent; }).join("\n") === messages.join("\n")) return;
+      element.textContent = "";
+      messages.forEach(function (message) {
+        var line = document.createElement("span");
+        line.className = "d-block";
+        line.textContent = message;
+        element.appendChild(line);
+      });
+    }
+
+    function rowWarning(row, messages) {
       var element = row.querySelector("[data-row-warning]");
-      if (!text) {
+      if (!messages.length) {
         if (element) element.remove();
         return;
       }
@@ -44,21 +56,27 @@
         var hours = row.querySelectorAll(".diary-hour");
         hours[hours.length - 1].after(element);
       }
-      element.textContent = text;
+      showMessages(element, messages);
+    }
+
+    // A box that is not a whole number, named by its hour beside its row and by its task and hour in the
+    // sticky bar. A number over 60 needs no message of its own: its hour is over 60 with it.
+    function boxMessage(input, where) {
+      return typed(input) === null ? format(form.dataset.invalidMessage, { where: where }) : null;
     }
 
     // `quiet`: on page load the server's own messages stand beside the rows; the live ones follow typing.
     function recompute(quiet) {
       var hourTotals = {};
       var times = {};
-      var invalid = false;
       rows.forEach(function (row) {
         var total = 0;
         row.querySelectorAll("input[data-hour]").forEach(function (input) {
           var hour = input.dataset.hour;
-          var value = minutes(input);
+          // What was typed counts, 70 too (as the server's totals): the hour it fills over 60 is marked.
+          var value = typed(input);
           times[hour] = input.dataset.time;
-          if (value === null) { invalid = true; return; }
+          if (value === null) return;
           total += value;
           hourTotals[hour] = (hourTotals[hour] || 0) + value;
         });
@@ -78,27 +96,31 @@
           problems.push(over[hour]);
         }
       });
-      // Only the offending boxes are marked: a wrong number, or minutes in an hour over 60.
+      // Only the offending boxes are marked: a wrong number, or minutes in an hour over 60. One message per
+      // problem, in the order of the hours.
+      var boxProblems = [];
       rows.forEach(function (row) {
         var messages = [];
+        var label = row.querySelector(".diary-label").textContent;
         row.querySelectorAll("input[data-hour]").forEach(function (input) {
-          var value = minutes(input);
-          var overHour = over[input.dataset.hour] && value > 0;
-          var bad = value === null || overHour;
+          var overHour = over[input.dataset.hour] && typed(input) > 0;
+          var own = boxMessage(input, input.dataset.time);
+          var bad = own !== null || overHour;
           input.classList.toggle("is-invalid", Boolean(bad));
           if (bad) input.setAttribute("aria-invalid", "true");
           else input.removeAttribute("aria-invalid");
-          if (value === null && messages.indexOf(form.dataset.invalidMessage) < 0) messages.push(form.dataset.invalidMessage);
+          if (own !== null) {
+            messages.push(own);
+            boxProblems.push(boxMessage(input, label + ", " + input.dataset.time));
+          }
           if (overHour) messages.push(over[input.dataset.hour]);
         });
-        if (quiet !== true) rowWarning(row, messages.join(" "));
+        if (quiet !== true) rowWarning(row, messages);
       });
-      if (invalid) problems.unshift(form.dataset.invalidMessage);
       form.querySelectorAll("[data-day-total], [data-day-sum]").forEach(function (output) {
         output.textContent = day;
       });
-      var text = problems.join(" ");
-      if (warning && warning.textContent !== text) warning.textContent = text;
+      if (warning) showMessages(warning, boxProblems.concat(problems));
       padForBar();
     }
 
@@ -115,14 +137,18 @@
 
     var toggleAll = form.querySelector("[data-toggle-all]");
 
-    function isFilled(row) {
+    function hasContent(row) {
       var typed = toArray(row.querySelectorAll("input[type=text]")).some(function (input) {
         return input.value.trim() !== "";
       });
       var rated = toArray(row.querySelectorAll("input[type=radio]:checked")).some(function (radio) {
         return radio.value !== "";
       });
-      return typed || rated || row.classList.contains("has-error");
+      return typed || rated;
+    }
+
+    function isFilled(row) {
+      return hasContent(row) || row.classList.contains("has-error");
     }
 
     function isCollapsed(row) {
@@ -241,9 +267,13 @@
       event.preventDefault();
       event.returnValue = "";
     });
+    // "Start from my previous day" replaces whatever the page shows, a saved day's rows as much as typed ones.
     document.querySelectorAll("a[data-confirm-unsaved]").forEach(function (link) {
       link.addEventListener("click", function (event) {
-        if (unsaved() && !window.confirm(link.dataset.confirmUnsaved)) {
+        var question = null;
+        if (unsaved()) question = link.dataset.confirmUnsaved;
+        else if (link.dataset.confirmReplace && rows.some(hasContent)) question = link.dataset.confirmReplace;
+        if (question && !window.confirm(question)) {
           event.preventDefault();
           return;
         }

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 FRIDAY = dt.date(2026, 11, 20)  # anna's day that is not started
 THURSDAY = dt.date(2026, 11, 19)  # anna's draft
+WEDNESDAY = dt.date(2026, 11, 18)  # anna's submitted day
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -193,6 +194,74 @@ def test_an_hour_over_sixty_shows_beside_the_field_at_once_and_the_server_refuse
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_live_check_gives_one_message_per_problem_naming_its_hour(page: Page, live_server, log_in, viewport):
+    page.set_viewport_size(viewport)
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    open_row(page, "invoices")
+    cell(page, "invoices", 1).fill("40")
+    open_row(page, "documentation")
+    cell(page, "documentation", 1).fill("30")
+    cell(page, "documentation", 4).fill("1o")
+    cell(page, "documentation", 6).fill("1,5")
+
+    documentation = Task.objects.get(survey__slug=ROUND_SLUG, code="documentation").label
+    over = sv_template("%(time)s: %(total)s min – max 60") % {"time": "08–09", "total": 70}
+    invalid = sv_template("%(where)s: enter the minutes as a whole number from 0 to 60.")
+    beside = page.locator("#row-documentation [data-row-warning] > *")
+    expect(beside).to_have_text([over, invalid % {"where": "11–12"}, invalid % {"where": "13–14"}])
+    expect(page.locator("#row-invoices [data-row-warning] > *")).to_have_text([over])
+    # The sticky bar names the task of a wrong box, as it gathers the whole day's problems.
+    expect(page.locator("[data-live-warning] > *")).to_have_text(
+        [invalid % {"where": f"{documentation}, 11–12"}, invalid % {"where": f"{documentation}, 13–14"}, over]
+    )
+
+    cell(page, "documentation", 4).fill("10")
+    cell(page, "documentation", 6).fill("")
+    expect(beside).to_have_text([over])
+    expect(page.locator("[data-live-warning] > *")).to_have_text([over])
+    cell(page, "invoices", 1).fill("30")
+    expect(page.locator("[data-row-warning]")).to_have_count(0)
+    expect(page.locator("[data-live-warning]")).to_be_empty()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_live_totals_add_a_box_over_sixty_and_mark_its_hour(
+    page: Page, live_server, log_in, screenshot_dir, viewport
+):
+    page.set_viewport_size(viewport)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    open_row(page, "direct-meeting")
+    cell(page, "direct-meeting", 1).fill("70")
+    open_row(page, "direct-phone")
+    cell(page, "direct-phone", 2).fill("x")
+
+    expect(row_total(page, "direct-meeting")).to_have_text("70")
+    expect(hour_total(page, 1)).to_have_text("70")
+    expect(page.locator(".diary-sum", has=hour_total(page, 1))).to_have_class("diary-sum over")
+    expect(page.locator(".diary-sum.over")).to_have_count(1)
+    expect(page.locator("[data-day-total]")).to_have_text("70")
+    expect(cell(page, "direct-meeting", 1)).to_have_attribute("aria-invalid", "true")
+    with translation.override("en"):
+        over = Template("{% load i18n %}{% translate '%(time)s: %(total)s min – max 60' %}").render(Context())
+    expect(page.locator("#row-direct-meeting [data-row-warning] > *")).to_have_text(
+        [over % {"time": "08–09", "total": 70}]
+    )
+    page.screenshot(path=screenshot_dir / f"day-over-sixty-box-{viewport['width']}.png")
+
+    # The server says the same after a save: the row, the hour and the day count the 70, the hour is marked.
+    page.click(".diary-actions button[name=draft]")
+    expect(page.locator("#errors")).to_be_visible()
+    expect(row_total(page, "direct-meeting")).to_have_text("70")
+    expect(hour_total(page, 1)).to_have_text("70")
+    expect(page.locator(".diary-sum.over")).to_have_count(1)
+    expect(page.locator("[data-day-total]")).to_have_text("70")
+    page.screenshot(path=screenshot_dir / f"day-over-sixty-box-refused-{viewport['width']}.png")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_one_save_shows_every_error_beside_its_box_and_in_a_list_that_leads_there(
     page: Page, live_server, log_in, screenshot_dir, viewport
 ):
@@ -241,22 +310,85 @@ def test_one_save_shows_every_error_beside_its_box_and_in_a_list_that_leads_ther
     assert friday_status() is None
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_submit_with_errors_also_lists_missing_ratings_so_one_round_of_corrections_is_enough(
+    page: Page, live_server, log_in, screenshot_dir, viewport
+):
+    page.set_viewport_size(viewport)
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    for task in ("invoices", "documentation", "planning"):
+        open_row(page, task)
+    cell(page, "invoices", 1).fill("70")
+    cell(page, "documentation", 2).fill("abc")
+    cell(page, "planning", 3).fill("20")
+    rate(page, "planning", "value", 3)
+
+    page.click(".diary-actions button[name=submit]")
+
+    summary = page.locator("#errors")
+    expect(summary).to_be_focused()
+    labels = {task.code: task.label for task in Task.objects.filter(survey__slug=ROUND_SLUG)}
+    expect(summary).to_contain_text(
+        sv("%(where)s: %%(value)s minutes is not allowed; an hour has at most 60.")
+        % {"where": f"{labels['invoices']}, 08–09"}
+        % {"value": 70}
+    )
+    expect(summary).to_contain_text(
+        sv("%(where)s: enter the minutes as a whole number from 0 to 60.")
+        % {"where": f"{labels['documentation']}, 09–10"}
+    )
+    with translation.override("sv"):
+        both = gettext("missing: both ratings")
+        no_function = gettext("missing: %(scale)s") % {"scale": gettext("how well the task worked")}
+    expect(page.get_by_test_id("unrated-with-errors").get_by_role("listitem")).to_have_text(
+        [
+            f"{labels['documentation']} – {both}",
+            f"{labels['planning']} – {no_function}",
+            f"{labels['invoices']} – {both}",
+        ]
+    )
+    expect(page.get_by_test_id("submit-anyway")).to_have_count(0)
+    page.screenshot(path=screenshot_dir / f"day-errors-and-unrated-{viewport['width']}.png", full_page=True)
+    assert friday_status() is None
+
+    # Everything corrected in one go: the next submit goes through without a question.
+    cell(page, "invoices", 1).fill("50")
+    cell(page, "documentation", 2).fill("10")
+    for task in ("invoices", "documentation", "planning"):
+        rate(page, task, "value", 2)
+        rate(page, task, "function", 3)
+    page.click(".diary-actions button[name=submit]")
+    expect(page.get_by_role("status").filter(has_text=sv("The day is submitted. Thank you!"))).to_be_visible()
+    assert friday_status() == DiaryDay.Status.SUBMITTED
+
+
 def _fill_with_an_unrated_row(page: Page) -> None:
-    """Friday with minutes on two rows; documentation has a value but no "how well it worked" rating."""
+    """Friday with minutes on three rows: documentation has a value but no "how well it worked" rating, budget
+    the other way round, invoices both."""
     cell(page, "documentation", 1).fill("30")
     rate(page, "documentation", "value", 3)
     cell(page, "invoices", 2).fill("45")
     rate(page, "invoices", "value", 2)
     rate(page, "invoices", "function", 1)
+    open_row(page, "budget")
+    cell(page, "budget", 3).fill("10")
+    rate(page, "budget", "function", 2)
 
 
 def _answer_the_unrated_question(page: Page) -> None:
-    """Submit, see the question name the unrated task and nothing stored, then submit anyway."""
+    """Submit, see the question name each unrated task with the rating it lacks and nothing stored."""
     page.click(".diary-actions button[name=submit]")
     question = page.get_by_test_id("unrated")
     expect(question).to_contain_text(sv("Submit anyway?"))
     documentation = Task.objects.get(survey__slug=ROUND_SLUG, code="documentation")
-    expect(question.get_by_role("listitem")).to_have_text([documentation.label])
+    budget = Task.objects.get(survey__slug=ROUND_SLUG, code="budget")
+    with translation.override("sv"):
+        lacks_function = gettext("missing: %(scale)s") % {"scale": gettext("how well the task worked")}
+        lacks_value = gettext("missing: %(scale)s") % {"scale": gettext("value for the operation")}
+    expect(question.get_by_role("listitem")).to_have_text(
+        [f"{documentation.label} – {lacks_function}", f"{budget.label} – {lacks_value}"]
+    )
     # The question is at the end of a long form; autofocus brings it into view without a script.
     expect(question).to_be_focused()
     expect(question).to_be_in_viewport()
@@ -271,6 +403,8 @@ def _assert_submitted_anyway(page: Page) -> None:
     documentation, invoices = saved_line("documentation"), saved_line("invoices")
     assert (documentation.minutes, documentation.value, documentation.function) == (30, 3, None)
     assert (invoices.minutes, invoices.value, invoices.function) == (45, 2, 1)
+    budget = saved_line("budget")
+    assert (budget.minutes, budget.value, budget.function) == (10, None, 2)
 
 
 def test_submitting_an_unrated_row_asks_once_and_can_submit_anyway(page: Page, live_server, log_in, screenshot_dir):
@@ -301,6 +435,60 @@ def test_the_unrated_question_works_without_javascript(page: Page, live_server, 
     page.get_by_test_id("submit-anyway").click()
 
     _assert_submitted_anyway(page)
+
+
+def _withdraw_wednesday(page: Page, live_server) -> None:
+    """Anna's submitted Wednesday saved as a draft: the button says it withdraws, and the server asks first."""
+    page.goto(day_url(live_server, WEDNESDAY))
+    assert DiaryDay.objects.get(participant__user__username="anna", date=WEDNESDAY).status == "submitted"
+    draft = page.get_by_test_id("save-draft")
+    expect(draft).to_have_text(sv("Withdraw and save as draft"))
+    draft.click()
+    question = page.get_by_test_id("withdraw")
+    expect(question).to_contain_text(sv("Withdraw the submission?"))
+    expect(question).to_contain_text(
+        sv_template(
+            "This day is submitted. Saved as a draft, it no longer counts in any figure until it is submitted again. "
+            "Nothing is saved yet."
+        )
+    )
+    expect(question).to_be_focused()
+    expect(question).to_be_in_viewport()
+    assert DiaryDay.objects.get(participant__user__username="anna", date=WEDNESDAY).status == "submitted"
+
+
+def _assert_withdrawn(page: Page) -> None:
+    message = sv(
+        "The day is saved as a draft and is no longer submitted: it does not count in the figures until you submit "
+        "it again."
+    )
+    expect(page.get_by_role("status").filter(has_text=message)).to_be_visible()
+    expect(page.locator("main .badge")).to_have_text(sv("Draft"))
+    expect(page.get_by_test_id("save-draft")).to_have_text(sv("Save draft"))
+    assert DiaryDay.objects.get(participant__user__username="anna", date=WEDNESDAY).status == "draft"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_saving_a_submitted_day_as_a_draft_asks_and_says_it_no_longer_counts(
+    page: Page, live_server, log_in, screenshot_dir, viewport
+):
+    page.set_viewport_size(viewport)
+    log_in("anna")
+    _withdraw_wednesday(page, live_server)
+    page.screenshot(path=screenshot_dir / f"day-withdraw-question-{viewport['width']}.png")
+
+    page.get_by_test_id("withdraw-confirm").click()
+
+    _assert_withdrawn(page)
+    page.screenshot(path=screenshot_dir / f"day-withdrawn-{viewport['width']}.png")
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_withdrawing_a_submitted_day_works_without_javascript(page: Page, live_server, log_in):
+    log_in("anna")
+    _withdraw_wednesday(page, live_server)
+    page.get_by_test_id("withdraw-confirm").click()
+    _assert_withdrawn(page)
 
 
 def test_the_day_fits_a_phone_without_sideways_scrolling(page: Page, live_server, log_in, screenshot_dir):
@@ -579,7 +767,8 @@ def test_starting_from_the_previous_day_over_unsaved_input_asks_first(page: Page
     expect(cell(page, "budget", 4)).to_have_value("25")
     assert asked == [
         sv_template(
-            "Replace what you have typed on this page with the rows of your previous day? What you typed is not saved."
+            "Replace the rows now on this day with the rows of your previous day? Everything on the page, ratings and "
+            "notes too, is replaced, and what you have typed is lost."
         )
     ]
     assert "from=previous" not in page.url
@@ -594,6 +783,44 @@ def test_starting_from_the_previous_day_over_unsaved_input_asks_first(page: Page
             expect(cell(page, line.task.code, hour)).to_have_value(str(minutes) if minutes else "")
     if not DiaryLine.objects.filter(day__date=THURSDAY, task__code="budget", h4=25).exists():
         expect(cell(page, "budget", 4)).not_to_have_value("25")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_starting_from_the_previous_day_over_a_saved_day_asks_first(page: Page, live_server, log_in, viewport):
+    """Thursday is a saved draft: nothing is typed, but its rows and ratings on the page would be replaced."""
+    page.set_viewport_size(viewport)
+    log_in("anna")
+    page.goto(day_url(live_server, THURSDAY))
+    thursday = list(DiaryLine.objects.filter(day__participant__user__username="anna", day__date=THURSDAY))
+    rated = next(line for line in thursday if line.function)
+    asked: list[str] = []
+
+    def cancel(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", cancel)
+    page.get_by_test_id("from-previous").click()
+    assert asked == [
+        sv_template(
+            "Replace the rows now on this day with the rows of your previous day? Everything on the page, ratings and "
+            "notes too, is replaced. The saved day stays as it is until you save."
+        )
+    ]
+    assert "from=previous" not in page.url
+    expect(rating(page, rated.task.code, "function", rated.function)).to_be_checked()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("from-previous").click()
+    expect(page.get_by_test_id("prefilled")).to_contain_text(
+        sv("The day you saved before stays as it was until you save.")
+    )
+    expect(rating(page, rated.task.code, "function", rated.function)).not_to_be_checked()
+    # Nothing is stored by filling in: the draft keeps its rows and ratings.
+    assert sorted((line.task.code, line.minutes, line.function) for line in thursday) == sorted(
+        (line.task.code, line.minutes, line.function)
+        for line in DiaryLine.objects.filter(day__participant__user__username="anna", day__date=THURSDAY)
+    )
 
 
 def test_nothing_typed_needs_no_question_and_unsaved_input_asks_before_leaving(page: Page, live_server, log_in):

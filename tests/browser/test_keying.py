@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from surveys.demo import ROUND_SLUG
@@ -65,7 +67,13 @@ def test_an_administrator_keys_in_a_paper_form(page: Page, live_server, log_in, 
         rate(page, task, "function", 2)
     page.click("button[name=submit]")
 
-    expect(page.get_by_role("status").filter(has_text=sv("The day is submitted. Thank you!"))).to_be_visible()
+    with translation.override("sv"):
+        stored = gettext("%(pseudonym)s, %(day)s: the paper form is stored as submitted.") % {
+            "pseudonym": gettext("Manager no. %(number)s") % {"number": 5},
+            "day": formats.date_format(FRIDAY, "l j F Y"),
+        }
+    expect(page.get_by_role("status").filter(has_text=stored)).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=sv("The day is submitted. Thank you!"))).to_have_count(0)
     expect(page.get_by_test_id("keyed-in-by")).to_contain_text("Thomas Ahl")
     expect(cell(page, "invoices", 2)).to_have_value("45")
     page.screenshot(path=screenshot_dir / "key-day.png", full_page=True)

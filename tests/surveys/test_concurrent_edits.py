@@ -24,9 +24,9 @@ def day_url(survey, date=MONDAY) -> str:
     return reverse("surveys:day", args=[survey.slug, date.isoformat()])
 
 
-def save_from(client, url, page, survey, entries, *, action="draft"):
+def save_from(client, url, page, survey, entries, *, action="draft", value=""):
     """Post the day form of `page` (a response the client got earlier) with `entries` typed in."""
-    return client.post(url, day_post(survey, entries, action=action, version=version_on_page(page)))
+    return client.post(url, day_post(survey, entries, action=action, value=value, version=version_on_page(page)))
 
 
 def stored(participant, date=MONDAY) -> list[tuple]:
@@ -44,7 +44,10 @@ def test_a_save_from_the_older_page_is_refused_then_saved_deliberately(survey, p
     phone_page, laptop_page = phone.get(url), laptop.get(url)
     assert version_on_page(phone_page) == version_on_page(laptop_page) == str(UNSAVED_VERSION)
 
-    saved = save_from(phone, url, phone_page, survey, {"invoices-h1": 20, "invoices-function": 3}, action="submit")
+    # Submitted without a value rating ("Submit anyway"), as the conflict below lists only how well it worked.
+    saved = save_from(
+        phone, url, phone_page, survey, {"invoices-h1": 20, "invoices-function": 3}, action="submit", value="anyway"
+    )
     assert saved.status_code == 302
 
     refused = save_from(laptop, url, laptop_page, survey, {"invoices-h1": 45, "budget-h2": 15})
@@ -66,7 +69,11 @@ def test_a_save_from_the_older_page_is_refused_then_saved_deliberately(survey, p
     assert shown_values(refused.content) == {"invoices-h1": "45", "budget-h2": "15"}
     assert version_on_page(refused) == "1"
 
-    again = save_from(laptop, url, refused, survey, {"invoices-h1": 45, "budget-h2": 15})
+    # The stored day is submitted: saving it as a draft asks first, and "Withdraw and save as draft" overwrites it.
+    asked = save_from(laptop, url, refused, survey, {"invoices-h1": 45, "budget-h2": 15})
+    assert 'data-testid="withdraw"' in asked.content.decode()
+    assert DiaryDay.objects.get().version == 1
+    again = save_from(laptop, url, asked, survey, {"invoices-h1": 45, "budget-h2": 15}, value="withdraw")
 
     assert again.status_code == 302
     assert stored(participant) == [("invoices", 45, 0, None, None), ("budget", 0, 15, None, None)]

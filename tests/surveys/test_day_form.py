@@ -190,6 +190,24 @@ def test_an_hour_total_counts_only_the_valid_boxes(manager_client, survey):
     ]
 
 
+def test_the_totals_of_a_refused_save_add_what_was_typed_and_mark_the_full_hour(manager_client, survey):
+    """As the live totals do: 70 in a box counts 70, so the hour shows over 60; "abc" counts nothing."""
+    response = post(manager_client, survey, {"invoices-h1": 70, "budget-h1": 20, "budget-h2": "abc"})
+
+    assert response.status_code == 200
+    assert response.context["hour_totals"][:3] == [90, 0, 0]
+    assert response.context["day_total"] == 90
+    assert (row_of(response, "invoices").total, row_of(response, "budget").total) == (70, 20)
+    content = response.content.decode()
+    assert '<div class="diary-sum over"><span class="hour-caption">08–09</span>' in content
+    assert '<div class="diary-sum"><span class="hour-caption">09–10</span>' in content
+    # The rule still counts only allowed boxes: 70 is refused on its own, and no hour total is reported.
+    assert [message for message, _target in summary_of(response)] == [
+        f"{INVOICES}, 08–09: 70 minutes is not allowed; an hour has at most 60.",
+        "Finance: budget, follow-up, 09–10: enter the minutes as a whole number from 0 to 60.",
+    ]
+
+
 def test_an_hour_over_60_marks_only_the_boxes_with_minutes_in_it(manager_client, survey):
     response = post(manager_client, survey, {"invoices-h2": 40, "it-services-h2": 30, "budget-h2": 0})
 

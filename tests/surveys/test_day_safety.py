@@ -113,7 +113,7 @@ def test_a_save_without_the_version_is_refused(manager_client, survey, submitted
 
 def test_a_whole_form_of_empty_boxes_is_still_a_save(manager_client, survey, submitted):
     """Emptying every box and saving a draft is a choice the manager made on the page, not an accident."""
-    response = manager_client.post(day_url(survey), day_post(survey))
+    response = manager_client.post(day_url(survey), day_post(survey, value="withdraw"))
 
     assert response.status_code == 302
     assert stored(submitted) == ("draft", 2, 0, [])
@@ -287,7 +287,7 @@ def test_the_day_page_of_a_saved_day_takes_five_queries(manager_client, survey, 
 
 def test_a_save_takes_a_fixed_number_of_queries(manager_client, survey, submitted, django_assert_num_queries):
     manager_client.get(day_url(survey))
-    data = day_post(survey, {"invoices-h1": "45", "budget-h2": "15", "it-services-h3": "5"})
+    data = day_post(survey, {"invoices-h1": "45", "budget-h2": "15", "it-services-h3": "5"}, value="withdraw")
 
     # Session, user, participation, tasks; then in one transaction (here a savepoint, two statements more): lock
     # the round, lock the day, update it, delete and insert its rows, refresh the manager's task totals (delete and

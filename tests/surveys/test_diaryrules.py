@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from surveys.diaryrules import LineInput, Problem, check_day, hour_totals
+from surveys.diaryrules import LineInput, Problem, Unrated, check_day, hour_totals, unrated
 
 from .helpers import day_post, row, write_diary_csv
 
@@ -83,6 +83,30 @@ def test_a_submitted_day_needs_minutes(survey, tasks):
     assert check_day(survey, lines) == []
     assert [problem.message for problem in check_day(survey, lines, submit=True)] == [
         "A day with no minutes cannot be submitted. Enter the minutes you spent, or save the day as a draft."
+    ]
+
+
+def test_unrated_rows_are_those_with_minutes_and_either_rating_missing(tasks):
+    lines = [
+        LineInput(task=tasks["invoices"], minutes=[0, 15], value=3),  # how well it worked is missing
+        LineInput(task=tasks["budget"], minutes=[20], value=2, function=2),  # rated
+        LineInput(task=tasks["planning"], minutes=[10], function=4),  # value is missing
+        LineInput(task=tasks["documentation"], minutes=[0, 0], value=2),  # no minutes
+        LineInput(task=tasks["other"], note="Brandövning"),  # no minutes
+        LineInput(task=tasks["it-services"], minutes=[5]),  # neither
+    ]
+
+    rows = unrated(lines, language="en")
+
+    assert rows == [
+        Unrated(0, tasks["invoices"], "Finance: invoice handling", ("function",)),
+        Unrated(2, tasks["planning"], tasks["planning"].display_label("en"), ("value",)),
+        Unrated(5, tasks["it-services"], tasks["it-services"].display_label("en"), ("value", "function")),
+    ]
+    assert [row.missing() for row in rows] == [
+        "missing: how well the task worked",
+        "missing: value for the operation",
+        "missing: both ratings",
     ]
 
 

@@ -168,6 +168,7 @@ def test_keying_in_a_day_stores_it_as_the_participant_s_marked_keyed_in(
 ):
     entries = {"budget-h1": 30, "budget-h2": 15, "budget-value": 3, "budget-function": 2, "invoices-h1": 30}
     entries["invoices-function"] = 4
+    entries["invoices-value"] = 1
 
     response = admin_client.post(key_url(survey), day_post(survey, entries, action="submit"))
 
@@ -178,7 +179,7 @@ def test_keying_in_a_day_stores_it_as_the_participant_s_marked_keyed_in(
     assert day.keyed_in_by == administrator
     assert sorted(day.lines.values_list("task__code", "h1", "h2", "value", "function")) == [
         ("budget", 30, 15, 3, 2),
-        ("invoices", 30, 0, None, 4),
+        ("invoices", 30, 0, 1, 4),
     ]
     page = admin_client.get(key_url(survey)).content.decode()
     assert "Keyed in by Diana Testsson" in page
@@ -201,6 +202,27 @@ def test_unrated_rows_are_asked_about_before_submitting_as_for_the_manager(admin
     assert response.status_code == 200
     assert response.context["unrated"]
     assert DiaryDay.objects.count() == 0
+
+
+def test_keying_in_says_whose_day_and_which_date_was_stored(admin_client, survey, participant):
+    rated = {"budget-h1": 30, "budget-value": 3, "budget-function": 2}
+
+    submitted = admin_client.post(key_url(survey), day_post(survey, rated, action="submit"), follow=True)
+    drafted = admin_client.post(key_url(survey), day_post(survey, rated, value="withdraw"), follow=True)
+    again = admin_client.post(key_url(survey), day_post(survey, rated), follow=True)
+
+    assert [str(message) for message in submitted.context["messages"]] == [
+        "Manager no. 7, Tuesday 4 March 2025: the paper form is stored as submitted."
+    ]
+    assert [str(message) for message in drafted.context["messages"]] == [
+        "Manager no. 7, Tuesday 4 March 2025: the paper form is stored as a draft. The day is no longer submitted "
+        "and does not count until it is submitted again."
+    ]
+    assert [str(message) for message in again.context["messages"]] == [
+        "Manager no. 7, Tuesday 4 March 2025: the paper form is stored as a draft."
+    ]
+    assert "Thank you" not in submitted.content.decode()
+    assert DiaryDay.objects.get().keyed_in_by is not None
 
 
 def test_a_closed_round_refuses_keying_in(admin_client, survey):

@@ -954,11 +954,13 @@ def test_the_manager_can_change_a_reopened_day_of_a_closed_round(
     assert page.context["editable"] is True
     assert "An administrator reopened this day." in page.content.decode()
 
-    english_client.post(url, day_post(survey, {"invoices-h1": 45}, action="draft"))
+    english_client.post(url, day_post(survey, {"invoices-h1": 45}, action="draft", value="withdraw"))
     day = participant.days.get(date=MONDAY)
     assert (day.status, day.minutes, day.reopened) == (DiaryDay.Status.DRAFT, 45, True)
 
-    english_client.post(url, day_post(survey, {"invoices-h1": 50, "invoices-function": 3}, action="submit"))
+    english_client.post(
+        url, day_post(survey, {"invoices-h1": 50, "invoices-function": 3}, action="submit", value="anyway")
+    )
     day.refresh_from_db()
     assert (day.status, day.minutes, day.reopened) == (DiaryDay.Status.SUBMITTED, 50, False)
 

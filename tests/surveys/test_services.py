@@ -7,7 +7,14 @@ import datetime as dt
 import pytest
 
 from surveys.models import DiaryDay, DiaryLine, Survey
-from surveys.services import DiaryError, LineInput, RoundError, diary_save, survey_create, unrated_lines
+from surveys.services import (
+    DiaryError,
+    LineInput,
+    RoundError,
+    WithdrawUnconfirmed,
+    diary_save,
+    survey_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -160,19 +167,6 @@ def test_rows_without_ratings_may_be_submitted(participant, tasks):
     assert list(day.lines.values_list("task__code", "minutes", "value", "function")) == [("budget", 30, None, None)]
 
 
-def test_unrated_lines_are_the_rows_with_minutes_but_no_function_rating(tasks):
-    unrated = LineInput(task=tasks["invoices"], minutes=[0, 15], value=3)
-    lines = [
-        unrated,
-        LineInput(task=tasks["budget"], minutes=[20], function=2),  # rated
-        LineInput(task=tasks["planning"], minutes=[10], value=None, function=4),  # value is not asked about
-        LineInput(task=tasks["documentation"], minutes=[0, 0], value=2),  # no minutes
-        LineInput(task=tasks["other"], note="Brandövning"),  # no minutes
-    ]
-
-    assert unrated_lines(lines) == [unrated]
-
-
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -194,3 +188,20 @@ def test_survey_create_refuses_what_a_round_cannot_be(survey, changes, message):
         survey_create(**{**fields, **changes})
 
     assert Survey.objects.count() == 1
+
+
+def test_a_draft_save_of_a_submitted_day_is_refused_unless_it_withdraws(tasks, participant):
+    rated = [LineInput(task=tasks["invoices"], minutes=[20], value=2, function=3)]
+    diary_save(participant=participant, date=MONDAY, lines=rated, submit=True)
+
+    with pytest.raises(WithdrawUnconfirmed):
+        diary_save(participant=participant, date=MONDAY, lines=rated, withdraw=False)
+    day = DiaryDay.objects.get()
+    assert (day.status, day.version) == (DiaryDay.Status.SUBMITTED, 1)
+
+    diary_save(participant=participant, date=MONDAY, lines=rated, submit=True, withdraw=False)
+    assert DiaryDay.objects.get().status == DiaryDay.Status.SUBMITTED
+    diary_save(participant=participant, date=MONDAY, lines=rated, withdraw=True)
+    assert DiaryDay.objects.get().status == DiaryDay.Status.DRAFT
+    diary_save(participant=participant, date=MONDAY, lines=rated, withdraw=False)  # a draft again: nothing to ask
+    assert DiaryDay.objects.get().version == 4

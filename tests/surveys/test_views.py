@@ -223,9 +223,10 @@ def test_an_all_empty_form_stores_a_day_without_lines(manager_client, survey, pa
 
 
 def test_saving_again_replaces_the_rows(manager_client, survey, participant):
-    manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 20, "invoices-function": 2}, action="submit"))
+    rated = {"invoices-h1": 20, "invoices-value": 3, "invoices-function": 2}
+    manager_client.post(day_url(survey), day_post(survey, rated, action="submit"))
     assert DiaryDay.objects.get().status == DiaryDay.Status.SUBMITTED
-    manager_client.post(day_url(survey), day_post(survey, {"budget-h2": 25}, action="draft"))
+    manager_client.post(day_url(survey), day_post(survey, {"budget-h2": 25}, action="draft", value="withdraw"))
 
     assert DiaryDay.objects.count() == 1
     assert DiaryDay.objects.get().status == DiaryDay.Status.DRAFT
@@ -356,8 +357,11 @@ def test_submitting_an_unrated_row_asks_first_and_stores_nothing(manager_client,
     content = response.content.decode()
     asked = question(content)
     assert "Submit anyway?" in asked
-    assert INVOICES in asked
-    assert BUDGET not in asked
+    assert "These tasks have minutes but are missing a rating:" in asked
+    assert "Minutes without a rating are left out of the figures on friction and low value." in asked
+    # Each row once, with the rating it lacks: invoices has its value, budget how well it worked.
+    assert f'href="#task-invoices">{INVOICES}</a> – missing: how well the task worked</li>' in asked
+    assert f'href="#task-budget">{BUDGET}</a> – missing: value for the operation</li>' in asked
     assert '<button type="submit" name="submit" value="anyway"' in content
     assert "Nothing was saved. Please correct:" not in content
     assert shown_values(content) == {
@@ -393,15 +397,93 @@ def test_submit_anyway_submits_the_unrated_rows(manager_client, survey, particip
     assert stored(participant) == [("invoices", 30, 0, 0, 2, None, ""), ("budget", 0, 20, 0, None, 3, "")]
 
 
+def test_a_row_with_neither_rating_is_asked_about_once(manager_client, survey):
+    response = manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 30}, action="submit"))
+
+    asked = question(response.content.decode())
+    assert asked.count(INVOICES) == 1
+    assert f"{INVOICES}</a> – missing: both ratings</li>" in asked
+    assert DiaryDay.objects.count() == 0
+
+
+def unrated_beside_errors(content: str) -> str:
+    start = content.find('data-testid="unrated-with-errors"')
+    return content[start : content.index("</ul>", start)] if start >= 0 else ""
+
+
+def test_a_save_with_errors_also_lists_the_rows_missing_a_rating(manager_client, survey):
+    entries = {
+        "invoices-h1": 70,  # too many minutes, no ratings
+        "budget-h2": "abc",  # not a number, no ratings
+        "documentation-h3": 20,  # fine, but how well it worked is missing
+        "documentation-value": 2,
+        "planning-h4": 10,  # a rating off the scale is an error, not a missing rating
+        "planning-value": 5,
+        "planning-function": 3,
+        "letters-h5": 10,  # fully rated
+        "letters-value": 1,
+        "letters-function": 1,
+    }
+
+    response = manager_client.post(day_url(survey), day_post(survey, entries, action="submit"))
+
+    content = response.content.decode()
+    summary = content[
+        content.index("data-error-summary") : content.index("</div>", content.index("data-error-summary"))
+    ]
+    assert "Finance: invoice handling, 08–09: 70 minutes is not allowed; an hour has at most 60." in summary
+    assert "Finance: budget, follow-up, 09–10: enter the minutes as a whole number from 0 to 60." in summary
+    assert "the rating 5 is not allowed" in summary
+    listed = unrated_beside_errors(content)
+    assert "These tasks also have minutes but are missing a rating." in listed
+    assert f'href="#task-invoices">{INVOICES}</a> – missing: both ratings</li>' in listed
+    assert f'href="#task-budget">{BUDGET}</a> – missing: both ratings</li>' in listed
+    assert "Documentation</a> – missing: how well the task worked</li>" in listed
+    assert "#task-planning" not in listed and "#task-letters" not in listed
+    # The question to submit anyway comes only once there are no errors.
+    assert question(content) == ""
+    assert 'value="anyway"' not in content
+    assert DiaryDay.objects.count() == 0
+
+
+def test_a_draft_with_errors_does_not_list_missing_ratings(manager_client, survey):
+    response = manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 70}, action="draft"))
+
+    assert "Nothing was saved. Please correct:" in response.content.decode()
+    assert unrated_beside_errors(response.content.decode()) == ""
+
+
+def test_after_the_errors_are_corrected_the_question_asks_about_the_same_rows(manager_client, survey):
+    response = manager_client.post(
+        day_url(survey), day_post(survey, {"invoices-h1": 60, "budget-h2": 30}, action="submit")
+    )
+
+    asked = question(response.content.decode())
+    assert f"{INVOICES}</a> – missing: both ratings</li>" in asked
+    assert f"{BUDGET}</a> – missing: both ratings</li>" in asked
+
+
 def test_submitting_with_every_row_rated_submits_at_once(manager_client, survey, participant):
-    entries = {"invoices-h1": 30, "invoices-function": 1, "budget-h2": 20, "budget-function": 3, "budget-value": 4}
+    entries = {
+        "invoices-h1": 30,
+        "invoices-value": 1,
+        "invoices-function": 1,
+        "budget-h2": 20,
+        "budget-function": 3,
+        "budget-value": 4,
+        "documentation-value": 2,  # no minutes: not asked about
+    }
 
     response = manager_client.post(day_url(survey), day_post(survey, entries, action="submit"), follow=True)
 
     assert response.redirect_chain == [(day_url(survey), 302)]
     assert question(response.content.decode()) == ""
     assert DiaryDay.objects.get().status == DiaryDay.Status.SUBMITTED
-    assert stored(participant) == [("invoices", 30, 0, 0, None, 1, ""), ("budget", 0, 20, 0, 4, 3, "")]
+    assert stored(participant) == [
+        ("documentation", 0, 0, 0, 2, None, ""),
+        ("invoices", 30, 0, 0, 1, 1, ""),
+        ("budget", 0, 20, 0, 4, 3, ""),
+    ]
 
 
 def test_a_draft_with_unrated_rows_is_saved_without_asking(manager_client, survey, participant):
@@ -409,6 +491,93 @@ def test_a_draft_with_unrated_rows_is_saved_without_asking(manager_client, surve
 
     assert response.status_code == 302
     assert DiaryDay.objects.get().status == DiaryDay.Status.DRAFT
+
+
+# --- Saving a submitted day as a draft withdraws it, and asks first -----------------------------------
+
+
+def withdraw_question(content: str) -> str:
+    """The "Withdraw the submission?" box of a page, or "" when the page does not ask."""
+    start = content.find('data-testid="withdraw"')
+    return (
+        content[start : content.index("</div>", content.index('data-testid="withdraw-confirm"'))] if start >= 0 else ""
+    )
+
+
+def test_a_submitted_day_names_its_draft_button_as_withdrawing(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 3, "")}, submit=True)
+
+    content = manager_client.get(day_url(survey)).content.decode()
+
+    assert ">Withdraw and save as draft</button>" in content
+    assert ">Save and keep submitted</button>" in content
+    assert ">Save draft</button>" not in content
+    assert withdraw_question(content) == ""
+
+
+def test_a_draft_keeps_its_save_draft_button(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 3, "")})
+
+    content = manager_client.get(day_url(survey)).content.decode()
+
+    assert ">Save draft</button>" in content
+    assert "Withdraw and save as draft" not in content
+
+
+def test_saving_a_submitted_day_as_a_draft_asks_first_and_stores_nothing(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 3, "")}, submit=True)
+
+    response = manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 25}, action="draft"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    asked = withdraw_question(content)
+    assert "Withdraw the submission?" in asked
+    assert "it no longer counts in any figure until it is submitted again" in asked
+    assert '<button type="submit" name="draft" value="withdraw"' in asked
+    assert '<button type="submit" name="submit" class="btn btn-outline-primary">Save and keep submitted' in asked
+    assert shown_values(content)["invoices-h1"] == "25"
+    day = DiaryDay.objects.get()
+    assert (day.status, day.minutes) == (DiaryDay.Status.SUBMITTED, 20)
+    # Enter in a field sends the form's first button: that asks again, it never withdraws.
+    form = content.split("data-diary", 1)[1]
+    first_button = form[form.index('<button type="submit"') :].split(">", 1)[0]
+    assert 'name="draft"' in first_button and "withdraw" not in first_button
+
+
+def test_withdrawing_saves_a_draft_and_says_it_no_longer_counts(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 3, "")}, submit=True)
+
+    response = manager_client.post(
+        day_url(survey), day_post(survey, {"invoices-h1": 25}, action="draft", value="withdraw"), follow=True
+    )
+
+    assert response.redirect_chain == [(day_url(survey), 302)]
+    assert (
+        "The day is saved as a draft and is no longer submitted: it does not count in the figures until you submit "
+        "it again." in response.content.decode()
+    )
+    day = DiaryDay.objects.get()
+    assert (day.status, day.minutes, day.submitted_at) == (DiaryDay.Status.DRAFT, 25, None)
+
+
+def test_keeping_a_submitted_day_submitted_needs_no_question(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 3, "")}, submit=True)
+    entries = {"invoices-h1": 25, "invoices-value": 2, "invoices-function": 3}
+
+    response = manager_client.post(day_url(survey), day_post(survey, entries, action="submit"), follow=True)
+
+    assert "The day is submitted. Thank you!" in response.content.decode()
+    assert (DiaryDay.objects.get().status, DiaryDay.objects.get().minutes) == (DiaryDay.Status.SUBMITTED, 25)
+
+
+def test_a_draft_is_saved_again_without_a_question(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 3, "")})
+
+    response = manager_client.post(day_url(survey), day_post(survey, {"invoices-h1": 25}, action="draft"), follow=True)
+
+    assert "The day is saved as a draft." in response.content.decode()
+    assert DiaryDay.objects.get().minutes == 25
 
 
 # --- Start from my previous day --------------------------------------------------------------------
@@ -594,6 +763,43 @@ def test_home_marks_today_and_leads_to_the_next_day(manager_client, participant,
     assert entry["next_date"] == TUESDAY
     assert entry["due"] == 3  # Monday to Wednesday
     assert f'href="{day_url(survey, TUESDAY)}" data-testid="next-day"' in response.content.decode()
+
+
+def home_entry(content: str, date: dt.date) -> str:
+    """The start page's line of one day, from its link or name to its badges."""
+    start = content.index(f'<span class="text-capitalize">{date:%A}</span> {date.day} {date:%B}')
+    return content[start : content.index("</li>", start)]
+
+
+def test_home_says_a_closed_round_is_closed_and_shows_its_drafts_as_locked(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 2, "")}, submit=True)
+    save(participant, TUESDAY, {"invoices": ([20], 2, 2, "")})  # a draft left when the round closed
+    save(participant, WEDNESDAY, {"invoices": ([20], 2, 2, "")}, submit=True)
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    # A closed round is listed while one of its days is reopened.
+    DiaryDay.objects.filter(participant=participant, date=WEDNESDAY).update(reopened=True)
+
+    content = manager_client.get(reverse("home")).content.decode()
+
+    assert 'data-testid="round-closed">Closed</span>' in content
+    assert "The round is closed; only the days an administrator reopened can be changed." in content
+    assert ">Draft, locked</span>" in home_entry(content, TUESDAY)
+    assert ">Draft</span>" not in home_entry(content, TUESDAY)
+    assert ">Reopened</span>" in home_entry(content, WEDNESDAY)
+    assert ">Submitted</span>" in home_entry(content, MONDAY)
+    thursday = WEDNESDAY + dt.timedelta(days=1)
+    assert ">Not filled in</span>" in home_entry(content, thursday)
+    assert day_url(survey, thursday) not in content  # nothing to open: it cannot be filled in now
+
+
+def test_home_of_an_open_round_says_nothing_of_closing(manager_client, survey, participant):
+    save(participant, TUESDAY, {"invoices": ([20], 2, 2, "")})
+
+    content = manager_client.get(reverse("home")).content.decode()
+
+    assert 'data-testid="round-closed"' not in content
+    assert "The round is closed" not in content
+    assert ">Draft</span>" in home_entry(content, TUESDAY)
 
 
 def test_home_of_a_manager_without_a_round_says_so(english_client, survey, other_manager):
