@@ -57,6 +57,18 @@ def hour_total(page: Page, hour: int):
     return page.locator(f"[data-hour-total='{hour}']")
 
 
+def dismiss_next_dialog(page: Page) -> list[str]:
+    """Answer the page's next confirm with Cancel; the list gets its question."""
+    asked: list[str] = []
+
+    def cancel(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", cancel)
+    return asked
+
+
 def open_row(page: Page, task: str) -> None:
     """Unfold a phone's folded row, as a person taps it; a wide screen shows every row already."""
     if not cell(page, task, 1).is_visible():
@@ -756,13 +768,7 @@ def test_starting_from_the_previous_day_over_unsaved_input_asks_first(page: Page
     page.goto(day_url(live_server, FRIDAY))
     open_row(page, "budget")
     cell(page, "budget", 4).fill("25")
-    asked: list[str] = []
-
-    def cancel(dialog):
-        asked.append(dialog.message)
-        dialog.dismiss()
-
-    page.once("dialog", cancel)
+    asked = dismiss_next_dialog(page)
     page.get_by_test_id("from-previous").click()
     expect(cell(page, "budget", 4)).to_have_value("25")
     assert asked == [
@@ -793,13 +799,7 @@ def test_starting_from_the_previous_day_over_a_saved_day_asks_first(page: Page, 
     page.goto(day_url(live_server, THURSDAY))
     thursday = list(DiaryLine.objects.filter(day__participant__user__username="anna", day__date=THURSDAY))
     rated = next(line for line in thursday if line.function)
-    asked: list[str] = []
-
-    def cancel(dialog):
-        asked.append(dialog.message)
-        dialog.dismiss()
-
-    page.once("dialog", cancel)
+    asked = dismiss_next_dialog(page)
     page.get_by_test_id("from-previous").click()
     assert asked == [
         sv_template(
