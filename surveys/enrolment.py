@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 from mio import fieldlimits, tablefiles
 from mio.tablefiles import ParseResult, RowError, is_blank, shown, whole_number
 
-from . import audit, roles
+from . import roles
 from .models import Participant, Survey, Unit
-from .services import passwordless_user_create
+from .services import account_with_role_create
 
 REQUIRED_COLUMNS = ("name", "email", "unit")
 COLUMNS = (*REQUIRED_COLUMNS, "number")
@@ -368,18 +368,16 @@ def participants_enrol(
     for enrolee in plan.enrolees:
         user = enrolee.user
         if user is None:
-            # As on the accounts page: one event for a new account, its role and its municipality.
             first, last = _split_name(enrolee.row.name)
-            with audit.quietly():
-                user = passwordless_user_create(email=enrolee.row.email, first_name=first, last_name=last)
-                user.groups.add(managers)
-                survey.municipality.members.add(user)
-            audit.record(
-                audit.Action.ACCOUNT_CREATED,
-                user=by,
+            user = account_with_role_create(
+                email=enrolee.row.email,
+                first_name=first,
+                last_name=last,
+                group=managers,
+                municipality=survey.municipality,
+                by=by,
                 survey=survey,
-                account=user,
-                detail=f"role {roles.MANAGERS}, enrolment",
+                how="enrolment",
             )
             created += 1
         else:

@@ -501,15 +501,40 @@ def account_create(
     if problems:
         raise AccountError(problems)
 
-    # One event for the new account, its role and its municipality, not one per signal.
+    return account_with_role_create(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        group=Group.objects.get(name=role),
+        municipality=municipality,
+        by=by,
+    )
+
+
+def account_with_role_create(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    group: Group,
+    municipality: Municipality,
+    by: AbstractBaseUser | None,
+    survey: Survey | None = None,
+    how: str = "",
+) -> AbstractBaseUser:
+    """A new account in `group` (a role) and `municipality`, on record as one event rather than the signals' one per
+    change: what the accounts page and enrolment (`how`: "enrolment", `survey`: into which round) both create."""
     with audit.quietly():
         user = passwordless_user_create(email=email, first_name=first_name, last_name=last_name)
-        user.groups.add(Group.objects.get(name=role))
-        if role == roles.ADMINISTRATORS:
+        user.groups.add(group)
+        if group.name == roles.ADMINISTRATORS:
             user.is_staff = True  # administrators also work in the Django admin
             user.save(update_fields=["is_staff"])
         municipality.members.add(user)
-    audit.record(audit.Action.ACCOUNT_CREATED, user=by, municipality=municipality, account=user, detail=f"role {role}")
+    detail = f"role {group.name}, {how}" if how else f"role {group.name}"
+    audit.record(
+        audit.Action.ACCOUNT_CREATED, user=by, municipality=municipality, survey=survey, account=user, detail=detail
+    )
     return user
 
 
