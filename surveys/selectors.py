@@ -6,19 +6,16 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from .models import DiaryDay, DiaryLine, Participant, Survey, Task
 
 
-def participations_open_for(*, user: AbstractBaseUser) -> QuerySet[Participant]:
-    """The user's rounds that can be filled: open ones, and closed ones where a day was reopened."""
+def participations_of(*, user: AbstractBaseUser) -> QuerySet[Participant]:
+    """The user's rounds that have started: open ones, to fill, and closed ones, to read (and to fill the days
+    an administrator reopened). Newest first."""
     return (
-        Participant.objects.filter(
-            Q(survey__status=Survey.Status.OPEN) | Q(days__reopened=True, survey__status=Survey.Status.CLOSED),
-            user=user,
-        )
-        .distinct()
+        Participant.objects.filter(user=user, survey__status__in=[Survey.Status.OPEN, Survey.Status.CLOSED])
         .select_related("survey", "unit")
         .order_by("-survey__start_date")
     )

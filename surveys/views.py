@@ -36,13 +36,11 @@ def _own_participation(request: HttpRequest, slug: str) -> Participant:
 def home(request: HttpRequest) -> HttpResponse:
     """A manager's start page: per round, the next day to fill and how far they have come.
 
-    Project-group members and administrators who keep no diary land on the rounds they follow."""
-    participations = list(selectors.participations_open_for(user=request.user))
-    if not participations and roles.can_analyse(request.user):
-        return redirect("surveys:rounds")
+    Closed rounds follow the ones to fill, to read. Project-group members and administrators with nothing to
+    fill land on the rounds they follow."""
     today = progress.local_today()
     rounds = []
-    for participant in participations:
+    for participant in selectors.participations_of(user=request.user):
         survey = participant.survey
         days = selectors.day_statuses(participant=participant)
         reopened = selectors.reopened_dates(participant=participant)
@@ -74,9 +72,15 @@ def home(request: HttpRequest) -> HttpResponse:
                 "due": len(survey.expected_days(until=today)),
                 "next_date": next_date,
                 "editable": editable,
+                "fillable": editable or bool(reopened),
             }
         )
-    ctx = {"rounds": rounds, "today": today, "nav": "diary"}
+    fillable = [entry for entry in rounds if entry["fillable"]]
+    if not fillable and roles.can_analyse(request.user):
+        return redirect("surveys:rounds")
+    # Stable: newest first within the rounds to fill and within the closed ones.
+    rounds.sort(key=lambda entry: not entry["fillable"])
+    ctx = {"rounds": rounds, "fillable": fillable, "today": today, "nav": "diary"}
     return render(request, "surveys/home.html", ctx)
 
 

@@ -169,7 +169,7 @@ def test_the_command_invites_with_links_to_the_site(survey, alice, bob, settings
 
     assert f"Invited no. {alice.number} <alice@kommun.se>" in out
     assert f"Cannot reach no. {bob.number}: no e-mail address" in out
-    assert "1 invitations sent" in out
+    assert "1 invitation sent" in out
     (link,) = links(mailoutbox[0].body)
     assert link.startswith("https://tidsdagbok.example.se/konto/lank/?")
     assert client.get(local(link)).status_code == 302
@@ -453,7 +453,7 @@ def test_the_command_reminds_in_every_open_round(survey, example, second_round, 
     out = remind("--now", "2025-03-06T10:00")
 
     assert f"{survey.slug}: 2 reminders sent." in out
-    assert f"{second_round.slug}: 1 reminders sent." in out
+    assert f"{second_round.slug}: 1 reminder sent." in out
     assert closed.slug not in out
     assert "Reminded no. 10 <chef10@kommun.se>: 2025-03-03, 2025-03-04, 2025-03-05" in out
     assert {message.to[0] for message in mailoutbox} == {"chef7@kommun.se", "chef10@kommun.se", "erik@kommun.se"}
@@ -462,7 +462,7 @@ def test_the_command_reminds_in_every_open_round(survey, example, second_round, 
 def test_the_command_reminds_in_the_round_named(survey, example, second_round, mailoutbox):
     out = remind("--survey", second_round.slug, "--now", "2025-03-06T10:00+01:00")
 
-    assert f"{second_round.slug}: 1 reminders sent." in out
+    assert f"{second_round.slug}: 1 reminder sent." in out
     assert survey.slug not in out
     assert [message.to for message in mailoutbox] == [["erik@kommun.se"]]
 
@@ -519,7 +519,7 @@ def test_the_command_says_who_waits_because_they_were_invited_today(survey, exam
     out = remind("--now", "2025-03-06T10:00")
 
     assert "Not yet no. 10: invited today, reminded from tomorrow" in out
-    assert f"{survey.slug}: 1 reminders sent." in out
+    assert f"{survey.slug}: 1 reminder sent." in out
     assert set(reminded(mailoutbox)) == {"chef7@kommun.se"}
 
 

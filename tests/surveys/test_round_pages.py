@@ -590,6 +590,22 @@ def test_the_page_says_how_many_reminders_are_due_and_when_they_go_out(admin_a_c
     assert "Send 1 reminder now" not in page
 
 
+@pytest.mark.parametrize(
+    "interval, rule",
+    [
+        (1, "Never on the day of the invitation, then at most one a day, 3 in all."),
+        (3, "Never on the day of the invitation, then at most one every 3 days, 3 in all."),
+    ],
+)
+def test_the_reminder_rule_is_stated_with_the_rounds_interval(admin_a_client, survey, invited, interval, rule):
+    Survey.objects.filter(pk=survey.pk).update(reminder_interval_days=interval, max_reminders=3)
+
+    page = admin_a_client.get(reverse("surveys:participants", args=[survey.slug])).content.decode()
+
+    assert "1 participant is due a reminder of the days not yet submitted." in page
+    assert rule in page
+
+
 def test_sending_reminders_in_daytime(admin_a_client, survey, invited, monkeypatch, mailoutbox):
     monkeypatch.setattr(mailings, "is_daytime", lambda now: True)
     assert (
@@ -621,7 +637,7 @@ def test_right_after_the_invitations_no_reminder_is_offered_or_sent(
     page = response.content.decode()
     assert response.context["reminders"].count == 0
     assert "0 participants are due a reminder" in page
-    assert "never on the day of the invitation" in page
+    assert "Never on the day of the invitation" in page
     assert "1 participant with days to submit was invited today and is reminded from tomorrow at the earliest." in page
     assert "reminder now" not in page
     response = admin_a_client.post(reverse("surveys:reminders_send", args=[survey.slug]), follow=True)

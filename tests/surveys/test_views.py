@@ -792,6 +792,66 @@ def test_home_says_a_closed_round_is_closed_and_shows_its_drafts_as_locked(manag
     assert day_url(survey, thursday) not in content  # nothing to open: it cannot be filled in now
 
 
+def test_home_lists_a_closed_round_to_read_after_the_open_ones(manager_client, survey, participant, municipality):
+    save(participant, MONDAY, {"invoices": ([20], 2, 2, "")}, submit=True)
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    follow_up = survey_create(
+        slug="follow-up",
+        name="Uppföljning 2025",
+        municipality=municipality,
+        start_date=dt.date(2025, 3, 10),
+        end_date=dt.date(2025, 3, 14),
+        status=Survey.Status.OPEN,
+    )
+    Participant.objects.create(survey=follow_up, number=3, user=participant.user)
+    planned = survey_create(
+        slug="planned",
+        name="Planerad 2026",
+        municipality=municipality,
+        start_date=dt.date(2026, 3, 2),
+        end_date=dt.date(2026, 3, 6),
+    )
+    Participant.objects.create(survey=planned, number=3, user=participant.user)
+
+    response = manager_client.get(reverse("home"))
+
+    content = response.content.decode()
+    # The open round to fill first, the closed one to read after it; a round not yet open is not shown.
+    assert [entry["survey"].slug for entry in response.context["rounds"]] == ["follow-up", "test-round"]
+    assert "You take part in no open survey round right now." not in content
+    closed = content[content.index("Nollmätning 2025") :]
+    assert 'data-testid="round-closed">Closed</span>' in closed
+    assert "The round is closed; the diary can no longer be changed. The days you saved can still be read." in closed
+    assert 'data-testid="next-day"' not in closed
+    assert day_url(survey, MONDAY) in closed  # a saved day opens, read-only
+    assert ">Submitted</span>" in home_entry(closed, MONDAY)
+    assert day_url(survey, TUESDAY) not in closed
+    assert ">Not filled in</span>" in home_entry(closed, TUESDAY)
+
+
+def test_home_with_only_a_closed_round_says_none_is_open_and_shows_it(manager_client, survey, participant):
+    save(participant, MONDAY, {"invoices": ([20], 2, 2, "")}, submit=True)
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+
+    response = manager_client.get(reverse("home"))
+
+    content = response.content.decode()
+    assert "You take part in no open survey round right now." in content
+    assert "1 of 5 days submitted." in content
+    assert day_url(survey, MONDAY) in content
+
+
+def test_project_members_with_only_a_closed_diary_land_on_their_rounds(client, survey, project_member):
+    Participant.objects.create(survey=survey, number=4, user=project_member)
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    client.force_login(project_member)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("surveys:rounds")
+
+
 def test_home_of_an_open_round_says_nothing_of_closing(manager_client, survey, participant):
     save(participant, TUESDAY, {"invoices": ([20], 2, 2, "")})
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from surveys import mailings
-from surveys.commands import survey_from_slug
+from surveys.commands import counted, survey_from_slug
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         for participant in mailout.unreachable:
             self.stdout.write(f"Cannot reach no. {participant.number}: {mailings.unreachable_reason(participant)}")
         if dry_run:
-            summary = f"{the_survey.slug}: {mailout.count} invitations would go out (dry run, nothing sent)"
+            summary = f"{the_survey.slug}: {counted(mailout.count, 'invitation')} would go out (dry run, nothing sent)"
         else:
-            summary = f"{the_survey.slug}: {mailout.sent} invitations sent"
-        self.stdout.write(f"{summary}, {len(mailout.unreachable)} participants cannot be reached.")
+            summary = f"{the_survey.slug}: {counted(mailout.sent, 'invitation')} sent"
+        self.stdout.write(f"{summary}, {counted(len(mailout.unreachable), 'participant')} cannot be reached.")

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from surveys import mailings
+from surveys.commands import counted
 from surveys.models import Survey
 
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             for participant in mailout.invited_today:
                 self.stdout.write(f"Not yet no. {participant.number}: invited today, reminded from tomorrow")
             if dry_run:
-                self.stdout.write(f"{the_survey.slug}: {mailout.count} reminders would go out (dry run, nothing sent).")
+                outcome = f"{counted(mailout.count, 'reminder')} would go out (dry run, nothing sent)"
             else:
-                self.stdout.write(f"{the_survey.slug}: {mailout.sent} reminders sent.")
+                outcome = f"{counted(mailout.sent, 'reminder')} sent"
+            self.stdout.write(f"{the_survey.slug}: {outcome}.")
