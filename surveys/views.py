@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -167,6 +168,18 @@ def saved_message(*, submit: bool, withdrew: bool, keyed: Participant | None = N
     return _("The day is saved as a draft.")
 
 
+@dataclass
+class _Refused:
+    """A save the page shows again instead of storing: the typed form, and why."""
+
+    form: DayForm | None  # None: the post was incomplete, and the stored day is shown again
+    status: int = 200
+    unrated: list[diaryrules.Unrated] = field(default_factory=list)  # rows with minutes but a rating missing
+    withdrawing: bool = False  # a draft save of a submitted day: asked before the submission is withdrawn
+    conflict: dict | None = None  # the day was changed elsewhere since the page was built
+    stored_day: DiaryDay | None = None  # with a conflict: the day as it is stored now
+
+
 def day_form_response(
     request: HttpRequest,
     *,
@@ -184,7 +197,6 @@ def day_form_response(
     day's rows, the user's groups) and the grid's rows built in Python (surveys/daygrid.py): it is the page
     every manager opens every day."""
     survey = participant.survey
-    language = get_language()
     # Every saved day of the manager in one query: the one shown, and the dates to step between. A save in an
     # open round needs neither unless it is refused and the page is shown again.
     days: list[DiaryDay] | None = None
@@ -194,14 +206,8 @@ def day_form_response(
         saved = next((day for day in days if day.date == date), None)
     # A day an administrator reopened can be changed in a closed round until it is submitted again.
     editable = survey.is_editable() or (saved is not None and saved.reopened)
-    prefilled_from = None
-    prefilled_round = None  # the earlier round the rows came from, when not this one
-    unrated: list[diaryrules.Unrated] = []  # rows with minutes but a rating missing, asked about before submitting
-    withdrawing = False  # a draft save of a submitted day, asked about before the submission is withdrawn
-    conflict = None  # a save refused because the day was changed elsewhere since the page was built
-    status = 200
-    form = None
 
+    refused = _Refused(form=None)
     if request.method == "POST":
         if not editable:
             messages.error(request, _("The survey round is closed; the diary can no longer be changed."))
@@ -215,81 +221,21 @@ def day_form_response(
                 keying=keyed_in_by is not None,
                 extra_context=extra_context,
             )
-        tasks, _lines = dayqueries.tasks_and_lines(survey, None)
-        form = DayForm(request.POST, survey=survey, tasks=tasks, language=language)
-        incomplete = form.incomplete_message()
-        if incomplete:
-            # Refused before any rule is checked, and the stored day shown again: an empty grid on the page
-            # would only invite saving it.
-            messages.error(request, incomplete)
-            form = None
-            status = 400
-        else:
-            valid = form.is_valid()
-            submit = "submit" in request.POST
-            # Rows with minutes but a rating missing are asked about once; "Submit anyway" answers. A save with
-            # errors lists them beside the errors, so that one round of corrections covers everything.
-            if submit and request.POST["submit"] != "anyway":
-                unrated = form.unrated()
-            # A draft of a submitted day drops out of every figure: asked once, "Withdraw …" answers.
-            withdraw = not submit and request.POST.get("draft") == "withdraw"
-            if valid and not unrated:
-                lines = form.lines()
-                try:
-                    conflicts.diary_save_from_page(
-                        participant=participant,
-                        date=date,
-                        lines=lines,
-                        submit=submit,
-                        keyed_in_by=keyed_in_by,
-                        expected_version=form.cleaned_data["version"],
-                        withdraw=withdraw,
-                        language=language,
-                    )
-                except WithdrawUnconfirmed:
-                    withdrawing = True
-                except DiaryError as error:
-                    for message in error.errors:
-                        form.add_error(None, message)
-                except StaleDay as stale:
-                    # 409 Conflict: the request was fine, but the day moved on. What was typed stays in the
-                    # form, now carrying the stored version: saving again is a deliberate overwrite.
-                    conflict = {
-                        "differences": conflicts.stale_differences(
-                            stale, lines, survey=survey, submit=submit, language=language
-                        ),
-                        "when": conflicts.changed_when(stale.day.updated_at) if stale.day else None,
-                    }
-                    form.show_version(stale.version)
-                    saved = stale.day
-                    status = 409
-                else:
-                    keyed = participant if keyed_in_by is not None else None
-                    messages.success(request, saved_message(submit=submit, withdrew=withdraw, keyed=keyed, date=date))
-                    return redirect(request.path)
+        outcome = _save(request, participant=participant, date=date, keyed_in_by=keyed_in_by)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        refused = outcome
     if days is None:
         days = dayqueries.days_of(participant)
-        if conflict is None:
-            saved = next((day for day in days if day.date == date), None)
-    if form is None:
-        tasks, lines = dayqueries.tasks_and_lines(survey, saved)
-        initial = DayForm.initial_from(lines, hours=survey.hours_per_day)
-        if request.method == "GET" and request.GET.get("from") == "previous" and editable:
-            previous = selectors.previous_day(participant=participant, before=date)
-            if previous:
-                # Rows only: the ratings belong to the day being described. Rows are matched by task code,
-                # so a task another round does not have is left out.
-                initial = DayForm.initial_from(
-                    previous.lines.select_related("task"), hours=survey.hours_per_day, ratings=False
-                )
-                prefilled_from = previous.date
-                if previous.participant_id != participant.pk:
-                    prefilled_round = previous.participant.survey
-            else:
-                messages.info(request, _("There is no earlier saved day to start from."))
-        initial["version"] = saved.version if saved else UNSAVED_VERSION
-        form = DayForm(initial=initial, survey=survey, tasks=tasks, language=language)
+        saved = next((day for day in days if day.date == date), None)
+    if refused.conflict is not None:
+        saved = refused.stored_day
 
+    form, prefilled_from, prefilled_round = refused.form, None, None
+    if form is None:
+        form, prefilled_from, prefilled_round = _stored_form(
+            request, participant=participant, date=date, saved=saved, editable=editable
+        )
     hour_totals = form.hour_totals()
     hour_sums = [
         {"hour": hour, "time": survey.hour_label(hour), "total": total}
@@ -320,17 +266,104 @@ def day_form_response(
         "prefilled_round": prefilled_round,
         # What the page shows was not stored (a refused save, or rows from another day): leaving asks first.
         "unsaved": form.is_bound or prefilled_from is not None,
-        "unrated": unrated,
-        "withdrawing": withdrawing,
+        "unrated": refused.unrated,
+        "withdrawing": refused.withdrawing,
         "value_scale": VALUE_SCALE,
         "function_scale": FUNCTION_SCALE,
         "previous_date": dates[position - 1] if position else None,
         "next_date": dates[position + 1] if position is not None and position + 1 < len(dates) else None,
         "keying": keyed_in_by is not None,
-        "conflict": conflict,
+        "conflict": refused.conflict,
         **(extra_context or {}),
     }
-    return render(request, template, ctx, status=status)
+    return render(request, template, ctx, status=refused.status)
+
+
+def _save(request: HttpRequest, *, participant: Participant, date: dt.date, keyed_in_by) -> HttpResponse | _Refused:
+    """Save the posted day form: a redirect to the day when it is stored, else what the page shows again."""
+    survey = participant.survey
+    language = get_language()
+    tasks, _lines = dayqueries.tasks_and_lines(survey, None)
+    form = DayForm(request.POST, survey=survey, tasks=tasks, language=language)
+    incomplete = form.incomplete_message()
+    if incomplete:
+        # Refused before any rule is checked, and the stored day shown again: an empty grid on the page would
+        # only invite saving it.
+        messages.error(request, incomplete)
+        return _Refused(form=None, status=400)
+    valid = form.is_valid()
+    submit = "submit" in request.POST
+    # Rows with minutes but a rating missing are asked about once; "Submit anyway" answers. A save with errors
+    # lists them beside the errors, so that one round of corrections covers everything.
+    refused = _Refused(form=form)
+    if submit and request.POST["submit"] != "anyway":
+        refused.unrated = form.unrated()
+    if not valid or refused.unrated:
+        return refused
+    # A draft of a submitted day drops out of every figure: asked once, "Withdraw …" answers.
+    withdraw = not submit and request.POST.get("draft") == "withdraw"
+    lines = form.lines()
+    try:
+        conflicts.diary_save_from_page(
+            participant=participant,
+            date=date,
+            lines=lines,
+            submit=submit,
+            keyed_in_by=keyed_in_by,
+            expected_version=form.cleaned_data["version"],
+            withdraw=withdraw,
+            language=language,
+        )
+    except WithdrawUnconfirmed:
+        refused.withdrawing = True
+    except DiaryError as error:
+        for message in error.errors:
+            form.add_error(None, message)
+    except StaleDay as stale:
+        # 409 Conflict: the request was fine, but the day moved on. What was typed stays in the form, now
+        # carrying the stored version: saving again is a deliberate overwrite.
+        refused.conflict = {
+            "differences": conflicts.stale_differences(stale, lines, survey=survey, submit=submit, language=language),
+            "when": conflicts.changed_when(stale.day.updated_at) if stale.day else None,
+        }
+        refused.stored_day = stale.day
+        form.show_version(stale.version)
+        refused.status = 409
+    else:
+        keyed = participant if keyed_in_by is not None else None
+        messages.success(request, saved_message(submit=submit, withdrew=withdraw, keyed=keyed, date=date))
+        return redirect(request.path)
+    return refused
+
+
+def _stored_form(
+    request: HttpRequest, *, participant: Participant, date: dt.date, saved: DiaryDay | None, editable: bool
+) -> tuple[DayForm, dt.date | None, Survey | None]:
+    """The form of the stored day; asked for (`?from=previous`), the rows of the manager's previous day instead,
+    with that day's date and, when it is another round's, that round."""
+    survey = participant.survey
+    tasks, lines = dayqueries.tasks_and_lines(survey, saved)
+    initial = DayForm.initial_from(lines, hours=survey.hours_per_day)
+    prefilled_from = prefilled_round = None
+    if request.method == "GET" and request.GET.get("from") == "previous" and editable:
+        previous = selectors.previous_day(participant=participant, before=date)
+        if previous:
+            # Rows only: the ratings belong to the day being described. Rows are matched by task code, so a
+            # task another round does not have is left out.
+            initial = DayForm.initial_from(
+                previous.lines.select_related("task"), hours=survey.hours_per_day, ratings=False
+            )
+            prefilled_from = previous.date
+            if previous.participant_id != participant.pk:
+                prefilled_round = previous.participant.survey
+        else:
+            messages.info(request, _("There is no earlier saved day to start from."))
+    initial["version"] = saved.version if saved else UNSAVED_VERSION
+    return (
+        DayForm(initial=initial, survey=survey, tasks=tasks, language=get_language()),
+        prefilled_from,
+        prefilled_round,
+    )
 
 
 # --- Sign-in links -------------------------------------------------------------------------------
