@@ -1,9 +1,11 @@
 """The action file format, CSV and xlsx: one row per item of the plan.
 
-    number,title,description,owner_level,department,area,kind,status,priority,responsible,start,due,tasks
+    number,title,description,owner_level,department,area,kind,status,priority,responsible,start,due,tasks,done
 
 `owner_level` is central or department, `area`, `kind` and `status` are the codes of their choices,
-`priority` is 1 (high), 2 or 3 (low), dates are YYYY-MM-DD, `tasks` is task codes separated by spaces.
+`priority` is 1 (high), 2 or 3 (low), dates are YYYY-MM-DD, `tasks` is task codes separated by spaces,
+`done` the day a done item became done (empty: the day it is imported, or the day already recorded).
+Files written before the `done` column, without it, are read as before.
 Every value must fit the item's field, read from the model (`mio.fieldlimits`): `number` a whole number
 in decimal digits within the field's range, text no longer than its field and without NUL characters.
 Readers return the parsed rows and a list of row-numbered errors (row 1 is the header, as in Excel);
@@ -42,9 +44,12 @@ COLUMNS = [
     "start",
     "due",
     "tasks",
+    "done",
 ]
+# A file of the format before `done`: its done items keep the day already recorded, else get the day of the import.
+COLUMNS_WITHOUT_DONE = COLUMNS[:-1]
 # Where a file column and the item's field are named differently (for messages about either).
-FIELD_COLUMNS = {"start_date": "start", "due_date": "due", "survey": "", "coordinator": ""}
+FIELD_COLUMNS = {"start_date": "start", "due_date": "due", "done_on": "done", "survey": "", "coordinator": ""}
 TASK_CODE = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 __all__ = ["COLUMNS", "ActionRow", "ParseResult", "UnsupportedFormat", "read_file", "write_csv", "write_xlsx"]
@@ -66,6 +71,7 @@ class ActionRow:
     start_date: dt.date | None = None
     due_date: dt.date | None = None
     tasks: list[str] = field(default_factory=list)
+    done_date: dt.date | None = None
 
 
 def read_file(path: str | Path) -> ParseResult[ActionRow]:
@@ -89,7 +95,7 @@ def parse_table(table: Sequence[Sequence[object]]) -> ParseResult[ActionRow]:
         result.errors.append(RowError(1, "", _("the file is empty")))
         return result
     found = tablefiles.header_of(table)
-    if found != COLUMNS:
+    if found not in (COLUMNS, COLUMNS_WITHOUT_DONE):
         result.errors.append(
             RowError(
                 1,
@@ -99,8 +105,8 @@ def parse_table(table: Sequence[Sequence[object]]) -> ParseResult[ActionRow]:
             )
         )
         return result
-    for number, values in tablefiles.data_rows(table, COLUMNS, result.errors):
-        row = _parse_row(number, values, result.errors)
+    for number, values in tablefiles.data_rows(table, found, result.errors):
+        row = _parse_row(number, {"done": "", **values}, result.errors)
         if row is not None:
             result.rows.append(row)
     return result
@@ -182,7 +188,7 @@ def _parse_row(number: int, values: dict[str, object], errors: list[RowError]) -
         )
 
     dates = {}
-    for column in ("start", "due"):
+    for column in ("start", "due", "done"):
         raw = values[column]
         dates[column] = None if is_blank(raw) else tablefiles.iso_date(raw)
         if not is_blank(raw) and dates[column] is None:
@@ -227,6 +233,7 @@ def _parse_row(number: int, values: dict[str, object], errors: list[RowError]) -
         start_date=dates["start"],
         due_date=dates["due"],
         tasks=tasks,
+        done_date=dates["done"],
     )
 
 

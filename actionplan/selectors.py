@@ -155,6 +155,7 @@ def export_rows(*, plan: ActionPlan) -> Iterator[list[object]]:
             item.start_date.isoformat() if item.start_date else "",
             item.due_date.isoformat() if item.due_date else "",
             item.tasks,
+            item.done_on.isoformat() if item.done_on else "",
         ]
 
 

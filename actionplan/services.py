@@ -359,6 +359,7 @@ def items_import(*, plan: ActionPlan, rows: Sequence[ActionRow], survey: Survey 
             due_date=row.due_date,
             tasks=row.tasks,
             survey=item.survey if item else survey,
+            done_on=row.done_date,
         )
         for problem in item_problems(plan=plan, data=data, item=item, known_tasks=known):
             errors.append(RowError(row.row, FIELD_COLUMNS.get(problem.field, problem.field), problem.message))
@@ -370,11 +371,19 @@ def items_import(*, plan: ActionPlan, rows: Sequence[ActionRow], survey: Survey 
     for row, data in inputs:
         item = existing.get(row.number)
         if item is None:
-            ActionItem.objects.create(plan=plan, **data.model_values())
+            created = ActionItem(plan=plan, **data.model_values())
+            # As the form does: a done item without its day is done as of today.
+            created.done_on = done_date(status=created.status, asked=data.done_on, recorded=None)
+            created.save()
             result.created += 1
             continue
         before = ItemInput.from_item(item).model_values()
-        if before == data.model_values():
+        # A row without a done day keeps the day recorded, as an update does: that is no change.
+        after = {
+            **data.model_values(),
+            "done_on": done_date(status=data.status, asked=data.done_on, recorded=item.done_on),
+        }
+        if before == after:
             result.unchanged += 1
             continue
         item_update(item=item, data=data)

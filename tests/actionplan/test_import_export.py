@@ -17,7 +17,22 @@ from surveys.services import survey_create
 
 pytestmark = pytest.mark.django_db
 
-GOOD = ["1", "Förenkla rutiner", "", "central", "", "finance", "routines", "planned", "2", "Per", "", "", "invoices"]
+GOOD = [
+    "1",
+    "Förenkla rutiner",
+    "",
+    "central",
+    "",
+    "finance",
+    "routines",
+    "planned",
+    "2",
+    "Per",
+    "",
+    "",
+    "invoices",
+    "",
+]
 
 
 def write(path, rows, *, header=COLUMNS):
@@ -155,6 +170,7 @@ def test_export_then_import_gives_the_same_plan(tmp_path, plan, make_item, depar
         due_date=dt.date(2025, 6, 30),
         tasks=["payroll-hr", "recruitment"],
     )
+    make_item(3, status="done", done_on=dt.date(2025, 5, 20), start_date=dt.date(2025, 4, 1), tasks=["invoices"])
     path = tmp_path / f"plan.{suffix}"
     export("Testkommun", output=str(path))
 
@@ -163,8 +179,49 @@ def test_export_then_import_gives_the_same_plan(tmp_path, plan, make_item, depar
     exported = export("Testkommun")
     assert export("Tvillingkommun") == exported
     rows = list(csv.DictReader(io.StringIO(exported)))
-    assert [row["description"] for row in rows] == ['Rad ett\nrad två; "citat"', ""]
+    assert [row["description"] for row in rows] == ['Rad ett\nrad två; "citat"', "", ""]
     assert rows[1]["department"] == department.name
+    # The day a done item became done travels with it: "did it help?" measures from that day.
+    assert [row["done"] for row in rows] == ["", "", "2025-05-20"]
+    assert ActionItem.objects.get(plan__municipality=twin, number=3).done_on == dt.date(2025, 5, 20)
+
+
+def test_a_done_row_without_its_day_is_done_as_of_the_import_and_an_update_keeps_the_day(
+    tmp_path, plan, make_item, monkeypatch
+):
+    make_item(1, status="done", done_on=dt.date(2025, 5, 20), tasks=["invoices"])
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: dt.date(2025, 9, 1))
+    done = GOOD[:7] + ["done"] + GOOD[8:]
+    rows = [done[:13], ["2", *done[1:13]]]  # a file of the format before the done column
+
+    call_command(
+        "import_actions",
+        str(write(tmp_path / "p.csv", rows, header=COLUMNS[:-1])),
+        municipality="Testkommun",
+        stdout=io.StringIO(),
+    )
+
+    assert dict(plan.items.values_list("number", "done_on")) == {1: dt.date(2025, 5, 20), 2: dt.date(2025, 9, 1)}
+
+
+def test_a_done_day_on_an_item_not_done_or_in_the_future_is_a_row_message(tmp_path, plan):
+    planned = [*GOOD[:13], "2025-05-20"]
+    future = ["2", *GOOD[1:7], "done", *GOOD[8:13], "2999-01-01"]
+    out = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command(
+            "import_actions",
+            str(write(tmp_path / "p.csv", [planned, future])),
+            municipality="Testkommun",
+            stdout=out,
+            stderr=out,
+        )
+
+    messages = out.getvalue()
+    assert "Row 2, column done: Only a done item has a date it was done: leave it empty or choose Done." in messages
+    assert "Row 3, column done: The item cannot be done on a day still to come." in messages
+    assert not plan.items.exists()
 
 
 def test_importing_the_export_into_the_same_plan_changes_nothing(tmp_path, plan, make_item):
