@@ -49,6 +49,7 @@ from .forms import (
     PersonForm,
 )
 from .models import DiaryDay, Participant, Survey, Unit
+from .people import shared_account_refusal
 
 # --- Access --------------------------------------------------------------------------------------
 
@@ -370,7 +371,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
         parsed = read_upload(upload.read(), filename=upload.name)
         if parsed.errors:
             return Preview(errors=parsed.errors)
-        plan = plan_enrolment(survey=survey, rows=parsed.rows)
+        plan = plan_enrolment(survey=survey, rows=parsed.rows, by=request.user)
         if plan.errors:
             return Preview(errors=plan.errors)
         return Preview(plan=plan, keep=[row.as_dict() for row in parsed.rows])
@@ -496,7 +497,8 @@ def account_new(request: HttpRequest) -> HttpResponse:
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_administrator(request)
     person = get_object_or_404(access.accounts_of(request.user), pk=pk)
-    editable = not person.is_superuser
+    shared_refusal = None if person.is_superuser else shared_account_refusal(person, by=request.user)
+    editable = not person.is_superuser and not shared_refusal
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -526,6 +528,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "form": form,
         "editable": editable,
+        "shared_refusal": shared_refusal,
         "locked_until": lockouts.locked_until(person),
         "nav": "accounts",
     }
