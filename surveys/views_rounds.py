@@ -299,10 +299,11 @@ def day_reopen(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @require_POST
 def invitations_send(request: HttpRequest, slug: str) -> HttpResponse:
     survey = access.survey_for(request, slug)
-    if survey.status == Survey.Status.CLOSED:
-        messages.error(request, _("The round is closed; no invitations were sent."))
+    try:
+        mailout = mailings.send_invitations(survey=survey, base_url=_base_url(request))
+    except mailings.MailingError as refusal:
+        messages.error(request, str(refusal))
         return redirect("surveys:participants", survey.slug)
-    mailout = mailings.send_invitations(survey=survey, base_url=_base_url(request))
     if mailout.sent:
         messages.success(
             request,

@@ -560,6 +560,22 @@ def test_sending_invitations(admin_a_client, survey, participant, mailoutbox):
     assert "Everyone who can be reached is already invited; no invitations were sent." in messages_of(response)
 
 
+def test_a_draft_round_offers_and_sends_no_invitations(admin_a_client, survey, participant, mailoutbox):
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.DRAFT)
+
+    page = admin_a_client.get(reverse("surveys:participants", args=[survey.slug])).content.decode()
+    response = admin_a_client.post(reverse("surveys:invitations_send", args=[survey.slug]), follow=True)
+
+    assert "Invitations go out once the round is open" in page
+    assert "invitations_send" not in page and "Send 1 invitation" not in page
+    assert mailoutbox == []
+    participant.refresh_from_db()
+    assert participant.invited_at is None
+    assert "The round is still a draft; invitations go out once it is open. No invitations were sent." in messages_of(
+        response
+    )
+
+
 def test_a_closed_round_sends_no_invitations(admin_a_client, survey, participant, mailoutbox):
     Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
 
