@@ -375,6 +375,21 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow], by: AbstractBas
     return plan
 
 
+def file_problems(
+    *, survey: Survey, parsed: ParseResult[PersonRow], by: AbstractBaseUser | None = None
+) -> EnrolmentPlan:
+    """The plan of a read file with every problem of every row at once: the reading's (a missing name,
+    a bad number) and the plan's (a repeated address, an unknown unit) for the rows that were read, so
+    that one correction round is enough. With any problem nothing is enrolled: `enrolees` is then empty."""
+    plan = plan_enrolment(survey=survey, rows=parsed.rows, by=by)
+    if parsed.errors:
+        # Stable: on each row the reading's problems come first, as the columns are read.
+        plan.errors = sorted([*parsed.errors, *plan.errors], key=lambda error: error.row)
+    if plan.errors:
+        plan.enrolees = []
+    return plan
+
+
 # --- Doing it ------------------------------------------------------------------------------------
 
 

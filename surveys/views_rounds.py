@@ -34,9 +34,9 @@ from .enrolment import (
     EnrolmentError,
     EnrolmentResult,
     PersonRow,
+    file_problems,
     participant_remove,
     participants_enrol,
-    plan_enrolment,
     read_upload,
 )
 from .forms import (
@@ -370,9 +370,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
     def preview(form: EnrolUploadForm) -> Preview:
         upload = form.cleaned_data["file"]
         parsed = read_upload(upload.read(), filename=upload.name)
-        if parsed.errors:
-            return Preview(errors=parsed.errors)
-        plan = plan_enrolment(survey=survey, rows=parsed.rows, by=request.user)
+        plan = file_problems(survey=survey, parsed=parsed, by=request.user)
         if plan.errors:
             return Preview(errors=plan.errors)
         return Preview(plan=plan, keep=[row.as_dict() for row in parsed.rows])
