@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from sesame.utils import get_token
 
 from .models import DiaryDay, Participant, SentEmail, Survey
+from .progress import due_until
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DAYTIME = (dt.time(8, 0), dt.time(17, 0))
@@ -184,7 +185,7 @@ def reminders_due(*, survey: Survey, now: dt.datetime | None = None) -> Mailout:
     if survey.status != Survey.Status.OPEN:
         return mailout
     today = now.astimezone(STOCKHOLM).date()
-    yesterday = today - dt.timedelta(days=1)
+    yesterday = due_until(today)
     expected = survey.expected_days(until=yesterday)
     if not expected:
         return mailout
