@@ -29,13 +29,12 @@ from mio import fieldlimits, tablefiles
 from mio.tablefiles import ParseResult, RowError, is_blank, shown, whole_number
 
 from . import roles
-from .models import Municipality, Participant, Survey, Unit
+from .models import MAX_PARTICIPANT_NUMBER, Municipality, Participant, Survey, Unit
 from .services import account_with_role_create
 
 REQUIRED_COLUMNS = ("name", "email", "unit")
 COLUMNS = (*REQUIRED_COLUMNS, "number")
-# Numbers beyond this are typing mistakes, and would not fit the database's integer.
-MAX_NUMBER = 99_999
+MAX_NUMBER = MAX_PARTICIPANT_NUMBER
 
 
 class EnrolmentError(ValueError):
