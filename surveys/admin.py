@@ -8,10 +8,11 @@ their autocomplete too, and treats anything else as if it did not exist.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, audit_signals, roles, totals
+from . import audit, audit_signals, people, roles, totals
 from .models import (
     AuditEvent,
     Department,
@@ -491,6 +492,18 @@ class UserAdmin(DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
+        if not self._own(request, obj):
+            return [
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "is_active",
+                "is_staff",
+                "groups",
+                "last_login",
+                "date_joined",
+            ]
         return ["is_staff", "last_login", "date_joined"]
 
     def get_list_filter(self, request):
@@ -510,11 +523,24 @@ class UserAdmin(DjangoUserAdmin):
         return super().has_change_permission(request, obj) and self._not_above(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._not_above(request, obj)
+        return super().has_delete_permission(request, obj) and self._not_above(request, obj) and self._own(request, obj)
 
     @staticmethod
     def _not_above(request, obj) -> bool:
         return obj is None or request.user.is_superuser or not obj.is_superuser
+
+    @staticmethod
+    def _own(request, obj) -> bool:
+        """Not a person who also belongs to a municipality the administrator does not administer: their
+        name, e-mail, password, roles and active flag act there too, so only their own municipality's
+        membership is the administrator's to change (as on /konton/)."""
+        return obj is None or not people.municipalities_outside(obj, by=request.user)
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if user is not None and not self._own(request, user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

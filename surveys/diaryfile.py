@@ -5,7 +5,7 @@
 Readers return the parsed rows and a list of row-numbered errors (row 1 is the header, as in Excel),
 so that commands and web uploads report the same messages. A reader only reads: whole decimal numbers,
 dates, and the limits of the model's fields that a row cannot be stored beyond (a participant number
-from 1 to 2 147 483 647, a task code of at most 50 characters); a cell with a control character (a NUL)
+from 1 to 99 999, as enrolment allows, a task code of at most 50 characters); a cell with a control character (a NUL)
 is refused with the table (`tablefiles.check_cells`). Each column is read once per distinct value, which
 is what makes a file of a whole round (100 000 rows) quick to read.
 Whether a number is allowed is a rule of the day (`diaryrules.check_day`, which the form shares), and
@@ -25,11 +25,11 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
-from mio import fieldlimits, tablefiles
+from mio import tablefiles
 from mio.tablefiles import ParseResult, RowError, UnsupportedFormat, format_for, is_blank
 
 from .diaryrules import SCALES, LineInput
-from .models import Participant, Task
+from .models import MAX_PARTICIPANT_NUMBER, Task
 
 __all__ = [
     "DiaryRow",
@@ -110,7 +110,7 @@ def read_upload(data: bytes, *, filename: str, hours: int) -> ParseResult[DiaryR
 
 
 PARTICIPANT_LOW = 1  # the model's check constraint
-PARTICIPANT_HIGH = fieldlimits.integer_range(Participant, "number")[1]
+PARTICIPANT_HIGH = MAX_PARTICIPANT_NUMBER  # as enrolment: a larger number is a typing mistake
 TASK_CODE_LIMIT = Task._meta.get_field("code").max_length
 
 
@@ -198,9 +198,10 @@ def column_values(cells: Sequence[object], reader) -> tuple[list, bool]:
 def _read_participant(raw: object) -> int | _Bad:
     number = tablefiles.whole_number(raw)
     if number is None or not PARTICIPANT_LOW <= number <= PARTICIPANT_HIGH:
+        # Enrolment's wording, with the value quoted, like the other columns' messages.
         return _Bad(
-            _("must be a participant number from %(low)d to %(high)d")
-            % {"low": PARTICIPANT_LOW, "high": PARTICIPANT_HIGH}
+            _("%(value)s is not a participant number; use a whole number from 1 to %(max)d")
+            % {"value": tablefiles.shown(raw), "max": PARTICIPANT_HIGH}
         )
     return number
 

@@ -29,13 +29,12 @@ from mio import fieldlimits, tablefiles
 from mio.tablefiles import ParseResult, RowError, is_blank, shown, whole_number
 
 from . import roles
-from .models import Participant, Survey, Unit
+from .models import MAX_PARTICIPANT_NUMBER, Municipality, Participant, Survey, Unit
 from .services import account_with_role_create
 
 REQUIRED_COLUMNS = ("name", "email", "unit")
 COLUMNS = (*REQUIRED_COLUMNS, "number")
-# Numbers beyond this are typing mistakes, and would not fit the database's integer.
-MAX_NUMBER = 99_999
+MAX_NUMBER = MAX_PARTICIPANT_NUMBER
 
 
 class EnrolmentError(ValueError):
@@ -221,8 +220,33 @@ def municipality_numbers(survey: Survey) -> tuple[dict[int, int], dict[int, set[
     return by_user, by_number
 
 
-def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentPlan:
-    """What enrolling `rows` into `survey` would do, and every reason it cannot (bad rows)."""
+def _held_elsewhere(survey: Survey, users: Sequence[AbstractBaseUser], *, by: AbstractBaseUser | None) -> set[int]:
+    """The ids of `users` that belong to a municipality `by` does not administer and are not yet the
+    survey's municipality's people: linking one would show `by` another municipality's person (its name,
+    its export) and let them change an account that acts there too. Nobody for the operators (`by` None,
+    the command; or a superuser)."""
+    mine = roles.municipality_ids(by) if by is not None else None
+    if mine is None or not users:
+        return set()
+    ids = [user.pk for user in users]
+    belongs: dict[int, set[int]] = {}
+    memberships = Municipality.members.through.objects.filter(user_id__in=ids).values_list("user_id", "municipality_id")
+    rounds = Participant.objects.filter(user_id__in=ids).values_list("user_id", "survey__municipality_id")
+    for user_id, municipality_id in [*memberships, *rounds]:
+        belongs.setdefault(user_id, set()).add(municipality_id)
+    member_here = set(
+        Municipality.members.through.objects.filter(
+            user_id__in=ids, municipality_id=survey.municipality_id
+        ).values_list("user_id", flat=True)
+    )
+    return {user_id for user_id, held in belongs.items() if held - mine and user_id not in member_here}
+
+
+def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow], by: AbstractBaseUser | None = None) -> EnrolmentPlan:
+    """What enrolling `rows` into `survey` would do, and every reason it cannot (bad rows).
+
+    `by` is who enrols: an address of another municipality's person is a bad row for an administrator
+    who does not administer it (None: the operators' command, which may link anyone)."""
     User = get_user_model()
     plan = EnrolmentPlan()
     units = _units_by_name(survey)
@@ -233,6 +257,7 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentPla
     accounts: dict[str, list[AbstractBaseUser]] = {}
     for user in User.objects.filter(reduce(or_, (Q(email__iexact=email) for email in emails), Q(pk__in=[]))):
         accounts.setdefault(user.email.casefold(), []).append(user)
+    elsewhere = _held_elsewhere(survey, [user for found in accounts.values() for user in found], by=by)
 
     seen_emails: dict[str, int] = {}
     claimed: dict[int, int] = {}  # number: row that takes it
@@ -270,6 +295,20 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentPla
                     row.row, "email", _("several accounts have the e-mail address %(email)s") % {"email": row.email}
                 )
             )
+        if any(match.pk in elsewhere for match in matches):
+            # Neither the other municipality nor the stored name is named: both are theirs.
+            plan.errors.append(
+                RowError(
+                    row.row,
+                    "email",
+                    _(
+                        "%(email)s is in use elsewhere in the installation; ask the operators to share the account "
+                        "or use another address"
+                    )
+                    % {"email": shown(row.email)},
+                )
+            )
+            user = None
         if user is not None and user.pk in in_round_users:
             plan.errors.append(
                 RowError(row.row, "email", _("%(email)s already takes part in this round") % {"email": row.email})
@@ -335,6 +374,21 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow]) -> EnrolmentPla
     return plan
 
 
+def file_problems(
+    *, survey: Survey, parsed: ParseResult[PersonRow], by: AbstractBaseUser | None = None
+) -> EnrolmentPlan:
+    """The plan of a read file with every problem of every row at once: the reading's (a missing name,
+    a bad number) and the plan's (a repeated address, an unknown unit) for the rows that were read, so
+    that one correction round is enough. With any problem nothing is enrolled: `enrolees` is then empty."""
+    plan = plan_enrolment(survey=survey, rows=parsed.rows, by=by)
+    if parsed.errors:
+        # Stable: on each row the reading's problems come first, as the columns are read.
+        plan.errors = sorted([*parsed.errors, *plan.errors], key=lambda error: error.row)
+    if plan.errors:
+        plan.enrolees = []
+    return plan
+
+
 # --- Doing it ------------------------------------------------------------------------------------
 
 
@@ -359,7 +413,7 @@ def participants_enrol(
     `by` is who enrols (None: the system, e.g. the command); a new account is on record as created by them."""
     # Two administrators enrolling into one municipality at once must not hand out one number twice.
     type(survey.municipality).objects.select_for_update().filter(pk=survey.municipality_id).first()
-    plan = plan_enrolment(survey=survey, rows=rows)
+    plan = plan_enrolment(survey=survey, rows=rows, by=by)
     if plan.errors:
         raise EnrolmentError(plan.errors)
     managers = Group.objects.get(name=roles.MANAGERS)

@@ -26,9 +26,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from sesame.utils import get_token
 
 from .models import DiaryDay, Participant, SentEmail, Survey
+from .progress import due_until
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DAYTIME = (dt.time(8, 0), dt.time(17, 0))
@@ -113,7 +115,27 @@ def invitations_due(*, survey: Survey) -> Mailout:
     return mailout
 
 
+class MailingError(ValueError):
+    """A send that may not happen now; the message says why, and nothing was sent."""
+
+
+def invitation_refusal(*, survey: Survey) -> str | None:
+    """Why no invitations may go out for the round now, or None.
+
+    A draft round's link opens a day that cannot be filled in, and once the round opens the person
+    counts as invited and would never get a working one."""
+    if survey.status == Survey.Status.DRAFT:
+        return _("The round is still a draft; invitations go out once it is open. No invitations were sent.")
+    if survey.status == Survey.Status.CLOSED:
+        return _("The round is closed; no invitations were sent.")
+    return None
+
+
 def send_invitations(*, survey: Survey, dry_run: bool = False, base_url: str = "") -> Mailout:
+    """Invite everyone not yet invited; raises MailingError, sending nothing, unless the round is open."""
+    refusal = invitation_refusal(survey=survey)
+    if refusal:
+        raise MailingError(refusal)
     mailout = invitations_due(survey=survey)
     if dry_run:
         return mailout
@@ -163,7 +185,7 @@ def reminders_due(*, survey: Survey, now: dt.datetime | None = None) -> Mailout:
     if survey.status != Survey.Status.OPEN:
         return mailout
     today = now.astimezone(STOCKHOLM).date()
-    yesterday = today - dt.timedelta(days=1)
+    yesterday = due_until(today)
     expected = survey.expected_days(until=yesterday)
     if not expected:
         return mailout

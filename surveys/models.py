@@ -20,6 +20,11 @@ MAX_MINUTES_PER_HOUR = 60
 HOUR_FIELDS = [f"h{n}" for n in range(1, MAX_HOURS + 1)]
 
 
+# Participant numbers beyond this are typing mistakes (a round has tens or hundreds of managers);
+# enrolment and the diary file refuse them alike.
+MAX_PARTICIPANT_NUMBER = 99_999
+
+
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     # Who belongs here: project-group members and administrators see and change only their own

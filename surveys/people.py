@@ -113,6 +113,27 @@ def person_municipality_ids(user: AbstractBaseUser) -> set[int]:
     return members | rounds
 
 
+def municipalities_outside(user: AbstractBaseUser, *, by: AbstractBaseUser) -> set[int]:
+    """The person's municipalities that `by` does not administer: empty for a superuser.
+
+    Roles, the active flag, name and e-mail are the account's, not a municipality's, so a change by
+    one municipality's administrator would act in the others too."""
+    mine = roles.municipality_ids(by)
+    if mine is None:
+        return set()
+    return person_municipality_ids(user) - mine
+
+
+def shared_account_refusal(user: AbstractBaseUser, *, by: AbstractBaseUser) -> str | None:
+    """Why `by` may not change the account (roles, active flag, name, e-mail, lock), or None."""
+    if municipalities_outside(user, by=by):
+        return _(
+            "The person also belongs to a municipality you do not administer; only the installation's operators "
+            "can change their account."
+        )
+    return None
+
+
 # --- Export ----------------------------------------------------------------------------------------
 
 
@@ -180,12 +201,17 @@ def _participation(participant: Participant) -> dict[str, object]:
     }
 
 
-def _action_plan_data(user: AbstractBaseUser) -> dict[str, list[dict[str, object]]]:
+def _action_plan_data(
+    user: AbstractBaseUser, *, municipality_ids: set[int] | None = None
+) -> dict[str, list[dict[str, object]]]:
     update_model, item_model = _plan_model("ActionUpdate"), _plan_model("ActionItem")
     if update_model is None or item_model is None:
         return {"progress_updates": [], "item_versions": []}
     updates = update_model.objects.filter(author=user).select_related("item__plan").order_by("created_at")
     versions = item_model.history.filter(history_user=user).select_related("plan").order_by("history_date")
+    if municipality_ids is not None:
+        updates = updates.filter(item__plan__municipality_id__in=municipality_ids)
+        versions = versions.filter(plan__municipality_id__in=municipality_ids)
     return {
         "progress_updates": [
             {
@@ -233,10 +259,17 @@ def _sign_in_data(user: AbstractBaseUser) -> dict[str, list[dict[str, object]]]:
     return data
 
 
-def person_data(user: AbstractBaseUser) -> dict[str, object]:
-    """Everything stored about the person, for a right-of-access request: JSON-serialisable, dates ISO."""
+def person_data(user: AbstractBaseUser, *, municipality_ids: set[int] | None = None) -> dict[str, object]:
+    """Everything stored about the person, for a right-of-access request: JSON-serialisable, dates ISO.
+
+    `municipality_ids` limits it to what those municipalities hold (an administrator's export of a
+    person who also belongs to another municipality: its diaries and records are not theirs to hand
+    out); None is everything (the operators). The account's own fields are the person's everywhere."""
+    limited = municipality_ids is not None
+    ids = municipality_ids or set()
     participants = (
         Participant.objects.filter(user=user)
+        .filter(**({"survey__municipality_id__in": ids} if limited else {}))
         .select_related("survey__municipality", "unit__department")
         .prefetch_related(
             models.Prefetch(
@@ -253,6 +286,11 @@ def person_data(user: AbstractBaseUser) -> dict[str, object]:
     )
     events = AuditEvent.objects.select_related("municipality", "survey", "participant").order_by("at", "pk")
     keyed_in = DiaryDay.objects.filter(keyed_in_by=user).select_related("participant__survey").order_by("date")
+    municipalities = user.municipalities.all()
+    if limited:
+        events = events.filter(municipality_id__in=ids)
+        keyed_in = keyed_in.filter(participant__survey__municipality_id__in=ids)
+        municipalities = municipalities.filter(pk__in=ids)
     return {
         "exported_at": _iso(timezone.now()),
         "account": {
@@ -265,7 +303,7 @@ def person_data(user: AbstractBaseUser) -> dict[str, object]:
             "last_login": _iso(user.last_login),
             "date_joined": _iso(user.date_joined),
             "roles": sorted(user.groups.values_list("name", flat=True)),
-            "municipalities": sorted(user.municipalities.values_list("name", flat=True)),
+            "municipalities": sorted(municipalities.values_list("name", flat=True)),
         },
         "participations": [_participation(participant) for participant in participants],
         "audit_events": {
@@ -278,8 +316,9 @@ def person_data(user: AbstractBaseUser) -> dict[str, object]:
             {"round": day.participant.survey.slug, "participant_number": day.participant.number, "date": _iso(day.date)}
             for day in keyed_in
         ],
-        "action_plan": _action_plan_data(user),
-        "sign_in_records": _sign_in_data(user),
+        "action_plan": _action_plan_data(user, municipality_ids=municipality_ids),
+        # Sign-ins are to the whole installation, not to one municipality: the operators' to give.
+        "sign_in_records": _sign_in_data(user) if not limited else {},
     }
 
 

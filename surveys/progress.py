@@ -2,9 +2,11 @@
 saved as drafts or missing; with invitations and reminders. Read by the participants page, the round
 page, `round_status` and the reminders.
 
-Definitions (the same everywhere):
-- expected: the weekdays (Monday–Friday) of the round up to and including `today`; every weekday of
-  the round once it has ended.
+Definitions (the same everywhere, the reminders' too):
+- due: a day is due once it is over. Managers fill a day in at the end of their working day, so today
+  counts from tomorrow (`due_until`).
+- expected: the weekdays (Monday–Friday) of the round that are due, i.e. up to and including
+  yesterday; every weekday of the round once it has ended.
 - submitted / draft: expected days whose diary day has that status.
 - missing: expected days with no diary day at all (expected − submitted − draft).
 - not started: no expected day submitted or drafted. Behind: fewer submitted than expected.
@@ -76,8 +78,8 @@ class RoundProgress:
 
     @property
     def counted_until(self) -> dt.date:
-        """The last day the expected days are counted to: today, or the round's end once it has ended."""
-        return min(self.today, self.survey.end_date)
+        """The last day the expected days are counted to: yesterday, or the round's end once it has ended."""
+        return min(due_until(self.today), self.survey.end_date)
 
     @property
     def expected_days(self) -> int:
@@ -111,10 +113,15 @@ def local_today() -> dt.date:
     return timezone.localdate()
 
 
+def due_until(today: dt.date) -> dt.date:
+    """The last day that is due on `today`: yesterday (a day is due once it is over)."""
+    return today - dt.timedelta(days=1)
+
+
 def round_progress(*, survey: Survey, today: dt.date | None = None, participants=None) -> RoundProgress:
     """Every participant's progress, counted in two aggregate queries."""
     today = today or local_today()
-    expected_dates = survey.expected_days(until=today)
+    expected_dates = survey.expected_days(until=due_until(today))
     selected = participants if participants is not None else survey.participants.all()
     selected = selected.select_related("user", "unit__department").order_by("number")
     statuses = {
@@ -159,12 +166,12 @@ def rounds_summary(*, surveys: list[Survey], today: dt.date | None = None) -> di
         .annotate(n=Count("pk"))
         .values_list("survey", "n")
     )
-    # Submitted days on weekdays up to today are the submitted expected days (days lie inside their round).
+    # Submitted days on weekdays that are due are the submitted expected days (days lie inside their round).
     submitted = dict(
         DiaryDay.objects.filter(
             participant__survey__in=surveys,
             status=DiaryDay.Status.SUBMITTED,
-            date__lte=today,
+            date__lte=due_until(today),
             date__iso_week_day__lte=5,
         )
         .values("participant__survey")
@@ -174,7 +181,7 @@ def rounds_summary(*, surveys: list[Survey], today: dt.date | None = None) -> di
     return {
         survey.pk: {
             "participants": participants.get(survey.pk, 0),
-            "expected": participants.get(survey.pk, 0) * len(survey.expected_days(until=today)),
+            "expected": participants.get(survey.pk, 0) * len(survey.expected_days(until=due_until(today))),
             "submitted": submitted.get(survey.pk, 0),
         }
         for survey in surveys

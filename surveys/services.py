@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from mio.tablefiles import gc_paused, shown
 
-from . import audit, diaryimport, roles, totals
+from . import audit, diaryimport, people, roles, totals
 from .defaults import DEFAULT_TEMPLATE, TemplateCategory
 from .diaryfile import DiaryRow
 from .diaryimport import ImportDay, ImportPlan, ImportResult  # noqa: F401 (named here for pages and commands)
@@ -552,6 +552,9 @@ def account_update(
         problems.append(FieldProblem("", _("Superusers are managed by the installation's operators, not here.")))
     if not _may_administer(by, member_of):
         problems.append(FieldProblem("", _("You can only change accounts of your own municipality.")))
+    elif refusal := people.shared_account_refusal(user, by=by):
+        # Roles and the active flag are global: they would act in the other municipality too.
+        problems.append(FieldProblem("", refusal))
     if any(role not in roles.ALL_GROUPS for role in roles_held):
         problems.append(FieldProblem("roles", _("Choose among the three roles.")))
     if user.pk == by.pk and not is_active:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, lockouts
+from . import access, lockouts, people
 
 
 @login_required
@@ -21,6 +21,11 @@ def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     if person.is_superuser and not request.user.is_superuser:
         raise PermissionDenied
     name = person.email or person.get_username()
+    # The lock is the account's, in every municipality: lifting it is for all of them to decide.
+    refusal = people.shared_account_refusal(person, by=request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("surveys:account_edit", person.pk)
     if lockouts.unlock(person, by=request.user):
         messages.success(request, _("%(name)s can sign in with a password again.") % {"name": name})
     else:

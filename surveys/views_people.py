@@ -112,7 +112,9 @@ def _shared_municipalities(request: HttpRequest, person: AbstractBaseUser) -> li
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything stored about the person as a JSON file (a right-of-access request)."""
     person = access.account_for(request, pk)
-    data = people.person_data(person)
+    # A person shared with another municipality: only what the administrator's own municipalities hold.
+    outside = people.municipalities_outside(person, by=request.user)
+    data = people.person_data(person, municipality_ids=roles.municipality_ids(request.user) if outside else None)
     for municipality_id in _shared_municipalities(request, person):
         audit.record(AuditEvent.Action.PERSON_EXPORTED, user=request.user, municipality=municipality_id, account=person)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})

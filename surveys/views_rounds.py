@@ -34,9 +34,9 @@ from .enrolment import (
     EnrolmentError,
     EnrolmentResult,
     PersonRow,
+    file_problems,
     participant_remove,
     participants_enrol,
-    plan_enrolment,
     read_upload,
 )
 from .forms import (
@@ -49,6 +49,7 @@ from .forms import (
     PersonForm,
 )
 from .models import DiaryDay, Participant, Survey, Unit
+from .people import shared_account_refusal
 
 # --- Access --------------------------------------------------------------------------------------
 
@@ -298,10 +299,11 @@ def day_reopen(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @require_POST
 def invitations_send(request: HttpRequest, slug: str) -> HttpResponse:
     survey = access.survey_for(request, slug)
-    if survey.status == Survey.Status.CLOSED:
-        messages.error(request, _("The round is closed; no invitations were sent."))
+    try:
+        mailout = mailings.send_invitations(survey=survey, base_url=_base_url(request))
+    except mailings.MailingError as refusal:
+        messages.error(request, str(refusal))
         return redirect("surveys:participants", survey.slug)
-    mailout = mailings.send_invitations(survey=survey, base_url=_base_url(request))
     if mailout.sent:
         messages.success(
             request,
@@ -368,9 +370,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
     def preview(form: EnrolUploadForm) -> Preview:
         upload = form.cleaned_data["file"]
         parsed = read_upload(upload.read(), filename=upload.name)
-        if parsed.errors:
-            return Preview(errors=parsed.errors)
-        plan = plan_enrolment(survey=survey, rows=parsed.rows)
+        plan = file_problems(survey=survey, parsed=parsed, by=request.user)
         if plan.errors:
             return Preview(errors=plan.errors)
         return Preview(plan=plan, keep=[row.as_dict() for row in parsed.rows])
@@ -496,7 +496,8 @@ def account_new(request: HttpRequest) -> HttpResponse:
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_administrator(request)
     person = get_object_or_404(access.accounts_of(request.user), pk=pk)
-    editable = not person.is_superuser
+    shared_refusal = None if person.is_superuser else shared_account_refusal(person, by=request.user)
+    editable = not person.is_superuser and not shared_refusal
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -526,6 +527,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "form": form,
         "editable": editable,
+        "shared_refusal": shared_refusal,
         "locked_until": lockouts.locked_until(person),
         "nav": "accounts",
     }

@@ -255,15 +255,15 @@ BAD_ROWS = {
     ),
     "a bad participant": (
         [GOOD[0], row(0, "2025-03-05", "planning", [10])],
-        (3, "participant", "must be a participant number from 1 to 2147483647"),
+        (3, "participant", "“0” is not a participant number; use a whole number from 1 to 99999"),
     ),
     "participant 99999999999": (
         [GOOD[0], row(99999999999, "2025-03-05", "planning", [10])],
-        (3, "participant", "must be a participant number from 1 to 2147483647"),
+        (3, "participant", "“99999999999” is not a participant number; use a whole number from 1 to 99999"),
     ),
     "participant 1e6": (
         [GOOD[0], row("1e6", "2025-03-05", "planning", [10])],
-        (3, "participant", "must be a participant number from 1 to 2147483647"),
+        (3, "participant", "“1e6” is not a participant number; use a whole number from 1 to 99999"),
     ),
     "a task code over 50 characters": (
         [GOOD[0], row(7, "2025-03-05", "p" * 51, [10])],

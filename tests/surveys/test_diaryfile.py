@@ -181,12 +181,41 @@ def test_a_broken_workbook_is_reported():
 @pytest.mark.parametrize(
     ("cells", "column", "message"),
     [
-        ("0,2025-03-03,invoices,20,,,,,", "participant", "must be a participant number from 1 to 2147483647"),
-        ("sju,2025-03-03,invoices,20,,,,,", "participant", "must be a participant number from 1 to 2147483647"),
-        ("99999999999,2025-03-03,invoices,20,,,,,", "participant", "must be a participant number from 1 to 2147483647"),
-        ("2147483648,2025-03-03,invoices,20,,,,,", "participant", "must be a participant number from 1 to 2147483647"),
-        ("1e6,2025-03-03,invoices,20,,,,,", "participant", "must be a participant number from 1 to 2147483647"),
-        ("1_000,2025-03-03,invoices,20,,,,,", "participant", "must be a participant number from 1 to 2147483647"),
+        (
+            "0,2025-03-03,invoices,20,,,,,",
+            "participant",
+            "“0” is not a participant number; use a whole number from 1 to 99999",
+        ),
+        (
+            "sju,2025-03-03,invoices,20,,,,,",
+            "participant",
+            "“sju” is not a participant number; use a whole number from 1 to 99999",
+        ),
+        (
+            "99999999999,2025-03-03,invoices,20,,,,,",
+            "participant",
+            "“99999999999” is not a participant number; use a whole number from 1 to 99999",
+        ),
+        (
+            "2147483648,2025-03-03,invoices,20,,,,,",
+            "participant",
+            "“2147483648” is not a participant number; use a whole number from 1 to 99999",
+        ),
+        (
+            "100000,2025-03-03,invoices,20,,,,,",
+            "participant",
+            "“100000” is not a participant number; use a whole number from 1 to 99999",
+        ),
+        (
+            "1e6,2025-03-03,invoices,20,,,,,",
+            "participant",
+            "“1e6” is not a participant number; use a whole number from 1 to 99999",
+        ),
+        (
+            "1_000,2025-03-03,invoices,20,,,,,",
+            "participant",
+            "“1_000” is not a participant number; use a whole number from 1 to 99999",
+        ),
         ("7,3/3/2025,invoices,20,,,,,", "date", "must be a date written YYYY-MM-DD"),
         ("7,2025-03-03," + "x" * 51 + ",20,,,,,", "task", "must be a task code of at most 50 characters (now 51)"),
         ("7,2025-03-03,invoices,,,1e1,,,", "h3", "“1e1” is not allowed: minutes are whole numbers from 0 to 60"),

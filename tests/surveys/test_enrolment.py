@@ -16,7 +16,14 @@ from django.core.management import CommandError, call_command
 
 from mio.tablefiles import RowError
 from surveys import roles
-from surveys.enrolment import EnrolmentError, PersonRow, participants_enrol, read_file, read_upload
+from surveys.enrolment import (
+    EnrolmentError,
+    PersonRow,
+    file_problems,
+    participants_enrol,
+    read_file,
+    read_upload,
+)
 from surveys.models import Department, Municipality, Participant, Survey, Unit
 from surveys.services import survey_create
 
@@ -247,6 +254,43 @@ def test_every_bad_row_is_reported_at_once_and_the_good_ones_are_not_enrolled(su
 
 
 # --- Numbers -------------------------------------------------------------------------------------
+
+
+def test_reading_and_planning_problems_are_reported_together(tmp_path, survey, unit):
+    path = write_csv(
+        tmp_path / "bad.csv",
+        [
+            ["Karin Ek", "karin@x.se", "Förskolan Solrosen", ""],
+            ["Karin Igen", "KARIN@x.se", "Förskolan Solrosen", ""],
+            ["Okänd Enhet", "okand@x.se", "Förskolan Norr", ""],
+            ["Dålig Mejl", "inte-en-mejl", "Förskolan Solrosen", ""],
+            ["", "tomnamn@x.se", "Förskolan Solrosen", ""],
+            ["Fel Nummer", "fel@x.se", "Förskolan Solrosen", "abc"],
+        ],
+    )
+    before = snapshot()
+
+    plan = file_problems(survey=survey, parsed=read_file(path))
+
+    assert places(plan.errors) == [(3, "email"), (4, "unit"), (5, "email"), (6, "name"), (7, "number")]
+    assert plan.enrolees == []
+    assert snapshot() == before
+
+
+def test_the_upload_page_shows_every_rows_problem_in_one_go(english_client, administrator, survey, unit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    english_client.force_login(administrator)
+    text = "name,email,unit\n,tom@x.se,Förskolan Solrosen\nOkänd,okand@x.se,Förskolan Norr\n"
+
+    response = english_client.post(
+        reverse("surveys:enrol", args=[survey.slug]),
+        {"file": SimpleUploadedFile("deltagare.csv", text.encode(), content_type="text/csv")},
+    )
+
+    assert response.status_code == 400
+    assert places(response.context["errors"]) == [(2, "name"), (3, "unit")]
 
 
 def test_a_person_keeps_their_number_in_a_follow_up_and_new_people_come_after_the_highest(survey, unit):

@@ -123,11 +123,11 @@ BAD_ROWS = {
     ),
     "participant 99999999999": (
         [GOOD, row(99999999999, "2025-03-05", "planning", [10])],
-        "Row 3, column participant: must be a participant number from 1 to 2147483647",
+        "Row 3, column participant: “99999999999” is not a participant number; use a whole number from 1 to 99999",
     ),
     "participant 1e6": (
         [GOOD, row("1e6", "2025-03-05", "planning", [10])],
-        "Row 3, column participant: must be a participant number from 1 to 2147483647",
+        "Row 3, column participant: “1e6” is not a participant number; use a whole number from 1 to 99999",
     ),
     "a task code over 50 characters": (
         [GOOD, row(9, "2025-03-05", "p" * 51, [10])],

@@ -239,7 +239,7 @@ def test_an_xlsx_file_with_values_past_the_model_s_limits_is_named_and_nothing_i
         call_command("import_diaries", str(path), survey=survey.slug, stdout=io.StringIO(), stderr=err)
 
     assert err.getvalue().splitlines() == [
-        "Row 3, column participant: must be a participant number from 1 to 2147483647",
+        "Row 3, column participant: “99999999999” is not a participant number; use a whole number from 1 to 99999",
         "Row 4, column h1: Other (specify), 08–09: 1000000 minutes is not allowed; an hour has at most 60.",
         "Row 4, column note: Other (specify), specify: at most 500 characters (now 600).",
         "Row 5, column task: must be a task code of at most 50 characters (now 60)",

@@ -160,6 +160,21 @@ def invite(*args: str) -> str:
     return out.getvalue()
 
 
+@pytest.mark.parametrize("status", [Survey.Status.DRAFT, Survey.Status.CLOSED])
+def test_invitations_go_out_only_while_the_round_is_open(survey, alice, mailoutbox, status, english):
+    Survey.objects.filter(pk=survey.pk).update(status=status)
+    survey.refresh_from_db()
+
+    with pytest.raises(mailings.MailingError):
+        mailings.send_invitations(survey=survey)
+    with pytest.raises(CommandError, match=survey.slug):
+        invite("--survey", survey.slug)
+
+    alice.refresh_from_db()
+    assert mailoutbox == []
+    assert alice.invited_at is None
+
+
 def test_the_command_invites_with_links_to_the_site(survey, alice, bob, settings, mailoutbox, client):
     settings.SITE_URL = "https://tidsdagbok.example.se"
     bob.user.email = ""

@@ -18,12 +18,12 @@ pytestmark = pytest.mark.django_db
 
 S, D = DiaryDay.Status.SUBMITTED, DiaryDay.Status.DRAFT
 MON, TUE, WED, THU, FRI = (dt.date(2025, 3, day) for day in range(3, 8))
-WEDNESDAY, NEXT_MONDAY = WED, dt.date(2025, 3, 10)
+THURSDAY, NEXT_MONDAY = THU, dt.date(2025, 3, 10)
 
 # The diaries of the example, per participant number: date -> status; a date not listed has no day.
 DIARIES = {
     1: {MON: S, TUE: S, WED: S, THU: D},
-    2: {MON: S, TUE: D, THU: S},  # Wednesday left out; Thursday is after the middle of the round
+    2: {MON: S, TUE: D, THU: S},  # Wednesday left out; Thursday is not due until it is over
     3: {},
 }
 INVITED = {1}
@@ -31,10 +31,10 @@ REMINDERS = {2: 2, 3: 1}
 
 
 def by_definition(statuses: dict[dt.date, str], today: dt.date) -> dict[str, int]:
-    """The module docstring's definitions, written out: expected are the weekdays of the round up to
-    `today`; submitted and draft count among those; missing is what is left."""
+    """The module docstring's definitions, written out: expected are the weekdays of the round before
+    `today` (a day is due once it is over); submitted and draft count among those; missing is what is left."""
     weekdays = [day for day in (MON, TUE, WED, THU, FRI) if day.isoweekday() <= 5]
-    expected = [day for day in weekdays if day <= today]
+    expected = [day for day in weekdays if day < today]
     submitted = sum(1 for day in expected if statuses.get(day) == S)
     draft = sum(1 for day in expected if statuses.get(day) == D)
     return {
@@ -81,13 +81,13 @@ def sums(rows: list[dict[str, object]]) -> dict[str, int]:
 
 
 def test_the_hand_worked_figures_agree_with_the_definition():
-    # The example by hand, so that the reference above is itself checked: on Wednesday three days are
-    # due; manager 2 submitted Monday, drafted Tuesday and left out Wednesday.
-    assert by_definition(DIARIES[2], WEDNESDAY) == {"expected": 3, "submitted": 1, "draft": 1, "missing": 1}
+    # The example by hand, so that the reference above is itself checked: on Thursday three days are
+    # due (Thursday itself is not over); manager 2 submitted Monday, drafted Tuesday and left out Wednesday.
+    assert by_definition(DIARIES[2], THURSDAY) == {"expected": 3, "submitted": 1, "draft": 1, "missing": 1}
     assert by_definition(DIARIES[1], NEXT_MONDAY) == {"expected": 5, "submitted": 3, "draft": 1, "missing": 1}
 
 
-@pytest.mark.parametrize("today", [WEDNESDAY, NEXT_MONDAY], ids=["mid-round", "after the end"])
+@pytest.mark.parametrize("today", [THURSDAY, NEXT_MONDAY], ids=["mid-round", "after the end"])
 def test_each_participant_is_counted_by_the_definition(example, today):
     progress = round_progress(survey=example, today=today)
 
@@ -95,16 +95,16 @@ def test_each_participant_is_counted_by_the_definition(example, today):
     assert rows == expected_rows(today)
 
 
-@pytest.mark.parametrize("today", [WEDNESDAY, NEXT_MONDAY], ids=["mid-round", "after the end"])
+@pytest.mark.parametrize("today", [THURSDAY, NEXT_MONDAY], ids=["mid-round", "after the end"])
 def test_the_round_totals_are_sums_over_participants(example, today):
     progress = round_progress(survey=example, today=today)
 
     totals = sums(expected_rows(today))
     assert {name: getattr(progress, name) for name in totals} == totals
-    assert progress.expected_dates == [day for day in (MON, TUE, WED, THU, FRI) if day <= today]
+    assert progress.expected_dates == [day for day in (MON, TUE, WED, THU, FRI) if day < today]
 
 
-@pytest.mark.parametrize("today", [WEDNESDAY, NEXT_MONDAY], ids=["mid-round", "after the end"])
+@pytest.mark.parametrize("today", [THURSDAY, NEXT_MONDAY], ids=["mid-round", "after the end"])
 def test_the_rounds_list_summary_counts_as_the_definition(example, today):
     totals = sums(expected_rows(today))
 
@@ -122,12 +122,13 @@ def test_before_the_round_nothing_is_expected(example):
 @pytest.mark.parametrize(
     ("today", "ended", "until"),
     [
-        (dt.date(2025, 3, 5), False, dt.date(2025, 3, 5)),  # Wednesday of the round: up to today
-        (dt.date(2025, 3, 7), False, dt.date(2025, 3, 7)),  # its last day
+        (dt.date(2025, 3, 5), False, dt.date(2025, 3, 4)),  # Wednesday of the round: up to yesterday
+        (dt.date(2025, 3, 7), False, dt.date(2025, 3, 6)),  # its last day: not until it is over
+        (dt.date(2025, 3, 8), True, dt.date(2025, 3, 7)),  # the day after: the whole round
         (dt.date(2025, 11, 25), True, dt.date(2025, 3, 7)),  # long after: up to its end, not today
     ],
 )
-def test_the_expected_days_are_counted_up_to_today_or_the_rounds_end(survey, today, ended, until):
+def test_the_expected_days_are_counted_up_to_yesterday_or_the_rounds_end(survey, today, ended, until):
     progress = round_progress(survey=survey, today=today)
 
     assert (progress.ended, progress.counted_until) == (ended, until)
@@ -146,9 +147,9 @@ def test_days_of_another_round_do_not_count(example, make_user):
     someone = Participant.objects.create(survey=other, number=1, user=make_user("annan"))
     DiaryDay.objects.create(participant=someone, date=MON, status=S)
 
-    progress = round_progress(survey=example, today=WEDNESDAY)
+    progress = round_progress(survey=example, today=THURSDAY)
 
-    assert progress.submitted_days == sums(expected_rows(WEDNESDAY))["submitted_days"]
+    assert progress.submitted_days == sums(expected_rows(THURSDAY))["submitted_days"]
 
 
 def round_status(*args: str) -> str:
@@ -157,7 +158,7 @@ def round_status(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("today", [WEDNESDAY, NEXT_MONDAY], ids=["mid-round", "after the end"])
+@pytest.mark.parametrize("today", [THURSDAY, NEXT_MONDAY], ids=["mid-round", "after the end"])
 def test_round_status_prints_json_by_the_definition(example, today):
     report = json.loads(round_status("--survey", example.slug, "--as-of", today.isoformat()))
 
@@ -179,11 +180,11 @@ def test_round_status_counts_up_to_today_without_a_date(example):
 
 
 def test_round_status_prints_an_aligned_table(example):
-    out = round_status("--survey", example.slug, "--as-of", WEDNESDAY.isoformat(), "--format", "table")
+    out = round_status("--survey", example.slug, "--as-of", THURSDAY.isoformat(), "--format", "table")
 
     lines = out.splitlines()
-    totals = sums(expected_rows(WEDNESDAY))
-    assert lines[0].startswith(f"{example.slug} as of {WEDNESDAY.isoformat()}: 3 participants")
+    totals = sums(expected_rows(THURSDAY))
+    assert lines[0].startswith(f"{example.slug} as of {THURSDAY.isoformat()}: 3 participants")
     assert f"{totals['missing_days']} missing" in lines[0]
     assert lines[1].split() == ["number", "expected", "submitted", "draft", "missing", "invited", "reminders"]
     assert set(lines[2].replace(" ", "")) == {"-"}
@@ -195,6 +196,15 @@ def test_round_status_prints_an_aligned_table(example):
             "yes" if row["invited"] else "no",
             str(row["reminders"]),
         ]
-        for row in expected_rows(WEDNESDAY)
+        for row in expected_rows(THURSDAY)
     ]
     assert len({len(line) for line in lines[1:]}) == 1  # every column lines up
+
+
+def test_a_manager_up_to_date_is_not_behind_during_the_day(example):
+    # Manager 1 submitted Monday to Wednesday; on Thursday, Thursday is not over, so nothing is missing.
+    progress = round_progress(survey=example, today=THURSDAY)
+
+    (first,) = [row for row in progress.participants if row.number == 1]
+    assert (first.behind, first.missing) == (False, 0)
+    assert [row.number for row in progress.participants if row.behind] == [2, 3]

@@ -355,7 +355,7 @@ def test_a_round_that_has_ended_counts_its_days_up_to_its_end_not_today(client, 
     assert "Antalet dagar gäller 5 vardagar fram till 7 mars." in participants_page
 
 
-def test_a_round_under_way_counts_its_days_up_to_today(admin_a_client, municipality):
+def test_a_round_under_way_counts_its_days_up_to_yesterday(admin_a_client, municipality):
     today = timezone.localdate()
     under_way = survey_create(
         slug="under-way",
@@ -365,11 +365,12 @@ def test_a_round_under_way_counts_its_days_up_to_today(admin_a_client, municipal
         end_date=today + dt.timedelta(days=14),
         status=Survey.Status.OPEN,
     )
-    weekdays = len(under_way.expected_days(until=today))
+    yesterday = today - dt.timedelta(days=1)  # a day is due once it is over
+    weekdays = len(under_way.expected_days(until=yesterday))
 
     page = admin_a_client.get(reverse("surveys:round", args=[under_way.slug])).content.decode()
 
-    assert f"Expected so far: {weekdays} weekdays per participant, up to {today:%-d %B %Y}." in page
+    assert f"Expected so far: {weekdays} weekdays per participant, up to {yesterday:%-d %B %Y}." in page
 
 
 def test_an_empty_round_says_there_is_nobody_to_invite(admin_a_client, survey):
@@ -558,6 +559,22 @@ def test_sending_invitations(admin_a_client, survey, participant, mailoutbox):
     response = admin_a_client.post(reverse("surveys:invitations_send", args=[survey.slug]), follow=True)
     assert len(mailoutbox) == 1
     assert "Everyone who can be reached is already invited; no invitations were sent." in messages_of(response)
+
+
+def test_a_draft_round_offers_and_sends_no_invitations(admin_a_client, survey, participant, mailoutbox):
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.DRAFT)
+
+    page = admin_a_client.get(reverse("surveys:participants", args=[survey.slug])).content.decode()
+    response = admin_a_client.post(reverse("surveys:invitations_send", args=[survey.slug]), follow=True)
+
+    assert "Invitations go out once the round is open" in page
+    assert "invitations_send" not in page and "Send 1 invitation" not in page
+    assert mailoutbox == []
+    participant.refresh_from_db()
+    assert participant.invited_at is None
+    assert "The round is still a draft; invitations go out once it is open. No invitations were sent." in messages_of(
+        response
+    )
 
 
 def test_a_closed_round_sends_no_invitations(admin_a_client, survey, participant, mailoutbox):

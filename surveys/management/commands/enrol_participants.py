@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from mio.tablefiles import FileRefused
-from surveys.enrolment import EnrolmentError, participants_enrol, read_file
+from surveys.enrolment import EnrolmentError, file_problems, participants_enrol, read_file
 from surveys.models import Survey
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             parsed = read_file(file)
         except (FileRefused, OSError) as error:  # a file of another type, or too large
             raise CommandError(str(error)) from None
-        errors = list(parsed.errors)
+        errors = file_problems(survey=the_survey, parsed=parsed).errors
         if not errors:
             try:
                 result = participants_enrol(survey=the_survey, rows=parsed.rows)

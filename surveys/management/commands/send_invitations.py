@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from surveys import mailings
 from surveys.commands import counted, survey_from_slug
@@ -17,7 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, survey, dry_run, **options):
         the_survey = survey_from_slug(survey)
-        mailout = mailings.send_invitations(survey=the_survey, dry_run=dry_run, base_url=settings.SITE_URL)
+        try:
+            mailout = mailings.send_invitations(survey=the_survey, dry_run=dry_run, base_url=settings.SITE_URL)
+        except mailings.MailingError as refusal:
+            raise CommandError(f"{the_survey.slug}: {refusal}") from None
         verb = "Would invite" if dry_run else "Invited"
         for participant, _days in mailout.recipients:
             self.stdout.write(f"{verb} no. {participant.number} <{participant.user.email}>")
