@@ -29,7 +29,7 @@
     var warning = form.querySelector("[data-live-warning]");
     var bar = form.querySelector("[data-actions]");
 
-    // --- Live totals; the hour over 60 is named in the sticky bar and beside the boxes that make it up.
+    // --- Live totals; the boxes and hours in error are marked beside their rows, and counted in the sticky bar.
 
     // Each message on a line of its own, so that two problems never run together.
     function showMessages(element, messages) {
@@ -59,8 +59,35 @@
       showMessages(element, messages);
     }
 
-    // A box that is not a whole number, named by its hour beside its row and by its task and hour in the
-    // sticky bar. A number over 60 needs no message of its own: its hour is over 60 with it.
+    // The sticky bar stays one line: "3 fel", a link to the first marked box. The messages themselves stand
+    // beside the rows; listed in the bar they grew it taller than a phone's screen, over the boxes to fix.
+    function showCount(count, first) {
+      if (!warning) return;
+      if (!count) {
+        warning.textContent = "";
+        return;
+      }
+      var link = warning.querySelector("a");
+      if (!link) {
+        warning.textContent = "";
+        link = document.createElement("a");
+        link.className = "diary-warning-link";
+        link.setAttribute("data-first-problem", "");
+        link.addEventListener("click", function (event) {
+          var target = document.getElementById(link.hash.slice(1));
+          if (!target) return;
+          event.preventDefault();
+          goTo(target);
+        });
+        warning.appendChild(link);
+      }
+      var text = format(count === 1 ? form.dataset.problemsOne : form.dataset.problemsOther, { count: count });
+      if (link.textContent !== text) link.textContent = text;
+      link.href = "#" + first.id;
+    }
+
+    // A box that is not a whole number, named by its hour beside its row. A number over 60 needs no message of
+    // its own: its hour is over 60 with it.
     function boxMessage(input, where) {
       return typed(input) === null ? format(form.dataset.invalidMessage, { where: where }) : null;
     }
@@ -84,7 +111,7 @@
       });
       var day = 0;
       var over = {};
-      var problems = [];
+      var count = 0;
       form.querySelectorAll("[data-hour-total]").forEach(function (output) {
         var hour = output.dataset.hourTotal;
         var total = hourTotals[hour] || 0;
@@ -93,15 +120,14 @@
         output.parentElement.classList.toggle("over", total > 60);
         if (total > 60) {
           over[hour] = format(form.dataset.overMessage, { time: times[hour], total: total });
-          problems.push(over[hour]);
+          count += 1;
         }
       });
       // Only the offending boxes are marked: a wrong number, or minutes in an hour over 60. One message per
       // problem, in the order of the hours.
-      var boxProblems = [];
+      var first = null;
       rows.forEach(function (row) {
         var messages = [];
-        var label = row.querySelector(".diary-label").textContent;
         row.querySelectorAll("input[data-hour]").forEach(function (input) {
           var overHour = over[input.dataset.hour] && typed(input) > 0;
           var own = boxMessage(input, input.dataset.time);
@@ -109,9 +135,10 @@
           input.classList.toggle("is-invalid", Boolean(bad));
           if (bad) input.setAttribute("aria-invalid", "true");
           else input.removeAttribute("aria-invalid");
+          if (bad && !first) first = input;
           if (own !== null) {
             messages.push(own);
-            boxProblems.push(boxMessage(input, label + ", " + input.dataset.time));
+            count += 1;
           }
           if (overHour) messages.push(over[input.dataset.hour]);
         });
@@ -120,7 +147,7 @@
       form.querySelectorAll("[data-day-total], [data-day-sum]").forEach(function (output) {
         output.textContent = day;
       });
-      if (warning) showMessages(warning, boxProblems.concat(problems));
+      showCount(count, first);
       padForBar();
     }
 
@@ -128,6 +155,15 @@
     function padForBar() {
       if (bar) document.documentElement.style.scrollPaddingBottom = bar.offsetHeight + 8 + "px";
     }
+
+    // A script's focus() does not always honour the scroll padding: scroll a box hidden by the bar out myself.
+    // Text boxes only: a rating's radio is focused as its label is pressed, and scrolling then loses the click.
+    form.addEventListener("focusin", function (event) {
+      if (!bar || bar.contains(event.target) || !event.target.matches("input[type=text]")) return;
+      var field = event.target.getBoundingClientRect();
+      var barTop = bar.getBoundingClientRect().top;
+      if (field.height && field.bottom > barTop - 8 && field.top < window.innerHeight) window.scrollBy(0, field.bottom - barTop + 8);
+    });
 
     form.addEventListener("input", recompute);
     window.addEventListener("resize", padForBar);
@@ -208,15 +244,19 @@
 
     // --- The error list's links go to the box itself, unfolding its row; a rating's link to its buttons.
 
+    function goTo(target) {
+      var row = target.closest("[data-row]");
+      if (row && isCollapsed(row)) setOpen(row, true);
+      if (target.matches("fieldset")) target = target.querySelector("input:checked") || target.querySelector("input");
+      target.focus();
+    }
+
     document.querySelectorAll("[data-error-summary] a[data-field-link]").forEach(function (link) {
       link.addEventListener("click", function (event) {
         var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
         if (!target) return;
-        var row = target.closest("[data-row]");
-        if (row && isCollapsed(row)) setOpen(row, true);
-        if (target.matches("fieldset")) target = target.querySelector("input:checked") || target.querySelector("input");
         event.preventDefault();
-        target.focus();
+        goTo(target);
       });
     });
     var summary = document.querySelector("[data-error-summary]");

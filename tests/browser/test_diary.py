@@ -12,7 +12,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from playwright.sync_api import Page, expect
 
 from surveys.demo import DEMO_PASSWORD, ROUND_SLUG
@@ -39,6 +39,12 @@ def sv_template(message: str) -> str:
     """What the page shows for a `{% translate %}` literal; the tag doubles its % signs for gettext."""
     with translation.override("sv"):
         return Template(f'{{% load i18n %}}{{% translate "{message}" %}}').render(Context())
+
+
+def problems(count: int) -> str:
+    """The sticky bar's count of problems, as the page shows it in Swedish."""
+    with translation.override("sv"):
+        return ngettext("%(count)s problem", "%(count)s problems", count) % {"count": count}
 
 
 def day_url(live_server, date: dt.date) -> str:
@@ -164,12 +170,12 @@ def test_an_hour_over_sixty_shows_beside_the_field_at_once_and_the_server_refuse
     typed_in = cell(page, "invoices", 3)
     typed_in.fill("30")
 
-    # The moment the hour goes over: beside the row being typed in, and in the sticky bar at the bottom.
+    # The moment the hour goes over: beside the row being typed in, and counted in the sticky bar at the bottom.
     over = sv_template("%(time)s: %(total)s min – max 60") % {"time": "10–11", "total": 70}
     beside = page.locator("#row-invoices [data-row-warning]")
     expect(beside).to_have_text(over)
     expect(beside).to_be_in_viewport()
-    expect(page.locator("[data-live-warning]")).to_have_text(over)
+    expect(page.locator("[data-live-warning]")).to_have_text(problems(1))
     expect(page.locator("[data-live-warning]")).to_be_in_viewport()
     field, warning = typed_in.bounding_box(), beside.bounding_box()
     assert 0 <= warning["y"] - (field["y"] + field["height"]) < 80, (field, warning)
@@ -217,24 +223,52 @@ def test_the_live_check_gives_one_message_per_problem_naming_its_hour(page: Page
     cell(page, "documentation", 4).fill("1o")
     cell(page, "documentation", 6).fill("1,5")
 
-    documentation = Task.objects.get(survey__slug=ROUND_SLUG, code="documentation").label
     over = sv_template("%(time)s: %(total)s min – max 60") % {"time": "08–09", "total": 70}
     invalid = sv_template("%(where)s: enter the minutes as a whole number from 0 to 60.")
     beside = page.locator("#row-documentation [data-row-warning] > *")
     expect(beside).to_have_text([over, invalid % {"where": "11–12"}, invalid % {"where": "13–14"}])
     expect(page.locator("#row-invoices [data-row-warning] > *")).to_have_text([over])
-    # The sticky bar names the task of a wrong box, as it gathers the whole day's problems.
-    expect(page.locator("[data-live-warning] > *")).to_have_text(
-        [invalid % {"where": f"{documentation}, 11–12"}, invalid % {"where": f"{documentation}, 13–14"}, over]
-    )
+    # The sticky bar only counts them (two wrong boxes and an hour over 60) and leads to the first marked box.
+    expect(page.locator("[data-live-warning]")).to_have_text(problems(3))
+    page.locator("[data-live-warning] a").click()
+    expect(cell(page, "documentation", 1)).to_be_focused()
 
     cell(page, "documentation", 4).fill("10")
     cell(page, "documentation", 6).fill("")
     expect(beside).to_have_text([over])
-    expect(page.locator("[data-live-warning] > *")).to_have_text([over])
+    expect(page.locator("[data-live-warning]")).to_have_text(problems(1))
     cell(page, "invoices", 1).fill("30")
     expect(page.locator("[data-row-warning]")).to_have_count(0)
     expect(page.locator("[data-live-warning]")).to_be_empty()
+
+
+def test_many_wrong_boxes_keep_the_sticky_bar_a_bar_on_a_phone_and_a_focused_box_clear_of_it(
+    page: Page, live_server, log_in, screenshot_dir
+):
+    page.set_viewport_size(PHONE)
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    for task in ("direct-meeting", "direct-phone"):
+        open_row(page, task)
+        for hour in range(1, 7):
+            cell(page, task, hour).fill("1,5")
+
+    bar = page.locator("[data-actions]")
+    expect(page.locator("[data-live-warning]")).to_have_text(problems(12))
+    assert bar.bounding_box()["height"] < PHONE["height"] / 4
+    page.screenshot(path=screenshot_dir / "day-many-errors-phone.png")
+
+    # Every box in error, reached by Tab or by the bar's link, is shown above the bar, not behind it.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.locator("[data-live-warning] a").click()
+    for task, hour in (("direct-meeting", 1), ("direct-phone", 6)):
+        box = cell(page, task, hour)
+        if task != "direct-meeting":
+            box.focus()
+        expect(box).to_be_focused()
+        field, top = box.bounding_box(), bar.bounding_box()["y"]
+        assert field["y"] >= 0 and field["y"] + field["height"] <= top, (task, field, top)
+    page.screenshot(path=screenshot_dir / "day-many-errors-focused-phone.png")
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
