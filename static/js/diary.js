@@ -165,6 +165,35 @@
       if (field.height && field.bottom > barTop - 8 && field.top < window.innerHeight) window.scrollBy(0, field.bottom - barTop + 8);
     });
 
+    // The server's messages beside a row describe the day as it was sent. Once the row changes, or an hour in
+    // which the row has a marked box (an hour over 60 marks every row in it), they are out of date: they go
+    // with their marks and links, and the live check says what is still wrong.
+    function dropServerErrors(row) {
+      var errors = row.querySelector("[data-row-errors]");
+      if (!errors) return;
+      row.querySelectorAll("[aria-describedby]").forEach(function (field) {
+        if (field.getAttribute("aria-describedby") !== errors.id) return;
+        field.removeAttribute("aria-describedby");
+        field.removeAttribute("aria-invalid");
+        field.classList.remove("is-invalid");
+      });
+      row.querySelectorAll(".has-error").forEach(function (element) { element.classList.remove("has-error"); });
+      row.classList.remove("has-error");
+      errors.remove();
+    }
+
+    form.addEventListener("input", function (event) {
+      var row = event.target.closest("[data-row]");
+      if (!row) return;
+      dropServerErrors(row);
+      var hour = event.target.dataset.hour;
+      if (!hour) return;
+      rows.forEach(function (other) {
+        var errors = other.querySelector("[data-row-errors]");
+        var box = other.querySelector('input[data-hour="' + hour + '"]');
+        if (errors && box && box.getAttribute("aria-describedby") === errors.id) dropServerErrors(other);
+      });
+    });
     form.addEventListener("input", recompute);
     window.addEventListener("resize", padForBar);
     recompute(true);

@@ -271,6 +271,39 @@ def test_many_wrong_boxes_keep_the_sticky_bar_a_bar_on_a_phone_and_a_focused_box
     page.screenshot(path=screenshot_dir / "day-many-errors-focused-phone.png")
 
 
+def test_the_servers_messages_beside_a_row_go_once_the_row_or_its_full_hour_is_changed(
+    page: Page, live_server, log_in, screenshot_dir
+):
+    page.set_viewport_size(PHONE)
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    open_row(page, "documentation")
+    cell(page, "documentation", 1).fill("40")
+    cell(page, "documentation", 4).fill("x")
+    open_row(page, "invoices")
+    cell(page, "invoices", 1).fill("30")
+    open_row(page, "budget")
+    cell(page, "budget", 2).fill("x")
+    page.click("button[name=draft]")
+    expect(page.locator("#errors")).to_be_visible()
+    expect(page.locator(".diary-row.has-error")).to_have_count(3)
+    expect(cell(page, "invoices", 1)).to_have_attribute("aria-describedby", "errors-invoices")
+
+    # Correcting the hour over 60 in one row clears both rows that made it up, with their screen-reader links;
+    # the box still wrong in one of them is then named by the live check.
+    cell(page, "invoices", 1).fill("20")
+    for task in ("invoices", "documentation"):
+        expect(page.locator(f"#row-{task}")).not_to_have_class(re.compile(r"\bhas-error\b"))
+        expect(page.locator(f"#row-{task} [data-row-errors]")).to_have_count(0)
+        expect(cell(page, task, 1)).not_to_have_attribute("aria-describedby", re.compile("errors-"))
+        expect(cell(page, task, 1)).not_to_have_attribute("aria-invalid", "true")
+    invalid = sv_template("%(where)s: enter the minutes as a whole number from 0 to 60.")
+    expect(page.locator("#row-documentation [data-row-warning]")).to_have_text(invalid % {"where": "11–12"})
+    # A row that was not touched keeps the server's message.
+    expect(page.locator("#row-budget [data-row-errors]")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "day-stale-errors-cleared-phone.png")
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_live_totals_add_a_box_over_sixty_and_mark_its_hour(
     page: Page, live_server, log_in, screenshot_dir, viewport
