@@ -43,6 +43,10 @@
       });
     }
 
+    function liveId(row) {
+      return "live-" + row.id;
+    }
+
     function rowWarning(row, messages) {
       var element = row.querySelector("[data-row-warning]");
       if (!messages.length) {
@@ -53,6 +57,7 @@
         element = document.createElement("div");
         element.className = "diary-row-warning";
         element.setAttribute("data-row-warning", "");
+        element.id = liveId(row);
         var hours = row.querySelectorAll(".diary-hour");
         hours[hours.length - 1].after(element);
       }
@@ -128,6 +133,9 @@
       var first = null;
       rows.forEach(function (row) {
         var messages = [];
+        // A marked box is linked to the message beside its row, as the server's marks are; while the server's
+        // messages stand (until the row changes), its links stay.
+        var linked = quiet !== true && !row.querySelector("[data-row-errors]");
         row.querySelectorAll("input[data-hour]").forEach(function (input) {
           var overHour = over[input.dataset.hour] && typed(input) > 0;
           var own = boxMessage(input, input.dataset.time);
@@ -135,6 +143,8 @@
           input.classList.toggle("is-invalid", Boolean(bad));
           if (bad) input.setAttribute("aria-invalid", "true");
           else input.removeAttribute("aria-invalid");
+          if (linked && bad) input.setAttribute("aria-describedby", liveId(row));
+          else if (linked) input.removeAttribute("aria-describedby");
           if (bad && !first) first = input;
           if (own !== null) {
             messages.push(own);

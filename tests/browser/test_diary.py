@@ -233,8 +233,15 @@ def test_the_live_check_gives_one_message_per_problem_naming_its_hour(page: Page
     page.locator("[data-live-warning] a").click()
     expect(cell(page, "documentation", 1)).to_be_focused()
 
+    # Each marked box is linked to the messages beside its row, so a screen reader says why it is wrong.
+    warning_id = page.locator("#row-documentation [data-row-warning]").get_attribute("id")
+    for hour in (1, 4, 6):
+        expect(cell(page, "documentation", hour)).to_have_attribute("aria-describedby", warning_id)
+    expect(cell(page, "documentation", 2)).not_to_have_attribute("aria-describedby", re.compile("."))
+
     cell(page, "documentation", 4).fill("10")
     cell(page, "documentation", 6).fill("")
+    expect(cell(page, "documentation", 4)).not_to_have_attribute("aria-describedby", re.compile("."))
     expect(beside).to_have_text([over])
     expect(page.locator("[data-live-warning]")).to_have_text(problems(1))
     cell(page, "invoices", 1).fill("30")
@@ -299,6 +306,7 @@ def test_the_servers_messages_beside_a_row_go_once_the_row_or_its_full_hour_is_c
         expect(cell(page, task, 1)).not_to_have_attribute("aria-invalid", "true")
     invalid = sv_template("%(where)s: enter the minutes as a whole number from 0 to 60.")
     expect(page.locator("#row-documentation [data-row-warning]")).to_have_text(invalid % {"where": "11–12"})
+    expect(cell(page, "documentation", 4)).to_have_attribute("aria-describedby", "live-row-documentation")
     # A row that was not touched keeps the server's message.
     expect(page.locator("#row-budget [data-row-errors]")).to_be_visible()
     page.screenshot(path=screenshot_dir / "day-stale-errors-cleared-phone.png")
