@@ -27,6 +27,8 @@
   document.querySelectorAll("form[data-diary]").forEach(function (form) {
     var rows = toArray(form.querySelectorAll("[data-row]"));
     var warning = form.querySelector("[data-live-warning]");
+    var announcer = form.querySelector("[data-live-announce]");
+    var announced = [];
     var bar = form.querySelector("[data-actions]");
 
     // --- Live totals; the boxes and hours in error are marked beside their rows, and counted in the sticky bar.
@@ -91,6 +93,15 @@
       link.href = "#" + first.id;
     }
 
+    // The problems that were not there before the last keystroke, read out once; the totals are not live.
+    function announce(problems) {
+      if (!announcer) return;
+      var fresh = problems.filter(function (problem) { return announced.indexOf(problem) < 0; });
+      announced = problems;
+      if (fresh.length) announcer.textContent = fresh.join(" ");
+      else if (!problems.length) announcer.textContent = "";
+    }
+
     // A box that is not a whole number, named by its hour beside its row. A number over 60 needs no message of
     // its own: its hour is over 60 with it.
     function boxMessage(input, where) {
@@ -131,8 +142,10 @@
       // Only the offending boxes are marked: a wrong number, or minutes in an hour over 60. One message per
       // problem, in the order of the hours.
       var first = null;
+      var problems = [];
       rows.forEach(function (row) {
         var messages = [];
+        var label = row.querySelector(".diary-label").textContent;
         // A marked box is linked to the message beside its row, as the server's marks are; while the server's
         // messages stand (until the row changes), its links stay.
         var linked = quiet !== true && !row.querySelector("[data-row-errors]");
@@ -148,6 +161,7 @@
           if (bad && !first) first = input;
           if (own !== null) {
             messages.push(own);
+            problems.push(boxMessage(input, label + ", " + input.dataset.time));
             count += 1;
           }
           if (overHour) messages.push(over[input.dataset.hour]);
@@ -158,6 +172,10 @@
         output.textContent = day;
       });
       showCount(count, first);
+      problems = problems.concat(Object.keys(over).map(function (hour) { return over[hour]; }));
+      // On load the server's messages are on the page already: only what typing brings is announced.
+      if (quiet === true) announced = problems;
+      else announce(problems);
       padForBar();
     }
 

@@ -312,6 +312,33 @@ def test_the_servers_messages_beside_a_row_go_once_the_row_or_its_full_hour_is_c
     page.screenshot(path=screenshot_dir / "day-stale-errors-cleared-phone.png")
 
 
+def test_the_totals_are_not_read_out_at_every_keystroke_and_one_live_region_names_a_new_problem(
+    page: Page, live_server, log_in
+):
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    outputs = page.locator("form[data-diary] output")
+    assert outputs.count() > 20
+    for index in range(outputs.count()):
+        expect(outputs.nth(index)).to_have_attribute("aria-live", "off")
+    live = page.locator(
+        "form[data-diary] [aria-live=polite], form[data-diary] [role=status], form[data-diary] [role=alert]"
+    )
+    expect(live).to_have_count(1)
+
+    cell(page, "documentation", 1).fill("40")
+    cell(page, "invoices", 1).fill("30")
+    over = sv_template("%(time)s: %(total)s min – max 60") % {"time": "08–09", "total": 70}
+    expect(live).to_have_text(over)
+    cell(page, "documentation", 2).fill("x")
+    documentation = Task.objects.get(survey__slug=ROUND_SLUG, code="documentation").label
+    invalid = sv_template("%(where)s: enter the minutes as a whole number from 0 to 60.")
+    expect(live).to_have_text(invalid % {"where": f"{documentation}, 09–10"})
+    cell(page, "documentation", 2).fill("")
+    cell(page, "documentation", 1).fill("30")
+    expect(live).to_be_empty()
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_live_totals_add_a_box_over_sixty_and_mark_its_hour(
     page: Page, live_server, log_in, screenshot_dir, viewport
