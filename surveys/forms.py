@@ -21,6 +21,7 @@ from .diaryrules import LineInput
 from .enrolment import MAX_NUMBER, PersonRow
 from .models import DiaryLine, Municipality, Survey, Task, Unit
 from .services import UNSAVED_VERSION
+from .tasknames import diary_labels
 
 VALUE_SCALE = [
     (1, gettext_lazy("very low")),
@@ -133,10 +134,11 @@ def _grid_fields(*, survey: Survey, tasks: Sequence[Task], language: str | None)
 def _build_grid_fields(*, survey: Survey, tasks: Sequence[Task], language: str | None) -> dict[str, forms.Field]:
     """The fields only read what was typed; the rules of the day are checked in DayForm.clean()."""
     fields: dict[str, forms.Field] = {}
+    labels = diary_labels(tasks, language)
     for task in tasks:
-        label = task.display_label(language)
+        label = labels[task.code]
         for hour in survey.hour_numbers:
-            where = diaryrules.hour_place(survey=survey, task=task, hour=hour, language=language)
+            where = diaryrules.hour_place(survey=survey, task=task, hour=hour, language=language, label=label)
             fields[f"{task.code}-h{hour}"] = forms.IntegerField(
                 label=where,
                 required=False,
@@ -152,7 +154,7 @@ def _build_grid_fields(*, survey: Survey, tasks: Sequence[Task], language: str |
                 label=f"{label}: {diaryrules.scale_title(name)}",
                 required=False,
                 choices=[("", "–"), *scale],
-                refused=partial(diaryrules.rating_message, task=task, scale=name, language=language),
+                refused=partial(diaryrules.rating_message, task=task, scale=name, language=language, label=label),
                 widget=forms.RadioSelect,
             )
         if task.asks_to_specify:
@@ -182,6 +184,7 @@ class DayForm(forms.Form):
         self.survey = survey
         self.tasks = list(tasks)
         self.language = language
+        self.labels = diary_labels(self.tasks, language)  # the three "Annat (specificera)" rows told apart
         # Hour number -> the message about its total, for the hours whose tasks add up to more than 60.
         self.over_hours: dict[int, str] = {}
         self._minutes_read: dict[tuple[int, int], int] = {}  # (task, hour) -> the whole minutes the box shows
@@ -341,7 +344,7 @@ class DayForm(forms.Form):
         )
         return GridRow(
             task=task,
-            label=task.display_label(self.language),
+            label=self.labels[task.code],
             cells=cells,
             value=value,
             function=function,

@@ -339,6 +339,27 @@ def test_the_totals_are_not_read_out_at_every_keystroke_and_one_live_region_name
     expect(live).to_be_empty()
 
 
+def test_the_three_other_rows_are_told_apart_wherever_the_diary_names_a_task(page: Page, live_server, log_in):
+    page.set_viewport_size(PHONE)
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    codes = ("direct-other", "indirect-other", "other")
+    names = [page.locator(f"#task-{code}").inner_text() for code in codes]
+    assert len(set(names)) == 3 and all(name.startswith("Annat (specificera), ") for name in names), names
+    # The boxes' and ratings' accessible names and the fold buttons carry the same names.
+    for code, name in zip(codes, names, strict=True):
+        expect(page.locator(f"#expand-{code}")).to_have_accessible_name(name)
+        open_row(page, code)
+        expect(cell(page, code, 8)).to_have_accessible_name(f"{name}, 15–16")
+        expect(page.locator(f"#id_{code}-value")).to_have_accessible_name(re.compile(re.escape(name) + "$"))
+        cell(page, code, 8).fill("x")
+    page.click("button[name=draft]")
+    invalid = sv("%(where)s: enter the minutes as a whole number from 0 to 60.")
+    expect(page.locator("#errors").get_by_role("link")).to_have_text(
+        [invalid % {"where": f"{name}, 15–16"} for name in names]
+    )
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_live_totals_add_a_box_over_sixty_and_mark_its_hour(
     page: Page, live_server, log_in, screenshot_dir, viewport

@@ -172,7 +172,7 @@ def test_one_save_reports_boxes_hour_totals_ratings_and_notes_together(manager_c
             "id_planning-value",
         ),
         (f"{INVOICES}, 08–09: 61 minutes is not allowed; an hour has at most 60.", "id_invoices-h1"),
-        ("Other (specify), specify: at most 500 characters (now 501).", "id_other-note"),
+        ("Other (specify), other tasks, specify: at most 500 characters (now 501).", "id_other-note"),
         (hour_total, "id_planning-h2"),
     ]
     # Beside its row too: the hour's message stands in each row with minutes in that hour.
