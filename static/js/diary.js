@@ -4,12 +4,18 @@
 (function () {
   "use strict";
 
-  // A box as typed: a whole number of minutes (0 when empty), or null when it is not one ("abc", "1,5", "-5").
+  // A box as typed: a whole number of minutes (0 when empty), or null when it is not one ("abc", "1,5", "-5",
+  // "+5", "１０"): plain digits only, the rule the server applies too (surveys/forms.py MinutesField).
   function typed(input) {
     var text = input.value.trim();
     if (text === "") return 0;
     if (!/^\d+$/.test(text)) return null;
     return parseInt(text, 10);
+  }
+
+  // A number as digits: String(1e23) would read "1e+23" for a long row of nines typed in a box.
+  function digits(number) {
+    return number.toLocaleString("en-US", { useGrouping: false, maximumFractionDigits: 0 });
   }
 
   function format(template, values) {
@@ -123,7 +129,7 @@
           total += value;
           hourTotals[hour] = (hourTotals[hour] || 0) + value;
         });
-        row.querySelector("[data-row-total]").textContent = total;
+        row.querySelector("[data-row-total]").textContent = digits(total);
       });
       var day = 0;
       var over = {};
@@ -132,10 +138,10 @@
         var hour = output.dataset.hourTotal;
         var total = hourTotals[hour] || 0;
         day += total;
-        output.textContent = total;
+        output.textContent = digits(total);
         output.parentElement.classList.toggle("over", total > 60);
         if (total > 60) {
-          over[hour] = format(form.dataset.overMessage, { time: times[hour], total: total });
+          over[hour] = format(form.dataset.overMessage, { time: times[hour], total: digits(total) });
           count += 1;
         }
       });
@@ -169,7 +175,7 @@
         if (quiet !== true) rowWarning(row, messages);
       });
       form.querySelectorAll("[data-day-total], [data-day-sum]").forEach(function (output) {
-        output.textContent = day;
+        output.textContent = digits(day);
       });
       showCount(count, first);
       problems = problems.concat(Object.keys(over).map(function (hour) { return over[hour]; }));

@@ -360,6 +360,28 @@ def test_the_three_other_rows_are_told_apart_wherever_the_diary_names_a_task(pag
     )
 
 
+def test_the_live_check_and_the_server_refuse_the_same_boxes_and_a_huge_number_reads_as_digits(
+    page: Page, live_server, log_in
+):
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    cell(page, "documentation", 1).fill("+5")
+    cell(page, "documentation", 2).fill("１０")
+    cell(page, "documentation", 3).fill("99999999999999999999999")
+    invalid = sv_template("%(where)s: enter the minutes as a whole number from 0 to 60.")
+    expect(page.locator("#row-documentation [data-row-warning] > *")).to_have_text(
+        [invalid % {"where": "08–09"}, invalid % {"where": "09–10"}, re.compile(r"^10–11: \d+ min")]
+    )
+    assert "e+" not in page.locator("form[data-diary]").inner_text()
+
+    page.click("button[name=draft]")
+    documentation = Task.objects.get(survey__slug=ROUND_SLUG, code="documentation").label
+    links = page.locator("#errors").get_by_role("link")
+    expect(links.nth(0)).to_have_text(invalid % {"where": f"{documentation}, 08–09"})
+    expect(links.nth(1)).to_have_text(invalid % {"where": f"{documentation}, 09–10"})
+    assert friday_status() is None
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_live_totals_add_a_box_over_sixty_and_mark_its_hour(
     page: Page, live_server, log_in, screenshot_dir, viewport
