@@ -280,3 +280,15 @@ def test_a_rating_beyond_what_the_database_holds_is_refused_naming_the_task(mana
     response = post(manager_client, survey, {"invoices-h1": 30, f"invoices-{scale}": 70000})
 
     assert_refused(response, f"{INVOICES}, {SCALES[scale]}: the rating 70000 is not allowed; choose 1, 2, 3 or 4.")
+
+
+def test_a_day_that_can_only_be_read_shows_no_help_on_filling_it_in(manager_client, survey):
+    help_texts = ("How to fill in the day", "Tap a task to enter its minutes.")
+    content = manager_client.get(day_url(survey)).content.decode()
+    assert all(text in content for text in help_texts)
+
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    content = manager_client.get(day_url(survey)).content.decode()
+
+    assert "The survey round is not open, so this day can only be read." in content
+    assert not any(text in content for text in help_texts)
