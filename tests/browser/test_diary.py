@@ -382,6 +382,18 @@ def test_the_live_check_and_the_server_refuse_the_same_boxes_and_a_huge_number_r
     assert friday_status() is None
 
 
+def test_on_a_phone_the_tap_a_task_hint_has_the_width_of_the_page(page: Page, live_server, log_in, screenshot_dir):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in("anna")
+    page.goto(day_url(live_server, THURSDAY))
+    hint = page.locator("[data-tools] p")
+    expect(hint).to_be_visible()
+    tools = page.locator("[data-tools]").bounding_box()
+    assert hint.bounding_box()["width"] > 0.9 * tools["width"]
+    assert hint.bounding_box()["height"] < 80  # two or three lines, not six
+    page.locator("[data-tools]").screenshot(path=screenshot_dir / "day-tools-phone.png")
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_live_totals_add_a_box_over_sixty_and_mark_its_hour(
     page: Page, live_server, log_in, screenshot_dir, viewport
