@@ -1126,3 +1126,24 @@ def test_clearing_a_day_works_without_javascript(page: Page, live_server, log_in
     log_in("anna")
 
     _clear_thursday_after_asking(page, live_server)
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_without_javascript_a_phone_shows_the_menu_open(page: Page, live_server, log_in, screenshot_dir):
+    page.set_viewport_size(PHONE)
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    expect(page.locator(".navbar-toggler")).to_be_hidden()
+    for name in (sv("Log out"), "English"):
+        expect(page.locator("#mainmenu").get_by_role("button", name=name)).to_be_visible()
+    page.screenshot(path=screenshot_dir / "menu-without-javascript-phone.png")
+
+
+def test_with_javascript_a_phone_opens_the_menu_with_its_button(page: Page, live_server, log_in):
+    page.set_viewport_size(PHONE)
+    log_in("anna")
+    page.goto(day_url(live_server, FRIDAY))
+    log_out = page.locator("#mainmenu").get_by_role("button", name=sv("Log out"))
+    expect(log_out).to_be_hidden()
+    page.locator(".navbar-toggler").click()
+    expect(log_out).to_be_visible()
