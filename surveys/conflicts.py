@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from .diaryrules import LineInput
 from .models import DiaryDay, Participant, Survey
 from .services import StaleDay, diary_save
+from .tasknames import diary_labels
 
 EMPTY = "–"
 
@@ -63,11 +64,12 @@ def day_differences(
     tasks = [line.task for line in typed_lines]
     tasks += [line.task for line in saved_lines if line.task.pk not in typed_by_task]
     hours = survey.hours_per_day
+    labels = diary_labels(tasks, language)
     differences = []
     for task in tasks:
         saved = saved_by_task.get(task.pk) or LineInput(task=task)
         typed = typed_by_task.get(task.pk) or LineInput(task=task)
-        label = task.display_label(language)
+        label = labels[task.code]
         hour_pairs = zip(_padded(saved.minutes, hours), _padded(typed.minutes, hours), strict=True)
         for hour, (was, now) in enumerate(hour_pairs, start=1):
             if was != now:

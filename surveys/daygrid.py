@@ -125,7 +125,7 @@ def _row(row: GridRow, *, words: _Words, editable: bool) -> str:
         )
     parts.append(
         f'<div class="diary-total"><span class="caption">{words.total}:</span> '
-        f'<output data-row-total aria-label="{words.total_minutes}: {label}">{row.total}</output> '
+        f'<output data-row-total aria-live="off" aria-label="{words.total_minutes}: {label}">{row.total}</output> '
         f'<span class="caption">min</span></div>'
     )
     parts.append(
@@ -177,13 +177,16 @@ def head_html(hour_sums: Sequence[dict]) -> SafeString:
 
 
 def sums_html(hour_sums: Sequence[dict], *, day_total: int) -> SafeString:
-    """The row of totals under the grid: per hour (over 60 marked) and of the day; diary.js keeps them live."""
+    """The row of totals under the grid: per hour (over 60 marked) and of the day; diary.js keeps them live.
+
+    Every total is an `<output>`, which is a polite live region unless told otherwise: one digit typed changed
+    four of them, each read out. They are read on demand; the one live region is the sticky bar's warning."""
     total_of = _("Total of %(time)s")
     per_hour, day, day_minutes = escape(_("Total per hour")), escape(_("Day")), escape(_("Total minutes of the day"))
     columns = "".join(
         f'<div class="diary-sum{" over" if column["total"] > 60 else ""}"><span class="hour-caption">'
         f"{escape(column['time'])}</span>\n"
-        f'  <output data-hour-total="{column["hour"]}" '
+        f'  <output data-hour-total="{column["hour"]}" aria-live="off" '
         f'aria-label="{escape(total_of % {"time": column["time"]})}">{column["total"]}</output></div>\n'
         for column in hour_sums
     )
@@ -192,6 +195,6 @@ def sums_html(hour_sums: Sequence[dict], *, day_total: int) -> SafeString:
         f'  <div class="diary-task fw-semibold">{per_hour}</div>\n'
         f"  {columns}"
         f'  <div class="diary-total fw-semibold"><span class="caption">{day}:</span> <output data-day-sum '
-        f'aria-label="{day_minutes}">{day_total}</output> <span class="caption">min</span></div>\n'
+        f'aria-live="off" aria-label="{day_minutes}">{day_total}</output> <span class="caption">min</span></div>\n'
         f"</div>"
     )

@@ -9,7 +9,7 @@ same thing wherever it fails. A file's row and column are put in front by the im
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import MAX_MINUTES_PER_HOUR, DiaryLine, Survey, Task
+from .tasknames import diary_labels
 
 RATINGS = (1, 2, 3, 4)
 NOTE_LIMIT = DiaryLine._meta.get_field("note").max_length
@@ -65,35 +66,40 @@ def _fill(message: str, names: dict[str, str], values: dict[str, object]) -> str
     return message % {key: name.replace("%", "%%") for key, name in names.items()} % values
 
 
-def hour_place(*, survey: Survey, task: Task, hour: int, language: str | None = None) -> str:
-    """A minute box, as messages name it: the task and the hour's clock time, e.g. "Budget, 08–09"."""
-    return _("%(task)s, %(time)s") % {"task": task.display_label(language), "time": survey.hour_label(hour)}
+def hour_place(*, survey: Survey, task: Task, hour: int, language: str | None = None, label: str | None = None) -> str:
+    """A minute box, as messages name it: the task and the hour's clock time, e.g. "Budget, 08–09". `label`: the
+    task's name among the day's rows (`tasknames.diary_labels`), which tells the "Annat (specificera)" rows apart."""
+    return _("%(task)s, %(time)s") % {"task": label or task.display_label(language), "time": survey.hour_label(hour)}
 
 
 def minutes_allowed(amount: int) -> bool:
     return 0 <= amount <= MAX_MINUTES_PER_HOUR
 
 
-def minutes_message(*, survey: Survey, task: Task, hour: int, amount: int, language: str | None = None) -> str:
-    where = {"where": hour_place(survey=survey, task=task, hour=hour, language=language)}
+def minutes_message(
+    *, survey: Survey, task: Task, hour: int, amount: int, language: str | None = None, label: str | None = None
+) -> str:
+    where = {"where": hour_place(survey=survey, task=task, hour=hour, language=language, label=label)}
     if amount < 0:
         return _fill(_("%(where)s: %%(value)s minutes is not allowed; enter 0 to 60."), where, {"value": amount})
     return _fill(_("%(where)s: %%(value)s minutes is not allowed; an hour has at most 60."), where, {"value": amount})
 
 
-def rating_message(*, task: Task, scale: str, rating: object, language: str | None = None) -> str:
+def rating_message(
+    *, task: Task, scale: str, rating: object, language: str | None = None, label: str | None = None
+) -> str:
     """Also for a rating that is not a number at all, as the form received it."""
     return _fill(
         _("%(task)s, %(scale)s: the rating %%(value)s is not allowed; choose 1, 2, 3 or 4."),
-        {"task": task.display_label(language), "scale": scale_title(scale)},
+        {"task": label or task.display_label(language), "scale": scale_title(scale)},
         {"value": rating},
     )
 
 
-def note_message(*, task: Task, length: int, language: str | None = None) -> str:
+def note_message(*, task: Task, length: int, language: str | None = None, label: str | None = None) -> str:
     return _fill(
         _("%(task)s, specify: at most %%(limit_value)d characters (now %%(show_value)d)."),
-        {"task": task.display_label(language)},
+        {"task": label or task.display_label(language)},
         {"limit_value": NOTE_LIMIT, "show_value": length},
     )
 
@@ -128,28 +134,34 @@ def hour_totals(lines: Sequence[LineInput], hours: int) -> list[int]:
     return totals
 
 
-def _line_problems(survey: Survey, index: int, line: LineInput, language: str | None) -> list[Problem]:
+def _line_problems(
+    survey: Survey, index: int, line: LineInput, language: str | None, labels: Mapping[str, str]
+) -> list[Problem]:
     hours = survey.hours_per_day
+    label = labels[line.task.code]
     problems = []
     for hour, amount in enumerate(line.minutes, start=1):
         if hour > hours and amount:
             message = _("%(task)s: this round has %(hours)d hours, so hour %(hour)d must be empty.") % {
-                "task": line.task.display_label(language),
+                "task": label,
                 "hours": hours,
                 "hour": hour,
             }
             problems.append(Problem(message, index, hour, "minutes"))
         elif not minutes_allowed(amount):
-            message = minutes_message(survey=survey, task=line.task, hour=hour, amount=amount, language=language)
+            message = minutes_message(
+                survey=survey, task=line.task, hour=hour, amount=amount, language=language, label=label
+            )
             problems.append(Problem(message, index, hour, "minutes"))
     for scale in SCALES:
         rating = getattr(line, scale)
         if rating is not None and rating not in RATINGS:
-            message = rating_message(task=line.task, scale=scale, rating=rating, language=language)
+            message = rating_message(task=line.task, scale=scale, rating=rating, language=language, label=label)
             problems.append(Problem(message, index, None, scale))
     length = len(line.note.strip())
     if length > NOTE_LIMIT:
-        problems.append(Problem(note_message(task=line.task, length=length, language=language), index, None, "note"))
+        message = note_message(task=line.task, length=length, language=language, label=label)
+        problems.append(Problem(message, index, None, "note"))
     return problems
 
 
@@ -190,10 +202,11 @@ class Unrated:
 def unrated(lines: Sequence[LineInput], *, language: str | None = None) -> list[Unrated]:
     """The rows with minutes but without one or both ratings, in their order."""
     rows = []
+    labels = diary_labels((line.task for line in lines), language)
     for index, line in enumerate(lines):
         missing = tuple(scale for scale in SCALES if getattr(line, scale) is None)
         if any(line.minutes) and missing:
-            rows.append(Unrated(index, line.task, line.task.display_label(language), missing))
+            rows.append(Unrated(index, line.task, labels[line.task.code], missing))
     return rows
 
 
@@ -205,8 +218,9 @@ def check_day(
     `submit`: the day is handed in, which needs some minutes (a submitted day counts as done in progress)."""
     if language is None:
         language = get_language()
+    labels = diary_labels((line.task for line in lines), language)
     problems = [
-        problem for index, line in enumerate(lines) for problem in _line_problems(survey, index, line, language)
+        problem for index, line in enumerate(lines) for problem in _line_problems(survey, index, line, language, labels)
     ]
     problems.extend(_hour_problems(survey, lines))
     if submit and not any(hour_totals(lines, survey.hours_per_day)):

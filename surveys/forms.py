@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -21,6 +22,7 @@ from .diaryrules import LineInput
 from .enrolment import MAX_NUMBER, PersonRow
 from .models import DiaryLine, Municipality, Survey, Task, Unit
 from .services import UNSAVED_VERSION
+from .tasknames import diary_labels
 
 VALUE_SCALE = [
     (1, gettext_lazy("very low")),
@@ -34,6 +36,31 @@ FUNCTION_SCALE = [
     (3, gettext_lazy("well")),
     (4, gettext_lazy("very well")),
 ]
+
+
+# Minutes as the page takes them: plain digits 0–9. Python's int() also takes "+5", "-5" and other scripts' digits
+# ("１０"), which the page's live check (diary.js `typed`) refuses; one rule, with the message letters get.
+PLAIN_DIGITS = re.compile(r"[0-9]+")
+
+
+def typed_minutes(value: object) -> int | None:
+    """A minute box's text as a whole number, or None when it is not plain digits (0 when empty)."""
+    text = "" if value is None else str(value).strip()
+    if text == "":
+        return 0
+    return int(text) if PLAIN_DIGITS.fullmatch(text) else None
+
+
+class MinutesField(forms.IntegerField):
+    """A minute box: empty, or plain digits. Whether the number is allowed (0–60) is a rule of the day."""
+
+    def to_python(self, value):
+        if value in self.empty_values or str(value).strip() == "":
+            return None
+        amount = typed_minutes(value)
+        if amount is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return amount
 
 
 class RatingField(forms.TypedChoiceField):
@@ -133,11 +160,12 @@ def _grid_fields(*, survey: Survey, tasks: Sequence[Task], language: str | None)
 def _build_grid_fields(*, survey: Survey, tasks: Sequence[Task], language: str | None) -> dict[str, forms.Field]:
     """The fields only read what was typed; the rules of the day are checked in DayForm.clean()."""
     fields: dict[str, forms.Field] = {}
+    labels = diary_labels(tasks, language)
     for task in tasks:
-        label = task.display_label(language)
+        label = labels[task.code]
         for hour in survey.hour_numbers:
-            where = diaryrules.hour_place(survey=survey, task=task, hour=hour, language=language)
-            fields[f"{task.code}-h{hour}"] = forms.IntegerField(
+            where = diaryrules.hour_place(survey=survey, task=task, hour=hour, language=language, label=label)
+            fields[f"{task.code}-h{hour}"] = MinutesField(
                 label=where,
                 required=False,
                 error_messages={
@@ -152,7 +180,7 @@ def _build_grid_fields(*, survey: Survey, tasks: Sequence[Task], language: str |
                 label=f"{label}: {diaryrules.scale_title(name)}",
                 required=False,
                 choices=[("", "–"), *scale],
-                refused=partial(diaryrules.rating_message, task=task, scale=name, language=language),
+                refused=partial(diaryrules.rating_message, task=task, scale=name, language=language, label=label),
                 widget=forms.RadioSelect,
             )
         if task.asks_to_specify:
@@ -182,6 +210,7 @@ class DayForm(forms.Form):
         self.survey = survey
         self.tasks = list(tasks)
         self.language = language
+        self.labels = diary_labels(self.tasks, language)  # the three "Annat (specificera)" rows told apart
         # Hour number -> the message about its total, for the hours whose tasks add up to more than 60.
         self.over_hours: dict[int, str] = {}
         self._minutes_read: dict[tuple[int, int], int] = {}  # (task, hour) -> the whole minutes the box shows
@@ -303,13 +332,9 @@ class DayForm(forms.Form):
         # building the bound field: ~130 boxes a page, each asked by the totals.
         name = f"{task.code}-h{hour}"
         value = self.data.get(name) if self.is_bound else self.initial.get(name)
-        try:
-            amount = int(value)
-        except (TypeError, ValueError):
-            amount = 0
         # The totals add what was typed, 70 too, as diary.js does: the hour it fills over 60 is marked, and the
         # box's own message says that it is not allowed. (The rules count only allowed boxes: diaryrules.)
-        amount = max(amount, 0)
+        amount = typed_minutes(value) or 0
         self._minutes_read[(task.pk, hour)] = amount
         return amount
 
@@ -341,7 +366,7 @@ class DayForm(forms.Form):
         )
         return GridRow(
             task=task,
-            label=task.display_label(self.language),
+            label=self.labels[task.code],
             cells=cells,
             value=value,
             function=function,

@@ -28,3 +28,18 @@ def task_labels(tasks: Iterable[Mapping[str, Any]], language: str) -> dict[str, 
             words = category_name(task, language).split()
             chosen[task["task"]] = f"{chosen[task['task']]}, {' '.join(words[:2]).lower()}"
     return chosen
+
+
+def diary_labels(tasks: Iterable[Any], language: str | None) -> dict[str, str]:
+    """`task_labels` for `Task` objects: how the diary names its rows in labels, messages and lists, so that the
+    three "Annat (specificera)" rows read "Annat (specificera), direkt arbete" and so on, as in the analysis.
+    A task's category is read only when its label is shared."""
+    tasks = list(tasks)
+    shared = Counter(task.display_label(language) for task in tasks)
+    rows = []
+    for task in tasks:
+        row = {"task": task.code, "label": task.label, "label_en": task.label_en, "category": "", "category_en": ""}
+        if shared[task.display_label(language)] > 1:
+            row.update(category=task.category.name, category_en=task.category.name_en)
+        rows.append(row)
+    return task_labels(rows, language or "")

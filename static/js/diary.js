@@ -4,12 +4,18 @@
 (function () {
   "use strict";
 
-  // A box as typed: a whole number of minutes (0 when empty), or null when it is not one ("abc", "1,5", "-5").
+  // A box as typed: a whole number of minutes (0 when empty), or null when it is not one ("abc", "1,5", "-5",
+  // "+5", "１０"): plain digits only, the rule the server applies too (surveys/forms.py MinutesField).
   function typed(input) {
     var text = input.value.trim();
     if (text === "") return 0;
     if (!/^\d+$/.test(text)) return null;
     return parseInt(text, 10);
+  }
+
+  // A number as digits: String(1e23) would read "1e+23" for a long row of nines typed in a box.
+  function digits(number) {
+    return number.toLocaleString("en-US", { useGrouping: false, maximumFractionDigits: 0 });
   }
 
   function format(template, values) {
@@ -27,9 +33,11 @@
   document.querySelectorAll("form[data-diary]").forEach(function (form) {
     var rows = toArray(form.querySelectorAll("[data-row]"));
     var warning = form.querySelector("[data-live-warning]");
+    var announcer = form.querySelector("[data-live-announce]");
+    var announced = [];
     var bar = form.querySelector("[data-actions]");
 
-    // --- Live totals; the hour over 60 is named in the sticky bar and beside the boxes that make it up.
+    // --- Live totals; the boxes and hours in error are marked beside their rows, and counted in the sticky bar.
 
     // Each message on a line of its own, so that two problems never run together.
     function showMessages(element, messages) {
@@ -43,6 +51,10 @@
       });
     }
 
+    function liveId(row) {
+      return "live-" + row.id;
+    }
+
     function rowWarning(row, messages) {
       var element = row.querySelector("[data-row-warning]");
       if (!messages.length) {
@@ -53,14 +65,51 @@
         element = document.createElement("div");
         element.className = "diary-row-warning";
         element.setAttribute("data-row-warning", "");
+        element.id = liveId(row);
         var hours = row.querySelectorAll(".diary-hour");
         hours[hours.length - 1].after(element);
       }
       showMessages(element, messages);
     }
 
-    // A box that is not a whole number, named by its hour beside its row and by its task and hour in the
-    // sticky bar. A number over 60 needs no message of its own: its hour is over 60 with it.
+    // The sticky bar stays one line: "3 fel", a link to the first marked box. The messages themselves stand
+    // beside the rows; listed in the bar they grew it taller than a phone's screen, over the boxes to fix.
+    function showCount(count, first) {
+      if (!warning) return;
+      if (!count) {
+        warning.textContent = "";
+        return;
+      }
+      var link = warning.querySelector("a");
+      if (!link) {
+        warning.textContent = "";
+        link = document.createElement("a");
+        link.className = "diary-warning-link";
+        link.setAttribute("data-first-problem", "");
+        link.addEventListener("click", function (event) {
+          var target = document.getElementById(link.hash.slice(1));
+          if (!target) return;
+          event.preventDefault();
+          goTo(target);
+        });
+        warning.appendChild(link);
+      }
+      var text = format(count === 1 ? form.dataset.problemsOne : form.dataset.problemsOther, { count: count });
+      if (link.textContent !== text) link.textContent = text;
+      link.href = "#" + first.id;
+    }
+
+    // The problems that were not there before the last keystroke, read out once; the totals are not live.
+    function announce(problems) {
+      if (!announcer) return;
+      var fresh = problems.filter(function (problem) { return announced.indexOf(problem) < 0; });
+      announced = problems;
+      if (fresh.length) announcer.textContent = fresh.join(" ");
+      else if (!problems.length) announcer.textContent = "";
+    }
+
+    // A box that is not a whole number, named by its hour beside its row. A number over 60 needs no message of
+    // its own: its hour is over 60 with it.
     function boxMessage(input, where) {
       return typed(input) === null ? format(form.dataset.invalidMessage, { where: where }) : null;
     }
@@ -80,28 +129,32 @@
           total += value;
           hourTotals[hour] = (hourTotals[hour] || 0) + value;
         });
-        row.querySelector("[data-row-total]").textContent = total;
+        row.querySelector("[data-row-total]").textContent = digits(total);
       });
       var day = 0;
       var over = {};
-      var problems = [];
+      var count = 0;
       form.querySelectorAll("[data-hour-total]").forEach(function (output) {
         var hour = output.dataset.hourTotal;
         var total = hourTotals[hour] || 0;
         day += total;
-        output.textContent = total;
+        output.textContent = digits(total);
         output.parentElement.classList.toggle("over", total > 60);
         if (total > 60) {
-          over[hour] = format(form.dataset.overMessage, { time: times[hour], total: total });
-          problems.push(over[hour]);
+          over[hour] = format(form.dataset.overMessage, { time: times[hour], total: digits(total) });
+          count += 1;
         }
       });
       // Only the offending boxes are marked: a wrong number, or minutes in an hour over 60. One message per
       // problem, in the order of the hours.
-      var boxProblems = [];
+      var first = null;
+      var problems = [];
       rows.forEach(function (row) {
         var messages = [];
         var label = row.querySelector(".diary-label").textContent;
+        // A marked box is linked to the message beside its row, as the server's marks are; while the server's
+        // messages stand (until the row changes), its links stay.
+        var linked = quiet !== true && !row.querySelector("[data-row-errors]");
         row.querySelectorAll("input[data-hour]").forEach(function (input) {
           var overHour = over[input.dataset.hour] && typed(input) > 0;
           var own = boxMessage(input, input.dataset.time);
@@ -109,18 +162,26 @@
           input.classList.toggle("is-invalid", Boolean(bad));
           if (bad) input.setAttribute("aria-invalid", "true");
           else input.removeAttribute("aria-invalid");
+          if (linked && bad) input.setAttribute("aria-describedby", liveId(row));
+          else if (linked) input.removeAttribute("aria-describedby");
+          if (bad && !first) first = input;
           if (own !== null) {
             messages.push(own);
-            boxProblems.push(boxMessage(input, label + ", " + input.dataset.time));
+            problems.push(boxMessage(input, label + ", " + input.dataset.time));
+            count += 1;
           }
           if (overHour) messages.push(over[input.dataset.hour]);
         });
         if (quiet !== true) rowWarning(row, messages);
       });
       form.querySelectorAll("[data-day-total], [data-day-sum]").forEach(function (output) {
-        output.textContent = day;
+        output.textContent = digits(day);
       });
-      if (warning) showMessages(warning, boxProblems.concat(problems));
+      showCount(count, first);
+      problems = problems.concat(Object.keys(over).map(function (hour) { return over[hour]; }));
+      // On load the server's messages are on the page already: only what typing brings is announced.
+      if (quiet === true) announced = problems;
+      else announce(problems);
       padForBar();
     }
 
@@ -129,6 +190,44 @@
       if (bar) document.documentElement.style.scrollPaddingBottom = bar.offsetHeight + 8 + "px";
     }
 
+    // A script's focus() does not always honour the scroll padding: scroll a box hidden by the bar out myself.
+    // Text boxes only: a rating's radio is focused as its label is pressed, and scrolling then loses the click.
+    form.addEventListener("focusin", function (event) {
+      if (!bar || bar.contains(event.target) || !event.target.matches("input[type=text]")) return;
+      var field = event.target.getBoundingClientRect();
+      var barTop = bar.getBoundingClientRect().top;
+      if (field.height && field.bottom > barTop - 8 && field.top < window.innerHeight) window.scrollBy(0, field.bottom - barTop + 8);
+    });
+
+    // The server's messages beside a row describe the day as it was sent. Once the row changes, or an hour in
+    // which the row has a marked box (an hour over 60 marks every row in it), they are out of date: they go
+    // with their marks and links, and the live check says what is still wrong.
+    function dropServerErrors(row) {
+      var errors = row.querySelector("[data-row-errors]");
+      if (!errors) return;
+      row.querySelectorAll("[aria-describedby]").forEach(function (field) {
+        if (field.getAttribute("aria-describedby") !== errors.id) return;
+        field.removeAttribute("aria-describedby");
+        field.removeAttribute("aria-invalid");
+        field.classList.remove("is-invalid");
+      });
+      row.querySelectorAll(".has-error").forEach(function (element) { element.classList.remove("has-error"); });
+      row.classList.remove("has-error");
+      errors.remove();
+    }
+
+    form.addEventListener("input", function (event) {
+      var row = event.target.closest("[data-row]");
+      if (!row) return;
+      dropServerErrors(row);
+      var hour = event.target.dataset.hour;
+      if (!hour) return;
+      rows.forEach(function (other) {
+        var errors = other.querySelector("[data-row-errors]");
+        var box = other.querySelector('input[data-hour="' + hour + '"]');
+        if (errors && box && box.getAttribute("aria-describedby") === errors.id) dropServerErrors(other);
+      });
+    });
     form.addEventListener("input", recompute);
     window.addEventListener("resize", padForBar);
     recompute(true);
@@ -208,15 +307,19 @@
 
     // --- The error list's links go to the box itself, unfolding its row; a rating's link to its buttons.
 
+    function goTo(target) {
+      var row = target.closest("[data-row]");
+      if (row && isCollapsed(row)) setOpen(row, true);
+      if (target.matches("fieldset")) target = target.querySelector("input:checked") || target.querySelector("input");
+      target.focus();
+    }
+
     document.querySelectorAll("[data-error-summary] a[data-field-link]").forEach(function (link) {
       link.addEventListener("click", function (event) {
         var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
         if (!target) return;
-        var row = target.closest("[data-row]");
-        if (row && isCollapsed(row)) setOpen(row, true);
-        if (target.matches("fieldset")) target = target.querySelector("input:checked") || target.querySelector("input");
         event.preventDefault();
-        target.focus();
+        goTo(target);
       });
     });
     var summary = document.querySelector("[data-error-summary]");

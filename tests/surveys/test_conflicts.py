@@ -182,14 +182,15 @@ def test_the_differences_name_task_hour_ratings_note_and_status(survey):
     )
 
     # Worked out by hand: invoices differs at 09–10 and in "how well"; budget is new (08–09 and its value);
-    # "other" (asked to specify) was stored with 15 minutes at 10–11 and a note, and is now empty.
+    # "other" (asked to specify) was stored with 15 minutes at 10–11 and a note, and is now empty; it is named
+    # with its category, as two other tasks are also "Other (specify)".
     assert differences == [
         Difference("Finance: invoice handling", "09–10", "20 min", "25 min"),
         Difference("Finance: invoice handling", "how well the task worked", "2", "4"),
         Difference("Finance: budget, follow-up", "08–09", "–", "30 min"),
         Difference("Finance: budget, follow-up", "value for the operation", "–", "2"),
-        Difference("Other (specify)", "10–11", "15 min", "–"),
-        Difference("Other (specify)", "specify", "Möte", "–"),
+        Difference("Other (specify), other tasks", "10–11", "15 min", "–"),
+        Difference("Other (specify), other tasks", "specify", "Möte", "–"),
         Difference("", "status", "Submitted", "Draft"),
     ]
 

@@ -70,11 +70,13 @@ def test_a_rating_of_5_is_refused_naming_the_task(manager_client, survey, scale)
 def test_negative_minutes_are_refused_naming_the_task_and_hour(manager_client, survey):
     response = post(manager_client, survey, {"invoices-h1": -5, "budget-h1": 10})
 
-    assert_refused(response, f"{INVOICES}, 08–09: -5 minutes is not allowed; enter 0 to 60.")
+    # A sign is not a digit: the message the live check gives for it too.
+    assert_refused(response, f"{INVOICES}, 08–09: enter the minutes as a whole number from 0 to 60.")
     assert shown_values(response.content) == {"invoices-h1": "-5", "budget-h1": "10"}
 
 
-@pytest.mark.parametrize("typed", ["abc", "1.5", "1,5", "30 min"])
+# What Python's int() takes and the page's live check refuses: a sign, and digits of other scripts.
+@pytest.mark.parametrize("typed", ["abc", "1.5", "1,5", "30 min", "+5", "１０", "٣٠", "1e2", "1_0"])
 def test_non_numeric_minutes_are_refused_naming_the_task_and_hour(manager_client, survey, typed):
     response = post(manager_client, survey, {"invoices-h4": typed, "budget-h1": 10})
 
@@ -94,7 +96,21 @@ def test_every_mistake_is_listed_at_once(manager_client, survey):
     assert "Finance: budget, follow-up, 09–10: enter the minutes as a whole number from 0 to 60." in content
     planning = "Planning and follow-up of the operation"
     assert f"{planning}, value for the operation: the rating 7 is not allowed; choose 1, 2, 3 or 4." in content
-    assert "Documentation, 15–16: -1 minutes is not allowed; enter 0 to 60." in content
+    assert "Documentation, 15–16: enter the minutes as a whole number from 0 to 60." in content
+
+
+def test_full_width_digits_do_not_count_in_an_hours_total(manager_client, survey):
+    response = post(manager_client, survey, {"invoices-h1": "１０", "budget-h1": 60})
+
+    assert_refused(response, f"{INVOICES}, 08–09: enter the minutes as a whole number from 0 to 60.")
+    assert "08–09: the tasks add up to" not in response.content.decode()
+    assert response.context["form"].hour_totals()[0] == 60
+
+
+def test_spaces_around_plain_digits_are_read(manager_client, survey):
+    response = post(manager_client, survey, {"invoices-h1": " 30 ", "invoices-value": 3, "invoices-function": 3})
+
+    assert response.status_code == 302
 
 
 def test_a_refused_form_marks_the_wrong_boxes(manager_client, survey):
@@ -172,7 +188,7 @@ def test_one_save_reports_boxes_hour_totals_ratings_and_notes_together(manager_c
             "id_planning-value",
         ),
         (f"{INVOICES}, 08–09: 61 minutes is not allowed; an hour has at most 60.", "id_invoices-h1"),
-        ("Other (specify), specify: at most 500 characters (now 501).", "id_other-note"),
+        ("Other (specify), other tasks, specify: at most 500 characters (now 501).", "id_other-note"),
         (hour_total, "id_planning-h2"),
     ]
     # Beside its row too: the hour's message stands in each row with minutes in that hour.
@@ -264,3 +280,15 @@ def test_a_rating_beyond_what_the_database_holds_is_refused_naming_the_task(mana
     response = post(manager_client, survey, {"invoices-h1": 30, f"invoices-{scale}": 70000})
 
     assert_refused(response, f"{INVOICES}, {SCALES[scale]}: the rating 70000 is not allowed; choose 1, 2, 3 or 4.")
+
+
+def test_a_day_that_can_only_be_read_shows_no_help_on_filling_it_in(manager_client, survey):
+    help_texts = ("How to fill in the day", "Tap a task to enter its minutes.")
+    content = manager_client.get(day_url(survey)).content.decode()
+    assert all(text in content for text in help_texts)
+
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+    content = manager_client.get(day_url(survey)).content.decode()
+
+    assert "The survey round is not open, so this day can only be read." in content
+    assert not any(text in content for text in help_texts)

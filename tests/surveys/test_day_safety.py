@@ -127,7 +127,10 @@ def test_a_note_with_a_null_character_is_refused_naming_the_task(manager_client,
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Other (specify), specify: the text holds an invisible null character, which cannot be stored." in content
+    assert (
+        "Other (specify), other tasks, specify: the text holds an invisible null character, which cannot be stored."
+        in content
+    )
     assert 'href="#id_other-note"' in content
     assert DiaryDay.objects.count() == 0
 
