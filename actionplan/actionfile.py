@@ -44,7 +44,8 @@ COLUMNS = [
     "tasks",
 ]
 # Where a file column and the item's field are named differently (for messages about either).
-FIELD_COLUMNS = {"start_date": "start", "due_date": "due", "survey": "", "coordinator": ""}
+# A file has no done date: a recorded one before the row's start is the start's problem.
+FIELD_COLUMNS = {"start_date": "start", "due_date": "due", "done_on": "start", "survey": "", "coordinator": ""}
 TASK_CODE = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 __all__ = ["COLUMNS", "ActionRow", "ParseResult", "UnsupportedFormat", "read_file", "write_csv", "write_xlsx"]
