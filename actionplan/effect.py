@@ -250,18 +250,18 @@ def _rounded(value: float, places: int) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def _places(value: float) -> int:
-    return 0 if abs(value) >= 9.95 else 1  # 9.96 reads "10", not "10,0"
+# One decimal, as the tables beside a sentence write its change and interval: "13,6 (1,7–25,6)", never
+# "14 (1,7–26)" beside a row reading −13,6.
+PLACES = 1
 
 
 def minutes(value: float) -> str:
-    """Minutes for a sentence: whole minutes from 10 up, one decimal below (locale's decimal mark)."""
-    places = _places(value)
-    return formats.number_format(_rounded(value, places), places)
+    """Minutes for a sentence, with the tables' one decimal (locale's decimal mark)."""
+    return formats.number_format(_rounded(value, PLACES), PLACES)
 
 
 def describe(change: paired.Change) -> str:
-    """The verdict in plain words, e.g. "Friction fell by 12 min per manager-day (95 % CI 5–19),
+    """The verdict in plain words, e.g. "Friction fell by 12.3 min per manager-day (95 % CI 5.1–19.4),
     14 managers in both rounds"."""
     from analysis import paired
 
@@ -286,7 +286,7 @@ def describe(change: paired.Change) -> str:
 def signed(value: float, digits: int | None = None) -> str:
     """A change with its sign (analysis.labels.signed_number, as the `change` filter shows it);
     `digits` decimals, or those of `minutes()` when None."""
-    return signed_number(value, _places(value) if digits is None else digits)
+    return signed_number(value, PLACES if digits is None else digits)
 
 
 def forest_rows(entries: Sequence[tuple[str, Measured]]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -167,6 +168,19 @@ def item_problems(
         )
     elif data.done_on is not None and data.done_on > timezone.localdate():
         problems.append(FieldProblem("done_on", _("The item cannot be done on a day still to come.")))
+    done_on = done_date(status=data.status, asked=data.done_on, recorded=item.done_on if item else None)
+    if data.start_date and done_on and done_on < data.start_date:
+        # Else the item's effect would be measured from a baseline taken after it was done. The day
+        # may be one already recorded (a file changing the start) or today (an empty field), so the
+        # message gives both days.
+        done, start = (capfirst(ActionItem._meta.get_field(name).verbose_name) for name in ("done_on", "start_date"))
+        message = _("“%(done)s” (%(done_day)s) cannot be before “%(start)s” (%(start_day)s).") % {
+            "done": done,
+            "done_day": date_format(done_on, "j F Y"),
+            "start": start,
+            "start_day": date_format(data.start_date, "j F Y"),
+        }
+        problems.append(FieldProblem("done_on", message))
     if data.start_date and data.due_date and data.due_date < data.start_date:
         # Named as the form labels the fields ("Klart senast", "Start"), so that the message points at them.
         due, start = (capfirst(ActionItem._meta.get_field(name).verbose_name) for name in ("due_date", "start_date"))

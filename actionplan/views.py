@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from surveys import roles
 from surveys.models import Area, Municipality, Survey
 
-from . import charts, history, selectors, services
+from . import charts, history, selectors, services, verdicts
 from .effect import Measured, forest_rows, forest_svg, item_effects, measure, plan_effect, task_effect, task_in_rounds
 from .forms import FilterForm, ItemForm, UpdateForm
 from .models import ActionItem, ActionPlan
@@ -202,7 +200,9 @@ def effect(request: HttpRequest, plan_id: int) -> HttpResponse:
         "measured": measured,
         "waiting": [entry for entry in effects if not entry.measured],
         "chart": _forest_image(reverse("actionplan:effect_chart", args=[the_plan.pk]), points),
-        "verdicts": Counter(entry.verdict for entry in measured),
+        "verdict_summary": verdicts.verdict_summary(measured),
+        "measurements_note": verdicts.measurements_note(measured),
+        "open_rounds": verdicts.open_rounds([total, *(entry.measured for entry in measured)]),
     }
     return render(request, "actionplan/effect.html", ctx)
 
@@ -285,6 +285,7 @@ def _item_ctx(request: HttpRequest, the_item: ActionItem, *, update_form: Update
         "updates": history.updates(the_item),
         "history": history.changes(the_item),
         "effect": the_effect,
+        "open_rounds": verdicts.open_rounds([the_effect.measured if the_effect else None]),
         "parts": parts,
         "chart": _forest_image(reverse("actionplan:item_chart", args=[the_item.pk]), parts) if len(parts) > 1 else None,
         "update_form": update_form,
@@ -477,6 +478,7 @@ def task(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         raise Http404
     # Without a plan yet the page still shows the task, for an administrator to start one from.
     the_plan = ActionPlan.objects.filter(municipality=municipality).first()
+    the_effect = task_effect(municipality_id=municipality.pk, code=code)
     ctx = {
         "plan": the_plan,
         "nav": "actionplan",
@@ -486,7 +488,8 @@ def task(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             code, the_task.display_label(get_language())
         ),
         "rounds": task_in_rounds(municipality=municipality, code=code),
-        "effect": task_effect(municipality_id=municipality.pk, code=code),
+        "effect": the_effect,
+        "open_rounds": verdicts.open_rounds([the_effect]),
         "items": list(the_plan.items.addressing(code).select_related("department")) if the_plan else [],
         "can_edit": roles.can_edit_plans(request.user, municipality_id=municipality.pk),
     }

@@ -29,6 +29,10 @@ FRICTION_COLOUR = "#b8431f"
 TEXT_COLOUR = "#212529"
 GRID_COLOUR = "#dee2e6"
 LABEL_WIDTH = 34
+# A forest plot's labels are whole item titles ("21. Förtydliga information om rekrytering av vikarier i
+# förskolan"), not task names: wider, and up to three lines, so that a title is read, not guessed.
+FOREST_LABEL_WIDTH = 42
+FOREST_LABEL_LINES = 3
 WIDTH = 7.5  # inches; the page lets a chart shrink to its column, never grow past this
 
 
@@ -507,7 +511,9 @@ def forest(
     as a diamond below a rule. Beside each row its figures, the interval written as `interval` says
     (the tables' words: a dash between two negative numbers reads as a minus)."""
     count = len(rows)
-    figure = _figure(0.38 * max(count, 2) + 1.0)
+    labels = [wrap(str(row["label"]), FOREST_LABEL_WIDTH, FOREST_LABEL_LINES) for row in rows]
+    most_lines = max([label.count("\n") + 1 for label in labels] or [1])
+    figure = _figure((0.38 if most_lines < 3 else 0.5) * max(count, 2) + 1.0)
     axes = figure.add_subplot()
     positions = list(range(count))[::-1]
     lows = [float(row["ci_low"]) for row in rows]
@@ -539,7 +545,7 @@ def forest(
     axes.annotate(
         zero_label, xy=(0, count - 0.4), xytext=(3, 0), textcoords="offset points", fontsize=7.5, color=TEXT_COLOUR
     )
-    axes.set_yticks(positions, [wrap(str(row["label"])) for row in rows], fontsize=8.5)
+    axes.set_yticks(positions, labels, fontsize=8.5)
     axes.set_ylim(-0.6, count - 0.1)
     axes.xaxis.set_major_formatter(_formatter(0, decimal))
     axes.set_xlabel(xlabel, fontsize=9, color=TEXT_COLOUR)

@@ -224,8 +224,9 @@ def test_an_item_done_before_the_follow_up_started_is_measured_by_it_with_the_fi
     # In SEK: minutes per day × working days / 60 × the follow-up's hourly cost.
     per_minute = followup.working_days_per_year / 60 * followup.hourly_cost
     assert found.measured.sek["change"] == pytest.approx(INVOICES["change"] * per_minute)
+    # One decimal, as the table beside it writes the change and its interval.
     assert found.measured.sentence == (
-        "Friction fell by 33 min per manager-day (95 % CI 12–54), 4 managers in both rounds."
+        "Friction fell by 33.0 min per manager-day (95 % CI 12.5–53.5), 4 managers in both rounds."
     )
 
 
@@ -626,11 +627,93 @@ def test_the_effect_page_says_it_in_english_words(english_client, administrator,
 
     page = english_client.get(reverse("actionplan:effect", args=[plan.pk])).content.decode()
 
-    assert "Less friction after 1, no clear change after 1, more friction after 1." in page
-    assert "Friction fell by 33 min per manager-day (95 % CI 12–54), 4 managers in both rounds." in page
-    assert "Friction rose by 16 min per manager-day (95 % CI 8.8–23), 4 managers in both rounds." in page
+    assert "Less friction after 1 item, no clear change after 1 item, more friction after 1 item." in page
+    assert "Friction fell by 33.0 min per manager-day (95 % CI 12.5–53.5), 4 managers in both rounds." in page
+    assert "Friction rose by 15.8 min per manager-day (95 % CI 8.8–22.8), 4 managers in both rounds." in page
     assert "Shares its tasks with items 1 and 4: their effects cannot be told apart." in page
     assert "Not measurable yet: no survey round has started since the item was done on 9 October 2025." in page
+
+
+CAUSE_CAVEAT = (
+    "A change between two rounds does not by itself show that the items caused it: there is no comparison "
+    "group, and the season, the workload and other things can differ between the rounds."
+)
+
+
+def open_notice(survey: Survey) -> str:
+    return f"{survey.name} is still open: the figures and the verdicts change as more days are submitted."
+
+
+def test_the_effect_page_warns_that_a_change_is_no_proof_and_that_the_follow_up_is_open(
+    english_client, administrator, plan, the_plan_items, baseline, followup
+):
+    english_client.force_login(administrator)
+    url = reverse("actionplan:effect", args=[plan.pk])
+    Survey.objects.filter(pk=baseline.pk).update(status=Survey.Status.CLOSED)
+
+    page = english_client.get(url).content.decode()
+
+    assert CAUSE_CAVEAT in page
+    assert page.count('data-testid="open-round"') == 1 and open_notice(followup) in page
+    # Items 1 and 2 share invoices but item 2 also has payroll: three measurements for three items.
+    assert 'data-testid="measurements-note"' not in page
+
+    Survey.objects.filter(pk=followup.pk).update(status=Survey.Status.CLOSED)
+    closed = english_client.get(url).content.decode()
+    assert 'data-testid="open-round"' not in closed and CAUSE_CAVEAT in closed
+
+
+def test_the_effect_page_counts_items_over_the_same_tasks_as_one_measurement(
+    english_client, administrator, plan, the_plan_items, make_item, baseline
+):
+    done(make_item, 6, ["invoices"], survey=baseline, title="Fakturor igen")
+    english_client.force_login(administrator)
+
+    page = english_client.get(reverse("actionplan:effect", args=[plan.pk])).content.decode()
+
+    assert (
+        "Less friction after 2 items (1 measurement), no clear change after 1 item, more friction after 1 item." in page
+    )
+    assert "The 4 items rest on 3 distinct measurements: items addressing the same tasks share one." in page
+
+
+def test_the_item_page_says_its_change_is_the_sum_of_its_rows_but_its_interval_is_not(
+    english_client, administrator, the_plan_items, followup
+):
+    english_client.force_login(administrator)
+
+    page = english_client.get(reverse("actionplan:item", args=[the_plan_items[2].pk])).content.decode()
+
+    assert (
+        "The item's change is the sum of the task rows' changes (the same managers in both rounds), "
+        "give or take rounding; its interval is not the sum of theirs, since it comes from each manager's "
+        "change over all the tasks together."
+    ) in page
+    assert "so it is not the sum of the task rows" not in page
+    assert open_notice(followup) in page
+    # By hand: the change of the two tasks together is the sum of their changes.
+    assert INVOICES_AND_PAYROLL["change"] == pytest.approx(INVOICES["change"] + PAYROLL["change"])
+
+
+def test_the_task_page_tells_the_paired_figure_from_the_rounds_figure(
+    english_client, administrator, plan, the_plan_items, followup
+):
+    english_client.force_login(administrator)
+
+    page = english_client.get(reverse("actionplan:task", args=[followup.slug, "invoices"])).content.decode()
+
+    assert "Friction minutes per manager-day (managers in both rounds)" in page
+    assert "Friction minutes per manager-day (all manager-days of the round)" in page
+    assert (
+        "The figure for the managers in both rounds is the mean of each manager's own average, so every "
+        "manager weighs the same; the figure for all manager-days of the round pools every day of every "
+        "manager, so the two can differ."
+    ) in page
+    assert open_notice(followup) in page
+    # The function rating as every analysis page names and rounds it.
+    assert "Function (1–4)" in page and "How well it worked" not in page
+    functions = re.findall(r'data-field="function_mean">([^<]*)<', page)
+    assert len(functions) == 2 and all(re.fullmatch(r"\d\.\d", value) for value in functions), functions
 
 
 def test_the_item_page_shows_its_change_its_tasks_and_why_not(client, administrator, plan, the_plan_items):

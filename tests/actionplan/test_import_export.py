@@ -120,6 +120,37 @@ def test_bad_rows_leave_the_plan_unchanged_and_name_every_problem(tmp_path, plan
     ]
 
 
+def test_a_start_after_an_items_recorded_done_date_is_a_row_message_and_nothing_changes(tmp_path, plan, make_item):
+    # A row without a done day keeps the one recorded, so a later start would put the item's start after it.
+    make_item(1, status="done", start_date=dt.date(2025, 4, 1), done_on=dt.date(2025, 5, 20), tasks=["invoices"])
+    make_item(2, title="Orörd")
+    before = snapshot(plan)
+    rows = [
+        [
+            "1",
+            "Förenkla rutiner",
+            "",
+            "central",
+            "",
+            "finance",
+            "routines",
+            "done",
+            "2",
+            "",
+            "2025-06-01",
+            "",
+            "invoices",
+        ],
+        ["2", "Ändrad", "", "central", "", "it", "other", "proposed", "3", "", "", "", ""],
+    ]
+
+    errors = import_errors(write(tmp_path / "plan.csv", rows), "Testkommun")
+
+    assert errors == ["Row 2, column done: “Done on” (20 May 2025) cannot be before “Start” (1 June 2025)."]
+    assert snapshot(plan) == before
+    assert ActionItem.objects.get(number=1).start_date == dt.date(2025, 4, 1)
+
+
 def test_an_unknown_municipality_is_refused(tmp_path):
     with pytest.raises(CommandError, match="No municipality 'Ingenstans'"):
         call_command("import_actions", str(write(tmp_path / "p.csv", [GOOD])), municipality="Ingenstans")

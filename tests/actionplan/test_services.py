@@ -75,6 +75,28 @@ def test_a_due_date_before_the_start_is_refused(plan):
     assert found["due_date"] == "“Due” cannot be before “Start”."
 
 
+def test_a_done_date_before_the_start_is_refused(plan):
+    found = problems(
+        lambda: item_create(
+            plan=plan, data=data(status="done", start_date=dt.date(2025, 5, 2), done_on=dt.date(2025, 5, 1))
+        )
+    )
+
+    assert found["done_on"] == "“Done on” (1 May 2025) cannot be before “Start” (2 May 2025)."
+    assert not ActionItem.objects.exists()
+
+
+def test_a_start_moved_after_the_recorded_done_date_is_refused(plan, make_item):
+    item = make_item(1, status="done", start_date=dt.date(2025, 5, 1), done_on=dt.date(2025, 5, 20))
+    moved = data(status="done", start_date=dt.date(2025, 6, 1))  # the form's empty "Done on" keeps 20 May
+
+    found = problems(lambda: item_update(item=item, data=moved))
+
+    assert found["done_on"] == "“Done on” (20 May 2025) cannot be before “Start” (1 June 2025)."
+    item.refresh_from_db()
+    assert item.start_date == dt.date(2025, 5, 1)
+
+
 def test_the_history_records_who_changed_which_fields(plan, make_item, administrator, project_member):
     item = make_item(1, by=administrator, status="proposed")
     changed = ItemInput.from_item(item)

@@ -308,6 +308,40 @@ def test_a_due_date_before_the_start_is_named_as_its_field_is_labelled(client, a
     assert "Slutdatum" not in response.content.decode()
 
 
+def test_a_done_date_before_the_start_is_refused_naming_both_fields_and_nothing_is_saved(client, administrator, plan):
+    client.force_login(administrator)  # Swedish pages, as the form labels the fields
+
+    response = client.post(
+        f"{reverse('actionplan:item_new')}?plan={plan.pk}",
+        item_post(status="done", start_date="2025-06-01", due_date="2025-06-30", done_on="2025-02-01"),
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert (str(form.fields["done_on"].label), str(form.fields["start_date"].label)) == ("Klar den", "Start")
+    assert form.errors["done_on"] == ["”Klar den” (1 februari 2025) kan inte vara före ”Start” (1 juni 2025)."]
+    page = response.content.decode()
+    assert 'value="2025-02-01"' in page and 'value="2025-06-01"' in page
+    assert ActionItem.objects.count() == 0
+
+
+def test_editing_a_done_date_before_the_start_changes_nothing(english_client, administrator, make_item):
+    item = make_item(1, status="done", start_date=dt.date(2025, 6, 1), done_on=dt.date(2025, 9, 1), tasks=["invoices"])
+    english_client.force_login(administrator)
+
+    response = english_client.post(
+        reverse("actionplan:item_edit", args=[item.pk]),
+        item_post(status="done", start_date="2025-06-01", due_date="2025-06-30", done_on="2025-02-01"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["done_on"] == [
+        "“Done on” (1 February 2025) cannot be before “Start” (1 June 2025)."
+    ]
+    item.refresh_from_db()
+    assert (item.done_on, item.version, item.history.count()) == (dt.date(2025, 9, 1), 1, 1)
+
+
 def test_bad_input_is_shown_with_the_values_kept(english_client, administrator, plan, make_item):
     make_item(1)
     english_client.force_login(administrator)

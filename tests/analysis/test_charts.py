@@ -332,3 +332,12 @@ def test_every_chart_page_answers_with_a_formula_like_task_label_and_round_name(
             assert image.status_code == 200 and image["Content-Type"].startswith("image/svg+xml"), src
             svgs.append(image.content.decode())
         assert [svg for svg in svgs if MATH_LABEL in svg]
+
+
+def test_a_forest_plot_writes_an_items_whole_title_on_up_to_three_lines():
+    title = "10. Färre manuella steg i lönesystemet för frånvaro och tidrapportering"
+    rows = [{"label": title, "change": -6.5, "ci_low": -23.3, "ci_high": 10.4, "verdict": "unclear"}]
+
+    texts = texts_of(charts.forest(rows, title="t", xlabel="x", zero_label="0"))
+
+    assert "10. Färre manuella steg i lönesystemet för" in texts and "frånvaro och tidrapportering" in texts

@@ -149,7 +149,7 @@ def test_did_it_help_shows_a_forest_plot_intervals_and_verdicts_in_swedish(page,
     assert "unclear" in verdicts.values(), verdicts
     for number, verdict in verdicts.items():
         row = page.locator(f"[data-testid=effect-table] tr[data-item='{number}']")
-        expect(row.locator(f".badge[data-verdict={verdict}]")).to_have_text(BADGES[verdict])
+        expect(row.locator("td").last.locator(f".badge[data-verdict={verdict}]")).to_have_text(BADGES[verdict])
         expect(row.locator("td").nth(5)).to_have_text(INTERVAL)
     first = page.locator("[data-testid=effect-table] tr[data-item='1']")
     expect(first).to_contain_text("Skavet minskade med")
@@ -171,8 +171,9 @@ def test_did_it_help_shows_a_forest_plot_intervals_and_verdicts_in_swedish(page,
     assert forest_loaded(page)
     page.screenshot(path=screenshot_dir / "actionplan-effect-item.png", full_page=True)
 
-    # On a phone the tables scroll inside their box rather than widening the page.
+    # On a phone the tables fit or scroll inside their box rather than widening the page.
     page.set_viewport_size(PHONE_390)
+    phone_shows_each_change_with_its_interval(page, live_server, plan, screenshot_dir)
     for name, url in [
         ("actionplan-effect-phone.png", reverse("actionplan:effect", args=[plan.pk])),
         ("actionplan-effect-item-phone.png", reverse("actionplan:item", args=[item.pk])),
@@ -182,6 +183,44 @@ def test_did_it_help_shows_a_forest_plot_intervals_and_verdicts_in_swedish(page,
         assert forest_loaded(page)
         page.screenshot(path=screenshot_dir / name, full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_390["width"], name
+
+
+def inside_the_screen(locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_390["width"]
+
+
+def phone_shows_each_change_with_its_interval(page: Page, live_server, plan: ActionPlan, screenshot_dir: Path) -> None:
+    """At 390 px the effect page writes each interval under its change, in view without a sideways scroll,
+    with the caption whole and the verdict under the item's title; the forest plot scrolls in its own box."""
+    page.goto(live_server.url + reverse("actionplan:effect", args=[plan.pk]))
+    plan_total = page.get_by_test_id("plan-total")
+    caption = plan_total.locator("caption")
+    expect(caption).to_contain_text("Tidsdagbok hösten 2026")
+    assert inside_the_screen(caption)
+    minutes = plan_total.locator("tr[data-unit=minutes]")
+    expect(minutes.get_by_test_id("interval-below")).to_have_text(INTERVAL)
+    assert inside_the_screen(minutes.get_by_test_id("interval-below"))
+    plan_total.screenshot(path=screenshot_dir / "actionplan-effect-phone-total.png")
+
+    rows = page.get_by_test_id("effect-table").locator("tbody tr[data-item]")
+    for index in range(rows.count()):
+        row = rows.nth(index)
+        interval = row.get_by_test_id("interval-below")
+        expect(interval).to_be_visible()
+        expect(interval).to_have_text(INTERVAL)
+        assert inside_the_screen(interval), row.get_attribute("data-item")
+        verdict = row.get_by_test_id("verdict-below").locator(".badge")
+        expect(verdict).to_have_text(BADGES[row.get_attribute("data-verdict")])
+        assert inside_the_screen(verdict)
+    page.get_by_test_id("effect-table").screenshot(path=screenshot_dir / "actionplan-effect-phone-table.png")
+
+    forest = page.locator("#forest")
+    expect(forest.locator("img")).to_be_visible()
+    assert forest_loaded(page)
+    assert forest.evaluate("box => box.scrollWidth > box.clientWidth")
+    expect(forest).to_have_attribute("tabindex", "0")  # analysis.js: a box that scrolls is reachable by keyboard
+    forest.screenshot(path=screenshot_dir / "actionplan-effect-phone-forest.png")
 
 
 def _axe_violations(page: Page) -> list[dict]:
