@@ -130,6 +130,21 @@
     }
 
     form.addEventListener("input", recompute);
+
+    // Typing counts as activity: without this a day filled between meetings, with the page open since the
+    // morning, ends in the idle timeout (mio/sessions.py). At most one small request every five minutes.
+    var keepAliveUrl = form.dataset.keepAlive;
+    var keptAliveAt = Date.now();
+    form.addEventListener("input", function () {
+      if (!keepAliveUrl || !window.fetch || Date.now() - keptAliveAt < 5 * 60 * 1000) return;
+      keptAliveAt = Date.now();
+      var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+      fetch(keepAliveUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token ? token.value : "" },
+      }).catch(function () {});
+    });
     window.addEventListener("resize", padForBar);
     recompute(true);
 

@@ -1,0 +1,68 @@
+"""Typing on the day page survives what used to throw it away: a session that ran out before the save, and
+"No, keep the day" on the clearing question. On a phone, as the managers fill their diary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import Page, expect
+
+from surveys.demo import DEMO_PASSWORD, ROUND_SLUG
+from surveys.models import DiaryLine
+
+from .conftest import PHONE
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FRIDAY = dt.date(2026, 11, 20)  # anna's day that is not started
+THURSDAY = dt.date(2026, 11, 19)  # anna's draft
+
+
+def sv(message: str) -> str:
+    with translation.override("sv"):
+        return gettext(message)
+
+
+def day_path(date: dt.date) -> str:
+    return reverse("surveys:day", args=[ROUND_SLUG, date.isoformat()])
+
+
+def test_a_day_typed_after_the_session_ran_out_comes_back_unsaved_after_signing_in(
+    page: Page, live_server, log_in, screenshot_dir
+):
+    page.set_viewport_size(PHONE)
+    log_in("anna")
+    page.goto(live_server.url + day_path(FRIDAY))
+    page.click("[data-toggle-all]")
+    page.locator("#id_documentation-h1").press_sequentially("30")
+    # What the idle timeout does on the server: the session is gone, the browser still names it.
+    Session.objects.all().delete()
+
+    page.click("[data-testid=save-draft]")
+
+    page.wait_for_url(lambda url: reverse("login") in url)
+    page.fill("input[name=username]", "anna")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(live_server.url + day_path(FRIDAY))
+    expect(page.locator("#id_documentation-h1")).to_have_value("30")
+    expect(
+        page.get_by_text(
+            sv(
+                "You were logged out before the day was saved. What you typed is filled in again but not saved – save now."
+            )
+        )
+    ).to_be_visible()
+    expect(page.locator("[data-day-total]")).to_have_text("30")
+    page.screenshot(path=str(screenshot_dir / "day-restored-after-timeout-phone.png"), full_page=False)
+    assert not DiaryLine.objects.filter(day__date=FRIDAY, day__participant__user__username="anna").exists()
+
+    # Saved now, by the manager.
+    page.click("[data-testid=save-draft]")
+    expect(page.locator("#id_documentation-h1")).to_have_value("30")
+    assert DiaryLine.objects.filter(day__date=FRIDAY, day__participant__user__username="anna").exists()
