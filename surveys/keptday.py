@@ -16,13 +16,14 @@ KEEP_SECONDS = 60 * 60
 _NOT_INPUT = {"csrfmiddlewaretoken", "draft", "submit", "clear"}
 
 
+def day_input(data: Mapping[str, str]) -> dict[str, str]:
+    """The day's boxes, ratings, notes and version as posted (one value per field, as the day form sends)."""
+    return {name: str(value) for name, value in data.items() if name not in _NOT_INPUT}
+
+
 def keep_posted_day(session: MutableMapping, *, path: str, data: Mapping[str, str], now: int) -> None:
-    """Keep what was posted to the day at `path` (one value per field, as the day form sends)."""
-    session[KEPT_DAY] = {
-        "path": path,
-        "at": now,
-        "data": {name: str(value) for name, value in data.items() if name not in _NOT_INPUT},
-    }
+    """Keep what was posted to the day at `path`."""
+    session[KEPT_DAY] = {"path": path, "at": now, "data": day_input(data)}
 
 
 def take_kept_day(session: MutableMapping, *, path: str, now: int) -> dict[str, str] | None:

@@ -153,6 +153,8 @@ def _clear_response(
             "date": date,
             "saved": saved,
             "rows": saved.lines.count(),
+            # Sent back by "No, keep the day", so that the day page comes back as it was typed.
+            "typed": keptday.day_input(request.POST),
             "keying": keying,
             "nav": "diary",
             **(extra_context or {}),
@@ -251,7 +253,10 @@ def day_form_response(
         if not editable:
             messages.error(request, _("The survey round is closed; the diary can no longer be changed."))
             return redirect(request.path)
-        if "clear" in request.POST:
+        if request.POST.get("clear") == "keep":
+            # "No, keep the day" on the clearing question: the page again with what was typed, not checked or saved.
+            typed = keptday.day_input(request.POST)
+        elif "clear" in request.POST:
             return _clear_response(
                 request,
                 participant=participant,
@@ -260,10 +265,11 @@ def day_form_response(
                 keying=keyed_in_by is not None,
                 extra_context=extra_context,
             )
-        outcome = _save(request, participant=participant, date=date, keyed_in_by=keyed_in_by)
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        refused = outcome
+        else:
+            outcome = _save(request, participant=participant, date=date, keyed_in_by=keyed_in_by)
+            if isinstance(outcome, HttpResponse):
+                return outcome
+            refused = outcome
     if days is None:
         days = dayqueries.days_of(participant)
         saved = next((day for day in days if day.date == date), None)

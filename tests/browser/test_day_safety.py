@@ -54,7 +54,8 @@ def test_a_day_typed_after_the_session_ran_out_comes_back_unsaved_after_signing_
     expect(
         page.get_by_text(
             sv(
-                "You were logged out before the day was saved. What you typed is filled in again but not saved – save now."
+                "You were logged out before the day was saved. What you typed is filled in again but not saved "
+                "– save now."
             )
         )
     ).to_be_visible()
@@ -66,3 +67,37 @@ def test_a_day_typed_after_the_session_ran_out_comes_back_unsaved_after_signing_
     page.click("[data-testid=save-draft]")
     expect(page.locator("#id_documentation-h1")).to_have_value("30")
     assert DiaryLine.objects.filter(day__date=FRIDAY, day__participant__user__username="anna").exists()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_no_keep_the_day_brings_back_the_typing(browser, browser_context_args, live_server, demo, javascript):
+    context = browser.new_context(**{**browser_context_args, "viewport": PHONE, "java_script_enabled": javascript})
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + reverse("login"))
+        page.fill("input[name=username]", "anna")
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("main form button[type=submit]")
+        page.goto(live_server.url + day_path(THURSDAY))
+        box = page.locator("#id_direct-meeting-h1")
+        stored_before = DiaryLine.objects.get(
+            day__date=THURSDAY, day__participant__user__username="anna", task__code="direct-meeting"
+        ).h1
+        assert stored_before != 10
+        box.fill("10")
+
+        page.get_by_test_id("clear-day").click()
+        expect(page.get_by_test_id("clear-question")).to_be_visible()
+        page.get_by_test_id("clear-cancel").click()
+
+        expect(page.locator("#id_direct-meeting-h1")).to_have_value("10")
+        assert (
+            DiaryLine.objects.get(
+                day__date=THURSDAY, day__participant__user__username="anna", task__code="direct-meeting"
+            ).h1
+            == stored_before
+        )
+        # What was typed is still only on the page: leaving it would ask first.
+        assert page.locator("form[data-diary][data-unsaved]").count() == 1
+    finally:
+        context.close()

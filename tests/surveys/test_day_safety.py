@@ -13,7 +13,7 @@ from surveys import services
 from surveys.models import AuditEvent, DiaryDay, DiaryLine, Survey
 from surveys.services import LineInput, diary_save
 
-from .helpers import day_post
+from .helpers import day_post, form_inputs, shown_values
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +160,24 @@ def test_clear_asks_first_and_changes_nothing(manager_client, survey, submitted)
     assert 'name="version" value="1"' in content
     assert stored(submitted) == ("submitted", 1, 50, [("invoices", 30, 3), ("budget", 20, 3)])
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.DAY_CLEARED).exists()
+
+
+def test_no_keep_the_day_brings_back_what_was_typed_unsaved(manager_client, survey, submitted):
+    question = manager_client.post(day_url(survey), {**day_post(survey, {"invoices-h1": "5"}), "clear": "ask"})
+    kept = {name: value for name, value in form_inputs(question.content)[0].items() if name != "csrfmiddlewaretoken"}
+    assert kept["invoices-h1"]["value"] == "5"  # carried as a hidden field of the "No" form
+
+    response = manager_client.post(
+        day_url(survey), {**day_post(survey, {"invoices-h1": "5", "invoices-value": "2"}), "clear": "keep"}
+    )
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "surveys/day.html"
+    shown = shown_values(response.content)
+    assert shown["invoices-h1"] == "5" and shown["invoices-value"] == "2"
+    assert "data-unsaved" in response.content.decode()
+    assert "Nothing was saved. Please correct:" not in response.content.decode()  # shown, not checked
+    assert stored(submitted) == ("submitted", 1, 50, [("invoices", 30, 3), ("budget", 20, 3)])
 
 
 def test_the_day_page_offers_clear_only_for_a_saved_day(manager_client, survey, participant):
