@@ -282,6 +282,18 @@
       event.preventDefault();
       event.returnValue = "";
     });
+    // Switching language reloads the page from the server without what was typed: asked in the app's own words
+    // rather than by the browser's wordless leave prompt.
+    document.querySelectorAll("form[data-language-form]").forEach(function (languageForm) {
+      languageForm.addEventListener("submit", function (event) {
+        if (!unsaved()) return;
+        if (!window.confirm(form.dataset.confirmLanguage)) {
+          event.preventDefault();
+          return;
+        }
+        leaving = true;  // asked already; the browser need not ask again
+      });
+    });
     // "Start from my previous day" replaces whatever the page shows, a saved day's rows as much as typed ones.
     document.querySelectorAll("a[data-confirm-unsaved]").forEach(function (link) {
       link.addEventListener("click", function (event) {

@@ -101,3 +101,38 @@ def test_no_keep_the_day_brings_back_the_typing(browser, browser_context_args, l
         assert page.locator("form[data-diary][data-unsaved]").count() == 1
     finally:
         context.close()
+
+
+def test_switching_language_with_unsaved_typing_asks_in_the_app_s_own_words(page: Page, live_server, log_in):
+    log_in("anna")
+    page.goto(live_server.url + day_path(FRIDAY))
+    page.locator("#id_documentation-h1").press_sequentially("15")
+    asked: list[str] = []
+
+    def answer(dialog, accept: bool):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.locator("form[data-language-form] button[name=language]").click()
+
+    assert asked == [sv("Switch the language? What you have typed on this day and not saved is lost.")]
+    expect(page.locator("#id_documentation-h1")).to_have_value("15")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    page.locator("form[data-language-form] button[name=language]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert len(asked) == 2
+
+
+def test_switching_language_without_typing_asks_nothing(page: Page, live_server, log_in):
+    log_in("anna")
+    page.goto(live_server.url + day_path(FRIDAY))
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+
+    page.locator("form[data-language-form] button[name=language]").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert asked == []
