@@ -318,3 +318,34 @@ def test_a_save_takes_a_fixed_number_of_queries(manager_client, survey, submitte
 
 
 SAVE_QUERIES = 14
+
+
+# --- An empty draft ------------------------------------------------------------------------------
+
+
+def test_an_empty_draft_of_a_day_never_saved_is_refused_and_nothing_stored(manager_client, survey, participant):
+    response = manager_client.post(day_url(survey), day_post(survey))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "There is nothing to save: the day is empty." in content
+    assert not DiaryDay.objects.filter(participant=participant).exists()
+
+
+def test_an_empty_draft_of_a_saved_day_is_stored_as_before(manager_client, survey, participant):
+    manager_client.post(day_url(survey), day_post(survey, {"budget-h1": "10"}))
+
+    response = manager_client.post(day_url(survey), day_post(survey))
+
+    assert response.status_code == 302
+    day = DiaryDay.objects.get(participant=participant)
+    assert (day.status, day.minutes, day.lines.count()) == ("draft", 0, 0)
+
+
+def test_the_service_refuses_an_empty_first_draft(survey, participant):
+    tasks = list(survey.tasks.all())
+    with pytest.raises(services.DiaryError) as refused:
+        diary_save(participant=participant, date=MONDAY, lines=[LineInput(task=tasks[0], minutes=[0] * 8)])
+
+    assert refused.value.errors == ["There is nothing to save: the day is empty."]
+    assert not DiaryDay.objects.exists()
