@@ -136,3 +136,27 @@ def test_switching_language_without_typing_asks_nothing(page: Page, live_server,
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert asked == []
+
+
+def test_a_phone_has_its_own_way_back_after_a_page_rendered_from_a_post(
+    page: Page, live_server, log_in, screenshot_dir
+):
+    page.set_viewport_size(PHONE)
+    log_in("anna")
+    page.goto(live_server.url + day_path(FRIDAY))
+    back = page.get_by_test_id("back-to-diary")
+    expect(back).to_be_hidden()  # the bar stays one line where Back works
+    page.click("[data-toggle-all]")
+    page.locator("#id_documentation-h1").press_sequentially("x")
+
+    page.click("[data-testid=save-draft]")
+
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+    expect(back).to_be_visible()
+    expect(back).to_have_text(sv("My diary"), use_inner_text=True)
+    back.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "day-refused-bar-phone.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.once("dialog", lambda dialog: dialog.accept())  # the unsaved typing: leaving asks first
+    back.click()
+    page.wait_for_url(live_server.url + reverse("home"))
