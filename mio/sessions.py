@@ -27,6 +27,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.translation import ngettext_lazy
+from django.views.decorators.http import require_POST
 
 # Seconds since the epoch (ints, so the session serialises them as JSON): when the user signed in, and
 # when the session's expiry was last pushed forward.
@@ -111,3 +112,13 @@ class SessionLifetimeMiddleware:
         if ran_out and not request.user.is_authenticated and _redirects_to_login(response):
             messages.info(request, idle_message())
         return response
+
+
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """Typing on the day page counts as activity: its script calls this at most every few minutes while the
+    manager fills the day, and the middleware above pushes the session's expiry forward as for any page.
+    No redirect to the login page for a script: 401 says the session is gone."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    return HttpResponse(status=204)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mio import errors, pages
+from mio import errors, pages, sessions
 from surveys import views as survey_views
 from surveys.forms import SigninLinkForm
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/lank/", survey_views.signin_link, name="signin_link"),
     path("konto/lank/skicka/", survey_views.signin_request, name="signin_request"),
+    path("konto/aktiv/", sessions.keep_alive, name="keep_alive"),
     path("integritet/", pages.privacy, name="privacy"),
     path("tillganglighet/", pages.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -30,6 +30,7 @@ class Difference:
     where: str  # the hour as clock times ("09–10"), the rating's scale, the note, or the status
     saved: str
     typed: str
+    sentence: str = ""  # the status's difference, said as a sentence instead of "saved X, you typed Y"
 
 
 def _minutes(amount: int) -> str:
@@ -42,6 +43,16 @@ def _rating(rating: int | None) -> str:
 
 def _status(status: str | None) -> str:
     return str(DiaryDay.Status(status).label) if status else _("not saved")
+
+
+def _status_sentence(saved: str | None, typed: str) -> str:
+    """The day's status as stored and what the refused save asked for: a status is saved or done, not typed."""
+    saved_part = {
+        DiaryDay.Status.DRAFT: _("Saved as a draft"),
+        DiaryDay.Status.SUBMITTED: _("Saved as submitted"),
+    }.get(saved, _("Not saved"))
+    typed_part = _("you submitted the day") if typed == DiaryDay.Status.SUBMITTED else _("you saved a draft")
+    return _("%(saved)s; %(typed)s.") % {"saved": saved_part, "typed": typed_part}
 
 
 def _padded(minutes: Sequence[int], hours: int) -> list[int]:
@@ -85,7 +96,15 @@ def day_differences(
                 Difference(label, _("specify"), saved.note.strip() or EMPTY, typed.note.strip() or EMPTY)
             )
     if saved_status is not None and typed_status is not None and saved_status != typed_status:
-        differences.append(Difference("", _("status"), _status(saved_status), _status(typed_status)))
+        differences.append(
+            Difference(
+                "",
+                _("status"),
+                _status(saved_status),
+                _status(typed_status),
+                sentence=_status_sentence(saved_status, typed_status),
+            )
+        )
     return differences
 
 

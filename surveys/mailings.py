@@ -51,15 +51,23 @@ def diary_scope(survey: Survey) -> str:
 
 
 def signin_url(
-    *, user: AbstractBaseUser, survey: Survey | None = None, date: dt.date | None = None, base_url: str = ""
+    *,
+    user: AbstractBaseUser,
+    survey: Survey | None = None,
+    date: dt.date | None = None,
+    base_url: str = "",
+    next_url: str = "",
 ) -> str:
-    """A personal sign-in link: to a round (and one of its days), or, without a round, a plain login."""
+    """A personal sign-in link: to a round (and one of its days), or, without a round, a plain login that
+    opens `next_url` (a path the caller has checked) when given."""
     scope = diary_scope(survey) if survey else LOGIN_SCOPE
     params = {settings.SESAME_TOKEN_NAME: get_token(user, scope=scope)}
     if survey is not None:
         params["omgang"] = survey.slug
     if date is not None:
         params["dag"] = date.isoformat()
+    if next_url and survey is None:
+        params["next"] = next_url
     return f"{base_url or settings.SITE_URL}{reverse('signin_link')}?{urlencode(params)}"
 
 
@@ -253,7 +261,7 @@ def send_reminders(
 # --- Sign-in link asked for on the login page ----------------------------------------------------
 
 
-def send_signin_link(*, email: str, base_url: str = "") -> bool:
+def send_signin_link(*, email: str, base_url: str = "", next_url: str = "") -> bool:
     """E-mail a one-hour sign-in link to the active account with this address, if there is exactly one.
 
     The caller answers the same whether or not it went out, so that nobody learns who has an account."""
@@ -265,7 +273,7 @@ def send_signin_link(*, email: str, base_url: str = "") -> bool:
     message = _message(
         template="signin_link",
         to=user.email,
-        context={"user": user, "link": signin_url(user=user, base_url=base_url), "minutes": 60},
+        context={"user": user, "link": signin_url(user=user, base_url=base_url, next_url=next_url), "minutes": 60},
     )
     message.send()
     return True

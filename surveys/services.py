@@ -242,6 +242,10 @@ def diary_save(
         raise StaleDay(day=existing)
     if not submit and not withdraw and existing is not None and existing.status == DiaryDay.Status.SUBMITTED:
         raise WithdrawUnconfirmed
+    if not submit and existing is None and all(line.is_empty() for line in lines):
+        # An empty draft of a day never saved would count as begun ("Draft", 0 minutes) in every progress
+        # figure. An empty save of a stored day is a change the manager made, and is stored as before.
+        raise DiaryError([_("There is nothing to save: the day is empty.")])
     problems = check_day(survey, lines, submit=submit)
     if problems:
         raise DiaryError([problem.message for problem in problems])

@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage, is_ratelimited
 from sesame.utils import get_user
 
-from . import access, conflicts, daygrid, dayqueries, diaryrules, mailings, progress, roles, selectors, services
+from . import (
+    access,
+    conflicts,
+    daygrid,
+    dayqueries,
+    diaryrules,
+    keptday,
+    mailings,
+    progress,
+    roles,
+    selectors,
+    services,
+)
 from .forms import FUNCTION_SCALE, VALUE_SCALE, DayForm, SigninLinkForm
 from .models import DiaryDay, Participant, Survey
 from .services import UNSAVED_VERSION, DiaryError, StaleDay, WithdrawUnconfirmed
@@ -85,12 +103,32 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/home.html", ctx)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            # The session ran out while the day was being filled: what was typed waits in the new session for
+            # the manager to sign in again and come back here (surveys/keptday.py).
+            keptday.keep_posted_day(request.session, path=request.path, data=request.POST, now=int(time.time()))
+        return redirect_to_login(request.get_full_path())
     participant = _own_participation(request, slug)
+    typed = None
+    if request.method == "GET":
+        typed = keptday.take_kept_day(request.session, path=request.path, now=int(time.time()))
+        if typed is not None:
+            messages.warning(
+                request,
+                _(
+                    "You were logged out before the day was saved. What you typed is filled in again but not saved "
+                    "– save now."
+                ),
+            )
     return day_form_response(
-        request, participant=participant, date=access.date_in(participant.survey, date), template="surveys/day.html"
+        request,
+        participant=participant,
+        date=access.date_in(participant.survey, date),
+        template="surveys/day.html",
+        typed=typed,
     )
 
 
@@ -115,6 +153,8 @@ def _clear_response(
             "date": date,
             "saved": saved,
             "rows": saved.lines.count(),
+            # Sent back by "No, keep the day", so that the day page comes back as it was typed.
+            "typed": keptday.day_input(request.POST),
             "keying": keying,
             "nav": "diary",
             **(extra_context or {}),
@@ -188,10 +228,11 @@ def day_form_response(
     template: str,
     keyed_in_by=None,
     extra_context: dict | None = None,
+    typed: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     """The day form, shown and saved: for the manager on their own page, and for an administrator keying in
     the manager's paper form (`keyed_in_by`). The caller has checked who may see it; a save redirects to
-    the same address.
+    the same address. `typed`: input that was sent but never stored, shown instead of the stored day.
 
     Six queries for the page (the session, the user, the participation, the manager's days, the tasks with the
     day's rows, the user's groups) and the grid's rows built in Python (surveys/daygrid.py): it is the page
@@ -212,7 +253,10 @@ def day_form_response(
         if not editable:
             messages.error(request, _("The survey round is closed; the diary can no longer be changed."))
             return redirect(request.path)
-        if "clear" in request.POST:
+        if request.POST.get("clear") == "keep":
+            # "No, keep the day" on the clearing question: the page again with what was typed, not checked or saved.
+            typed = keptday.day_input(request.POST)
+        elif "clear" in request.POST:
             return _clear_response(
                 request,
                 participant=participant,
@@ -221,10 +265,11 @@ def day_form_response(
                 keying=keyed_in_by is not None,
                 extra_context=extra_context,
             )
-        outcome = _save(request, participant=participant, date=date, keyed_in_by=keyed_in_by)
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        refused = outcome
+        else:
+            outcome = _save(request, participant=participant, date=date, keyed_in_by=keyed_in_by)
+            if isinstance(outcome, HttpResponse):
+                return outcome
+            refused = outcome
     if days is None:
         days = dayqueries.days_of(participant)
         saved = next((day for day in days if day.date == date), None)
@@ -232,6 +277,8 @@ def day_form_response(
         saved = refused.stored_day
 
     form, prefilled_from, prefilled_round = refused.form, None, None
+    if form is None and typed is not None:
+        form = _typed_form(survey, typed)
     if form is None:
         form, prefilled_from, prefilled_round = _stored_form(
             request, participant=participant, date=date, saved=saved, editable=editable
@@ -265,7 +312,7 @@ def day_form_response(
         "prefilled_from": prefilled_from,
         "prefilled_round": prefilled_round,
         # What the page shows was not stored (a refused save, or rows from another day): leaving asks first.
-        "unsaved": form.is_bound or prefilled_from is not None,
+        "unsaved": form.is_bound or prefilled_from is not None or typed is not None,
         "unrated": refused.unrated,
         "withdrawing": refused.withdrawing,
         "value_scale": VALUE_SCALE,
@@ -336,6 +383,12 @@ def _save(request: HttpRequest, *, participant: Participant, date: dt.date, keye
     return refused
 
 
+def _typed_form(survey: Survey, typed: Mapping[str, str]) -> DayForm:
+    """What was typed, shown as typed and not checked: the rules speak when it is saved, not before."""
+    tasks, _lines = dayqueries.tasks_and_lines(survey, None)
+    return DayForm(initial=dict(typed), survey=survey, tasks=tasks, language=get_language())
+
+
 def _stored_form(
     request: HttpRequest, *, participant: Participant, date: dt.date, saved: DiaryDay | None, editable: bool
 ) -> tuple[DayForm, dt.date | None, Survey | None]:
@@ -399,7 +452,8 @@ def signin_link(request: HttpRequest) -> HttpResponse:
     login(request, user)
     participant = Participant.objects.filter(survey=survey, user=user).first() if survey else None
     if participant is None:
-        return redirect("home")
+        # A link asked for on the login page returns to the page that sent the user there.
+        return redirect(_safe_next(request, request.GET.get("next", "")) or "home")
     try:
         date = dt.date.fromisoformat(request.GET.get("dag", ""))
     except ValueError:
@@ -407,6 +461,14 @@ def signin_link(request: HttpRequest) -> HttpResponse:
     if date is None or not survey.contains(date):
         return redirect("home")
     return redirect("surveys:day", survey.slug, date.isoformat())
+
+
+def _safe_next(request: HttpRequest, url: str) -> str:
+    """`url` when it is a page of this site to return to after signing in, else ""."""
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and allowed else ""
 
 
 def _address_key(group: str, request: HttpRequest) -> str:
@@ -422,16 +484,18 @@ SIGNIN_LINK_RATES = {_address_key: "3/h", "ip": "20/h"}
 def signin_request(request: HttpRequest) -> HttpResponse:
     """'E-mail me a sign-in link': the same answer whether or not the address has an account."""
     form = SigninLinkForm(request.POST)
+    next_url = _safe_next(request, request.POST.get("next", ""))
     if not form.is_valid():
-        return render(
-            request, "registration/login.html", {"form": AuthenticationForm(request), "link_form": form}, status=400
-        )
+        ctx = {"form": AuthenticationForm(request), "link_form": form, "next": next_url}
+        return render(request, "registration/login.html", ctx, status=400)
     limited = [
         is_ratelimited(request, group="signin-link", key=key, rate=rate, increment=True)
         for key, rate in SIGNIN_LINK_RATES.items()
     ]
     if not any(limited):
-        mailings.send_signin_link(email=form.cleaned_data["email"], base_url=request.build_absolute_uri("/")[:-1])
+        mailings.send_signin_link(
+            email=form.cleaned_data["email"], base_url=request.build_absolute_uri("/")[:-1], next_url=next_url
+        )
     messages.info(
         request,
         _(
@@ -440,4 +504,6 @@ def signin_request(request: HttpRequest) -> HttpResponse:
         )
         % {"email": form.cleaned_data["email"]},
     )
+    if next_url:
+        return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
     return redirect("login")

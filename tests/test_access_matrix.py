@@ -354,6 +354,14 @@ def _q(url: str, **params: object) -> str:
 # Pages of no one municipality: the same answer whichever side; what they list is checked below and,
 # for A's people, that they name nothing of B's.
 LIST_ROWS = [
+    Row(  # the day page's script while typing: no login page for a script, a 401
+        "keep-alive",
+        "keep_alive",
+        "none",
+        same_on_both(anonymous=401, manager=204, project_member=204, administrator=204, superuser=204),
+        method="post",
+        data={},
+    ),
     Row("analysis-index", "analysis:index", "none", STAFF_ONLY),
     Row("rounds-latest-pair", "analysis:rounds", "none", STAFF_ONLY),
     Row("my-profiles", "analysis:my_profiles", "none", SIGNED_IN),

@@ -229,6 +229,21 @@
       });
     });
     form.addEventListener("input", recompute);
+
+    // Typing counts as activity: without this a day filled between meetings, with the page open since the
+    // morning, ends in the idle timeout (mio/sessions.py). At most one small request every five minutes.
+    var keepAliveUrl = form.dataset.keepAlive;
+    var keptAliveAt = Date.now();
+    form.addEventListener("input", function () {
+      if (!keepAliveUrl || !window.fetch || Date.now() - keptAliveAt < 5 * 60 * 1000) return;
+      keptAliveAt = Date.now();
+      var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+      fetch(keepAliveUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token ? token.value : "" },
+      }).catch(function () {});
+    });
     window.addEventListener("resize", padForBar);
     recompute(true);
 
@@ -369,6 +384,18 @@
       if (submitting || leaving || !unsaved()) return;
       event.preventDefault();
       event.returnValue = "";
+    });
+    // Switching language reloads the page from the server without what was typed: asked in the app's own words
+    // rather than by the browser's wordless leave prompt.
+    document.querySelectorAll("form[data-language-form]").forEach(function (languageForm) {
+      languageForm.addEventListener("submit", function (event) {
+        if (!unsaved()) return;
+        if (!window.confirm(form.dataset.confirmLanguage)) {
+          event.preventDefault();
+          return;
+        }
+        leaving = true;  // asked already; the browser need not ask again
+      });
     });
     // "Start from my previous day" replaces whatever the page shows, a saved day's rows as much as typed ones.
     document.querySelectorAll("a[data-confirm-unsaved]").forEach(function (link) {

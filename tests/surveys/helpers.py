@@ -131,3 +131,12 @@ def signed_in(user) -> Client:
 def version_on_page(response) -> str:
     """The version the page's form carries, as the browser sends it back."""
     return form_inputs(response.content)[0]["version"]["value"]
+
+
+def emptied_day(participant: Participant, date: dt.date) -> DiaryDay:
+    """A stored day without rows, as one arises: saved with a row, then saved empty (a first empty save is refused)."""
+    from surveys.services import LineInput, diary_save
+
+    task = participant.survey.tasks.order_by("order").first()
+    diary_save(participant=participant, date=date, lines=[LineInput(task=task, minutes=[5])])
+    return diary_save(participant=participant, date=date, lines=[])

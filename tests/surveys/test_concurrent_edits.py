@@ -62,7 +62,10 @@ def test_a_save_from_the_older_page_is_refused_then_saved_deliberately(survey, p
     )
     assert "Finance: budget, follow-up, 09–10: saved <strong>–</strong>, you typed <strong>15 min</strong>" in conflict
     assert "how well the task worked: saved <strong>3</strong>, you typed <strong>–</strong>" in conflict
-    assert "status: saved <strong>Submitted</strong>, you typed <strong>Draft</strong>" in conflict
+    # The status as a sentence: a status is saved or sent, not typed.
+    assert "<li>Saved as submitted; you saved a draft.</li>" in conflict
+    # "Open the day again" leads to the day as stored.
+    assert f'href="{day_url(survey)}" data-testid="conflict-reopen">open the day again</a>' in conflict
     # Nothing of the phone's save is overwritten; the laptop's typing is still in the form, now at the stored version.
     assert stored(participant) == [("invoices", 20, 0, None, 3)]
     assert DiaryDay.objects.get().status == DiaryDay.Status.SUBMITTED

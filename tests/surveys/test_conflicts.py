@@ -191,7 +191,7 @@ def test_the_differences_name_task_hour_ratings_note_and_status(survey):
         Difference("Finance: budget, follow-up", "value for the operation", "–", "2"),
         Difference("Other (specify), other tasks", "10–11", "15 min", "–"),
         Difference("Other (specify), other tasks", "specify", "Möte", "–"),
-        Difference("", "status", "Submitted", "Draft"),
+        Difference("", "status", "Submitted", "Draft", sentence="Saved as submitted; you saved a draft."),
     ]
 
 

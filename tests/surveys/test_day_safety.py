@@ -13,7 +13,7 @@ from surveys import services
 from surveys.models import AuditEvent, DiaryDay, DiaryLine, Survey
 from surveys.services import LineInput, diary_save
 
-from .helpers import day_post
+from .helpers import day_post, form_inputs, shown_values
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +165,24 @@ def test_clear_asks_first_and_changes_nothing(manager_client, survey, submitted)
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.DAY_CLEARED).exists()
 
 
+def test_no_keep_the_day_brings_back_what_was_typed_unsaved(manager_client, survey, submitted):
+    question = manager_client.post(day_url(survey), {**day_post(survey, {"invoices-h1": "5"}), "clear": "ask"})
+    kept = {name: value for name, value in form_inputs(question.content)[0].items() if name != "csrfmiddlewaretoken"}
+    assert kept["invoices-h1"]["value"] == "5"  # carried as a hidden field of the "No" form
+
+    response = manager_client.post(
+        day_url(survey), {**day_post(survey, {"invoices-h1": "5", "invoices-value": "2"}), "clear": "keep"}
+    )
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "surveys/day.html"
+    shown = shown_values(response.content)
+    assert shown["invoices-h1"] == "5" and shown["invoices-value"] == "2"
+    assert "data-unsaved" in response.content.decode()
+    assert "Nothing was saved. Please correct:" not in response.content.decode()  # shown, not checked
+    assert stored(submitted) == ("submitted", 1, 50, [("invoices", 30, 3), ("budget", 20, 3)])
+
+
 def test_the_day_page_offers_clear_only_for_a_saved_day(manager_client, survey, participant):
     assert 'data-testid="clear-day"' not in manager_client.get(day_url(survey)).content.decode()
     manager_client.post(day_url(survey), day_post(survey, {"budget-h1": "10"}))
@@ -303,3 +321,34 @@ def test_a_save_takes_a_fixed_number_of_queries(manager_client, survey, submitte
 
 
 SAVE_QUERIES = 14
+
+
+# --- An empty draft ------------------------------------------------------------------------------
+
+
+def test_an_empty_draft_of_a_day_never_saved_is_refused_and_nothing_stored(manager_client, survey, participant):
+    response = manager_client.post(day_url(survey), day_post(survey))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "There is nothing to save: the day is empty." in content
+    assert not DiaryDay.objects.filter(participant=participant).exists()
+
+
+def test_an_empty_draft_of_a_saved_day_is_stored_as_before(manager_client, survey, participant):
+    manager_client.post(day_url(survey), day_post(survey, {"budget-h1": "10"}))
+
+    response = manager_client.post(day_url(survey), day_post(survey))
+
+    assert response.status_code == 302
+    day = DiaryDay.objects.get(participant=participant)
+    assert (day.status, day.minutes, day.lines.count()) == ("draft", 0, 0)
+
+
+def test_the_service_refuses_an_empty_first_draft(survey, participant):
+    tasks = list(survey.tasks.all())
+    with pytest.raises(services.DiaryError) as refused:
+        diary_save(participant=participant, date=MONDAY, lines=[LineInput(task=tasks[0], minutes=[0] * 8)])
+
+    assert refused.value.errors == ["There is nothing to save: the day is empty."]
+    assert not DiaryDay.objects.exists()

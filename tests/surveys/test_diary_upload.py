@@ -19,7 +19,7 @@ from surveys.models import DiaryDay, DiaryLine, Participant, Survey
 from surveys.services import LineInput, diary_save
 from surveys.views_keying import stored_message
 
-from .helpers import row, snapshot
+from .helpers import emptied_day, row, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +187,7 @@ def test_replace_overwrites_a_day_that_has_a_diary(admin_client, filled):
 
 
 def test_a_saved_day_without_rows_is_filled_without_replace(admin_client, survey, participant):
-    diary_save(participant=participant, date=TUESDAY, lines=[])
+    emptied_day(participant, TUESDAY)
 
     response = upload(admin_client, survey, csv_file([GOOD[0]]))
 

@@ -14,7 +14,7 @@ from surveys.diaryfile import header
 from surveys.models import DiaryDay, DiaryLine, Participant, Survey
 from surveys.services import LineInput, diary_save, survey_create
 
-from .helpers import export_csv, row, snapshot, write_diary_csv
+from .helpers import emptied_day, export_csv, row, snapshot, write_diary_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -339,7 +339,7 @@ def test_replace_overwrites_the_days_in_the_file_only(filled, tmp_path):
 
 
 def test_a_day_without_lines_may_be_imported_into_without_replace(survey, participant, tmp_path):
-    diary_save(participant=participant, date=MONDAY, lines=[])
+    emptied_day(participant, MONDAY)
 
     run_import(write_diary_csv(tmp_path / "days.csv", [row(7, "2025-03-03", "budget", [10])]), survey)
 

@@ -14,7 +14,7 @@ from surveys.diaryfile import DiaryRow
 from surveys.models import DiaryDay, DiaryLine, Participant
 from surveys.services import DiaryError, LineInput, diaries_check, diaries_import, diary_save
 
-from .helpers import row, write_diary_csv
+from .helpers import emptied_day, row, write_diary_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def diary_row(number: int, date: dt.date, task: str, minutes=(), value=None, fun
 @pytest.fixture
 def stored(survey, participant):
     """Number 7: a draft Monday with lines (saved twice: version 2) and a submitted Tuesday; number 8: a
-    Wednesday saved without rows (a day, version 1, no lines)."""
+    Wednesday saved with a row and then emptied (a day, version 2, no lines)."""
     tasks = {task.code: task for task in survey.tasks.all()}
     diary_save(participant=participant, date=MONDAY, lines=[LineInput(task=tasks["budget"], minutes=[10])])
     diary_save(participant=participant, date=MONDAY, lines=[LineInput(task=tasks["budget"], minutes=[20])])
@@ -38,7 +38,7 @@ def stored(survey, participant):
         participant=participant, date=TUESDAY, lines=[LineInput(task=tasks["invoices"], minutes=[30])], submit=True
     )
     eight = Participant.objects.create(survey=survey, number=8)
-    diary_save(participant=eight, date=WEDNESDAY, lines=[])
+    emptied_day(eight, WEDNESDAY)
     return survey
 
 
@@ -67,7 +67,7 @@ def test_replacing_submits_the_day_raises_its_version_and_keeps_the_other_days(s
     assert sorted(monday.lines.values_list("task__code", "h1", "h2")) == [("budget", 15, 0), ("planning", 30, 45)]
     # A stored day without lines is filled in; its version is raised like any stored day's.
     wednesday = day_of(8, WEDNESDAY)
-    assert (wednesday.status, wednesday.version, wednesday.minutes) == (DiaryDay.Status.SUBMITTED, 2, 5)
+    assert (wednesday.status, wednesday.version, wednesday.minutes) == (DiaryDay.Status.SUBMITTED, 3, 5)
     new = day_of(9, WEDNESDAY)
     assert (new.status, new.version, new.minutes) == (DiaryDay.Status.SUBMITTED, 1, 180)
     assert new.lines.count() == 1 and new.participant_id == Participant.objects.get(number=9).pk

@@ -13,6 +13,7 @@ from surveys.models import Municipality, Participant, Survey
 from surveys.selectors import comparable_baseline, latest_comparable_pair, previous_day
 from surveys.services import LineInput, diary_save, survey_create
 from tests.analysis.test_paired import Draft, fill, make_round
+from tests.surveys.helpers import emptied_day
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +126,8 @@ def test_the_rounds_page_opens_on_the_earlier_pair_and_a_new_round_changes_no_fi
 
 def _day(participant, date, minutes=(20,)):
     invoices = participant.survey.tasks.get(code="invoices")
+    if not any(minutes):
+        return emptied_day(participant, date)
     return diary_save(participant=participant, date=date, lines=[LineInput(task=invoices, minutes=list(minutes))])
 
 
