@@ -114,7 +114,7 @@ def day(request: HttpRequest, slug: str, date: str) -> HttpResponse:
     participant = _own_participation(request, slug)
     typed = None
     if request.method == "GET":
-        typed = keptday.take_kept_day(request.session, path=request.path, now=int(time.time()))
+        typed = keptday.take_kept_day(request.session, path=request.path, user_id=request.user.pk, now=int(time.time()))
         if typed is not None:
             messages.warning(
                 request,
@@ -320,6 +320,8 @@ def day_form_response(
         "previous_date": dates[position - 1] if position else None,
         "next_date": dates[position + 1] if position is not None and position + 1 < len(dates) else None,
         "keying": keyed_in_by is not None,
+        # Whose the typed day is, should the session run out before it is posted (surveys/keptday.py).
+        "owner_token": keptday.owner_token(request.user.pk),
         "conflict": refused.conflict,
         **(extra_context or {}),
     }

@@ -52,8 +52,11 @@ def timed_out(english_client, manager, participant):
     return english_client
 
 
-def post_after_timeout(client, survey, date=MONDAY):
-    return client.post(day_url(survey, date), day_post(survey, typed_entries(survey)))
+def post_after_timeout(client, survey, date=MONDAY, *, owner=None):
+    """Post the day as the page the manager opened would: its form says whose it is."""
+    owner_id = survey.participants.get(number=7).user_id if owner is None else owner
+    data = {**day_post(survey, typed_entries(survey)), "owner": keptday.owner_token(owner_id)}
+    return client.post(day_url(survey, date), data)
 
 
 def log_in(client, manager, next_url: str):
@@ -88,6 +91,27 @@ def test_after_signing_in_again_the_day_shows_what_was_typed_unsaved_once(timed_
     again = timed_out.get(day_url(survey))
     assert f"{task.code}-h1" not in shown_values(again.content)
     assert RESTORED not in again.content.decode()
+
+
+def test_the_kept_input_is_shown_to_its_owner_only(timed_out, survey, manager, other_manager, other_participant):
+    # A shared office computer: the next manager signs in on the browser where the first one's session ran out.
+    post_after_timeout(timed_out, survey)
+    log_in(timed_out, other_manager, day_url(survey))
+
+    page = timed_out.get(day_url(survey))
+
+    assert RESTORED not in page.content.decode()
+    assert shown_values(page.content) == {}
+    assert keptday.KEPT_DAY not in timed_out.session
+
+
+def test_a_post_without_a_valid_owner_keeps_nothing(timed_out, survey):
+    data = {**day_post(survey, typed_entries(survey)), "owner": keptday.owner_token(1) + "x"}
+
+    timed_out.post(day_url(survey), data)
+    timed_out.post(day_url(survey), day_post(survey, typed_entries(survey)))
+
+    assert keptday.KEPT_DAY not in timed_out.session
 
 
 def test_the_kept_input_is_shown_on_its_own_day_only(timed_out, survey, manager):
@@ -163,11 +187,16 @@ def test_the_keep_alive_answers_401_without_a_session():
 
 def test_kept_input_of_another_path_stays_and_old_input_goes():
     session = {}
-    keptday.keep_posted_day(session, path="/a/", data={"x-h1": "5", "csrfmiddlewaretoken": "t", "draft": ""}, now=100)
+    owner = keptday.owner_token(5)
+    posted = {"x-h1": "5", "csrfmiddlewaretoken": "t", "draft": "", "owner": owner}
+    keptday.keep_posted_day(session, path="/a/", data=posted, now=100)
 
-    assert keptday.take_kept_day(session, path="/b/", now=200) is None
-    assert keptday.take_kept_day(session, path="/a/", now=200) == {"x-h1": "5"}
-    assert keptday.take_kept_day(session, path="/a/", now=200) is None
-    keptday.keep_posted_day(session, path="/a/", data={"x-h1": "5"}, now=100)
-    assert keptday.take_kept_day(session, path="/b/", now=100 + keptday.KEEP_SECONDS + 1) is None
+    assert keptday.take_kept_day(session, path="/b/", user_id=5, now=200) is None
+    assert keptday.take_kept_day(session, path="/a/", user_id=5, now=200) == {"x-h1": "5"}
+    assert keptday.take_kept_day(session, path="/a/", user_id=5, now=200) is None
+    keptday.keep_posted_day(session, path="/a/", data={"x-h1": "5", "owner": owner}, now=100)
+    assert keptday.take_kept_day(session, path="/b/", user_id=5, now=100 + keptday.KEEP_SECONDS + 1) is None
+    assert session == {}
+    keptday.keep_posted_day(session, path="/a/", data={"x-h1": "5", "owner": owner}, now=100)
+    assert keptday.take_kept_day(session, path="/b/", user_id=6, now=200) is None  # someone else's: it goes
     assert session == {}
