@@ -364,14 +364,14 @@ def test_compare_rounds_opens_on_a_follow_up_and_its_baseline(client, small_roun
     assert not form.is_bound and form["followup"].value() == small_round.survey.slug
 
 
-def test_comparing_rounds_needs_two_rounds_with_the_same_tasks(client, small_round, followup_round, project_member):
+def test_comparing_rounds_needs_two_rounds_with_the_same_tasks(client, tripled_round, followup_round, project_member):
     signed_in(client, project_member)
     url = reverse("analysis:rounds")
     assert "Choose two different rounds." in client.get(url + f"?baseline={ROUND}&followup={ROUND}").content.decode()
     query = f"?baseline={ROUND}&followup={followup_round.slug}"
     html = client.get(url + query).content.decode()
     data = client.get(reverse("analysis:rounds_export", args=["json"]) + query).json()
-    assert data == reports.rounds_comparison(baseline=small_round.survey, followup=followup_round)
+    assert data == reports.rounds_comparison(baseline=tripled_round.survey, followup=followup_round)
     invoices = cells(html, "rounds")["invoices"]
     assert invoices["friction_minutes_per_manager_day_change"] == ["\u22126.0"]  # 20 − 26
     assert invoices["minutes_per_manager_day_change"] == ["+24.0"]
