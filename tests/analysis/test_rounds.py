@@ -26,6 +26,7 @@ from openpyxl import load_workbook
 
 from analysis import disclosure, reports
 from analysis.dashboard import dashboard_figures
+from analysis.rounds import same_managers
 from surveys.models import Participant, Survey
 from surveys.services import survey_create
 
@@ -187,3 +188,27 @@ def test_every_download_withholds_as_the_page(client, tripled_round, thin_follow
     assert by_task["it-services"]["Friction minutes per manager-day, follow-up"] is None
     assert by_task["purchasing"]["Minutes per manager-day, follow-up"] is None
     assert by_task["invoices"]["Friction minutes per manager-day, follow-up"] == pytest.approx(20.0)
+
+
+# --- Which managers are compared ----------------------------------------------------------------------
+
+
+def test_the_report_counts_the_managers_in_both_rounds(tripled_round, thin_followup):
+    report = reports.rounds_comparison(baseline=tripled_round.survey, followup=thin_followup)
+    # Baseline managers 1 to 12, follow-up 1, 2 and 3 (matched by participant number).
+    assert (report["baseline_managers"], report["followup_managers"], report["paired_managers"]) == (12, 3, 3)
+    assert not same_managers(report)
+    assert same_managers({"baseline_managers": 3, "followup_managers": 3, "paired_managers": 3})
+    # A manager who withdrew every follow-up day is in the baseline only, though in both rounds' lists.
+    assert not same_managers({"baseline_managers": 10, "followup_managers": 9, "paired_managers": 9})
+
+
+def test_the_page_says_when_the_rounds_compare_different_managers(client, tripled_round, thin_followup, project_member):
+    from actionplan.models import ActionPlan
+
+    plan = ActionPlan.objects.create(municipality=thin_followup.municipality, name="Åtgärdsplan")
+    html = signed_in(client, project_member).get(reverse("analysis:rounds") + QUERY).content.decode()
+    assert "data-groups-differ" in html
+    assert "The rounds do not have the same managers." in html
+    assert "3 managers are in both rounds, of 12 in Nollmätning 2025 and 3 in Uppföljning 2025." in html
+    assert f'href="{reverse("actionplan:effect", args=[plan.pk])}" data-effect-link>Did it help?</a>' in html
