@@ -438,6 +438,8 @@ def rounds(request: HttpRequest) -> HttpResponse:
 
         baseline, followup = form.cleaned_data["baseline"], form.cleaned_data["followup"]
         ctx.update(baseline=baseline, followup=followup, query=request.GET.urlencode())
+        # Read here and not with the cached figures: closing a round does not change its data version.
+        ctx["open_rounds"] = [survey for survey in (baseline, followup) if survey.status == Survey.Status.OPEN]
         try:
             data = rounds_figures(baseline=baseline, followup=followup)
         except Withheld as withheld:

@@ -212,3 +212,20 @@ def test_the_page_says_when_the_rounds_compare_different_managers(client, triple
     assert "The rounds do not have the same managers." in html
     assert "3 managers are in both rounds, of 12 in Nollmätning 2025 and 3 in Uppföljning 2025." in html
     assert f'href="{reverse("actionplan:effect", args=[plan.pk])}" data-effect-link>Did it help?</a>' in html
+
+
+# --- An open round ------------------------------------------------------------------------------------
+
+
+def test_the_page_warns_while_a_round_is_open_as_the_dashboard_does(
+    client, tripled_round, thin_followup, project_member
+):
+    signed_in(client, project_member)
+    note = "The round is still open: figures change as days are submitted."
+    assert note in client.get(reverse("analysis:dashboard", args=[FOLLOWUP])).content.decode()
+    html = client.get(reverse("analysis:rounds") + QUERY).content.decode()
+    assert f'data-rounds-open="{FOLLOWUP}"' in html and f"<strong>Uppföljning 2025</strong>: {note}" in html
+    # The baseline is open too in this fixture; closed rounds have no notice.
+    Survey.objects.filter(pk__in=[tripled_round.survey.pk, thin_followup.pk]).update(status=Survey.Status.CLOSED)
+    html = client.get(reverse("analysis:rounds") + QUERY).content.decode()
+    assert "data-rounds-open" not in html and note not in html
