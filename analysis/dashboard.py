@@ -22,7 +22,7 @@ from mio import cache
 from surveys.models import Survey
 
 from . import charts, disclosure, friction, reports, selectors
-from .disclosure import Withheld, is_withheld
+from .disclosure import Withheld
 from .filters import NO_FILTERS, Filters
 from .labels import area_label, category_name, task_labels
 from .records import TASK_META, records
@@ -66,24 +66,8 @@ def _part(name: str, survey: Survey, filters: Filters, core: dict[str, Any] | No
 
 def _core_figures(survey: Survey, filters: Filters) -> dict[str, Any]:
     """Counts, time, ranking, categories and cost, with the disclosure rule applied."""
-    if not filters.is_empty():  # the whole round has no parents or siblings: its own count decides
-        disclosure.check_selection(survey=survey, filters=filters)
-    counts, totals = selectors.round_totals(survey=survey, filters=filters)
-    if is_withheld(counts["managers"]):
-        raise Withheld(counts["managers"])
-    cells = disclosure.task_cells(
-        survey=survey,
-        filters=filters,
-        minutes=dict(zip(totals["task_id"].tolist(), totals["minutes"].tolist(), strict=True)),
-        order=totals["task_id"].tolist(),
-        managers=dict(zip(totals["task_id"].tolist(), totals["managers"].tolist(), strict=True)),
-        categories=dict(zip(totals["task_id"].tolist(), totals["category_order"].tolist(), strict=True)),
-    )
-    reasons = {
-        code: cells.reason(task_id)
-        for task_id, code in zip(totals["task_id"].tolist(), totals["task"].tolist(), strict=True)
-        if cells.withheld(task_id)
-    }
+    counts, totals, cells = reports.disclosed_totals(survey=survey, filters=filters)
+    reasons = reports.withheld_tasks(totals, cells)
     days = selectors.day_quality_counts(survey=survey, filters=filters)
     weekdays = [day for day in survey.weekdays() if filters.weekday in (None, day.isoweekday())]
     expected = days["participants"] * len(weekdays)

@@ -12,6 +12,8 @@ Definitions (for a selection of diary lines):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -177,6 +179,23 @@ def compare_rounds(baseline: pd.DataFrame, followup: pd.DataFrame) -> pd.DataFra
     for name in CHANGE_FIGURES:
         merged[f"{name}_change"] = merged[f"{name}_followup"] - merged[f"{name}_baseline"]
     return merged.sort_values("order", kind="stable").reset_index(drop=True)
+
+
+def withhold_rounds(frame: pd.DataFrame, *, baseline: Mapping[str, str], followup: Mapping[str, str]) -> pd.DataFrame:
+    """`compare_rounds`' frame with each round's withheld rows (task code → reason) emptied (NaN) and
+    the reason in `withheld_reason_baseline` / `withheld_reason_followup` (None: shown). A change is
+    emptied when either round's row is withheld: the change and the other round's figure would give
+    the withheld one back."""
+    frame = frame.copy()
+    hidden = np.zeros(len(frame), dtype=bool)
+    for part, reasons in (("baseline", baseline), ("followup", followup)):
+        why = frame["task"].map(reasons)
+        withheld = why.notna().to_numpy()
+        frame[f"withheld_reason_{part}"] = why.astype(object).where(withheld, None)
+        frame.loc[withheld, [f"{name}_{part}" for name in CHANGE_FIGURES]] = np.nan
+        hidden |= withheld
+    frame.loc[hidden, [f"{name}_change" for name in CHANGE_FIGURES]] = np.nan
+    return frame
 
 
 def friction_cost(

@@ -1,6 +1,7 @@
 """My profile: one manager's own figures beside the round's median manager (cached), the template's
 rows and the chart (cached per language). A median is withheld when fewer than `disclosure.MIN_GROUP`
-managers have the figure.
+managers have the figure. Only submitted days count; the page says how many of the manager's days
+are drafts, and so left out.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def _profile(survey: Survey, number: int) -> dict[str, Any]:
     return {
         "number": number,
         "days": days,
+        # Said on the page: a manager who counts their own days would otherwise miss these.
+        "drafts": selectors.own_draft_days(survey=survey, number=number),
         "managers": managers,
         "withheld": withheld,
         "minutes_per_day": _number(figures.total_per_day[row]) if days else None,

@@ -12,7 +12,7 @@ from typing import Any
 
 from surveys.models import Survey
 
-from . import friction, selectors
+from . import disclosure, friction, selectors
 from .disclosure import Withheld, is_withheld
 from .filters import NO_FILTERS, Filters
 
@@ -83,20 +83,66 @@ def ranking_report(*, survey: Survey, counts: dict[str, int], frame: Any) -> dic
     }
 
 
+def disclosed_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> tuple[dict[str, int], Any, disclosure.Cells]:
+    """A selection's counts, task totals (`selectors.round_totals`) and its withheld task and category
+    rows, by the disclosure rule, as every page shows them (the dashboard, the rounds comparison);
+    raises Withheld for a selection that the selection rule withholds."""
+    if not filters.is_empty():  # the whole round has no parents or siblings: its own count decides
+        disclosure.check_selection(survey=survey, filters=filters)
+    counts, totals = selectors.round_totals(survey=survey, filters=filters)
+    if is_withheld(counts["managers"]):
+        raise Withheld(counts["managers"])
+    ids = totals["task_id"].tolist()
+    cells = disclosure.task_cells(
+        survey=survey,
+        filters=filters,
+        minutes=dict(zip(ids, totals["minutes"].tolist(), strict=True)),
+        order=ids,
+        managers=dict(zip(ids, totals["managers"].tolist(), strict=True)),
+        categories=dict(zip(ids, totals["category_order"].tolist(), strict=True)),
+    )
+    return counts, totals, cells
+
+
+def withheld_tasks(totals: Any, cells: disclosure.Cells) -> dict[str, str]:
+    """Task code → why its row is withheld, for the withheld rows of `cells` (of `disclosed_totals`)."""
+    return {
+        code: cells.reasons[task_id]
+        for task_id, code in zip(totals["task_id"].tolist(), totals["task"].tolist(), strict=True)
+        if cells.withheld(task_id)
+    }
+
+
+# Each figure of a task in both rounds, in the order the page and the downloads give them.
+ROUND_NUMBER_FIELDS = [
+    f"{name}_{part}" for name in friction.CHANGE_FIGURES for part in ("baseline", "followup", "change")
+]
+
+
 def rounds_comparison(*, baseline: Survey, followup: Survey, filters: Filters = NO_FILTERS) -> dict:
-    """Per task code in both rounds: the change in minutes, ratings and friction from baseline to follow-up."""
-    base_counts, base = ranking(survey=baseline, filters=filters)
-    follow_counts, follow = ranking(survey=followup, filters=filters)
-    for counts in (base_counts, follow_counts):
-        if is_withheld(counts["managers"]):
-            raise Withheld(counts["managers"])
-    frame = friction.compare_rounds(base, follow)
-    numbers = [column for column in frame.columns if column.endswith(("_baseline", "_followup", "_change"))]
+    """Per task code in both rounds: each round's figures and the change from baseline to follow-up.
+
+    Each round's rows are withheld as its dashboard withholds them (`disclosed_totals`: the same
+    cells, reasons and secondary suppression), and a change is withheld when either round's row is,
+    as the change and the shown figure would give the other back. Raises Withheld when either round's
+    selection is. `paired_managers` are the managers with a manager-day in both rounds: each round's
+    figures are of all its own managers, so fewer than either round's count means two different groups.
+    """
+    sides = {}
+    for name, survey in (("baseline", baseline), ("followup", followup)):
+        counts, totals, cells = disclosed_totals(survey=survey, filters=filters)
+        ranked = friction.friction_ranking(totals, manager_days=counts["manager_days"])
+        sides[name] = (counts, ranked, withheld_tasks(totals, cells))
+    (base_counts, base, base_withheld), (follow_counts, follow, follow_withheld) = sides.values()
+    frame = friction.withhold_rounds(
+        friction.compare_rounds(base, follow), baseline=base_withheld, followup=follow_withheld
+    )
     return {
         "baseline": baseline.slug,
         "followup": followup.slug,
         "baseline_managers": base_counts["managers"],
         "followup_managers": follow_counts["managers"],
+        "paired_managers": managers_in_both(baseline=baseline, followup=followup, filters=filters),
         "baseline_manager_days": base_counts["manager_days"],
         "followup_manager_days": follow_counts["manager_days"],
         "tasks": [
@@ -105,11 +151,33 @@ def rounds_comparison(*, baseline: Survey, followup: Survey, filters: Filters = 
                 "label": row["label"],
                 "category": row["category"],
                 "area": row["area"],
-                **{name: _number(row[name]) for name in numbers},
+                **{name: _number(row[name]) for name in ROUND_NUMBER_FIELDS},
+                **_withheld_side(row, "baseline"),
+                **_withheld_side(row, "followup"),
             }
             for row in frame.to_dict("records")
         ],
     }
+
+
+def _withheld_side(row: dict[str, Any], part: str) -> dict[str, Any]:
+    """Whether one round's row is withheld, and why, as the dashboard's JSON says it (`withheld`,
+    `withheld_reason`), named for the round: `withheld_followup`, `withheld_reason_followup`."""
+    reason = row[f"withheld_reason_{part}"]
+    return {f"withheld_{part}": reason is not None, f"withheld_reason_{part}": reason}
+
+
+def managers_in_both(*, baseline: Survey, followup: Survey, filters: Filters = NO_FILTERS) -> int:
+    """The managers with a manager-day in the selection in both rounds, matched by participant number
+    (a person keeps their number in every round of the municipality): the paired managers of
+    `paired`, whose "did it help?" compares only them."""
+    import numpy as np
+
+    numbers = [
+        selectors.manager_day_counts(survey=survey, filters=filters)["number"].to_numpy()
+        for survey in (baseline, followup)
+    ]
+    return int(np.intersect1d(*numbers).size)
 
 
 # --- Managers side by side ------------------------------------------------------------------------

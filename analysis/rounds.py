@@ -1,7 +1,9 @@
 """Two rounds compared task by task: the figures (cached under both rounds' data versions), the
 template's rows, the chart (cached per language) and the table for download.
 
-Fewer than `disclosure.MIN_GROUP` managers in either round raise `Withheld`.
+Each round's task rows are withheld as its dashboard withholds them, and a change where either
+round's row is (`reports.rounds_comparison`); the chart leaves out every task with a withheld
+side, and a withheld selection in either round raises `Withheld`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from mio import cache
 from surveys.models import Survey
 
 from . import charts, reports, selectors
+from .dashboard import reason_text
 from .labels import task_labels
 from .records import TASK_META, records
 
@@ -36,11 +39,31 @@ def _rounds(baseline: Survey, followup: Survey) -> dict[str, Any]:
 
 
 def rounds_rows(data: dict[str, Any], *, language: str) -> dict[str, Any]:
+    """The page's rows (task labels in the reader's language, each withheld side's reason in words)
+    and whether the two rounds have the same managers."""
     labels = task_labels(data["tasks"], language)
+    report = data["report"]
+    rows = [
+        {
+            **row,
+            "display": labels.get(row["task"], row["label"]),
+            "reason_baseline": reason_text(row["withheld_reason_baseline"]),
+            "reason_followup": reason_text(row["withheld_reason_followup"]),
+        }
+        for row in report["tasks"]
+    ]
     return {
-        "report": data["report"],
-        "rows": [{**row, "display": labels.get(row["task"], row["label"])} for row in data["report"]["tasks"]],
+        "report": report,
+        "rows": rows,
+        "withheld_rows": any(row["withheld_baseline"] or row["withheld_followup"] for row in rows),
+        "same_managers": same_managers(report),
     }
+
+
+def same_managers(report: dict[str, Any]) -> bool:
+    """Whether every manager of either round is in both (then the rounds compare one group)."""
+    paired = report["paired_managers"]
+    return paired == report["baseline_managers"] == report["followup_managers"]
 
 
 def rounds_chart(*, baseline: Survey, followup: Survey, data: dict[str, Any], language: str, decimal: str) -> str:
@@ -59,7 +82,8 @@ def chart_title() -> str:
 
 def _rounds_chart(baseline: Survey, followup: Survey, data: dict[str, Any], *, language: str, decimal: str) -> str:
     labels = task_labels(data["tasks"], language)
-    rows = data["report"]["tasks"]
+    # A task withheld in either round is left out: a bar of no length would still tell its place.
+    rows = [row for row in data["report"]["tasks"] if not (row["withheld_baseline"] or row["withheld_followup"])]
     frame = pd.DataFrame(
         {
             baseline.name: [row["friction_minutes_per_manager_day_baseline"] for row in rows],
@@ -76,7 +100,18 @@ def _rounds_chart(baseline: Survey, followup: Survey, data: dict[str, Any], *, l
     )
 
 
+ROUNDS_TABLE_COLUMNS = ["task", "label", "category", "area", *reports.ROUND_NUMBER_FIELDS]
+
+
 def rounds_table(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    rows = data["report"]["tasks"]
-    header = list(rows[0]) if rows else ["task"]
-    return header, [[row[column] for column in header] for row in rows]
+    """The comparison for download: each figure of both rounds and its change, withheld cells empty,
+    and why each round's row is withheld in the last two columns (as the dashboard's "withheld")."""
+    header = [*ROUNDS_TABLE_COLUMNS, "withheld_baseline", "withheld_followup"]
+    return header, [
+        [
+            *[row[column] for column in ROUNDS_TABLE_COLUMNS],
+            reason_text(row["withheld_reason_baseline"]),
+            reason_text(row["withheld_reason_followup"]),
+        ]
+        for row in data["report"]["tasks"]
+    ]

@@ -363,3 +363,11 @@ def day_quality_counts(*, survey: Survey, filters: Filters = NO_FILTERS) -> dict
         cursor.execute(sql, [survey.pk, *participant_params, *weekdays, survey.pk, *day_params])
         participants, submitted, drafts = cursor.fetchone()
     return {"participants": participants, "submitted": int(submitted), "drafts": int(drafts)}
+
+
+def own_draft_days(*, survey: Survey, number: int) -> int:
+    """One participant's draft days with at least one minute, which no figure counts (as
+    `day_quality_counts`' drafts): what "my profile" tells its manager is left out."""
+    return DiaryDay.objects.filter(
+        participant__survey=survey, participant__number=number, status=DiaryDay.Status.DRAFT, minutes__gt=0
+    ).count()

@@ -438,11 +438,14 @@ def rounds(request: HttpRequest) -> HttpResponse:
 
         baseline, followup = form.cleaned_data["baseline"], form.cleaned_data["followup"]
         ctx.update(baseline=baseline, followup=followup, query=request.GET.urlencode())
+        # Read here and not with the cached figures: closing a round does not change its data version.
+        ctx["open_rounds"] = [survey for survey in (baseline, followup) if survey.status == Survey.Status.OPEN]
         try:
             data = rounds_figures(baseline=baseline, followup=followup)
-        except Withheld:
-            ctx["withheld"] = withheld_message()
+        except Withheld as withheld:
+            ctx["withheld"] = withheld_message(withheld.managers, withheld.reason)
         else:
+            ctx["min_group"] = MIN_GROUP
             language = _language()
             ctx.update(rounds_rows(data, language=language))
             query = urlencode({"baseline": baseline.slug, "followup": followup.slug})
@@ -464,8 +467,8 @@ def rounds_chart(request: HttpRequest) -> HttpResponse:
     baseline, followup = form.cleaned_data["baseline"], form.cleaned_data["followup"]
     try:
         data = rounds_figures(baseline=baseline, followup=followup)
-    except Withheld:
-        return _withheld_response("svg")
+    except Withheld as withheld:
+        return _withheld_response("svg", withheld.managers, withheld.reason)
     return _svg_response(
         draw(baseline=baseline, followup=followup, data=data, language=_language(), decimal=_decimal())
     )
@@ -492,8 +495,8 @@ def rounds_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
     try:
         response = _cached_download(followup, "rounds", (baseline.pk, baseline.data_version, fmt), build)
-    except Withheld:
-        return _withheld_response(fmt)
+    except Withheld as withheld:
+        return _withheld_response(fmt, withheld.managers, withheld.reason)
     audit.downloaded(request, table="rounds", fmt=fmt, survey=followup, selection=f"baseline={baseline.slug}")
     return response
 

@@ -42,3 +42,13 @@ STATUS_BADGES = {
 @register.inclusion_tag("actionplan/_status_badge.html")
 def status_badge(status: str, label: str) -> dict[str, str]:
     return {"status": status, "label": label, "css": STATUS_BADGES.get(status, "text-bg-light")}
+
+
+@register.simple_tag(takes_context=True)
+def plan_effect_url(context, survey) -> str:
+    """The "did it help?" page of the action plan of the round's municipality, when the reader may see
+    that plan ("" otherwise): `{% plan_effect_url followup as url %}`."""
+    plan = (
+        selectors.plans_visible_to(user=context["request"].user).filter(municipality_id=survey.municipality_id).first()
+    )
+    return reverse("actionplan:effect", args=[plan.pk]) if plan else ""

@@ -218,3 +218,20 @@ def test_a_withheld_download_is_never_cached_nor_audited(client, small_round, pr
     before = AuditEvent.objects.count()
     assert client.get(url).status_code == client.get(url).status_code == 409
     assert AuditEvent.objects.count() == before
+
+
+def test_every_analysis_chart_scrolls_sideways_on_a_phone_instead_of_shrinking(
+    client, tripled_round, followup_round, project_member, manager
+):
+    # static/css/mio.css gives `.chart-scroll .chart-img` a minimum width below the sm breakpoint.
+    signed_in(client, project_member)
+    pages = [
+        reverse("analysis:dashboard", args=[ROUND]),
+        reverse("analysis:compare", args=[ROUND]) + "?m=1&m=2",
+        reverse("analysis:rounds") + f"?baseline={ROUND}&followup={followup_round.slug}",
+    ]
+    htmls = [client.get(url).content.decode() for url in pages]
+    htmls.append(signed_in(client, manager).get(reverse("analysis:profile", args=[ROUND])).content.decode())
+    for url, html in zip([*pages, "profile"], htmls, strict=True):
+        figures = re.findall(r'<figure class="([^"]*)"', html)
+        assert figures and all("chart-scroll" in classes.split() for classes in figures), url

@@ -153,7 +153,7 @@ def test_the_comparison_names_tasks_and_categories_in_words(analyst, small_round
     assert {row[2] for row in english_rows[1:]} == {"Task", "Category"}
 
 
-def test_the_rounds_table_heads_each_figure_by_round(analyst, small_round, followup_round):
+def test_the_rounds_table_heads_each_figure_by_round(analyst, tripled_round, followup_round):
     url = reverse("analysis:rounds_export", args=["csv"]) + f"?baseline={ROUND}&followup={followup_round.slug}"
     rows = by_code(table(english(analyst).get(url)))
     # Invoices: 26 friction minutes per manager-day in the baseline, 60 × 1/3 = 20 in the follow-up.

@@ -163,6 +163,18 @@ def test_compare_rounds_gives_the_change_per_task():
     assert frame["friction_minutes_per_manager_day_change"] == -15
 
 
+def test_a_withheld_side_empties_its_figures_and_the_change_but_not_the_other_side():
+    frame = friction.compare_rounds(ranking_of(40, 1.5, 20), ranking_of(30, 3.0, 5))
+    row = friction.withhold_rounds(frame, baseline={}, followup={"a": "too_few"}).iloc[0]
+    assert (row["withheld_reason_baseline"], row["withheld_reason_followup"]) == (None, "too_few")
+    for name in friction.CHANGE_FIGURES:
+        assert pd.isna(row[f"{name}_followup"]) and pd.isna(row[f"{name}_change"])
+    assert (row["minutes_per_manager_day_baseline"], row["friction_minutes_per_manager_day_baseline"]) == (40, 20)
+    # Shown in both rounds: nothing emptied.
+    shown = friction.withhold_rounds(frame, baseline={}, followup={}).iloc[0]
+    assert shown["friction_minutes_per_manager_day_change"] == -15 and shown["withheld_reason_followup"] is None
+
+
 def test_friction_cost_in_hours_money_and_full_time_equivalents():
     cost = friction.friction_cost(30, managers=10, hourly_cost=450, working_days_per_year=200, hours_per_day=8)
     assert cost == {

@@ -21,7 +21,7 @@ from analysis.filters import Filters
 from surveys import roles
 from surveys.models import Municipality, Participant
 
-from .conftest import save_day
+from .conftest import WED, save_day
 
 pytestmark = pytest.mark.django_db
 
@@ -364,14 +364,14 @@ def test_compare_rounds_opens_on_a_follow_up_and_its_baseline(client, small_roun
     assert not form.is_bound and form["followup"].value() == small_round.survey.slug
 
 
-def test_comparing_rounds_needs_two_rounds_with_the_same_tasks(client, small_round, followup_round, project_member):
+def test_comparing_rounds_needs_two_rounds_with_the_same_tasks(client, tripled_round, followup_round, project_member):
     signed_in(client, project_member)
     url = reverse("analysis:rounds")
     assert "Choose two different rounds." in client.get(url + f"?baseline={ROUND}&followup={ROUND}").content.decode()
     query = f"?baseline={ROUND}&followup={followup_round.slug}"
     html = client.get(url + query).content.decode()
     data = client.get(reverse("analysis:rounds_export", args=["json"]) + query).json()
-    assert data == reports.rounds_comparison(baseline=small_round.survey, followup=followup_round)
+    assert data == reports.rounds_comparison(baseline=tripled_round.survey, followup=followup_round)
     invoices = cells(html, "rounds")["invoices"]
     assert invoices["friction_minutes_per_manager_day_change"] == ["\u22126.0"]  # 20 − 26
     assert invoices["minutes_per_manager_day_change"] == ["+24.0"]
@@ -437,6 +437,22 @@ def test_my_profile_withholds_the_median_of_a_round_under_three(client, small_ro
     assert "data-withheld" in html
     assert cells(html, "profile-tasks")["invoices"]["minutes_per_day"] == ["45.0"]
     assert ">52.5<" not in html  # the two managers' median would give the other one away
+
+
+def test_my_profile_says_that_only_submitted_days_count_and_how_many_of_mine_are_drafts(client, small_round, manager):
+    signed_in(client, manager)
+    url = reverse("analysis:profile", args=[ROUND])
+    html = client.get(url).content.decode()
+    assert 'data-drafts="0"' in html and "Only submitted days count in these figures." in html
+    # Manager 1 keeps Wednesday as a draft with minutes: still 2 days and 45 invoice minutes a day.
+    save_day(small_round.participants[1], WED, {"invoices": ({1: 60}, 3, 1)}, submit=False)
+    html = client.get(url).content.decode()
+    assert 'data-drafts="1"' in html
+    assert "1 of your days with minutes is a draft and does not count until you submit it." in html
+    assert cells(html, "profile-tasks")["invoices"]["minutes_per_day"] == ["45.0"]
+    # A draft without minutes (manager 2's Tuesday, ratings only) is an opened form, not left-out work.
+    signed_in(client, small_round.participants[2].user)
+    assert 'data-drafts="0"' in client.get(url).content.decode()
 
 
 # --- Caching and queries ------------------------------------------------------------------------------

@@ -170,3 +170,68 @@ def test_compare_rounds_shows_the_friction_change_without_scrolling(page: Page, 
     assert 0 <= label_box["x"] < 20
     wrapper.screenshot(path=screenshot_dir / "analysis-rounds-phone.png")
     page.set_viewport_size(DESKTOP)
+
+
+def leave_a_task_to_two_managers(code: str, *, kept: tuple[int, int]) -> None:
+    """The audit's recipe (finding 1): every submitted follow-up day without `code`'s row except those
+    of the two managers `kept`, saved again through the diary's own service (totals kept in step)."""
+    from surveys.models import DiaryDay
+    from surveys.services import diary_save, stored_lines
+
+    days = DiaryDay.objects.filter(
+        participant__survey__slug=ROUND_SLUG, status=DiaryDay.Status.SUBMITTED, lines__task__code=code
+    ).exclude(participant__number__in=kept)
+    for day in days.select_related("participant"):
+        lines = [line for line in stored_lines(day) if line.task.code != code]
+        diary_save(participant=day.participant, date=day.date, lines=lines, submit=True)
+
+
+def withdraw_every_day(number: int) -> None:
+    """A manager takes back every submitted follow-up day as a draft (audit finding 7)."""
+    from surveys.models import DiaryDay
+    from surveys.services import diary_save, stored_lines
+
+    days = DiaryDay.objects.filter(
+        participant__survey__slug=ROUND_SLUG, participant__number=number, status=DiaryDay.Status.SUBMITTED
+    )
+    for day in days.select_related("participant"):
+        diary_save(participant=day.participant, date=day.date, lines=stored_lines(day), submit=False)
+
+
+def test_compare_rounds_withholds_the_dashboard_s_rows_and_says_what_it_compares(
+    page: Page, live_server, log_in, screenshot_dir
+):
+    from actionplan.demo import BASELINE_SLUG
+
+    log_in("projekt")
+    leave_a_task_to_two_managers("direct-other", kept=(5, 8))
+    withdraw_every_day(1)
+    page.goto(live_server.url + reverse("analysis:rounds") + f"?baseline={BASELINE_SLUG}&followup={ROUND_SLUG}")
+    # The dashboard's two withheld rows, with its reasons, and no change for them.
+    other = page.locator("[data-table=rounds] tr[data-task=direct-other]")
+    expect(other).to_have_attribute("data-withheld-row", "")
+    expect(other.locator("[data-withheld-reason=too_few]")).to_contain_text("färre än 3 chefer gjorde uppgiften")
+    expect(other.locator("[data-field=friction_minutes_per_manager_day_followup]")).to_have_text("–")
+    expect(other.locator("[data-field=friction_minutes_per_manager_day_change]")).to_have_text("–")
+    mail = page.locator("[data-table=rounds] tr[data-task=direct-mail]")
+    expect(mail.locator("[data-withheld-reason=secondary]")).to_be_visible()
+    expect(page.locator("[data-withheld-rows]")).to_be_visible()
+    # The notices: the follow-up is open; Chef nr 1 has no submitted follow-up day left.
+    expect(page.locator(f"[data-rounds-open={ROUND_SLUG}]")).to_contain_text("fortfarande öppen")
+    warning = page.locator("[data-groups-differ]")
+    expect(warning).to_contain_text("Mätomgångarna har inte samma chefer.")
+    expect(warning).to_contain_text("9 chefer finns i båda mätomgångarna, av 10 i")
+    expect(warning.locator("[data-effect-link]")).to_have_text("Gav det effekt?")
+    assert charts_loaded(page)
+    page.screenshot(path=screenshot_dir / "analysis-rounds-withheld-desktop.png", full_page=True)
+    assert axe_violations(page) == []
+
+    # On a phone the chart keeps readable text and scrolls inside its box; the page does not.
+    page.set_viewport_size(PHONE)
+    no_sideways_scroll(page)
+    chart = page.locator("figure.chart-scroll").first
+    assert chart.locator("img").bounding_box()["width"] >= 640  # 40rem
+    assert chart.evaluate("box => box.scrollWidth > box.clientWidth")
+    expect(chart).to_have_attribute("tabindex", "0")  # analysis.js: a scrolling box is reachable by keyboard
+    page.screenshot(path=screenshot_dir / "analysis-rounds-withheld-phone.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
