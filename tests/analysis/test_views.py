@@ -427,6 +427,11 @@ def test_my_profile_shows_my_figures_beside_the_median_and_nobody_else_s(client,
     for number in (2, 3, 4):
         assert f"Manager no. {number}" not in html
     assert "Manager no. 1" in html
+    # The ratings in the diary's words and order: value first, then how well the task worked.
+    value, function = html.index("Value for the operation (1–4)"), html.index("How well it worked (1–4)")
+    assert value < function
+    row = html[html.index('data-task="invoices"') :]
+    assert row.index('data-field="value_mean"') < row.index('data-field="function_mean"')
 
 
 def test_my_profile_withholds_the_median_of_a_round_under_three(client, small_round, manager):
