@@ -20,6 +20,7 @@ from mio import cache
 from surveys.models import Survey
 
 from . import charts, reports, selectors
+from .dashboard import reason_text
 from .labels import category_name, pseudonym, task_labels
 from .records import TASK_META, records
 
@@ -78,7 +79,8 @@ def _comparison(survey: Survey, numbers: list[int]) -> dict[str, Any]:
     report = reports.compare_managers(survey=survey, numbers=numbers, figures=figures)
     tasks = selectors.task_frame(survey=survey)
     medians = np.median(figures.minutes_per_day, axis=0)
-    differences = {number: _differences(figures, tasks, medians, number=number) for number in numbers}
+    shown = ~tasks["task"].isin(list(report["withheld"])).to_numpy()
+    differences = {number: _differences(figures, tasks, medians, number=number, shown=shown) for number in numbers}
     return {
         "report": report,
         "tasks": records(tasks, TASK_META),
@@ -88,16 +90,23 @@ def _comparison(survey: Survey, numbers: list[int]) -> dict[str, Any]:
 
 
 def _differences(
-    figures: ManagerFigures, tasks: pd.DataFrame, medians: np.ndarray, *, number: int, top: int = 3
+    figures: ManagerFigures,
+    tasks: pd.DataFrame,
+    medians: np.ndarray,
+    *,
+    number: int,
+    shown: np.ndarray,
+    top: int = 3,
 ) -> list[dict[str, Any]]:
     """The tasks where one manager's minutes per day differ most from the median manager's, as
-    `friction.differences_from_median`: largest difference first, ties in the round's order."""
+    `friction.differences_from_median`: largest difference first, ties in the round's order; among the
+    `shown` tasks only (not withheld)."""
     row = figures.row(number)
     if row is None:
         return []
     own = figures.minutes_per_day[row]
     difference = own - medians
-    size = np.abs(difference)
+    size = np.where(shown, np.abs(difference), 0.0)
     order = tasks["order"].to_numpy()
     chosen = [index for index in np.lexsort((np.arange(len(size)), order, -size)) if size[index] > 0][:top]
     codes = tasks["task"].to_numpy()
@@ -125,6 +134,8 @@ def comparison_rows(data: dict[str, Any], *, language: str) -> dict[str, Any]:
                 "display": labels[task["task"]],
                 "category_display": category_name(task, language),
                 "cells": [manager["tasks"][index] for manager in managers],
+                "withheld_reason": data["report"]["withheld"].get(task["task"]),
+                "reason": reason_text(data["report"]["withheld"].get(task["task"])),
             }
             for index, task in enumerate(data["tasks"])
         ],
@@ -209,15 +220,17 @@ def _comparison_chart(name: str, data: dict[str, Any], *, language: str, decimal
         )
         return charts.grouped_bars(categories, title=title, xlabel=_("Minutes per day"), decimal=decimal, decimals=0)
     labels = task_labels(data["tasks"], language)
-    task_index = [labels[task["task"]] for task in data["tasks"]]
+    # Withheld tasks are left out of the charts, as the dashboard's charts leave out its withheld rows.
+    shown = [index for index, task in enumerate(data["tasks"]) if task["task"] not in data["report"]["withheld"]]
+    task_index = [labels[data["tasks"][index]["task"]] for index in shown]
     if name == "tasks":
         minutes = pd.DataFrame(
-            {name: [task["minutes_per_day"] for task in manager["tasks"]] for name, manager in named},
+            {name: [manager["tasks"][index]["minutes_per_day"] for index in shown] for name, manager in named},
             index=task_index,
         )
         return charts.grouped_bars(minutes, title=title, xlabel=_("Minutes per day"), decimal=decimal, decimals=0)
     function = pd.DataFrame(
-        {name: [task["function_mean"] for task in manager["tasks"]] for name, manager in named},
+        {name: [manager["tasks"][index]["function_mean"] for index in shown] for name, manager in named},
         index=task_index,
         dtype="float64",
     )

@@ -83,13 +83,19 @@ def ranking_report(*, survey: Survey, counts: dict[str, int], frame: Any) -> dic
     }
 
 
-def disclosed_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> tuple[dict[str, int], Any, disclosure.Cells]:
+def disclosed_totals(
+    *, survey: Survey, filters: Filters = NO_FILTERS, managers: selectors.ManagerTotals | None = None
+) -> tuple[dict[str, int], Any, disclosure.Cells]:
     """A selection's counts, task totals (`selectors.round_totals`) and its withheld task and category
-    rows, by the disclosure rule, as every page shows them (the dashboard, the rounds comparison);
-    raises Withheld for a selection that the selection rule withholds."""
+    rows, by the disclosure rule, as every page shows them (the dashboard, the rounds comparison, the
+    comparison of managers); raises Withheld for a selection that the selection rule withholds.
+    `managers`: the selection's sums per manager when the caller holds them, added up instead of read."""
     if not filters.is_empty():  # the whole round has no parents or siblings: its own count decides
         disclosure.check_selection(survey=survey, filters=filters)
-    counts, totals = selectors.round_totals(survey=survey, filters=filters)
+    if managers is None:
+        counts, totals = selectors.round_totals(survey=survey, filters=filters)
+    else:
+        counts, totals = selectors.round_totals_from_managers(managers, selectors.task_frame(survey=survey))
     if is_withheld(counts["managers"]):
         raise Withheld(counts["managers"])
     ids = totals["task_id"].tolist()
@@ -217,6 +223,9 @@ def manager_figures(*, survey: Survey, filters: Filters = NO_FILTERS) -> Any:
     return frame
 
 
+COMPARED_TASK_FIGURES = ["minutes_per_day", "share", "function_mean", "value_mean"]
+
+
 def compare_managers(*, survey: Survey, numbers: Sequence[int], figures: Any = None) -> dict:
     """Chosen managers side by side, in the order asked; every task and category of the round.
 
@@ -231,6 +240,10 @@ def compare_managers(*, survey: Survey, numbers: Sequence[int], figures: Any = N
         figures = manager_figures_of(survey=survey)
     if is_withheld(figures.managers):
         raise Withheld(figures.managers)
+    # The round's dashboard withholds a task that 1 or 2 managers did (and one to protect it): a few pairs of
+    # managers side by side would give its row back, so its cells are withheld here too, as in the grid.
+    _counts, totals, cells = disclosed_totals(survey=survey, managers=figures.totals)
+    withheld = withheld_tasks(totals, cells)
     codes = selectors.task_frame(survey=survey)["task"].tolist()
     managers = []
     for number in numbers:
@@ -242,12 +255,15 @@ def compare_managers(*, survey: Survey, numbers: Sequence[int], figures: Any = N
                 "days": days,
                 "minutes_per_day": _number(figures.total_per_day[row]) if days else 0.0,
                 "tasks": [
-                    {
+                    {"task": code, **dict.fromkeys(COMPARED_TASK_FIGURES), "withheld_reason": withheld[code]}
+                    if code in withheld
+                    else {
                         "task": code,
                         "minutes_per_day": _number(figures.minutes_per_day[row, index]) if days else 0.0,
                         "share": _number(figures.share[row, index]) if days else 0.0,
                         "function_mean": _number(figures.function_mean[row, index]) if days else None,
                         "value_mean": _number(figures.value_mean[row, index]) if days else None,
+                        "withheld_reason": None,
                     }
                     for index, code in enumerate(codes)
                 ],
@@ -261,7 +277,7 @@ def compare_managers(*, survey: Survey, numbers: Sequence[int], figures: Any = N
                 ],
             }
         )
-    return {"survey": survey.slug, "managers": managers}
+    return {"survey": survey.slug, "managers": managers, "withheld": withheld}
 
 
 # --- Flat rows for CSV and text tables ------------------------------------------------------------
@@ -272,7 +288,11 @@ def friction_rows(report: dict) -> tuple[list[str], list[list[Any]]]:
 
 
 def comparison_rows(report: dict) -> tuple[list[str], list[list[Any]]]:
-    header = ["number", "days", "kind", "name", "minutes_per_day", "share", "function_mean", "value_mean"]
+    """The comparison as rows; a withheld task's cells are empty with the reason in a last column, as in the
+    dashboard's tables."""
+    from .dashboard import reason_text
+
+    header = ["number", "days", "kind", "name", *COMPARED_TASK_FIGURES, "withheld"]
     rows = []
     for manager in report["managers"]:
         for task in manager["tasks"]:
@@ -282,10 +302,8 @@ def comparison_rows(report: dict) -> tuple[list[str], list[list[Any]]]:
                     manager["days"],
                     "task",
                     task["task"],
-                    task["minutes_per_day"],
-                    task["share"],
-                    task["function_mean"],
-                    task["value_mean"],
+                    *[task[name] for name in COMPARED_TASK_FIGURES],
+                    reason_text(task["withheld_reason"]),
                 ]
             )
         for category in manager["categories"]:
@@ -299,6 +317,7 @@ def comparison_rows(report: dict) -> tuple[list[str], list[list[Any]]]:
                     category["share"],
                     None,
                     None,
+                    "",
                 ]
             )
     return header, rows

@@ -79,7 +79,7 @@ def round_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> tuple[dict
     """
     tasks = task_frame(survey=survey)
     if filters.weekday is not None:
-        return _round_totals_of_managers(manager_totals(survey=survey, filters=filters), tasks)
+        return round_totals_from_managers(manager_totals(survey=survey, filters=filters), tasks)
     rows = _round_totals_rows(survey, filters, tasks["task_id"].tolist() or [0])
     counts = {"manager_days": rows[0][0], "managers": rows[0][1]}
     # Sixteen-odd aggregate rows: aligning them by hand is ten times cheaper than a pandas merge.
@@ -112,9 +112,10 @@ def _round_totals_rows(survey: Survey, filters: Filters, task_ids: list[int]) ->
         return cursor.fetchall()
 
 
-def _round_totals_of_managers(totals: ManagerTotals, tasks: pd.DataFrame) -> tuple[dict[str, int], pd.DataFrame]:
-    """round_totals() from the selection's sums per manager: a manager counts in a task's `managers`
-    when they have minutes in it, and every manager there has a manager-day in the selection."""
+def round_totals_from_managers(totals: ManagerTotals, tasks: pd.DataFrame) -> tuple[dict[str, int], pd.DataFrame]:
+    """round_totals() from the selection's sums per manager (a page that holds them reads nothing more): a
+    manager counts in a task's `managers` when they have minutes in it, and every manager there has a
+    manager-day in the selection."""
     sums = totals.sums.sum(axis=0, dtype="int64").reshape(len(tasks), len(SUM_COLUMNS))
     managers = (totals.sums[:, :, SUM_COLUMNS.index("minutes")] > 0).sum(axis=0, dtype="int64")
     counts = {"manager_days": int(totals.days.sum()), "managers": len(totals.numbers)}

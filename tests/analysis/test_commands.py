@@ -49,7 +49,7 @@ def test_friction_report_with_a_baseline(small_round, followup_round):
 def test_compare_managers_prints_the_comparison_as_json(small_round):
     printed = json.loads(run("compare_managers", "--survey", "test-round", "2", "4"))
     assert printed == reports.compare_managers(survey=small_round.survey, numbers=[2, 4])
-    assert list(printed) == ["survey", "managers"]
+    assert list(printed) == ["survey", "managers", "withheld"]
     assert list(printed["managers"][0]) == ["number", "days", "minutes_per_day", "tasks", "categories"]
 
 

@@ -138,7 +138,7 @@ def test_hours_are_headed_by_clock_times_and_the_cost_ends_with_all_tasks(analys
     assert cost[-1][:3] == ["all", "Alla arbetsuppgifter", "38"]  # 26 + 12
 
 
-def test_the_comparison_names_tasks_and_categories_in_words(analyst, small_round):
+def test_the_comparison_names_tasks_and_categories_in_words(analyst, tripled_round):
     url = reverse("analysis:compare_export", args=[ROUND, "csv"]) + "?m=1&m=2"
     rows = table(analyst.get(url))
     assert rows[0][:3] == ["Deltagarnummer", "Dagar", "Typ"]

@@ -246,11 +246,11 @@ def test_the_ranking_json_is_exactly_the_friction_report(client, tripled_round, 
     assert monday == disclosed(reports.friction_report(survey=tripled_round.survey, filters=Filters(weekday=1)))
 
 
-def test_the_comparison_shows_the_json_s_numbers(client, small_round, project_member):
+def test_the_comparison_shows_the_json_s_numbers(client, tripled_round, project_member):
     signed_in(client, project_member)
     html = client.get(reverse("analysis:compare", args=[ROUND]) + "?m=4&m=1").content.decode()
     data = client.get(reverse("analysis:compare_export", args=[ROUND, "json"]) + "?m=4&m=1").json()
-    assert data == reports.compare_managers(survey=small_round.survey, numbers=[4, 1])
+    assert data == reports.compare_managers(survey=tripled_round.survey, numbers=[4, 1])
     table = cells(html, "compare-tasks")
     for position, manager in enumerate(data["managers"]):
         for task in manager["tasks"]:
@@ -274,10 +274,66 @@ def test_the_other_dashboard_tables_show_the_figures(client, tripled_round, proj
     assert 'data-key="friction_minutes_per_manager_day">38<' in html  # 26 + 12
 
 
+def test_the_comparison_withholds_what_the_rounds_dashboard_withholds(client, small_round, project_member):
+    # small_round's diaries: planning (managers 1, 3), it-services (1, 3) and direct-meeting (4) were done by
+    # fewer than 3 managers, so the dashboard withholds their rows; a few pairs of managers side by side must
+    # not give them back.
+    signed_in(client, project_member)
+    ranking = client.get(reverse("analysis:export", args=[ROUND, "ranking", "json"])).json()
+    dashboard_withheld = {task["task"]: task["withheld_reason"] for task in ranking["tasks"] if task["withheld"]}
+    assert {code for code, reason in dashboard_withheld.items() if reason == disclosure.TOO_FEW} == {
+        "planning",
+        "it-services",
+        "direct-meeting",
+    }
+    query = "?m=1&m=3&m=4"
+
+    data = client.get(reverse("analysis:compare_export", args=[ROUND, "json"]) + query).json()
+    html = client.get(reverse("analysis:compare", args=[ROUND]) + query).content.decode()
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("analysis:compare_export", args=[ROUND, "csv"]) + query).content.decode("utf-8-sig")
+            )
+        )
+    )
+
+    assert data["withheld"] == dashboard_withheld
+    for manager in data["managers"]:
+        for task in manager["tasks"]:
+            if task["task"] in dashboard_withheld:
+                assert [task[name] for name in reports.COMPARED_TASK_FIGURES] == [None] * 4
+                assert task["withheld_reason"] == dashboard_withheld[task["task"]]
+            else:
+                assert task["withheld_reason"] is None
+    table = cells(html, "compare-tasks")
+    for code in dashboard_withheld:
+        assert table[code]["minutes_per_day"] == ["–"] * 3
+        assert f'data-withheld-reason="{dashboard_withheld[code]}"' in html
+    # Where each differs most from the median: never a withheld task. Here every task with minutes is one
+    # (invoices protects the others), so nothing is named.
+    assert dashboard_withheld["invoices"] == disclosure.SECONDARY
+    assert [row for rows in data_differences(small_round) for row in rows] == []
+    # The download: empty cells and the reason in the last column.
+    withheld_rows = [row for row in rows[1:] if row[0] == "1" and row[8]]
+    assert len(withheld_rows) == len(dashboard_withheld)
+    assert all(row[4:8] == ["", "", "", ""] for row in withheld_rows)
+    assert sum(row[8] == "fewer than 3 managers did this task in the selection" for row in withheld_rows) == 3
+    # The charts leave the withheld tasks out.
+    chart = client.get(reverse("analysis:compare_chart", args=[ROUND, "tasks"]) + query).content.decode()
+    assert "Finance: invoice handling" not in chart
+
+
+def data_differences(small_round) -> list[list[dict]]:
+    from analysis.comparison import comparison_figures
+
+    return list(comparison_figures(survey=small_round.survey, numbers=[1, 3, 4])["differences"].values())
+
+
 def test_the_page_is_swedish_by_default(client, tripled_round, project_member):
     client.force_login(project_member)
     html = client.get(reverse("analysis:dashboard", args=[ROUND])).content.decode()
-    assert '<html lang="sv">' in html
+    assert '<html lang="sv"' in html
     assert 'data-field="friction_minutes_per_manager_day">26,0<' in html  # a decimal comma
 
 
@@ -411,7 +467,9 @@ def test_tables_download_as_csv_and_xlsx_with_the_same_rows(client, tripled_roun
     assert [row[0] for row in managers[1:]] == [str(number) for number in range(1, 13)]
     comparison = client.get(reverse("analysis:compare_export", args=[ROUND, "csv"]) + "?m=1&m=2")
     header = comparison.content.decode("utf-8-sig").splitlines()[0]
-    assert header == "Participant number,Days,Kind,Task or category,Minutes per day,Share,Function (1–4),Value (1–4)"
+    assert header == (
+        "Participant number,Days,Kind,Task or category,Minutes per day,Share,Function (1–4),Value (1–4),Withheld"
+    )
 
 
 # --- My profile -----------------------------------------------------------------------------------

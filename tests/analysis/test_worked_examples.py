@@ -186,9 +186,11 @@ def test_friction_by_hour_adds_up_to_the_task_friction(small_round):
     assert grid.loc["it-services", 3] == pytest.approx(180 / 3 / DAYS)
 
 
-def test_compare_managers_shape_and_figures(small_round):
+def test_compare_managers_shape_and_figures(tripled_round):
+    # small_round's managers 1 and 4 with two more managers for each diary: the round withholds no task.
+    small_round = tripled_round
     report = reports.compare_managers(survey=small_round.survey, numbers=[4, 1])
-    assert set(report) == {"survey", "managers"}
+    assert set(report) == {"survey", "managers", "withheld"} and report["withheld"] == {}
     assert [manager["number"] for manager in report["managers"]] == [4, 1]  # the order asked
     codes = list(small_round.survey.tasks.order_by("order").values_list("code", flat=True))
     categories = list(small_round.survey.categories.order_by("order").values_list("name", flat=True))
@@ -196,7 +198,7 @@ def test_compare_managers_shape_and_figures(small_round):
         assert set(manager) == {"number", "days", "minutes_per_day", "tasks", "categories"}
         assert [task["task"] for task in manager["tasks"]] == codes
         assert all(
-            set(task) == {"task", "minutes_per_day", "share", "function_mean", "value_mean"}
+            set(task) == {"task", "minutes_per_day", "share", "function_mean", "value_mean", "withheld_reason"}
             for task in manager["tasks"]
         )
         assert [category["category"] for category in manager["categories"]] == categories
