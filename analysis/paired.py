@@ -2,7 +2,7 @@
 
 Repeated days of one manager are not independent, so the unit is the manager, followed across the
 two rounds by participant number (stable per person within a municipality). Definitions, for a set
-of tasks T (one task, an action item's tasks, or every task the plan addresses):
+of tasks T (one task, an action item's tasks, or the tasks of the items done between the rounds):
 
 - A paired manager has at least one manager-day (a submitted day with minutes) in both rounds.
 - f(n, R) = Σ minutes × (4 − function) / 3 over n's lines of T in round R that have minutes and a
@@ -266,7 +266,9 @@ def report_rows(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     left out of the plan's figure is named in its `left_out` cell as "code: why", space-separated."""
 
     def cells(entry: dict[str, Any]) -> list[Any]:
-        values = {**entry, "left_out": " ".join(f"{code}:{why}" for code, why in entry["left_out"].items())}
+        left_out = " ".join(f"{code}:{why}" for code, why in entry["left_out"].items())
+        # Empty as the withheld figures are: blank in CSV, "–" in a table.
+        values = {**entry, "reason": entry["reason"] or None, "left_out": left_out or None}
         return [values[name] for name in REPORT_FIELDS[1:]]
 
     rows = [[task["task"], *cells(task)] for task in report["tasks"]]
