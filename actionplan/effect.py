@@ -6,10 +6,16 @@ item at all:
 
 - Only a done item is measured, and only by a follow-up round that started after it was done.
 - The baseline is the round that found the item, else the latest round that ended before the item
-  started (its start date, else the day it was done).
+  started (its start date, else the day it was done). A baseline that had not ended before the item
+  was done already holds some of its effect: the item is not measurable with it (DONE_BEFORE_BASELINE).
+- A departmental item is measured on the managers of its department (their unit's department in both
+  rounds), a central one on every manager.
 - A follow-up needs the baseline's task codes and submitted days from at least MIN_GROUP managers
-  who are also in the baseline; the latest such round answers. An empty or draft round never does.
+  who are also in the baseline (of the department, for a departmental item); the latest such round
+  answers. An empty or draft round never does.
 - Items that address a common task cannot be told apart: each is shown with the others named.
+- The plan's figure takes the tasks of the items done between the latest comparable pair of rounds
+  (after the baseline ended, before the follow-up started), over every manager.
 
 This is the action plan's one door to the `analysis` app (the import contract in pyproject.toml
 holds every other module of the app to it): the paired change, the friction ranking a task page
@@ -24,8 +30,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils import formats
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from analysis.charts import forest
 from analysis.charts import plain_text as plain_text  # for charts.py: area names are text, never mathtext
@@ -35,7 +41,7 @@ from analysis.disclosure import MIN_GROUP
 from analysis.labels import signed_number
 from mio import cache
 from surveys import selectors as survey_selectors
-from surveys.models import Municipality, Survey
+from surveys.models import Department, Municipality, Participant, Survey
 
 from . import selectors
 from .models import ActionItem, ActionPlan
@@ -48,6 +54,7 @@ NOT_DONE = "not_done"
 NO_BASELINE = "no_baseline"
 NO_FOLLOWUP = "no_followup"
 TOO_FEW = "too_few"
+DONE_BEFORE_BASELINE = "done_before_baseline"
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class Rounds:
     surveys: list[Survey]
     codes: dict[int, set[str]]
     managers: dict[int, set[int]]
+    departments: dict[int, dict[int, int | None]]  # round: participant number: their unit's department
 
     @classmethod
     def of(cls, *, municipality_id: int) -> Rounds:
@@ -66,18 +74,30 @@ class Rounds:
             .exclude(status=Survey.Status.DRAFT)
             .order_by("start_date", "pk")
         )
+        departments: dict[int, dict[int, int | None]] = {survey.pk: {} for survey in surveys}
+        rows = Participant.objects.filter(survey__in=surveys).values_list("survey_id", "number", "unit__department_id")
+        for survey_id, number, department in rows:
+            departments[survey_id][number] = department
         return cls(
             surveys=surveys,
             codes=survey_selectors.task_codes_of(surveys),
             managers=survey_selectors.managers_with_days(surveys),
+            departments=departments,
         )
 
     def paired(self, baseline: Survey, followup: Survey) -> int:
         return len(self.managers[baseline.pk] & self.managers[followup.pk])
 
-    def comparable(self, baseline: Survey, followup: Survey) -> bool:
+    def comparable(self, baseline: Survey, followup: Survey, department: int | None = None) -> bool:
+        """Whether `followup` answers for `baseline`; for a department, with MIN_GROUP of its managers."""
+        managers = self.managers
+        if department is not None:
+            managers = {
+                survey.pk: {n for n in self.managers[survey.pk] if self.departments[survey.pk].get(n) == department}
+                for survey in (baseline, followup)
+            }
         return survey_selectors.is_comparable(
-            baseline, followup, codes=self.codes, managers=self.managers, min_paired=MIN_GROUP
+            baseline, followup, codes=self.codes, managers=managers, min_paired=MIN_GROUP
         )
 
     def latest_pair(self) -> tuple[Survey, Survey] | None:
@@ -94,6 +114,8 @@ class Measured:
     followup_round: Survey
     change: paired.Change
     sek: dict[str, float | None]
+    department: str = ""  # the department whose managers are measured; empty: every manager
+    note: str = ""  # the tasks left out of the figure and why, e.g. "Without Budget: fewer than 3 …"
 
     @property
     def verdict(self) -> str:
@@ -101,7 +123,7 @@ class Measured:
 
     @property
     def sentence(self) -> str:
-        return describe(self.change)
+        return describe(self.change, department=self.department)
 
 
 @dataclass(frozen=True)
@@ -125,28 +147,64 @@ class ItemEffect:
         if not self.shares_with:
             return ""
         numbers = [str(number) for number in self.shares_with]
-        joined = (
-            numbers[0]
-            if len(numbers) == 1
-            else _("%(list)s and %(last)s")
-            % {
-                "list": ", ".join(numbers[:-1]),
-                "last": numbers[-1],
-            }
-        )
         return ngettext(
             "Shares its tasks with item %(numbers)s: their effects cannot be told apart.",
             "Shares its tasks with items %(numbers)s: their effects cannot be told apart.",
             len(numbers),
-        ) % {"numbers": joined}
+        ) % {"numbers": joined(numbers)}
 
 
-def measure(*, baseline: Survey, followup: Survey, codes: Sequence[str]) -> Measured:
+def measure(
+    *, baseline: Survey, followup: Survey, codes: Sequence[str], department: Department | None = None
+) -> Measured:
+    """The change of `codes` together, over every paired manager or those of `department`."""
     from analysis import paired
 
-    change = paired.tasks_change(baseline=baseline, followup=followup, codes=codes)
+    change = paired.tasks_change(
+        baseline=baseline, followup=followup, codes=codes, department=department.pk if department else None
+    )
     sek = change.in_sek(hourly_cost=followup.hourly_cost, working_days_per_year=followup.working_days_per_year)
-    return Measured(baseline_round=baseline, followup_round=followup, change=change, sek=sek)
+    name = str(department) if department else ""
+    # One task withheld says why in the sentence; several tasks name the ones left out.
+    note = left_out_note(change, municipality=followup.municipality, department=name) if len(codes) > 1 else ""
+    return Measured(
+        baseline_round=baseline, followup_round=followup, change=change, sek=sek, department=name, note=note
+    )
+
+
+def left_out_note(change: paired.Change, *, municipality: Municipality, department: str = "") -> str:
+    """E.g. "Without Budget and Lön och HR: fewer than 3 managers did the task in one of the rounds."."""
+    from analysis import paired
+
+    if not change.left_out:
+        return ""
+    labels = selectors.task_labels(municipality=municipality, language=get_language())
+    notes = []
+    for why in (paired.DID_TOO_FEW, paired.DID_COMPLEMENT):
+        codes = [code for code, reason in change.left_out.items() if reason == why]
+        if codes:
+            tasks = joined([labels.get(code, code) for code in codes])
+            notes.append(_("Without %(tasks)s: %(why)s.") % {"tasks": tasks, "why": why_left_out(why, department)})
+    return " ".join(notes)
+
+
+def why_left_out(reason: str, department: str = "") -> str:
+    """Why a task is left out of a change, as the dashboard says why it withholds a task's row."""
+    from analysis import paired
+
+    if reason == paired.DID_COMPLEMENT:
+        return _(
+            "fewer than %(count)d of the managers outside %(department)s did the task in one of the rounds, "
+            "and the figure for every manager would give theirs away"
+        ) % {"count": MIN_GROUP, "department": department}
+    return _("fewer than %(count)d managers did the task in one of the rounds") % {"count": MIN_GROUP}
+
+
+def joined(words: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(words) < 2:
+        return "".join(words)
+    return _("%(list)s and %(last)s") % {"list": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def baseline_for(item: ActionItem, rounds: Rounds) -> Survey | None:
@@ -158,6 +216,11 @@ def baseline_for(item: ActionItem, rounds: Rounds) -> Survey | None:
         return None
     ended = [survey for survey in rounds.surveys if survey.end_date < started]
     return ended[-1] if ended else None
+
+
+def item_scope(item: ActionItem) -> Department | None:
+    """Whose managers measure the item: its department's for a departmental item, else everyone's."""
+    return item.department if item.owner_level == ActionItem.OwnerLevel.DEPARTMENT else None
 
 
 def item_effect(item: ActionItem, rounds: Rounds, shares_with: list[int]) -> ItemEffect:
@@ -176,8 +239,19 @@ def item_effect(item: ActionItem, rounds: Rounds, shares_with: list[int]) -> Ite
             reason_code=NO_BASELINE,
             reason=_("Not measurable: no survey round ended before the item started, so there is no baseline."),
         )
-    since = [survey for survey in rounds.surveys if survey.start_date > item.done_on]
     done_on = formats.date_format(item.done_on, "j F Y")
+    if item.done_on <= baseline.end_date:
+        return ItemEffect(
+            **common,
+            baseline_round=baseline,
+            reason_code=DONE_BEFORE_BASELINE,
+            reason=_(
+                "Not measurable: the item was done on %(date)s, before the baseline %(baseline)s ended "
+                "(%(end)s), so the baseline already holds its effect."
+            )
+            % {"date": done_on, "baseline": baseline.name, "end": formats.date_format(baseline.end_date, "j F Y")},
+        )
+    since = [survey for survey in rounds.surveys if survey.start_date > item.done_on]
     if not since:
         return ItemEffect(
             **common,
@@ -186,19 +260,23 @@ def item_effect(item: ActionItem, rounds: Rounds, shares_with: list[int]) -> Ite
             reason=_("Not measurable yet: no survey round has started since the item was done on %(date)s.")
             % {"date": done_on},
         )
-    followups = [survey for survey in since if rounds.comparable(baseline, survey)]
+    department = item_scope(item)
+    followups = [survey for survey in since if rounds.comparable(baseline, survey, department and department.pk)]
     if not followups:
-        return ItemEffect(
-            **common,
-            baseline_round=baseline,
-            reason_code=TOO_FEW,
-            reason=_(
+        values = {"date": done_on, "count": MIN_GROUP, "baseline": baseline.name}
+        if department is None:
+            reason = _(
                 "Not measurable yet: since the item was done on %(date)s, no round with the same tasks has "
                 "submitted days from at least %(count)d of the managers in %(baseline)s."
             )
-            % {"date": done_on, "count": MIN_GROUP, "baseline": baseline.name},
-        )
-    measured = measure(baseline=baseline, followup=followups[-1], codes=item.task_codes)
+        else:
+            values["department"] = str(department)
+            reason = _(
+                "Not measurable yet: since the item was done on %(date)s, no round with the same tasks has "
+                "submitted days from at least %(count)d of the managers of %(department)s in %(baseline)s."
+            )
+        return ItemEffect(**common, baseline_round=baseline, reason_code=TOO_FEW, reason=reason % values)
+    measured = measure(baseline=baseline, followup=followups[-1], codes=item.task_codes, department=department)
     return ItemEffect(**common, baseline_round=baseline, measured=measured)
 
 
@@ -214,24 +292,52 @@ def sharing(items: Sequence[ActionItem]) -> dict[int, list[int]]:
 
 def item_effects(*, plan: ActionPlan, items: Sequence[ActionItem] | None = None) -> list[ItemEffect]:
     """Every item of `items` (default: the plan's) that addresses tasks, measured where it can be."""
-    every = list(plan.items.exclude(tasks="").order_by("number"))
+    every = list(plan.items.exclude(tasks="").select_related("department").order_by("number"))
     shared = sharing(every)
     chosen = every if items is None else [item for item in items if item.task_codes]
     rounds = Rounds.of(municipality_id=plan.municipality_id)
     return [item_effect(item, rounds, shared.get(item.pk, [])) for item in chosen]
 
 
-def plan_codes(plan: ActionPlan) -> list[str]:
-    """Every task code any item of the plan addresses."""
-    return sorted({code for tasks in plan.items.values_list("tasks", flat=True) for code in tasks.split()})
+@dataclass(frozen=True)
+class PlanEffect:
+    """The plan's figure: the tasks of the items done between a pair of rounds, together."""
+
+    baseline_round: Survey
+    followup_round: Survey
+    items: list[ActionItem]  # done after the baseline ended and before the follow-up started
+    measured: Measured | None  # None when no item was done between the rounds
+
+    @property
+    def numbers(self) -> list[int]:
+        return [item.number for item in self.items]
 
 
-def plan_effect(*, plan: ActionPlan) -> Measured | None:
-    """The change over all tasks the plan addresses, between the latest comparable pair with data."""
+def done_between(plan: ActionPlan, *, baseline: Survey, followup: Survey) -> list[ActionItem]:
+    """The items that a pair of rounds can measure: done after the baseline ended and before the
+    follow-up started, and addressing tasks."""
+    return list(
+        plan.items.filter(status=ActionItem.Status.DONE, done_on__gt=baseline.end_date, done_on__lt=followup.start_date)
+        .exclude(tasks="")
+        .order_by("number")
+    )
+
+
+def plan_codes(items: Sequence[ActionItem]) -> list[str]:
+    """Every task code the items address."""
+    return sorted({code for item in items for code in item.task_codes})
+
+
+def plan_effect(*, plan: ActionPlan) -> PlanEffect | None:
+    """The change over the tasks of the items done between the latest comparable pair with data;
+    None without such a pair."""
     pair = Rounds.of(municipality_id=plan.municipality_id).latest_pair()
     if pair is None:
         return None
-    return measure(baseline=pair[0], followup=pair[1], codes=plan_codes(plan))
+    baseline, followup = pair
+    items = done_between(plan, baseline=baseline, followup=followup)
+    measured = measure(baseline=baseline, followup=followup, codes=plan_codes(items)) if items else None
+    return PlanEffect(baseline_round=baseline, followup_round=followup, items=items, measured=measured)
 
 
 def task_effect(*, municipality_id: int, code: str) -> Measured | None:
@@ -260,18 +366,20 @@ def minutes(value: float) -> str:
     return formats.number_format(_rounded(value, PLACES), PLACES)
 
 
-def describe(change: paired.Change) -> str:
+def describe(change: paired.Change, *, department: str = "") -> str:
     """The verdict in plain words, e.g. "Friction fell by 12.3 min per manager-day (95 % CI 5.1–19.4),
-    14 managers in both rounds"."""
+    14 managers in both rounds"; with `department`, "… 6 managers of X in both rounds"."""
     from analysis import paired
 
     k = change.paired_managers
-    managers = ngettext("%(k)d manager in both rounds", "%(k)d managers in both rounds", k) % {"k": k}
+    if department:
+        managers = ngettext(
+            "%(k)d manager of %(department)s in both rounds", "%(k)d managers of %(department)s in both rounds", k
+        ) % {"k": k, "department": department}
+    else:
+        managers = ngettext("%(k)d manager in both rounds", "%(k)d managers in both rounds", k) % {"k": k}
     if change.verdict == paired.WITHHELD:
-        return _("Not shown: fewer than %(count)d managers in both rounds (%(managers)s).") % {
-            "count": MIN_GROUP,
-            "managers": managers,
-        }
+        return withheld_sentence(change, managers=managers, department=department)
     values: dict[str, Any] = {"managers": managers}
     if change.verdict == paired.LESS:
         values.update(by=minutes(-change.change), low=minutes(-change.ci_high), high=minutes(-change.ci_low))
@@ -283,10 +391,47 @@ def describe(change: paired.Change) -> str:
     return _("No clear change: %(by)s min per manager-day (95 %% CI %(low)s to %(high)s), %(managers)s.") % values
 
 
+def withheld_sentence(change: paired.Change, *, managers: str, department: str) -> str:
+    """Why a change is not shown."""
+    from analysis import paired
+
+    if change.reason == paired.COMPLEMENT:
+        return _(
+            "Not shown: fewer than %(count)d of the managers in both rounds are outside %(department)s, and the "
+            "figure for every manager would give theirs away."
+        ) % {"count": MIN_GROUP, "department": department}
+    if change.reason == paired.TASKS_WITHHELD:
+        reasons = set(change.left_out.values())
+        if len(change.left_out) == 1 or len(reasons) == 1:
+            return _("Not shown: %(why)s.") % {"why": why_left_out(reasons.pop(), department)}
+        return _("Not shown: no task can be shown.")
+    if department:
+        return _("Not shown: fewer than %(count)d managers of %(department)s in both rounds (%(managers)s).") % {
+            "count": MIN_GROUP,
+            "department": department,
+            "managers": managers,
+        }
+    return _("Not shown: fewer than %(count)d managers in both rounds (%(managers)s).") % {
+        "count": MIN_GROUP,
+        "managers": managers,
+    }
+
+
 def signed(value: float, digits: int | None = None) -> str:
     """A change with its sign (analysis.labels.signed_number, as the `change` filter shows it);
     `digits` decimals, or those of `minutes()` when None."""
     return signed_number(value, PLACES if digits is None else digits)
+
+
+def forest_label(label: str, measured: Measured) -> str:
+    """A forest plot point's label, saying when tasks are left out of its figure (the page names them)."""
+    count = len(measured.change.left_out)
+    if not count or measured.change.change is None:
+        return label
+    return ngettext("%(label)s (without %(count)d task)", "%(label)s (without %(count)d tasks)", count) % {
+        "label": label,
+        "count": count,
+    }
 
 
 def forest_rows(entries: Sequence[tuple[str, Measured]]) -> list[dict[str, Any]]:
@@ -307,8 +452,6 @@ def forest_rows(entries: Sequence[tuple[str, Measured]]) -> list[dict[str, Any]]
 def forest_svg(*, rows: Sequence[dict[str, object]], emphasise_last: bool = False) -> str:
     """ "Did it help?" as a forest plot (analysis.charts.forest) in the reader's language; cached by
     its content, which changes whenever a figure, a label or the language does."""
-    from django.utils.translation import get_language
-
     decimal = formats.get_format("DECIMAL_SEPARATOR")
     return cache.versioned(
         "actionplan:forest",
@@ -374,8 +517,13 @@ def plan_report(*, baseline: Survey, followup: Survey) -> dict[str, Any]:
     except paired.NotComparable as problem:
         raise NotComparable(str(problem)) from None
     plan = ActionPlan.objects.filter(municipality_id=followup.municipality_id).first()
-    codes = None if plan is None else sorted({code for item in plan.items.all() for code in item.task_codes})
-    return paired.effect_report(baseline=baseline, followup=followup, plan_codes=codes)
+    items = [] if plan is None else done_between(plan, baseline=baseline, followup=followup)
+    report = paired.effect_report(
+        baseline=baseline, followup=followup, plan_codes=plan_codes(items) if plan is not None else None
+    )
+    if plan is not None:
+        report["plan"]["items"] = [item.number for item in items]
+    return report
 
 
 def report_rows(report: dict[str, Any]) -> tuple[list[str], list[list[object]]]:

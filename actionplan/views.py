@@ -17,7 +17,19 @@ from surveys import roles
 from surveys.models import Area, Municipality, Survey
 
 from . import charts, history, selectors, services, verdicts
-from .effect import Measured, forest_rows, forest_svg, item_effects, measure, plan_effect, task_effect, task_in_rounds
+from .effect import (
+    Measured,
+    PlanEffect,
+    forest_label,
+    forest_rows,
+    forest_svg,
+    item_effects,
+    item_scope,
+    measure,
+    plan_effect,
+    task_effect,
+    task_in_rounds,
+)
 from .forms import FilterForm, ItemForm, UpdateForm
 from .models import ActionItem, ActionPlan
 from .services import ActionError, StaleItem
@@ -211,16 +223,20 @@ def effect(request: HttpRequest, plan_id: int) -> HttpResponse:
 def effect_chart(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The effect page's forest plot, for its readers; 404 where the page has none (nothing measured)."""
     _effects, total, points = _plan_points(_plan_for(request, plan_id))
-    return _forest_response(points, emphasise_total=total is not None)
+    return _forest_response(points, emphasise_total=total is not None and total.measured is not None)
 
 
-def _plan_points(the_plan: ActionPlan) -> tuple[list, Measured | None, list[tuple[str, Measured]]]:
-    """The plan's item effects, its tasks together, and the forest plot's points of both."""
+def _plan_points(the_plan: ActionPlan) -> tuple[list, PlanEffect | None, list[tuple[str, Measured]]]:
+    """The plan's item effects, the done items' tasks together, and the forest plot's points of both."""
     effects = item_effects(plan=the_plan)
     total = plan_effect(plan=the_plan)
-    points = [(f"{entry.item.number}. {entry.item.title}", entry.measured) for entry in effects if entry.measured]
-    if total is not None:
-        points.append((_("The plan's tasks together"), total))
+    points = [
+        (forest_label(f"{entry.item.number}. {entry.item.title}", entry.measured), entry.measured)
+        for entry in effects
+        if entry.measured
+    ]
+    if total is not None and total.measured is not None:
+        points.append((forest_label(_("The done items' tasks together"), total.measured), total.measured))
     return effects, total, points
 
 
@@ -254,9 +270,12 @@ def _item_parts(the_item: ActionItem, labels: dict[str, str]) -> tuple[object, l
     parts: list[tuple[str, Measured]] = []
     if the_effect is not None and the_effect.measured is not None:
         rounds = {"baseline": the_effect.measured.baseline_round, "followup": the_effect.measured.followup_round}
-        parts = [(labels.get(code, code), measure(**rounds, codes=[code])) for code in the_item.task_codes]
+        scope = item_scope(the_item)
+        parts = [
+            (labels.get(code, code), measure(**rounds, codes=[code], department=scope)) for code in the_item.task_codes
+        ]
         if len(parts) > 1:
-            parts.append((_("The item's tasks together"), the_effect.measured))
+            parts.append((forest_label(_("The item's tasks together"), the_effect.measured), the_effect.measured))
     return the_effect, parts
 
 

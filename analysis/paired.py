@@ -2,7 +2,7 @@
 
 Repeated days of one manager are not independent, so the unit is the manager, followed across the
 two rounds by participant number (stable per person within a municipality). Definitions, for a set
-of tasks T (one task, an action item's tasks, or every task the plan addresses):
+of tasks T (one task, an action item's tasks, or the tasks of the items done between the rounds):
 
 - A paired manager has at least one manager-day (a submitted day with minutes) in both rounds.
 - f(n, R) = Σ minutes × (4 − function) / 3 over n's lines of T in round R that have minutes and a
@@ -13,13 +13,23 @@ of tasks T (one task, an action item's tasks, or every task the plan addresses):
 - 95 % interval: change ± t(0.975, k − 1) × sd(delta) / √k (sample sd, Student's t).
 - Verdict: less when the whole interval is below 0, more when it is above 0, else unclear; withheld
   (every figure None) when k < 3, as for any group of fewer than MIN_GROUP managers.
+- Scope: every manager, or a department's (a departmental action item): the managers whose unit
+  belongs to the department in both rounds, as the dashboard's department filter selects them. A
+  department's figure is withheld when 1 or 2 paired managers are outside it (COMPLEMENT), since the
+  figure of every manager minus the department's would be theirs.
+- A task is left out (DID_TOO_FEW) when, in either round, 1 or 2 of the scope's managers did it (had
+  minutes on it on submitted days), as the dashboard withholds its row: their f would be the figure.
+  In a department also (DID_COMPLEMENT) when 1 or 2 of the paired managers outside it did it. Nobody
+  (0) is a true zero and shown. Figures over several tasks leave such tasks out and name them
+  (`left_out`), so that no difference of shown figures gives one back; when every task is left out
+  the change is withheld (TASKS_WITHHELD).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -29,15 +39,26 @@ from mio import cache
 from surveys.models import Survey
 
 from . import selectors
-from .disclosure import is_withheld
+from .disclosure import discloses, is_withheld
 
 LESS = "less"
 MORE = "more"
 UNCLEAR = "unclear"
 WITHHELD = "withheld"
-VERDICTS = (LESS, MORE, UNCLEAR, WITHHELD)
+NOTHING = "nothing"  # no task to measure (a plan without items done between the rounds)
+VERDICTS = (LESS, MORE, UNCLEAR, WITHHELD, NOTHING)
 
 CONFIDENCE = 0.95
+
+# Why a change is withheld.
+TOO_FEW_PAIRED = "too_few_paired"  # fewer than MIN_GROUP managers of the scope in both rounds
+COMPLEMENT = "complement"  # 1 or 2 paired managers outside the department
+TASKS_WITHHELD = "tasks_withheld"  # every task of the set left out
+NO_TASKS = "no_tasks"  # an empty set of tasks: nothing to measure (verdict NOTHING)
+
+# Why a task is left out of a change.
+DID_TOO_FEW = "did_too_few"  # 1 or 2 of the scope's managers did the task in a round
+DID_COMPLEMENT = "did_complement"  # 1 or 2 paired managers outside the department did it in a round
 
 
 @dataclass(frozen=True)
@@ -51,6 +72,8 @@ class Change:
     ci_low: float | None = None
     ci_high: float | None = None
     verdict: str = WITHHELD
+    reason: str = ""  # why no figure: TOO_FEW_PAIRED, COMPLEMENT, TASKS_WITHHELD or NO_TASKS
+    left_out: dict[str, str] = field(default_factory=dict)  # task code: why it is not in the figure
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,7 +99,7 @@ def change(baseline: pd.Series, followup: pd.Series) -> Change:
     paired = baseline.index.intersection(followup.index)
     k = len(paired)
     if is_withheld(k):
-        return Change(paired_managers=k)
+        return Change(paired_managers=k, reason=TOO_FEW_PAIRED)
     before = baseline.loc[paired].astype("float64")
     after = followup.loc[paired].astype("float64")
     deltas = after - before
@@ -98,31 +121,83 @@ def change(baseline: pd.Series, followup: pd.Series) -> Change:
 def manager_friction(*, survey: Survey) -> pd.DataFrame:
     """f(n, R) for one task at a time: a row per manager with a manager-day in the round (index:
     participant number), a column per task of the round (by code, in the round's order)."""
-    return cache.for_round("analysis:manager-friction", survey=survey, compute=lambda: _manager_friction(survey))
+    return _manager_frames(survey)[0]
 
 
-def _manager_friction(survey: Survey) -> pd.DataFrame:
+def managers_who_did(*, survey: Survey) -> pd.DataFrame:
+    """Whether each manager of `manager_friction` had minutes on each task on submitted days (bool)."""
+    return _manager_frames(survey)[1]
+
+
+def _manager_frames(survey: Survey) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return cache.for_round("analysis:manager-frames", survey=survey, compute=lambda: _compute_frames(survey))
+
+
+def _compute_frames(survey: Survey) -> tuple[pd.DataFrame, pd.DataFrame]:
     tasks = selectors.task_frame(survey=survey)
     days = selectors.manager_day_counts(survey=survey).set_index("number")["days"]
     sums = selectors.manager_task_totals(survey=survey)
     sums["friction"] = (4 * sums["f_minutes"] - sums["f_weighted"]) / 3
-    grid = (
-        sums.pivot_table(index="number", columns="task_id", values="friction", aggfunc="sum")
-        .reindex(index=days.index, columns=tasks["task_id"])
-        .fillna(0.0)
-    )
-    grid.columns = list(tasks["task"])
-    return grid.div(days.astype("float64"), axis=0)
+
+    def grid(values: str, fill: object) -> pd.DataFrame:
+        frame = sums.pivot_table(index="number", columns="task_id", values=values, aggfunc="sum").reindex(
+            index=days.index, columns=tasks["task_id"]
+        )
+        frame = frame.fillna(fill)
+        frame.columns = list(tasks["task"])
+        return frame
+
+    friction = grid("friction", 0.0).div(days.astype("float64"), axis=0)
+    return friction, grid("minutes", 0) > 0
 
 
-def tasks_change(*, baseline: Survey, followup: Survey, codes: Sequence[str]) -> Change:
-    """The change of the tasks `codes` together: f summed over them per manager, then compared."""
-    return change(_summed(baseline, codes), _summed(followup, codes))
+def _department_members(survey: Survey, department: int, numbers: pd.Index) -> pd.Index:
+    """Those of `numbers` whose unit in the round belongs to the department."""
+    departments = selectors.participant_departments(survey=survey).reindex(numbers)
+    return numbers[(departments == department).to_numpy()]
 
 
-def _summed(survey: Survey, codes: Sequence[str]) -> pd.Series:
-    frame = manager_friction(survey=survey)
-    return frame[[code for code in codes if code in frame.columns]].sum(axis=1)
+def tasks_change(*, baseline: Survey, followup: Survey, codes: Sequence[str], department: int | None = None) -> Change:
+    """The change of the tasks `codes` together, over every paired manager or a department's: f summed
+    over the tasks not left out, per manager, then compared (see the module's definitions)."""
+    before, after = manager_friction(survey=baseline), manager_friction(survey=followup)
+    paired = before.index.intersection(after.index)
+    scope = paired
+    if department is not None:
+        scope = _department_members(baseline, department, paired).intersection(
+            _department_members(followup, department, paired)
+        )
+    k = len(scope)
+    if is_withheld(k):
+        return Change(paired_managers=k, reason=TOO_FEW_PAIRED)
+    outside = paired.difference(scope)
+    if discloses(len(outside)):
+        return Change(paired_managers=k, reason=COMPLEMENT)
+    codes = [code for code in codes if code in before.columns]
+    if not codes:
+        return Change(paired_managers=k, verdict=NOTHING, reason=NO_TASKS)
+    left_out = _left_out(baseline, followup, codes, scope=scope, outside=outside)
+    kept = [code for code in codes if code not in left_out]
+    if not kept:
+        return Change(paired_managers=k, reason=TASKS_WITHHELD, left_out=left_out)
+    found = change(before.loc[scope, kept].sum(axis=1), after.loc[scope, kept].sum(axis=1))
+    return replace(found, left_out=left_out)
+
+
+def _left_out(
+    baseline: Survey, followup: Survey, codes: list[str], *, scope: pd.Index, outside: pd.Index
+) -> dict[str, str]:
+    """The tasks whose figure would be 1 or 2 managers' in either round, with why (in `codes` order)."""
+
+    def disclosed(managers: pd.Index) -> pd.Series:
+        counts = [managers_who_did(survey=survey).loc[managers, codes].sum() for survey in (baseline, followup)]
+        return counts[0].map(discloses) | counts[1].map(discloses)
+
+    too_few = disclosed(scope)
+    complement = disclosed(outside) if len(outside) else pd.Series(False, index=too_few.index)
+    return {
+        code: DID_TOO_FEW if too_few[code] else DID_COMPLEMENT for code in codes if too_few[code] or complement[code]
+    }
 
 
 def paired_managers(*, baseline: Survey, followup: Survey) -> int:
@@ -151,9 +226,11 @@ def check_comparable(*, baseline: Survey, followup: Survey) -> None:
 
 
 def effect_report(*, baseline: Survey, followup: Survey, plan_codes: Sequence[str] | None = None) -> dict[str, Any]:
-    """Every task of the rounds in the follow-up's order, and, when given, the plan's tasks together.
+    """Every task of the rounds in the follow-up's order, and, when given, the plan's tasks together
+    (the tasks of the items done between the rounds: `actionplan.effect`), over every paired manager.
 
-    Numbers unrounded; None (JSON null) where withheld."""
+    Numbers unrounded; None (JSON null) where withheld, with `reason`; a task left out of the plan's
+    figure is in its `left_out` with why."""
     codes = list(selectors.task_frame(survey=followup)["task"])
     report: dict[str, Any] = {
         "baseline": baseline.slug,
@@ -165,18 +242,36 @@ def effect_report(*, baseline: Survey, followup: Survey, plan_codes: Sequence[st
         ],
     }
     if plan_codes is not None:
-        report["plan"] = tasks_change(
-            baseline=baseline, followup=followup, codes=[code for code in codes if code in set(plan_codes)]
-        ).as_dict()
+        chosen = [code for code in codes if code in set(plan_codes)]
+        report["plan"] = {"tasks": chosen, **tasks_change(baseline=baseline, followup=followup, codes=chosen).as_dict()}
     return report
 
 
-REPORT_FIELDS = ["task", "paired_managers", "baseline", "followup", "change", "ci_low", "ci_high", "verdict"]
+REPORT_FIELDS = [
+    "task",
+    "paired_managers",
+    "baseline",
+    "followup",
+    "change",
+    "ci_low",
+    "ci_high",
+    "verdict",
+    "reason",
+    "left_out",
+]
 
 
 def report_rows(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """The report as flat rows (the plan's row last, named "plan"), for CSV and text tables."""
-    rows = [[task[name] for name in REPORT_FIELDS] for task in report["tasks"]]
+    """The report as flat rows (the plan's row last, named "plan"), for CSV and text tables; a task
+    left out of the plan's figure is named in its `left_out` cell as "code: why", space-separated."""
+
+    def cells(entry: dict[str, Any]) -> list[Any]:
+        left_out = " ".join(f"{code}:{why}" for code, why in entry["left_out"].items())
+        # Empty as the withheld figures are: blank in CSV, "–" in a table.
+        values = {**entry, "reason": entry["reason"] or None, "left_out": left_out or None}
+        return [values[name] for name in REPORT_FIELDS[1:]]
+
+    rows = [[task["task"], *cells(task)] for task in report["tasks"]]
     if "plan" in report:
-        rows.append(["plan", *[report["plan"][name] for name in REPORT_FIELDS[1:]]])
+        rows.append(["plan", *cells(report["plan"])])
     return REPORT_FIELDS, rows

@@ -330,6 +330,14 @@ def hour_friction_totals(*, survey: Survey, filters: Filters = NO_FILTERS) -> pd
     return tasks.assign(**{name: values[:, index] for index, name in enumerate(hour_columns)})
 
 
+def participant_departments(*, survey: Survey) -> pd.Series:
+    """Each participant's department in the round, by number (None without a unit): the department
+    a department filter selects them by."""
+    rows = survey.participants.order_by("number").values_list("number", "unit__department_id")
+    numbers, departments = zip(*rows, strict=True) if rows else ((), ())
+    return pd.Series(list(departments), index=pd.Index(list(numbers), name="number"), dtype="object")
+
+
 def participant_numbers(*, survey: Survey) -> list[int]:
     return list(survey.participants.order_by("number").values_list("number", flat=True))
 

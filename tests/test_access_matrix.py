@@ -121,6 +121,8 @@ def _side(name: str, slug: str, *, administrator, manager=None) -> Side:
             owner_level=ActionItem.OwnerLevel.CENTRAL,
             area="finance",
             status=ActionItem.Status.DONE,
+            # Done between the rounds, so the effect page's plan figure (and its chart) has a task.
+            done_on=dt.date(2025, 6, 30),
             tasks=["invoices"],
             survey=baseline,
         ),

@@ -360,12 +360,12 @@ def test_the_baseline_is_the_round_that_found_the_item_else_the_latest_round_end
 
 
 def test_the_plan_and_a_task_compare_the_latest_pair_of_rounds(plan, make_item, baseline, followup, spring):
-    make_item(1, tasks=["invoices"])
+    done(make_item, 1, ["invoices"], done_on=dt.date(2025, 11, 15))  # between autumn and spring
 
     total = effect.plan_effect(plan=plan)
 
-    assert (total.baseline_round, total.followup_round) == (followup, spring)
-    assert_figures(total.change, by_hand(FOLLOWUP, SPRING, ["invoices"]))
+    assert (total.baseline_round, total.followup_round, total.numbers) == (followup, spring, [1])
+    assert_figures(total.measured.change, by_hand(FOLLOWUP, SPRING, ["invoices"]))
     task = effect.task_effect(municipality_id=plan.municipality_id, code="purchasing")
     assert_figures(task.change, by_hand(FOLLOWUP, SPRING, ["purchasing"]))
 
@@ -399,16 +399,33 @@ def test_items_that_share_a_task_each_name_the_others(plan, make_item, baseline,
     assert_figures(found[2].measured.change, INVOICES_AND_PAYROLL)
 
 
-def test_the_plan_total_sums_every_items_tasks_per_manager(plan, make_item, baseline, followup):
+def test_the_plan_total_takes_the_tasks_of_the_items_done_between_the_rounds(plan, make_item, baseline, followup):
     done(make_item, 1, ["invoices"], survey=baseline)
-    make_item(2, status="in_progress", tasks=["payroll-hr"])
-    make_item(3, status="proposed", tasks=["purchasing", "invoices"])
-    make_item(4, status="proposed")  # no tasks
+    done(make_item, 2, ["payroll-hr"], done_on=dt.date(2025, 3, 7))  # the baseline's last day: not between
+    done(make_item, 3, ["purchasing"], done_on=FOLLOWUP_START)  # the follow-up's first day: not between
+    make_item(4, status="in_progress", tasks=["payroll-hr"])
+    make_item(5, status="proposed", tasks=["purchasing", "invoices"])
+    make_item(6, status="proposed")  # no tasks
 
     total = effect.plan_effect(plan=plan)
 
-    assert (total.baseline_round, total.followup_round) == (baseline, followup)
-    assert_figures(total.change, by_hand(BASELINE, FOLLOWUP, ["invoices", "payroll-hr", "purchasing"]))
+    assert (total.baseline_round, total.followup_round, total.numbers) == (baseline, followup, [1])
+    assert_figures(total.measured.change, INVOICES)
+    # Not every task some item addresses (invoices, payroll-hr, purchasing: unclear, not less).
+    assert by_hand(BASELINE, FOLLOWUP, ["invoices", "payroll-hr", "purchasing"])["verdict"] == "unclear"
+
+
+def test_without_an_item_done_between_the_rounds_the_plan_has_nothing_to_measure(
+    client, administrator, plan, make_item, baseline, followup
+):
+    make_item(1, status="in_progress", tasks=["invoices"])
+    client.force_login(administrator)
+
+    total = effect.plan_effect(plan=plan)
+    page = client.get(reverse("actionplan:effect", args=[plan.pk])).content.decode()
+
+    assert (total.baseline_round, total.followup_round, total.items, total.measured) == (baseline, followup, [], None)
+    assert "Inget att mäta än: ingen åtgärd blev klar" in section(page, "plan-total")
 
 
 # --- A new round never replaces an answer (acceptance) -------------------------------------------
@@ -426,10 +443,11 @@ def figures(plan) -> list[object]:
         for entry in effect.item_effects(plan=plan)
     ]
     total = effect.plan_effect(plan=plan)
-    tasks = [effect.task_effect(municipality_id=plan.municipality_id, code=code) for code in effect.plan_codes(plan)]
+    codes = effect.plan_codes(plan.items.all())
+    tasks = [effect.task_effect(municipality_id=plan.municipality_id, code=code) for code in codes]
     return [
         entries,
-        (total.baseline_round.slug, total.followup_round.slug, total.change.as_dict()),
+        (total.baseline_round.slug, total.followup_round.slug, total.numbers, total.measured.change.as_dict()),
         [(task.followup_round.slug, task.change.as_dict()) for task in tasks],
     ]
 
@@ -606,7 +624,9 @@ def test_the_effect_page_shows_the_figures_in_swedish(client, administrator, pla
     waiting = rows(table(page, "waiting-table"), "reason")
     assert {number: reason for number, (reason, _html) in waiting.items()} == {4: "no_followup", 5: "not_done"}
     total = section(page, "plan-total")
-    expected = by_hand(BASELINE, FOLLOWUP, ["budget", "invoices", "payroll-hr", "purchasing"])
+    # The tasks of items 1–3, done between the rounds (4 was done after the follow-up started, 5 is planned).
+    expected = by_hand(BASELINE, FOLLOWUP, ["invoices", "payroll-hr", "purchasing"])
+    assert "nr 1, 2, 3" in total
     assert f'data-verdict="{expected["verdict"]}"' in total
     assert sv(expected["change"]) in total
     assert sv(expected["ci_low"]) in total and sv(expected["ci_high"]) in total
@@ -767,3 +787,163 @@ def test_the_item_page_shows_an_item_whose_history_has_no_user(client, administr
 
     assert response.status_code == 200
     assert 'data-testid="measured" data-verdict="less"' in response.content.decode()
+
+
+# --- Done before the baseline ended (audit B, finding 9) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "done_on",
+    [dt.date(2025, 2, 1), dt.date(2025, 3, 3), dt.date(2025, 3, 7)],
+    ids=["before the baseline started", "on its first day", "on its last day"],
+)
+def test_an_item_done_before_its_baseline_ended_is_not_measurable_with_it(plan, make_item, baseline, followup, done_on):
+    # The baseline (3–7 March) found the item; the item being done by then, the baseline's friction
+    # already has (some of) its effect, so baseline → follow-up cannot be its change.
+    found = the_effect(plan, done(make_item, 1, ["invoices"], done_on=done_on, survey=baseline))
+
+    assert (found.measured, found.baseline_round, found.reason_code) == (None, baseline, effect.DONE_BEFORE_BASELINE)
+    day = f"{done_on.day} {done_on:%B %Y}"
+    assert found.reason == (
+        f"Not measurable: the item was done on {day}, before the baseline Nollmätning 2025 ended (7 March 2025), "
+        "so the baseline already holds its effect."
+    )
+
+
+def test_an_item_done_the_day_after_its_baseline_ended_is_measured(plan, make_item, baseline, followup):
+    found = the_effect(plan, done(make_item, 1, ["invoices"], done_on=dt.date(2025, 3, 8), survey=baseline))
+
+    assert_figures(found.measured.change, INVOICES)
+
+
+# --- A task that one or two managers did (audit B, finding 2) --------------------------------------
+
+# budget: in the baseline only manager 3 had minutes on it (unrated), in the follow-up only manager 2.
+# Shown, its follow-up figure would be manager 2's friction (60·0/3 = 0) divided by 4.
+
+
+def did(diaries: Diaries, code: str, numbers: list[int]) -> int:
+    return sum(any(code in day for day in diaries[n]) for n in numbers)
+
+
+def test_an_item_leaves_out_a_task_that_one_manager_did_and_says_so(
+    client, administrator, plan, make_item, baseline, followup
+):
+    paired = [1, 2, 3, 4]
+    assert (did(BASELINE, "budget", paired), did(FOLLOWUP, "budget", paired)) == (1, 1)
+    item = done(make_item, 6, ["invoices", "budget"], survey=baseline)
+
+    found = the_effect(plan, item)
+
+    # The item's figure is invoices' alone, and names budget as left out.
+    assert_figures(found.measured.change, INVOICES)
+    assert found.measured.change.left_out == {"budget": "did_too_few"}
+    assert found.measured.note.startswith("Without ")
+    assert found.measured.note.endswith(": fewer than 3 managers did the task in one of the rounds.")
+    client.force_login(administrator)
+    page = client.get(reverse("actionplan:item", args=[item.pk])).content.decode()
+    parts = table(page, "task-parts")
+    withheld = 'data-testid="withheld-part">Visas inte: färre än 3 chefer gjorde uppgiften i någon av omgångarna.'
+    assert withheld in parts
+    assert 'data-testid="left-out">Utan ' in page
+    assert client.get(reverse("actionplan:item_chart", args=[item.pk])).status_code == 200
+
+
+def test_an_item_whose_every_task_is_withheld_shows_no_figure_and_why(
+    english_client, administrator, plan, make_item, baseline, followup
+):
+    item = done(make_item, 7, ["budget", "letters"], survey=baseline)  # letters: manager 1 in B, nobody in F
+
+    found = the_effect(plan, item)
+
+    assert (found.verdict, found.measured.change.change) == ("withheld", None)
+    assert found.measured.sentence == "Not shown: fewer than 3 managers did the task in one of the rounds."
+    english_client.force_login(administrator)
+    page = english_client.get(reverse("actionplan:effect", args=[plan.pk])).content.decode()
+    row = rows(table(page, "effect-table"), "verdict")[7][1]
+    assert "fewer than 3 managers did the task in one of the rounds" in row and "−" not in row
+
+
+def test_the_task_page_withholds_a_task_one_manager_did(english_client, administrator, plan, baseline, followup):
+    english_client.force_login(administrator)
+
+    page = english_client.get(reverse("actionplan:task", args=["uppfoljning-hosten-2025", "budget"])).content.decode()
+
+    assert 'data-testid="measured" data-verdict="withheld"' in page
+    assert "Not shown: fewer than 3 managers did the task in one of the rounds." in page
+    report = effect.plan_report(baseline=baseline, followup=followup)
+    budget = next(task for task in report["tasks"] if task["task"] == "budget")
+    assert (budget["followup"], budget["reason"]) == (None, "tasks_withheld")
+
+
+# --- A departmental item (audit B, finding 4) --------------------------------------------------------
+
+
+@pytest.fixture
+def barn(municipality, baseline, followup):
+    """Managers 1–4 in Barn- och utbildningsförvaltningen in both rounds, 5 and 6 in Socialförvaltningen."""
+    from surveys.models import Department, Unit
+
+    departments = {
+        name: Department.objects.create(municipality=municipality, name=name)
+        for name in ("Barn- och utbildningsförvaltningen", "Socialförvaltningen")
+    }
+    for name, numbers in (("Barn- och utbildningsförvaltningen", [1, 2, 3, 4]), ("Socialförvaltningen", [5, 6])):
+        unit = Unit.objects.create(department=departments[name], name=f"Enhet i {name}")
+        Participant.objects.filter(number__in=numbers).update(unit=unit)
+    return departments
+
+
+def test_a_departmental_item_is_measured_on_its_departments_managers(
+    english_client, administrator, plan, make_item, baseline, followup, barn
+):
+    department = barn["Barn- och utbildningsförvaltningen"]
+    item = done(make_item, 1, ["invoices"], survey=baseline, owner_level="department", department=department)
+
+    found = the_effect(plan, item)
+
+    assert found.measured.department == "Barn- och utbildningsförvaltningen"
+    assert_figures(found.measured.change, INVOICES)  # the four paired managers are all Barn's
+    assert found.measured.sentence == (
+        # −33 ± 20.5 (test_the_worked_examples_are_what_the_tables_say), with the tables' one decimal.
+        "Friction fell by 33.0 min per manager-day (95 % CI 12.5–53.5), "
+        "4 managers of Barn- och utbildningsförvaltningen in both rounds."
+    )
+    english_client.force_login(administrator)
+    page = english_client.get(reverse("actionplan:item", args=[item.pk])).content.decode()
+    assert "4 managers of Barn- och utbildningsförvaltningen in both rounds" in page
+
+
+def test_a_departmental_item_with_too_few_of_its_managers_in_a_follow_up_is_not_measurable(
+    plan, make_item, baseline, followup, barn
+):
+    # Managers 3 and 4 move to Socialförvaltningen: Barn keeps 1 and 2 in both rounds.
+    social_unit = barn["Socialförvaltningen"].units.get()
+    Participant.objects.filter(number__in=[3, 4]).update(unit=social_unit)
+    department = barn["Barn- och utbildningsförvaltningen"]
+
+    found = the_effect(
+        plan, done(make_item, 1, ["invoices"], survey=baseline, owner_level="department", department=department)
+    )
+
+    assert (found.measured, found.reason_code) == (None, effect.TOO_FEW)
+    assert "at least 3 of the managers of Barn- och utbildningsförvaltningen in Nollmätning 2025" in found.reason
+
+
+def test_a_departmental_figure_that_would_give_away_the_managers_outside_it_is_withheld(
+    plan, make_item, baseline, followup, barn
+):
+    # Barn gets managers 1–3 only; 4 moves to Social (with 5, 6, who are not paired): everyone's figure
+    # minus Barn's would be manager 4's.
+    Participant.objects.filter(number=4).update(unit=barn["Socialförvaltningen"].units.get())
+    department = barn["Barn- och utbildningsförvaltningen"]
+
+    found = the_effect(
+        plan, done(make_item, 1, ["invoices"], survey=baseline, owner_level="department", department=department)
+    )
+
+    assert (found.verdict, found.measured.change.reason) == ("withheld", "complement")
+    assert found.measured.sentence == (
+        "Not shown: fewer than 3 of the managers in both rounds are outside Barn- och utbildningsförvaltningen, "
+        "and the figure for every manager would give theirs away."
+    )

@@ -28,7 +28,7 @@ from tests.analysis.test_paired import (
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ["paired_managers", "baseline", "followup", "change", "ci_low", "ci_high", "verdict"]
+FIELDS = ["paired_managers", "baseline", "followup", "change", "ci_low", "ci_high", "verdict", "reason", "left_out"]
 # A task no paired manager did: every f is 0, every delta 0, so the interval is the point 0.
 NOBODY = {
     "paired_managers": 4,
@@ -38,6 +38,8 @@ NOBODY = {
     "ci_low": 0.0,
     "ci_high": 0.0,
     "verdict": "unclear",
+    "reason": "",
+    "left_out": {},
 }
 WITHHELD = {
     "paired_managers": 2,
@@ -47,16 +49,30 @@ WITHHELD = {
     "ci_low": None,
     "ci_high": None,
     "verdict": "withheld",
+    "reason": "too_few_paired",
+    "left_out": {},
 }
 
 
 # pair, small_pair: tests/conftest.py.
 
 
+BETWEEN = dt.date(2025, 6, 30)  # after the baseline (3–7 March 2025), before the follow-up (6 October)
+
+
 def add_plan(municipality: Municipality) -> None:
-    """Items addressing invoices and payroll-hr, budget, and nothing: the plan addresses the three tasks."""
+    """Items 1 (invoices and payroll-hr) and 2 (budget) done between the rounds, 3 (nothing) done too;
+    4 (it-services) proposed and 5 (purchasing) done during the baseline: the plan's figure takes the
+    tasks of items 1 and 2."""
     plan = plan_get_or_create(municipality=municipality)
-    for number, tasks in ((1, ["invoices", "payroll-hr"]), (2, ["budget"]), (3, [])):
+    items = (
+        (1, ["invoices", "payroll-hr"], "done", BETWEEN),
+        (2, ["budget"], "done", BETWEEN),
+        (3, [], "done", BETWEEN),
+        (4, ["it-services"], "proposed", None),
+        (5, ["purchasing"], "done", dt.date(2025, 3, 5)),
+    )
+    for number, tasks, status, done_on in items:
         item_create(
             plan=plan,
             data=ItemInput(
@@ -65,6 +81,8 @@ def add_plan(municipality: Municipality) -> None:
                 owner_level=ActionItem.OwnerLevel.CENTRAL,
                 area="finance",
                 tasks=tasks,
+                status=status,
+                done_on=done_on,
             ),
         )
 
@@ -102,21 +120,36 @@ def test_the_json_is_the_hand_computation_for_every_task_and_the_plan(pair, muni
     assert (report["baseline"], report["followup"], report["paired_managers"]) == ("baseline", "followup", 4)
     # Every task of the round, in the round's order.
     assert [task["task"] for task in report["tasks"]] == round_codes(pair[1]) == round_codes(pair[0])
+    # budget: managers 1, 2, 3 did it in B, only 1 and 3 in F, so it is withheld.
+    budget_withheld = {
+        **WITHHELD,
+        "paired_managers": 4,
+        "reason": "tasks_withheld",
+        "left_out": {"budget": "did_too_few"},
+    }
     for task in report["tasks"]:
         code = task.pop("task")
-        # invoices (less), payroll-hr (more), budget (unclear); the rest nobody did.
-        assert_same(task, expected(F_BASELINE[code], F_FOLLOWUP[code]) if code in F_BASELINE else NOBODY)
+        # invoices (less), payroll-hr (more); the rest nobody did.
+        if code == "budget":
+            assert_same(task, budget_withheld)
+        elif code in F_BASELINE:
+            assert_same(task, {**expected(F_BASELINE[code], F_FOLLOWUP[code]), "reason": "", "left_out": {}})
+        else:
+            assert_same(task, NOBODY)
     verdicts = {task["task"]: task["verdict"] for task in report_of("baseline", "followup")["tasks"]}
-    assert (verdicts["invoices"], verdicts["payroll-hr"], verdicts["budget"]) == ("less", "more", "unclear")
+    assert (verdicts["invoices"], verdicts["payroll-hr"], verdicts["budget"]) == ("less", "more", "withheld")
 
-    # The plan: f over invoices, payroll-hr and budget summed per manager, B 45, 80, 55, 40 and
-    # F 90, 37.5, 55, 30; deltas 45, −42.5, 0, −10 (not a sum of the three task changes' intervals).
-    codes = ["invoices", "payroll-hr", "budget"]
-    assert summed(F_BASELINE, codes) == [45, 80, 55, 40]
-    assert summed(F_FOLLOWUP, codes) == [90, 37.5, 55, 30]
-    assert_same(report["plan"], expected(summed(F_BASELINE, codes), summed(F_FOLLOWUP, codes)))
-    assert report["plan"]["change"] == pytest.approx(-1.875)  # −7.5 / 4
-    assert report["plan"]["verdict"] == "unclear"
+    # The plan: the tasks of items 1 and 2 (done between the rounds), budget left out: f over invoices and
+    # payroll-hr summed per manager, B 45, 65, 35, 40 and F 70, 37.5, 40, 30; deltas 25, −27.5, 5, −10.
+    codes = ["invoices", "payroll-hr"]
+    assert summed(F_BASELINE, codes) == [45, 65, 35, 40]
+    assert summed(F_FOLLOWUP, codes) == [70, 37.5, 40, 30]
+    plan = report["plan"]
+    assert (plan.pop("items"), plan.pop("tasks")) == ([1, 2], ["invoices", "budget", "payroll-hr"])  # the round's order
+    want = {**expected(summed(F_BASELINE, codes), summed(F_FOLLOWUP, codes)), "reason": ""}
+    assert_same(plan, {**want, "left_out": {"budget": "did_too_few"}})
+    assert plan["change"] == pytest.approx(-1.875)  # −7.5 / 4
+    assert plan["verdict"] == "unclear"
 
 
 def test_without_an_action_plan_there_is_no_plan(pair, municipality):
@@ -140,7 +173,7 @@ def test_with_two_paired_managers_every_figure_is_null_and_withheld(small_pair, 
     assert [task["task"] for task in report["tasks"]] == round_codes(small_pair[1])
     for task in report["tasks"]:
         assert {name: task[name] for name in FIELDS} == WITHHELD, task["task"]
-    assert report["plan"] == WITHHELD
+    assert {name: report["plan"][name] for name in FIELDS} == WITHHELD
 
 
 def test_csv_has_a_row_per_task_and_the_plan_last(pair, municipality):
@@ -156,9 +189,11 @@ def test_csv_has_a_row_per_task_and_the_plan_last(pair, municipality):
     assert (invoices["paired_managers"], invoices["verdict"]) == ("4", "less")
     for name in ("baseline", "followup", "change", "ci_low", "ci_high"):
         assert float(invoices[name]) == pytest.approx(want[name], abs=1e-9), name
-    codes = ["invoices", "payroll-hr", "budget"]
+    codes = ["invoices", "payroll-hr"]
     plan_want = expected(summed(F_BASELINE, codes), summed(F_FOLLOWUP, codes))
     assert float(by_task["plan"]["ci_high"]) == pytest.approx(plan_want["ci_high"], abs=1e-9)
+    assert by_task["plan"]["left_out"] == "budget:did_too_few"
+    assert (by_task["budget"]["verdict"], by_task["budget"]["reason"]) == ("withheld", "tasks_withheld")
 
 
 def test_csv_of_a_withheld_pair_leaves_the_figures_empty(small_pair):
@@ -166,7 +201,7 @@ def test_csv_of_a_withheld_pair_leaves_the_figures_empty(small_pair):
         csv.reader(io.StringIO(run("--baseline", "small-baseline", "--followup", "small-followup", "--format", "csv")))
     )
 
-    assert all(row[1:] == ["2", "", "", "", "", "", "withheld"] for row in rows[1:])
+    assert all(row[1:] == ["2", "", "", "", "", "", "withheld", "too_few_paired", ""] for row in rows[1:])
     assert [row[0] for row in rows[1:]] == round_codes(small_pair[1])  # no plan row without a plan
 
 
@@ -182,8 +217,9 @@ def test_table_prints_a_heading_and_a_line_per_task(pair, municipality):
     assert list(by_task) == [*round_codes(pair[1]), "plan"]
     # invoices: baseline 38.75, follow-up 6.25, change −32.5, shown to one decimal.
     assert by_task["invoices"][:5] == ["invoices", "4", f"{38.75:.1f}", f"{6.25:.1f}", "-32.5"]
-    assert by_task["invoices"][-1] == "less" and by_task["payroll-hr"][-1] == "more"
-    assert by_task["plan"][-1] == "unclear"
+    assert by_task["invoices"][7] == "less" and by_task["payroll-hr"][7] == "more"
+    assert by_task["plan"][7:] == ["unclear", "–", "budget:did_too_few"]
+    assert by_task["invoices"][7:] == ["less", "–", "–"]
 
 
 def test_table_of_a_withheld_pair_shows_dashes(small_pair):
@@ -191,7 +227,7 @@ def test_table_of_a_withheld_pair_shows_dashes(small_pair):
 
     assert "2 managers in both rounds" in text
     invoices = next(line for line in text.splitlines() if line.startswith("invoices"))
-    assert invoices.split() == ["invoices", "2", "–", "–", "–", "–", "–", "withheld"]
+    assert invoices.split() == ["invoices", "2", "–", "–", "–", "–", "–", "withheld", "too_few_paired", "–"]
 
 
 def test_unknown_rounds_are_errors(pair):

@@ -10,7 +10,12 @@ Definitions (product owner), for a task t, a baseline round B and a follow-up F:
   follow-up are the means of f(n, B) and f(n, F) over the same managers;
 - 95 % interval: change ± t(0.975, k − 1) × sd(delta) / √k (sample sd);
 - verdict: less (interval below 0), more (above 0), else unclear; withheld (all None) when k < 3;
-- an item (several tasks): f summed over its tasks per manager before the difference.
+- an item (several tasks): f summed over its tasks per manager before the difference;
+- a task that 1 or 2 of the managers in scope did (minutes on submitted days) in either round is
+  left out (its own figure withheld, a figure over several tasks without it, naming it); nobody (0)
+  is a true zero;
+- a department's figure: the managers whose unit is in the department in both rounds; withheld when
+  1 or 2 paired managers are outside it, and a task left out when 1 or 2 of those did it in a round.
 
 Every expected f below is worked out by hand in a comment; means, standard deviations and the t
 quantile are computed here with `statistics` and `scipy.stats.t.ppf`, never read from the code.
@@ -29,7 +34,7 @@ import pytest
 from scipy import stats
 
 from analysis import paired
-from surveys.models import Municipality, Participant, Survey
+from surveys.models import Department, Municipality, Participant, Survey, Unit
 from surveys.services import LineInput, diary_save, survey_create
 
 pytestmark = pytest.mark.django_db
@@ -213,15 +218,31 @@ def test_a_clear_increase_is_more(pair):
     assert found.verdict == "more"
 
 
-def test_an_interval_across_zero_is_unclear(pair):
-    found = paired.tasks_change(baseline=pair[0], followup=pair[1], codes=["budget"])
+def test_an_interval_across_zero_is_unclear():
+    # budget's f in the main pair, given straight to change(): deltas 20, −15, −5, 0, mean 0, baseline
+    # (0 + 15 + 20 + 0)/4 = 8.75, follow-up 35/4 = 8.75. (From the rounds budget is withheld: in the
+    # follow-up only managers 1 and 3 did it; see the test after next.)
+    before = pd.Series(dict(zip(PAIRED, F_BASELINE["budget"], strict=True)), dtype="float64")
+    after = pd.Series(dict(zip(PAIRED, F_FOLLOWUP["budget"], strict=True)), dtype="float64")
+
+    found = paired.change(before, after)
 
     want = expected(F_BASELINE["budget"], F_FOLLOWUP["budget"])
-    # Deltas 20, −15, −5, 0: mean 0, baseline (0 + 15 + 20 + 0)/4 = 8.75, follow-up 35/4 = 8.75.
     assert (want["baseline"], want["followup"], want["change"]) == (8.75, 8.75, 0)
     assert want["ci_low"] < 0 < want["ci_high"]
     assert_change(found, want)
     assert found.verdict == "unclear"
+
+
+def test_a_task_that_two_paired_managers_did_in_a_round_is_withheld(pair):
+    # budget: in B managers 1 (20 minutes, unrated: minutes, so did it), 2 and 3 did it; in F only 1 and 3.
+    # Its follow-up figure (20 + 0 + 15 + 0)/4 would be managers 1 and 3's friction.
+    found = paired.tasks_change(baseline=pair[0], followup=pair[1], codes=["budget"])
+
+    assert found == paired.Change(
+        paired_managers=4, reason=paired.TASKS_WITHHELD, left_out={"budget": paired.DID_TOO_FEW}
+    )
+    assert (found.baseline, found.followup, found.change, found.verdict) == (None, None, None, "withheld")
 
 
 def test_a_task_nobody_did_shows_no_change(pair):
@@ -287,16 +308,20 @@ def test_an_item_sums_f_over_its_tasks_per_manager_before_the_difference(pair):
     assert item.ci_high - item.ci_low < (invoices.ci_high - invoices.ci_low) + (payroll.ci_high - payroll.ci_low)
 
 
-def test_the_whole_plan_is_every_addressed_task_summed_per_manager(pair):
+def test_several_tasks_leave_out_a_withheld_task_and_name_it(pair):
     codes = ["budget", "invoices", "payroll-hr"]
 
     plan = paired.tasks_change(baseline=pair[0], followup=pair[1], codes=codes)
 
-    # Per manager B 45, 80, 55, 40; F 90, 37.5, 55, 30: deltas 45, −42.5, 0, −10 (mean −7.5/4).
-    before, after = summed(F_BASELINE, codes), summed(F_FOLLOWUP, codes)
-    assert before == [45, 80, 55, 40] and after == [90, 37.5, 55, 30]
+    # budget is withheld (2 managers did it in F), so the figure is invoices and payroll-hr's: per manager
+    # B 45, 65, 35, 40; F 70, 37.5, 40, 30; deltas 25, −27.5, 5, −10 (mean −1.875). With budget it would
+    # be deltas 45, −42.5, 0, −10, whose difference from these (20, −15, −5, 0) is budget's, withheld.
+    kept = ["invoices", "payroll-hr"]
+    before, after = summed(F_BASELINE, kept), summed(F_FOLLOWUP, kept)
+    assert before == [45, 65, 35, 40] and after == [70, 37.5, 40, 30]
     assert_change(plan, expected(before, after))
     assert plan.change == pytest.approx(-1.875)
+    assert plan.left_out == {"budget": paired.DID_TOO_FEW}
 
 
 def test_effect_report_gives_every_task_in_the_rounds_order_and_the_plan(pair):
@@ -308,11 +333,15 @@ def test_effect_report_gives_every_task_in_the_rounds_order_and_the_plan(pair):
     assert [task["task"] for task in report["tasks"]] == codes
     assert (report["baseline"], report["followup"], report["paired_managers"]) == ("baseline", "followup", 4)
     by_code = {task.pop("task"): task for task in report["tasks"]}
-    for code in ("invoices", "payroll-hr", "budget"):
-        assert by_code[code] == pytest.approx(expected(F_BASELINE[code], F_FOLLOWUP[code]), abs=1e-9), code
-    assert report["plan"] == pytest.approx(
-        expected(summed(F_BASELINE, ["invoices", "payroll-hr"]), summed(F_FOLLOWUP, ["invoices", "payroll-hr"]))
-    )
+    for code in ("invoices", "payroll-hr"):
+        assert by_code[code].pop("left_out") == {}
+        want = {**expected(F_BASELINE[code], F_FOLLOWUP[code]), "reason": ""}
+        assert by_code[code] == pytest.approx(want, abs=1e-9), code
+    assert by_code["budget"]["verdict"] == "withheld" and by_code["budget"]["followup"] is None
+    plan = report["plan"]
+    assert (plan.pop("tasks"), plan.pop("left_out"), plan.pop("reason")) == (["invoices", "payroll-hr"], {}, "")
+    kept = ["invoices", "payroll-hr"]
+    assert plan == pytest.approx(expected(summed(F_BASELINE, kept), summed(F_FOLLOWUP, kept)))
     assert "plan" not in paired.effect_report(baseline=baseline, followup=followup)
 
 
@@ -364,7 +393,7 @@ SMALL_FOLLOWUP: dict[int, list[Day | Draft]] = {
 def test_two_paired_managers_are_withheld(small_pair):
     found = paired.tasks_change(baseline=small_pair[0], followup=small_pair[1], codes=["invoices"])
 
-    assert found == paired.Change(paired_managers=2)
+    assert found == paired.Change(paired_managers=2, reason=paired.TOO_FEW_PAIRED)
     assert found.as_dict() == {
         "paired_managers": 2,
         "baseline": None,
@@ -373,6 +402,8 @@ def test_two_paired_managers_are_withheld(small_pair):
         "ci_low": None,
         "ci_high": None,
         "verdict": "withheld",
+        "reason": "too_few_paired",
+        "left_out": {},
     }
     report = paired.effect_report(baseline=small_pair[0], followup=small_pair[1], plan_codes=["invoices"])
     assert report["paired_managers"] == 2
@@ -396,6 +427,226 @@ def test_three_paired_managers_are_shown(small_pair):
     assert found.verdict == "unclear"
 
 
+# --- Tasks done by one or two managers --------------------------------------------------------------
+
+# Five paired managers, one day each. Who did what (minutes on a submitted day):
+# invoices B 1–5, F 1–5; payroll-hr B 1, 2, 4 and F 1, 3, 5 (three each: shown); budget B 1, 3, 5 but
+# F only 2 (one manager: withheld).
+FEW_BASELINE: dict[int, list[Day | Draft]] = {
+    1: [{"invoices": (60, 1), "payroll-hr": (30, 2), "budget": (30, 1)}],  # f 60, 20, 30
+    2: [{"invoices": (30, 1), "payroll-hr": (60, 1)}],  # f 30, 60, 0
+    3: [{"invoices": (45, 2), "budget": (15, 1)}],  # f 30, 0, 15
+    4: [{"invoices": (30, 2), "payroll-hr": (30, 1)}],  # f 20, 30, 0
+    5: [{"invoices": (60, 2), "budget": (30, 2)}],  # f 40, 0, 20
+}
+FEW_FOLLOWUP: dict[int, list[Day | Draft]] = {
+    1: [{"invoices": (30, 2), "payroll-hr": (15, 1)}],  # f 20, 15, 0
+    2: [{"invoices": (15, 1), "budget": (60, 1)}],  # f 15, 0, 60
+    3: [{"invoices": (30, 3), "payroll-hr": (30, 2)}],  # f 10, 20, 0
+    4: [{"invoices": (30, 3)}],  # f 10, 0, 0
+    5: [{"invoices": (60, 3), "payroll-hr": (45, 1)}],  # f 20, 45, 0
+}
+
+
+@pytest.fixture
+def few_pair(municipality) -> tuple[Survey, Survey]:
+    baseline = make_round(municipality, "few-baseline", BASELINE_START)
+    followup = make_round(municipality, "few-followup", FOLLOWUP_START)
+    fill(baseline, FEW_BASELINE)
+    fill(followup, FEW_FOLLOWUP)
+    return baseline, followup
+
+
+def test_a_task_done_by_three_managers_in_each_round_is_shown(few_pair):
+    found = paired.tasks_change(baseline=few_pair[0], followup=few_pair[1], codes=["payroll-hr"])
+
+    # B 20, 60, 0, 30, 0 (mean 22); F 15, 0, 20, 0, 45 (mean 16); deltas −5, −60, 20, −30, 45.
+    assert_change(found, expected([20, 60, 0, 30, 0], [15, 0, 20, 0, 45]))
+    assert found.change == pytest.approx(-6) and found.left_out == {}
+
+
+def test_a_task_done_by_one_manager_in_the_follow_up_is_withheld_with_why(few_pair):
+    found = paired.tasks_change(baseline=few_pair[0], followup=few_pair[1], codes=["budget"])
+
+    # Its follow-up mean, 60/5 = 12, would be manager 2's own friction times 1/5.
+    assert found == paired.Change(paired_managers=5, reason=paired.TASKS_WITHHELD, left_out={"budget": "did_too_few"})
+
+
+def test_an_items_figure_leaves_the_withheld_task_out_so_no_difference_gives_it_back(few_pair):
+    codes = ["invoices", "payroll-hr", "budget"]
+
+    found = paired.tasks_change(baseline=few_pair[0], followup=few_pair[1], codes=codes)
+
+    # invoices + payroll-hr per manager: B 80, 90, 30, 50, 40; F 35, 15, 30, 10, 65;
+    # deltas −45, −75, 0, −40, 25: mean −135/5 = −27.
+    before, after = [60 + 20, 30 + 60, 30 + 0, 20 + 30, 40 + 0], [20 + 15, 15 + 0, 10 + 20, 10 + 0, 20 + 45]
+    want = expected(before, after)
+    assert want["change"] == -27
+    assert_change(found, want)
+    assert found.left_out == {"budget": paired.DID_TOO_FEW}
+    # The figure is exactly the sum of the shown tasks' figures: nothing of budget's is in it.
+    shown = [paired.tasks_change(baseline=few_pair[0], followup=few_pair[1], codes=[code]) for code in codes[:2]]
+    assert found.followup == pytest.approx(sum(part.followup for part in shown))
+
+
+def test_a_task_nobody_did_in_the_follow_up_is_a_true_zero_and_shown(few_pair):
+    baseline, followup = few_pair
+    # it-services in B by 1, 2 and 3 (60·3/3 = 60, 30·3/3 = 30, 30·2/3 = 20), by nobody in F: the friction
+    # is gone, which is what an action hopes for, and a mean of zeros discloses nobody.
+    fill(
+        baseline,
+        {
+            number: [{**FEW_BASELINE[number][0], "it-services": minutes}]
+            for number, minutes in ((1, (60, 1)), (2, (30, 1)), (3, (30, 2)))
+        },
+    )
+
+    found = paired.tasks_change(baseline=baseline, followup=followup, codes=["it-services"])
+
+    assert_change(found, expected([60, 30, 20, 0, 0], [0, 0, 0, 0, 0]))
+    assert found.change == pytest.approx(-22)
+
+
+def test_the_audits_case_two_managers_in_ten_give_no_follow_up_figure(municipality):
+    # Finding 2: ten managers did "budget" in the baseline, only 5 and 8 in the follow-up (50 and
+    # 55 minutes, function 3). Shown, "after" × 10 would be f(5) + f(8) = 50/3 + 55/3 = 35.
+    baseline = make_round(municipality, "audit-baseline", BASELINE_START)
+    followup = make_round(municipality, "audit-followup", FOLLOWUP_START)
+    fill(baseline, {number: [{"budget": (30, 2), "invoices": (30, 2)}] for number in range(1, 11)})
+    fill(
+        followup,
+        {
+            number: [{"invoices": (30, 2)} | ({"budget": (50 if number == 5 else 55, 3)} if number in (5, 8) else {})]
+            for number in range(1, 11)
+        },
+    )
+
+    found = paired.tasks_change(baseline=baseline, followup=followup, codes=["budget"])
+    both = paired.tasks_change(baseline=baseline, followup=followup, codes=["budget", "invoices"])
+    report = paired.effect_report(baseline=baseline, followup=followup, plan_codes=["budget"])
+
+    assert (found.paired_managers, found.followup, found.verdict) == (10, None, "withheld")
+    # Together with invoices: invoices alone (30·(4 − 2)/3 = 20 in both rounds, deltas 0), budget named.
+    assert_change(both, expected([20] * 10, [20] * 10))
+    assert both.left_out == {"budget": "did_too_few"}
+    budget = next(task for task in report["tasks"] if task["task"] == "budget")
+    assert (budget["followup"], budget["reason"], report["plan"]["verdict"]) == (None, "tasks_withheld", "withheld")
+
+    # The control: a third manager doing it in the follow-up makes it shown.
+    fill(followup, {1: [{"invoices": (30, 2), "budget": (30, 3)}]})
+    shown = paired.tasks_change(baseline=baseline, followup=followup, codes=["budget"])
+    # B: 30·2/3 = 20 each; F: 1: 10, 5: 50/3, 8: 55/3, the rest 0.
+    assert_change(shown, expected([20] * 10, [10, 0, 0, 0, 50 / 3, 0, 0, 55 / 3, 0, 0]))
+
+
+# --- A department's managers -------------------------------------------------------------------------
+
+# Barn- och utbildningsförvaltningen: managers 1–4; Socialförvaltningen: 5–7. One day each.
+# invoices fell in Barn (f 60, 30, 40, 20 → 20, 10, 10, 10) and rose in Social (10, 5, 10 → 60, 45, 30).
+# payroll-hr: managers 1, 2, 3 and, in Social, only 5 (both rounds).
+DEPT_BASELINE: dict[int, list[Day | Draft]] = {
+    1: [{"invoices": (60, 1), "payroll-hr": (30, 1)}],  # f 60, 30
+    2: [{"invoices": (30, 1), "payroll-hr": (30, 2)}],  # f 30, 20
+    3: [{"invoices": (60, 2), "payroll-hr": (15, 1)}],  # f 40, 15
+    4: [{"invoices": (30, 2)}],  # f 20
+    5: [{"invoices": (30, 3), "payroll-hr": (30, 1)}],  # f 10, 30
+    6: [{"invoices": (15, 3)}],  # f 5
+    7: [{"invoices": (30, 3)}],  # f 10
+}
+DEPT_FOLLOWUP: dict[int, list[Day | Draft]] = {
+    1: [{"invoices": (30, 2), "payroll-hr": (15, 1)}],  # f 20, 15
+    2: [{"invoices": (15, 2), "payroll-hr": (30, 3)}],  # f 10, 10
+    3: [{"invoices": (30, 3), "payroll-hr": (30, 1)}],  # f 10, 30
+    4: [{"invoices": (30, 3)}],  # f 10
+    5: [{"invoices": (60, 1), "payroll-hr": (60, 1)}],  # f 60, 60
+    6: [{"invoices": (45, 1)}],  # f 45
+    7: [{"invoices": (30, 1)}],  # f 30
+}
+
+
+@pytest.fixture
+def departments(municipality) -> dict[str, Department]:
+    return {
+        name: Department.objects.create(municipality=municipality, name=name)
+        for name in ("Barn- och utbildningsförvaltningen", "Socialförvaltningen")
+    }
+
+
+def place(survey: Survey, department: Department, numbers: Sequence[int]) -> None:
+    unit = Unit.objects.get_or_create(department=department, name=f"Enhet i {department.name}")[0]
+    Participant.objects.filter(survey=survey, number__in=numbers).update(unit=unit)
+
+
+@pytest.fixture
+def dept_pair(municipality, departments) -> tuple[Survey, Survey]:
+    rounds = (
+        make_round(municipality, "dept-baseline", BASELINE_START),
+        make_round(municipality, "dept-followup", FOLLOWUP_START),
+    )
+    for survey, diaries in zip(rounds, (DEPT_BASELINE, DEPT_FOLLOWUP), strict=True):
+        fill(survey, diaries)
+        place(survey, departments["Barn- och utbildningsförvaltningen"], [1, 2, 3, 4])
+        place(survey, departments["Socialförvaltningen"], [5, 6, 7])
+    return rounds
+
+
+def test_a_departments_change_is_over_its_own_managers(dept_pair, departments):
+    barn, social = (departments[name].pk for name in ("Barn- och utbildningsförvaltningen", "Socialförvaltningen"))
+    rounds = {"baseline": dept_pair[0], "followup": dept_pair[1]}
+
+    in_barn = paired.tasks_change(**rounds, codes=["invoices"], department=barn)
+    in_social = paired.tasks_change(**rounds, codes=["invoices"], department=social)
+    everyone = paired.tasks_change(**rounds, codes=["invoices"])
+
+    # Barn: deltas −40, −20, −30, −10, mean −25, clearly less. Everyone: with Social's +50, +40, +20 the
+    # mean is 10/7 and the interval crosses 0: the department's action would read as no change.
+    assert_change(in_barn, expected([60, 30, 40, 20], [20, 10, 10, 10]))
+    assert in_barn.verdict == "less"
+    assert_change(in_social, expected([10, 5, 10], [60, 45, 30]))
+    assert_change(everyone, expected([60, 30, 40, 20, 10, 5, 10], [20, 10, 10, 10, 60, 45, 30]))
+    assert everyone.verdict == "unclear"
+
+
+def test_a_task_one_manager_outside_the_department_did_is_left_out_of_its_figure(dept_pair, departments):
+    barn, social = (departments[name].pk for name in ("Barn- och utbildningsförvaltningen", "Socialförvaltningen"))
+    rounds = {"baseline": dept_pair[0], "followup": dept_pair[1]}
+
+    # payroll-hr: Barn's 1, 2, 3 and Social's 5. Everyone's figure (4 did it) is shown; Barn's too would
+    # give 5's as 7 × everyone's minus 4 × Barn's, so Barn's leaves it out. In Social only 5 did it.
+    everyone = paired.tasks_change(**rounds, codes=["payroll-hr"])
+    in_barn = paired.tasks_change(**rounds, codes=["invoices", "payroll-hr"], department=barn)
+    in_social = paired.tasks_change(**rounds, codes=["payroll-hr"], department=social)
+
+    assert_change(everyone, expected([30, 20, 15, 0, 30, 0, 0], [15, 10, 30, 0, 60, 0, 0]))
+    assert_change(in_barn, expected([60, 30, 40, 20], [20, 10, 10, 10]))
+    assert in_barn.left_out == {"payroll-hr": paired.DID_COMPLEMENT}
+    assert in_social.left_out == {"payroll-hr": paired.DID_TOO_FEW} and in_social.verdict == "withheld"
+
+
+def test_a_department_with_one_or_two_paired_managers_outside_it_is_withheld(dept_pair, departments):
+    barn, social = (departments[name].pk for name in ("Barn- och utbildningsförvaltningen", "Socialförvaltningen"))
+    place(dept_pair[0], departments["Barn- och utbildningsförvaltningen"], [7])
+    place(dept_pair[1], departments["Barn- och utbildningsförvaltningen"], [7])
+    rounds = {"baseline": dept_pair[0], "followup": dept_pair[1]}
+
+    in_barn = paired.tasks_change(**rounds, codes=["invoices"], department=barn)
+    in_social = paired.tasks_change(**rounds, codes=["invoices"], department=social)
+
+    # Barn now has 1–4 and 7; everyone minus Barn would be managers 5 and 6.
+    assert in_barn == paired.Change(paired_managers=5, reason=paired.COMPLEMENT)
+    assert in_social == paired.Change(paired_managers=2, reason=paired.TOO_FEW_PAIRED)
+
+
+def test_a_manager_in_the_department_in_one_round_only_is_not_in_its_figure(dept_pair, departments):
+    barn = departments["Barn- och utbildningsförvaltningen"].pk
+    place(dept_pair[1], departments["Socialförvaltningen"], [4])  # moved to Social for the follow-up
+
+    found = paired.tasks_change(baseline=dept_pair[0], followup=dept_pair[1], codes=["invoices"], department=barn)
+
+    # Managers 1, 2, 3: deltas −40, −20, −30; manager 4 is outside with 5, 6 and 7.
+    assert_change(found, expected([60, 30, 40], [20, 10, 10]))
+
+
 # --- change() on its own ----------------------------------------------------------------------------
 
 
@@ -415,8 +666,11 @@ def test_change_pairs_by_participant_number_and_leaves_out_the_unpaired():
 
 
 def test_change_with_fewer_than_three_pairs_is_withheld():
-    assert paired.change(pd.Series({1: 1.0, 2: 2.0}), pd.Series({1: 5.0, 2: 9.0, 3: 1.0})) == paired.Change(2)
-    assert paired.change(pd.Series(dtype="float64"), pd.Series(dtype="float64")) == paired.Change(0)
+    too_few = paired.TOO_FEW_PAIRED
+    assert paired.change(pd.Series({1: 1.0, 2: 2.0}), pd.Series({1: 5.0, 2: 9.0, 3: 1.0})) == paired.Change(
+        2, reason=too_few
+    )
+    assert paired.change(pd.Series(dtype="float64"), pd.Series(dtype="float64")) == paired.Change(0, reason=too_few)
 
 
 def test_a_clear_increase_from_series_is_more():

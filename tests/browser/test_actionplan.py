@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -124,7 +125,7 @@ def forest_loaded(page) -> bool:
 def test_did_it_help_shows_a_forest_plot_intervals_and_verdicts_in_swedish(page, live_server, log_in, screenshot_dir):
     log_in("anna")
     plan = ActionPlan.objects.get(municipality__name="Demokommun")
-    total = effect.plan_effect(plan=plan).change
+    total = effect.plan_effect(plan=plan).measured.change
 
     page.goto(live_server.url + reverse("actionplan:effect", args=[plan.pk]))
 
@@ -221,6 +222,46 @@ def phone_shows_each_change_with_its_interval(page: Page, live_server, plan: Act
     assert forest.evaluate("box => box.scrollWidth > box.clientWidth")
     expect(forest).to_have_attribute("tabindex", "0")  # analysis.js: a box that scrolls is reachable by keyboard
     forest.screenshot(path=screenshot_dir / "actionplan-effect-phone-forest.png")
+
+
+def test_an_item_page_names_a_withheld_task_and_its_department(page, live_server, log_in, screenshot_dir):
+    # In Barn- och utbildningsförvaltningen 1 or 2 managers did "indirect-other" in a round: a
+    # departmental item over it and recruitment shows recruitment's change and says why the other is left out.
+    from actionplan.services import ItemInput, item_create
+    from surveys.models import Department
+
+    log_in("admin")
+    plan = ActionPlan.objects.get(municipality__name="Demokommun")
+    barn = Department.objects.get(municipality=plan.municipality, name="Barn- och utbildningsförvaltningen")
+    item = item_create(
+        plan=plan,
+        data=ItemInput(
+            number=29,
+            title="Samla vikarieärenden på ett ställe",
+            owner_level=ActionItem.OwnerLevel.DEPARTMENT,
+            department=barn,
+            area="hr",
+            status=ActionItem.Status.DONE,
+            done_on=dt.date(2026, 6, 1),
+            tasks=["recruitment", "indirect-other"],
+        ),
+    )
+
+    page.goto(live_server.url + reverse("actionplan:item", args=[item.pk]))
+
+    measured = page.get_by_test_id("measured").first
+    expect(measured.get_by_test_id("sentence")).to_contain_text(
+        "chefer i Barn- och utbildningsförvaltningen i båda omgångarna"
+    )
+    expect(measured.get_by_test_id("left-out")).to_contain_text(
+        "färre än 3 chefer gjorde uppgiften i någon av omgångarna"
+    )
+    withheld = page.get_by_test_id("task-parts").get_by_test_id("withheld-part")
+    expect(withheld).to_have_count(1)
+    expect(withheld).to_have_text("Visas inte: färre än 3 chefer gjorde uppgiften i någon av omgångarna.")
+    expect(page.get_by_test_id("task-parts").locator("tbody tr").nth(1)).to_contain_text("–")
+    assert forest_loaded(page)
+    page.screenshot(path=screenshot_dir / "actionplan-item-withheld-task.png", full_page=True)
 
 
 def _axe_violations(page: Page) -> list[dict]:
