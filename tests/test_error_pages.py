@@ -67,7 +67,7 @@ def test_404_is_swedish_by_default_with_the_way_home_and_to_log_in(client):
 
     assert response.status_code == 404
     html = text(response)
-    assert '<html lang="sv">' in html
+    assert '<html lang="sv"' in html
     assert swedish("The page could not be found") in html
     assert f'href="{reverse("home")}"' in html
     assert f'href="{reverse("login")}"' in html
@@ -79,7 +79,7 @@ def test_404_is_english_with_the_language_cookie(english_client):
 
     assert response.status_code == 404
     html = text(response)
-    assert '<html lang="en">' in html
+    assert '<html lang="en"' in html
     assert "The page could not be found" in html
     assert "Go to the start page" in html
 
@@ -209,7 +209,7 @@ def test_500_in_swedish_with_static_navigation(client):
 
     assert response.status_code == 500
     html = text(response)
-    assert '<html lang="sv">' in html
+    assert '<html lang="sv"' in html
     assert swedish("Something went wrong") in html
     assert f'href="{reverse("home")}"' in html
     assert f'href="{reverse("privacy")}"' in html
