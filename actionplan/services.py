@@ -169,17 +169,7 @@ def item_problems(
     elif data.done_on is not None and data.done_on > timezone.localdate():
         problems.append(FieldProblem("done_on", _("The item cannot be done on a day still to come.")))
     done_on = done_date(status=data.status, asked=data.done_on, recorded=item.done_on if item else None)
-    if data.start_date and done_on and done_on < data.start_date:
-        # Else the item's effect would be measured from a baseline taken after it was done. The day
-        # may be one already recorded (a file changing the start) or today (an empty field), so the
-        # message gives both days.
-        done, start = (capfirst(ActionItem._meta.get_field(name).verbose_name) for name in ("done_on", "start_date"))
-        message = _("“%(done)s” (%(done_day)s) cannot be before “%(start)s” (%(start_day)s).") % {
-            "done": done,
-            "done_day": date_format(done_on, "j F Y"),
-            "start": start,
-            "start_day": date_format(data.start_date, "j F Y"),
-        }
+    if message := done_before_start(done_on=done_on, start_date=data.start_date):
         problems.append(FieldProblem("done_on", message))
     if data.start_date and data.due_date and data.due_date < data.start_date:
         # Named as the form labels the fields ("Klart senast", "Start"), so that the message points at them.
@@ -204,6 +194,21 @@ def item_problems(
             )
         )
     return problems
+
+
+def done_before_start(*, done_on: dt.date | None, start_date: dt.date | None) -> str | None:
+    """Why an item cannot be done on `done_on`, or None: not before it started, else its effect would be
+    measured from a baseline taken after it was done. The day may be one already recorded (a file changing the
+    start), today (an empty field) or a progress update's, so the message gives both days."""
+    if not (done_on and start_date and done_on < start_date):
+        return None
+    done, start = (capfirst(ActionItem._meta.get_field(name).verbose_name) for name in ("done_on", "start_date"))
+    return _("“%(done)s” (%(done_day)s) cannot be before “%(start)s” (%(start_day)s).") % {
+        "done": done,
+        "done_day": date_format(done_on, "j F Y"),
+        "start": start,
+        "start_day": date_format(start_date, "j F Y"),
+    }
 
 
 def done_date(*, status: str, asked: dt.date | None, recorded: dt.date | None) -> dt.date | None:
@@ -290,9 +295,13 @@ def update_add(
         problems.append(FieldProblem("text", _("Write what has happened.")))
     if status and status not in ActionItem.Status.values:
         problems.append(FieldProblem("status", _("Choose one of the statuses.")))
+    at = at or timezone.now()
+    # Done as of the update's day, which the item's start must not follow (as on the item's form).
+    moving_to_done = status == ActionItem.Status.DONE and status != item.status
+    if moving_to_done and (message := done_before_start(done_on=timezone.localdate(at), start_date=item.start_date)):
+        problems.append(FieldProblem("status", message))
     if problems:
         raise ActionError(problems)
-    at = at or timezone.now()
     moved = ""
     if status:
         _lock(item)

@@ -143,6 +143,23 @@ def test_a_progress_update_in_the_same_status_records_no_move(make_item, adminis
     assert item.history.count() == 1
 
 
+def test_a_progress_update_cannot_make_an_item_done_before_it_started(make_item, administrator):
+    item = make_item(1, status="in_progress", start_date=dt.date(2025, 6, 1))
+    may = dt.datetime(2025, 5, 20, 10, 0, tzinfo=dt.UTC)
+
+    found = problems(lambda: update_add(item=item, author=administrator, text="Klart!", status="done", at=may))
+
+    assert found == {"status": "“Done on” (20 May 2025) cannot be before “Start” (1 June 2025)."}
+    item.refresh_from_db()
+    assert (item.status, item.done_on, item.version) == ("in_progress", None, 1)
+    assert ActionUpdate.objects.count() == 0
+    # From its start on, the update moves it: done as of the update's day.
+    june = dt.datetime(2025, 6, 2, 10, 0, tzinfo=dt.UTC)
+    update_add(item=item, author=administrator, text="Klart!", status="done", at=june)
+    item.refresh_from_db()
+    assert (item.status, item.done_on) == ("done", dt.date(2025, 6, 2))
+
+
 def test_an_empty_progress_update_is_refused(make_item, administrator):
     item = make_item(1)
 

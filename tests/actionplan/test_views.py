@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from actionplan.models import ActionItem, ActionUpdate
 from actionplan.services import ItemInput, item_create, plan_get_or_create
@@ -392,6 +393,24 @@ def test_a_progress_update_moves_the_item_and_is_listed(english_client, administ
     page = english_client.get(reverse("actionplan:item", args=[item.pk])).content.decode()
     updates = page.split('data-testid="updates"')[1].split("</ol>")[0]
     assert "Workshop hållen." in updates and "moved to" in updates and "In progress" in updates
+
+
+def test_a_progress_update_that_would_make_the_item_done_before_its_start_is_refused(
+    english_client, administrator, make_item
+):
+    later = timezone.localdate() + dt.timedelta(days=30)
+    item = make_item(2, status="in_progress", start_date=later)
+    english_client.force_login(administrator)
+
+    response = english_client.post(
+        reverse("actionplan:update_add", args=[item.pk]),
+        {"text": "Klart!", "status": "done", "version": item.version},
+    )
+
+    assert response.status_code == 400
+    assert "cannot be before “Start”" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == "in_progress" and ActionUpdate.objects.count() == 0
 
 
 def test_an_empty_progress_update_is_refused(english_client, administrator, item):
