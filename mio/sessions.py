@@ -99,6 +99,11 @@ class SessionLifetimeMiddleware:
             if session_is_too_old(signed_in_at, now=now, max_hours=settings.SESSION_MAX_HOURS):
                 logout(request)
                 messages.info(request, lifetime_message())
+                if request.method == "POST":
+                    # Signed out, the page answers the post as it answers anyone's who is not signed in: the
+                    # diary day keeps what was typed for the manager to sign in again (surveys/keptday.py),
+                    # the others send to the login page.
+                    return self.get_response(request)
                 return redirect_to_login(request.get_full_path())
             if now - request.session.get(RENEWED_AT, 0) >= RENEW_EVERY_SECONDS:
                 # A changed session is saved, and saving sets its expiry SESSION_COOKIE_AGE ahead.

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from mio import sessions
 from surveys import keptday
 from surveys.models import DiaryDay
 from tests.conftest import PASSWORD
@@ -91,6 +92,23 @@ def test_after_signing_in_again_the_day_shows_what_was_typed_unsaved_once(timed_
     again = timed_out.get(day_url(survey))
     assert f"{task.code}-h1" not in shown_values(again.content)
     assert RESTORED not in again.content.decode()
+
+
+def test_a_day_posted_after_the_twelve_hour_lifetime_is_kept_too(english_client, manager, participant, survey):
+    english_client.force_login(manager)
+    session = english_client.session
+    session[sessions.SIGNED_IN_AT] = int(time.time()) - 12 * 3600
+    session.save()
+
+    response = post_after_timeout(english_client, survey)
+
+    assert urlsplit(response["Location"]).path == reverse("login")
+    assert not DiaryDay.objects.exists()
+    log_in(english_client, manager, day_url(survey))
+    page = english_client.get(day_url(survey))
+    assert RESTORED in page.content.decode()
+    task = survey.tasks.order_by("order").first()
+    assert shown_values(page.content)[f"{task.code}-h1"] == "25"
 
 
 def test_the_kept_input_is_shown_to_its_owner_only(timed_out, survey, manager, other_manager, other_participant):
