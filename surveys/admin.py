@@ -202,6 +202,17 @@ class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
         """The day the form covers as clock times, "08–16"."""
         return f"{survey.first_hour:02d}–{survey.first_hour + survey.hours_per_day:02d}"
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug":
+            # Short names are unique in the whole installation, which municipalities share: Django's "Survey
+            # round with this Short name already exists" read as a round of one's own that one cannot find.
+            field.error_messages["unique"] = _(
+                "This short name is taken in the installation, which several municipalities share. Choose "
+                "another, for instance with your municipality's name in it."
+            )
+        return field
+
     def get_inlines(self, request, obj):
         # A new round gets the default template's rows; they can be edited once it exists.
         return self.inlines if obj else []

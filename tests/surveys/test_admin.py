@@ -238,6 +238,22 @@ def test_relation_choices_are_the_municipalitys_own(admin_client, a, b):
     assert set(item_form.fields["department"].queryset) == {a["unit"].department}
 
 
+def test_a_short_name_taken_by_another_municipality_says_the_installation_is_shared(admin_client, a, b):
+    page = admin_client.get(reverse("admin:surveys_survey_add"))
+    data = {**form_data(page), "name": "Vår mätning", "slug": b["survey"].slug, "_save": "Save"}
+    data.update(start_date="2025-03-03", end_date="2025-03-07")
+
+    response = admin_client.post(reverse("admin:surveys_survey_add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [
+        "This short name is taken in the installation, which several municipalities share. Choose another, for "
+        "instance with your municipality's name in it."
+    ]
+    assert "Bstad" not in response.content.decode()
+    assert not Survey.objects.filter(name="Vår mätning").exists()
+
+
 def test_a_participant_cannot_be_put_in_another_municipalitys_round(admin_client, a, b):
     response = admin_client.post(
         reverse("admin:surveys_participant_add"), {"survey": b["survey"].pk, "number": 12, "_save": "Save"}
