@@ -20,7 +20,7 @@ from mio import cache
 from surveys.models import Survey
 
 from . import charts, reports, selectors
-from .dashboard import reason_text
+from .disclosure import reason_text
 from .labels import category_name, pseudonym, task_labels
 from .records import TASK_META, records
 

@@ -22,7 +22,7 @@ from mio import cache
 from surveys.models import Survey
 
 from . import charts, disclosure, friction, reports, selectors
-from .disclosure import Withheld
+from .disclosure import Withheld, reason_text
 from .filters import NO_FILTERS, Filters
 from .labels import area_label, category_name, task_labels
 from .records import TASK_META, records
@@ -424,19 +424,6 @@ _DRAW = {
     "managers": _managers_chart,
     "hours": _hours_chart,
 }
-
-
-def reason_text(reason: str | None) -> str:
-    """Why a row is withheld, in words (without telling how few managers are behind it)."""
-    if reason is None:
-        return ""
-    return {
-        disclosure.TOO_FEW: _("fewer than %(count)d managers did this task in the selection"),
-        disclosure.COMPLEMENT: _(
-            "the wider selection minus this one would show the figures of fewer than %(count)d managers"
-        ),
-        disclosure.SECONDARY: _("to protect another withheld task, which the totals would otherwise reveal"),
-    }[reason] % {"count": disclosure.MIN_GROUP}
 
 
 def dashboard_table(figures: dict[str, Any], name: str) -> tuple[list[str], list[list[Any]]]:

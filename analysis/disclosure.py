@@ -32,6 +32,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from mio import cache
 from surveys.totals import bit_or_sql, iso_weekday_sql
 
@@ -49,6 +51,17 @@ TOO_FEW = "too_few"  # fewer than MIN_GROUP managers
 COMPLEMENT = "complement"  # a wider selection minus this one would leave 1 or 2 managers
 SECONDARY = "secondary"  # withheld so that a total minus the shown rows does not give another withheld row
 LISTING = "listing"  # a unit or department in the selection has too few managers to list them one by one
+
+
+def reason_text(reason: str | None) -> str:
+    """Why a row is withheld, in words (without telling how few managers are behind it)."""
+    if reason is None:
+        return ""
+    return {
+        TOO_FEW: _("fewer than %(count)d managers did this task in the selection"),
+        COMPLEMENT: _("the wider selection minus this one would show the figures of fewer than %(count)d managers"),
+        SECONDARY: _("to protect another withheld task, which the totals would otherwise reveal"),
+    }[reason] % {"count": MIN_GROUP}
 
 
 def is_withheld(managers: int) -> bool:

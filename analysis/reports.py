@@ -13,7 +13,7 @@ from typing import Any
 from surveys.models import Survey
 
 from . import disclosure, friction, selectors
-from .disclosure import Withheld, is_withheld
+from .disclosure import Withheld, is_withheld, reason_text
 from .filters import NO_FILTERS, Filters
 
 
@@ -290,8 +290,6 @@ def friction_rows(report: dict) -> tuple[list[str], list[list[Any]]]:
 def comparison_rows(report: dict) -> tuple[list[str], list[list[Any]]]:
     """The comparison as rows; a withheld task's cells are empty with the reason in a last column, as in the
     dashboard's tables."""
-    from .dashboard import reason_text
-
     header = ["number", "days", "kind", "name", *COMPARED_TASK_FIGURES, "withheld"]
     rows = []
     for manager in report["managers"]:
