@@ -9,11 +9,12 @@ from collections.abc import Iterable, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
 from surveys.diaryfile import header
-from surveys.models import DiaryDay, DiaryLine, Participant, Survey
+from surveys.models import DiaryDay, DiaryLine, Municipality, Participant, Survey
 
 
 def write_diary_csv(path: Path, rows: Iterable[Sequence[object]], *, hours: int = 8, delimiter: str = ",") -> Path:
@@ -140,3 +141,14 @@ def emptied_day(participant: Participant, date: dt.date) -> DiaryDay:
     task = participant.survey.tasks.order_by("order").first()
     diary_save(participant=participant, date=date, lines=[LineInput(task=task, minutes=[5])])
     return diary_save(participant=participant, date=date, lines=[])
+
+
+def people_snapshot() -> tuple[int, int, int, int]:
+    """What a refused enrolment must leave untouched: accounts, participants, memberships, group members."""
+    User = get_user_model()
+    return (
+        User.objects.count(),
+        Participant.objects.count(),
+        Municipality.members.through.objects.count(),
+        User.groups.through.objects.count(),
+    )

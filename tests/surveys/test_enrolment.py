@@ -27,6 +27,8 @@ from surveys.enrolment import (
 from surveys.models import Department, Municipality, Participant, Survey, Unit
 from surveys.services import survey_create
 
+from .helpers import people_snapshot
+
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
@@ -45,16 +47,6 @@ def person(row: int, name: str, email: str, unit: str = "Förskolan Solrosen", n
     return PersonRow(row=row, name=name, email=email, unit=unit, number=number)
 
 
-def snapshot() -> tuple[int, int, int, int]:
-    """What a refused enrolment must leave untouched: accounts, participants, memberships, group members."""
-    return (
-        User.objects.count(),
-        Participant.objects.count(),
-        Municipality.members.through.objects.count(),
-        User.groups.through.objects.count(),
-    )
-
-
 def follow_up(municipality: Municipality, slug: str = "uppfoljning") -> Survey:
     return survey_create(
         slug=slug,
@@ -68,10 +60,10 @@ def follow_up(municipality: Municipality, slug: str = "uppfoljning") -> Survey:
 
 def refused(survey: Survey, rows: Sequence[PersonRow]) -> list[RowError]:
     """Enrol rows that must be refused; return the errors, after checking nothing changed."""
-    before = snapshot()
+    before = people_snapshot()
     with pytest.raises(EnrolmentError) as caught:
         participants_enrol(survey=survey, rows=rows)
-    assert snapshot() == before
+    assert people_snapshot() == before
     return caught.value.errors
 
 
@@ -268,13 +260,13 @@ def test_reading_and_planning_problems_are_reported_together(tmp_path, survey, u
             ["Fel Nummer", "fel@x.se", "Förskolan Solrosen", "abc"],
         ],
     )
-    before = snapshot()
+    before = people_snapshot()
 
     plan = file_problems(survey=survey, parsed=read_file(path))
 
     assert places(plan.errors) == [(3, "email"), (4, "unit"), (5, "email"), (6, "name"), (7, "number")]
     assert plan.enrolees == []
-    assert snapshot() == before
+    assert people_snapshot() == before
 
 
 def test_the_upload_page_shows_every_rows_problem_in_one_go(english_client, administrator, survey, unit):
@@ -407,7 +399,7 @@ def test_the_command_prints_each_bad_row_and_changes_nothing(tmp_path, survey, u
             ["Cilla Ceder", "cilla@x.se", "Okänd enhet", ""],
         ],
     )
-    before = snapshot()
+    before = people_snapshot()
     err = io.StringIO()
 
     with pytest.raises(CommandError, match="2 error"):
@@ -417,7 +409,7 @@ def test_the_command_prints_each_bad_row_and_changes_nothing(tmp_path, survey, u
     assert len(lines) == 2
     assert lines[0].startswith("Row 3, column email: ")
     assert lines[1].startswith("Row 4, column unit: ")
-    assert snapshot() == before
+    assert people_snapshot() == before
 
 
 def test_the_command_refuses_a_file_it_cannot_read(tmp_path, survey):
@@ -480,7 +472,7 @@ def test_the_enrolment_itself_refuses_what_the_account_cannot_hold(survey, unit)
 
 def test_the_command_prints_the_too_long_values_and_changes_nothing(tmp_path, survey, unit):
     path = write_csv(tmp_path / "p.csv", [["Anna Ek", "anna@x.se", "", ""], ["Eva Ek", LONG_EMAIL, "", "1e6"]])
-    before = snapshot()
+    before = people_snapshot()
     err = io.StringIO()
 
     with pytest.raises(CommandError, match="2 error"):
@@ -491,7 +483,7 @@ def test_the_command_prints_the_too_long_values_and_changes_nothing(tmp_path, su
         "Row 3, column number: “1e6” is not a participant number; use a whole number from 1 to 99999, "
         "or leave it empty",
     ]
-    assert snapshot() == before
+    assert people_snapshot() == before
 
 
 def test_the_upload_page_lists_the_too_long_values_and_changes_nothing(english_client, administrator, survey, unit):
@@ -500,7 +492,7 @@ def test_the_upload_page_lists_the_too_long_values_and_changes_nothing(english_c
 
     english_client.force_login(administrator)
     text = f"name,email,unit,number\nAnna {'B' * 151},anna@x.se,,\nEva Ek,{LONG_EMAIL},,1_000\n"
-    before = snapshot()
+    before = people_snapshot()
 
     response = english_client.post(
         reverse("surveys:enrol", args=[survey.slug]),
@@ -514,7 +506,7 @@ def test_the_upload_page_lists_the_too_long_values_and_changes_nothing(english_c
         "Row 3, column number: “1_000” is not a participant number; use a whole number from 1 to 99999, "
         "or leave it empty",
     ]
-    assert snapshot() == before
+    assert people_snapshot() == before
 
 
 # --- The person form: the same limits beside its fields ------------------------------------------
@@ -549,13 +541,13 @@ def test_the_person_form_names_a_value_the_account_cannot_hold(
     english_client, administrator, survey, data, field, message
 ):
     english_client.force_login(administrator)
-    before = snapshot()
+    before = people_snapshot()
 
     response = add_person(english_client, survey, **data)
 
     assert response.status_code == 400
     assert [str(error) for error in response.context["form"].errors[field]] == [message]
-    assert snapshot() == before
+    assert people_snapshot() == before
 
 
 def test_the_account_form_takes_its_limits_from_the_account():

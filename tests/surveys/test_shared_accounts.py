@@ -23,6 +23,8 @@ from surveys.enrolment import EnrolmentError, PersonRow, participants_enrol, pla
 from surveys.models import AuditEvent, Department, DiaryDay, Municipality, Participant, Survey, Unit
 from surveys.services import survey_create
 
+from .helpers import people_snapshot
+
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
@@ -73,15 +75,6 @@ def b_client(english_client, other_administrator):
     return english_client
 
 
-def snapshot() -> tuple[int, int, int, int]:
-    return (
-        User.objects.count(),
-        Participant.objects.count(),
-        Municipality.members.through.objects.count(),
-        User.groups.through.objects.count(),
-    )
-
-
 def row(email: str = "alice@a.se") -> PersonRow:
     return PersonRow(row=2, name="Alice Från A", email=email, unit="Hemtjänst Syd")
 
@@ -90,7 +83,7 @@ def row(email: str = "alice@a.se") -> PersonRow:
 
 
 def test_b_enrolling_as_address_is_a_bad_row_naming_neither_a_nor_the_stored_name(alice, b_round, other_administrator):
-    before = snapshot()
+    before = people_snapshot()
 
     plan = plan_enrolment(survey=b_round, rows=[row("ALICE@a.se"), row("new@b.se")], by=other_administrator)
     with pytest.raises(EnrolmentError) as refused:
@@ -99,12 +92,12 @@ def test_b_enrolling_as_address_is_a_bad_row_naming_neither_a_nor_the_stored_nam
     assert [error.column for error in plan.errors] == ["email"]
     assert [str(error) for error in refused.value.errors] == [ELSEWHERE]
     assert "Testkommun" not in ELSEWHERE and alice.get_full_name() not in ELSEWHERE
-    assert snapshot() == before  # all or nothing: the good row is not enrolled either
+    assert people_snapshot() == before  # all or nothing: the good row is not enrolled either
 
 
 def test_the_upload_preview_refuses_as_address(alice, b_round, b_client):
     text = "name,email,unit\nAlice Från A,alice@a.se,Hemtjänst Syd\n"
-    before = snapshot()
+    before = people_snapshot()
 
     response = b_client.post(
         reverse("surveys:enrol", args=[b_round.slug]),
@@ -114,11 +107,11 @@ def test_the_upload_preview_refuses_as_address(alice, b_round, b_client):
     assert response.status_code == 400
     assert [str(error) for error in response.context["errors"]] == [ELSEWHERE]
     assert alice.get_full_name() not in response.content.decode()
-    assert snapshot() == before
+    assert people_snapshot() == before
 
 
 def test_add_a_person_refuses_as_address(alice, b_round, b_client):
-    before = snapshot()
+    before = people_snapshot()
 
     response = b_client.post(
         reverse("surveys:participant_add", args=[b_round.slug]),
@@ -127,7 +120,7 @@ def test_add_a_person_refuses_as_address(alice, b_round, b_client):
 
     assert response.status_code == 400
     assert "is in use elsewhere in the installation" in response.content.decode()
-    assert snapshot() == before
+    assert people_snapshot() == before
 
 
 def test_a_person_the_operators_shared_is_linked_into_a_new_round(shared_alice, b_round, other_administrator):
