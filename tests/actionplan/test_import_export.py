@@ -126,21 +126,7 @@ def test_a_start_after_an_items_recorded_done_date_is_a_row_message_and_nothing_
     make_item(2, title="Orörd")
     before = snapshot(plan)
     rows = [
-        [
-            "1",
-            "Förenkla rutiner",
-            "",
-            "central",
-            "",
-            "finance",
-            "routines",
-            "done",
-            "2",
-            "",
-            "2025-06-01",
-            "",
-            "invoices",
-        ],
+        row(status="done", responsible="", start="2025-06-01"),
         ["2", "Ändrad", "", "central", "", "it", "other", "proposed", "3", "", "", "", ""],
     ]
 
@@ -222,8 +208,8 @@ def test_a_done_row_without_its_day_is_done_as_of_the_import_and_an_update_keeps
 ):
     make_item(1, status="done", done_on=dt.date(2025, 5, 20), tasks=["invoices"])
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: dt.date(2025, 9, 1))
-    done = GOOD[:7] + ["done"] + GOOD[8:]
-    rows = [done[:13], ["2", *done[1:13]]]  # a file of the format before the done column
+    # A file of the format before the done column.
+    rows = [row(status="done")[:-1], row(number="2", status="done")[:-1]]
 
     call_command(
         "import_actions",
@@ -236,8 +222,8 @@ def test_a_done_row_without_its_day_is_done_as_of_the_import_and_an_update_keeps
 
 
 def test_a_done_day_on_an_item_not_done_or_in_the_future_is_a_row_message(tmp_path, plan):
-    planned = [*GOOD[:13], "2025-05-20"]
-    future = ["2", *GOOD[1:7], "done", *GOOD[8:13], "2999-01-01"]
+    planned = row(done="2025-05-20")
+    future = row(number="2", status="done", done="2999-01-01")
     out = io.StringIO()
 
     with pytest.raises(CommandError):
