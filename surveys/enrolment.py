@@ -230,15 +230,13 @@ def _held_elsewhere(survey: Survey, users: Sequence[AbstractBaseUser], *, by: Ab
         return set()
     ids = [user.pk for user in users]
     belongs: dict[int, set[int]] = {}
-    memberships = Municipality.members.through.objects.filter(user_id__in=ids).values_list("user_id", "municipality_id")
+    memberships = list(
+        Municipality.members.through.objects.filter(user_id__in=ids).values_list("user_id", "municipality_id")
+    )
     rounds = Participant.objects.filter(user_id__in=ids).values_list("user_id", "survey__municipality_id")
     for user_id, municipality_id in [*memberships, *rounds]:
         belongs.setdefault(user_id, set()).add(municipality_id)
-    member_here = set(
-        Municipality.members.through.objects.filter(
-            user_id__in=ids, municipality_id=survey.municipality_id
-        ).values_list("user_id", flat=True)
-    )
+    member_here = {user_id for user_id, municipality_id in memberships if municipality_id == survey.municipality_id}
     return {user_id for user_id, held in belongs.items() if held - mine and user_id not in member_here}
 
 
