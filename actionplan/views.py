@@ -503,6 +503,7 @@ def task(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "nav": "actionplan",
         "survey": survey,
         "task": the_task,
+        "category": the_task.category.display_name(get_language()),
         "label": selectors.task_labels(municipality=municipality, language=get_language()).get(
             code, the_task.display_label(get_language())
         ),

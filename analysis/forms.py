@@ -14,6 +14,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -246,6 +247,19 @@ class FilterForm(forms.Form):
     def filters(self) -> Filters:
         data = self.cleaned_data
         return Filters(department=data.get("department"), unit=data.get("unit"), weekday=data.get("weekday"))
+
+    def file_words(self) -> list[str]:
+        """The selection as words for a download's file name, in the page's language: the unit (which
+        names its department) or the department, then the weekday; none for the whole round. Two
+        selections' downloads must not share a name: Excel will not open two workbooks of one name."""
+        data = self.cleaned_data
+        place = (
+            self.chosen_unit.name
+            if data.get("unit") is not None
+            else (self.chosen_department[1] if data.get("department") is not None else None)
+        )
+        weekday = WEEKDAYS[data["weekday"] - 1] if data.get("weekday") is not None else None
+        return [slugify(str(word)) for word in (place, weekday) if word]
 
     def query(self) -> str:
         """The selection as a query string for the download links ('' when it is the whole round)."""

@@ -59,8 +59,18 @@ ROUND_PARTS: dict[str, Any] = {
     "change": gettext_lazy("change"),
 }
 
-# xlsx display formats of the float columns that one decimal would not show well (all others: "0.0").
-NUMBER_FORMATS = {"share": "0.0%", "cv": "0.00", "fte": "0.00"}
+# xlsx display formats of the float columns that one decimal would not show well (all others: "0.0"):
+# as the page shows them, so that a cell reads as the page's figure (hours and kronor whole, grouped).
+WHOLE_GROUPED = "#,##0"
+NUMBER_FORMATS = {
+    "share": "0.0%",
+    "cv": "0.00",
+    "fte": "0.00",
+    "hours_per_manager_year": WHOLE_GROUPED,
+    "sek_per_manager_year": WHOLE_GROUPED,
+    "hours_all_year": WHOLE_GROUPED,
+    "sek_all_year": WHOLE_GROUPED,
+}
 
 HOUR = re.compile(r"h(\d+)")
 

@@ -140,17 +140,27 @@ def _download(
     *,
     fmt: str,
     name: str,
+    selection: Sequence[str] = (),
     tasks: Iterable[Mapping[str, Any]] = (),
     hours: Sequence[str] = (),
 ) -> HttpResponse:
     """A table for people: headings, labels and numbers as the page's language writes them (the
     JSON keeps codes). `tasks` are the round's task rows, for labels in that language; `hours` its
-    hour slots as clock times, heading the columns h1..hN."""
-    titles, number_formats, readable_rows = headings.readable(
-        header, rows, tasks=tasks, hours=hours, language=_language()
-    )
+    hour slots as clock times, heading the columns h1..hN.
+
+    The file is named `name`, then the words of the page's selection and the language
+    ("demo-ranking-hemtjanst-norr-monday-en.csv"), its sheet `name`: the same table of two
+    selections or languages would otherwise share a name, and Excel opens only one workbook of a name."""
+    language = _language()
+    titles, number_formats, readable_rows = headings.readable(header, rows, tasks=tasks, hours=hours, language=language)
     return downloads.table_response(
-        header, readable_rows, fmt=fmt, name=name, headings=titles, number_formats=number_formats
+        header,
+        readable_rows,
+        fmt=fmt,
+        name="-".join([name, *selection, language]),
+        headings=titles,
+        number_formats=number_formats,
+        sheet=name,
     )
 
 
@@ -239,7 +249,13 @@ def export(request: HttpRequest, slug: str, table: str, fmt: str) -> HttpRespons
             return _json(figures["report"])
         header, rows = dashboard_table(figures, table)
         return _download(
-            header, rows, fmt=fmt, name=f"{survey.slug}-{table}", tasks=figures["tasks"], hours=survey.hour_labels
+            header,
+            rows,
+            fmt=fmt,
+            name=f"{survey.slug}-{table}",
+            selection=form.file_words(),
+            tasks=figures["tasks"],
+            hours=survey.hour_labels,
         )
 
     try:
@@ -385,7 +401,14 @@ def compare_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         if fmt == "json":
             return _json(data["report"])
         header, rows = comparison_rows(data["report"])
-        return _download(header, rows, fmt=fmt, name=f"{survey.slug}-comparison", tasks=data["tasks"])
+        return _download(
+            header,
+            rows,
+            fmt=fmt,
+            name=f"{survey.slug}-comparison",
+            selection=[str(number) for number in numbers],
+            tasks=data["tasks"],
+        )
 
     try:
         response = _cached_download(survey, "comparison", (tuple(numbers), fmt), build)

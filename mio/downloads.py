@@ -179,10 +179,12 @@ def table_response(
     name: str,
     headings: Mapping[str, Any] | None = None,
     number_formats: Mapping[str, str] | None = None,
+    sheet: str | None = None,
 ) -> HttpResponse:
     """A table of column codes `header` and `rows` as an attachment `<name>.<fmt>` (csv or xlsx) in
     the active language: each code headed by `headings[code]` (itself when missing), and in xlsx
-    each float column shown with `number_formats[code]` ("0.0" when missing)."""
+    each float column shown with `number_formats[code]` ("0.0" when missing), on a sheet named
+    `sheet` (`name` when not given)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown table format {fmt!r}")
     headings = headings or {}
@@ -194,7 +196,9 @@ def table_response(
         response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         stream = io.BytesIO()
-        write_xlsx(titles, rows, stream, title=name, number_formats=[number_formats.get(code) for code in header])
+        write_xlsx(
+            titles, rows, stream, title=sheet or name, number_formats=[number_formats.get(code) for code in header]
+        )
         response = HttpResponse(stream.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

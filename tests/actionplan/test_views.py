@@ -510,6 +510,17 @@ def test_the_task_page_lists_the_actions_addressing_it(english_client, administr
     assert f"{reverse('actionplan:item_new')}?task=invoices&amp;survey={survey.slug}" in page
 
 
+def test_the_task_page_names_the_tasks_category_in_the_readers_language(english_client, administrator, survey):
+    invoices = survey.tasks.select_related("category").get(code="invoices")
+    english_client.force_login(administrator)
+
+    page = english_client.get(reverse("actionplan:task", args=[survey.slug, "invoices"])).content.decode()
+
+    assert invoices.category.name_en and invoices.category.name_en != invoices.category.name
+    assert f"{invoices.category.name_en} · Finance" in page
+    assert invoices.category.name not in page
+
+
 def test_an_unknown_task_or_round_gets_404(english_client, administrator, survey):
     english_client.force_login(administrator)
 

@@ -199,7 +199,7 @@ def test_a_warm_download_is_a_cache_read_and_every_download_is_audited(
 
     assert first.status_code == second.status_code == 200
     assert second.content == first.content and second["Content-Disposition"] == first["Content-Disposition"]
-    assert second["Content-Disposition"] == f'attachment; filename="{ROUND}-managers.xlsx"'
+    assert second["Content-Disposition"] == f'attachment; filename="{ROUND}-managers-en.xlsx"'
     assert built == [f"{ROUND}-managers"]  # built once
     assert AuditEvent.objects.count() == before + 2  # but recorded twice
     # Another language is another file (its headings); a new data version rebuilds.

@@ -192,6 +192,27 @@ def test_the_xlsx_has_the_page_s_headings_and_real_numbers(analyst, tripled_roun
     assert english_header[-1] == "Withheld" and invoices[header[-1]].value is None  # invoices is not withheld
 
 
+def test_the_cost_xlsx_shows_hours_and_kronor_whole_as_the_page_does(analyst, tripled_round):
+    # The page writes 38.0 friction minutes a manager-day as 127 hours and 57 000 kr a year (the round's
+    # 200 working days, 450 kr an hour); a cell shown as 126.7 or 57000.0 would not read as the page.
+    sheet = sheet_of(analyst.get(export_url("cost", "xlsx")))
+    rows = list(sheet.iter_rows())
+    header = [cell.value for cell in rows[0]]
+    total = dict(zip(header, rows[-1], strict=True))
+    minutes = total["Skavminuter per chef och dag"].value
+    assert total["Timmar per chef och år"].value == pytest.approx(minutes * 200 / 60)
+    assert total["Kr per chef och år"].value == pytest.approx(minutes * 200 / 60 * 450)
+    for heading in (
+        "Timmar per chef och år",
+        "Kr per chef och år",
+        "Timmar per år, alla chefer",
+        "Kr per år, alla chefer",
+    ):
+        assert total[heading].number_format == "#,##0"
+    assert total["Årsarbetskrafter"].number_format == "0.00"
+    assert total["Skavminuter per chef och dag"].number_format == "0.0"
+
+
 def test_an_empty_mean_is_an_empty_xlsx_cell(analyst, small_round):
     sheet = sheet_of(english(analyst).get(export_url("ranking", "xlsx")))
     values = list(sheet.values)

@@ -443,7 +443,7 @@ def test_tables_download_as_csv_and_xlsx_with_the_same_rows(client, tripled_roun
     report = reports.friction_report(survey=tripled_round.survey)
     response = client.get(reverse("analysis:export", args=[ROUND, "ranking", "csv"]))
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="test-round-ranking.csv"' in response["Content-Disposition"]
+    assert 'filename="test-round-ranking-en.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     # An English page's download: commas, dots and the page's English headings (test_downloads.py
     # has the Swedish ones); one column per field of the report, the task codes kept in the first,
@@ -470,6 +470,34 @@ def test_tables_download_as_csv_and_xlsx_with_the_same_rows(client, tripled_roun
     assert header == (
         "Participant number,Days,Kind,Task or category,Minutes per day,Share,Function (1–4),Value (1–4),Withheld"
     )
+
+
+def test_a_download_is_named_for_its_selection_and_language(client, tripled_round, project_member):
+    """Excel opens one workbook of a name at a time, and a folder keeps one file of it: the same table
+    of another selection or language must have a name of its own."""
+    signed_in(client, project_member)
+    export = reverse("analysis:export", args=[ROUND, "ranking", "xlsx"])
+
+    def file_name(url: str) -> str:
+        response = client.get(url)
+        assert response.status_code == 200
+        return response["Content-Disposition"]
+
+    assert file_name(export) == f'attachment; filename="{ROUND}-ranking-en.xlsx"'
+    unit_monday = f"?unit={tripled_round.solrosen.pk}&weekday=1"
+    assert file_name(export + unit_monday) == (
+        f'attachment; filename="{ROUND}-ranking-forskolan-solrosen-monday-en.xlsx"'
+    )
+    social = f"?department={tripled_round.social.pk}"
+    assert file_name(export + social) == f'attachment; filename="{ROUND}-ranking-socialforvaltningen-en.xlsx"'
+    compare = reverse("analysis:compare_export", args=[ROUND, "csv"]) + "?m=1&m=2"
+    assert file_name(compare) == f'attachment; filename="{ROUND}-comparison-1-2-en.csv"'
+    signed_in(client, project_member, language="sv")
+    assert file_name(export + social) == f'attachment; filename="{ROUND}-ranking-socialforvaltningen-sv.xlsx"'
+    assert file_name(export + "?weekday=1").endswith('-ranking-mandag-sv.xlsx"')
+    # The sheet keeps the table's name, which fits Excel's 31 characters.
+    sheet = load_workbook(io.BytesIO(client.get(export + social).content))
+    assert sheet.sheetnames == [f"{ROUND}-ranking"]
 
 
 # --- My profile -----------------------------------------------------------------------------------
