@@ -263,14 +263,13 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Permissions-Policy (django-permissions-policy) ---
 # A diary needs no camera, microphone, position, payment or device access: refuse them for the site
-# and anything it might embed.
+# and anything it might embed. Only features the browsers know: Chromium reports every other name as an
+# error in the console of every page (ambient-light-sensor and bluetooth were left out for that).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
