@@ -194,6 +194,8 @@ class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "municipality", "status"]}),
         (_("Days"), {"fields": ["start_date", "end_date", "first_hour", "hours_per_day"]}),
         (_("What friction costs"), {"fields": ["hourly_cost", "working_days_per_year"]}),
+        # What send_reminders and "Skicka N påminnelser nu" follow for this round (README, step 2).
+        (_("Reminders"), {"fields": ["reminder_interval_days", "max_reminders"]}),
         (_("Personal data"), {"fields": ["unlink_after_months"]}),
     ]
 

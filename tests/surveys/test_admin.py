@@ -254,6 +254,19 @@ def test_a_short_name_taken_by_another_municipality_says_the_installation_is_sha
     assert not Survey.objects.filter(name="Vår mätning").exists()
 
 
+def test_a_new_round_takes_its_reminder_settings(admin_client, a, b):
+    # The README has the administrator set them when creating the round; the form did not offer them.
+    page = admin_client.get(reverse("admin:surveys_survey_add"))
+    data = {**form_data(page), "name": "Vår mätning", "slug": "a-var-2026", "_save": "Save"}
+    data.update(start_date="2026-03-02", end_date="2026-03-13", reminder_interval_days="3", max_reminders="1")
+
+    response = admin_client.post(reverse("admin:surveys_survey_add"), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    survey = Survey.objects.get(slug="a-var-2026")
+    assert (survey.reminder_interval_days, survey.max_reminders) == (3, 1)
+
+
 def test_a_participant_cannot_be_put_in_another_municipalitys_round(admin_client, a, b):
     response = admin_client.post(
         reverse("admin:surveys_participant_add"), {"survey": b["survey"].pk, "number": 12, "_save": "Save"}
