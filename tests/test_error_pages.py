@@ -256,3 +256,13 @@ def test_500_reads_nothing_of_the_user_or_the_session(rf, django_db_blocker):
     assert response.status_code == 500
     assert "Something went wrong" in text(response)
     assert 'href="http://testserver/omgangar/"' in text(response)
+
+
+def test_the_browser_s_own_favicon_request_finds_the_site_s_icon(client):
+    # The Django admin's pages name no icon, so the browser asks for /favicon.ico on each of them.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("img/favicon.svg")
