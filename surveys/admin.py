@@ -190,6 +190,9 @@ class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TaskInline]
+    # Shown, not changed here: Öppna/Stäng mätomgången on the round's page also record when it closed
+    # (unlink_people counts its months from then) and write the audit trail. A new round is a draft.
+    readonly_fields = ["status"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "municipality", "status"]}),
         (_("Days"), {"fields": ["start_date", "end_date", "first_hour", "hours_per_day"]}),

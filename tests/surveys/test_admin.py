@@ -267,6 +267,23 @@ def test_a_new_round_takes_its_reminder_settings(admin_client, a, b):
     assert (survey.reminder_interval_days, survey.max_reminders) == (3, 1)
 
 
+def test_a_round_is_opened_and_closed_on_its_page_not_in_the_admin(admin_client, a, b):
+    # Closing through the admin's status box set no closing time, so unlink_people never unlinked the
+    # round's people, and wrote no audit event; the round page's buttons do both.
+    survey = a["survey"]
+    survey.unlink_after_months = 1
+    survey.save()
+    page = admin_client.get(reverse("admin:surveys_survey_change", args=[survey.pk]))
+    data = {**form_data(page), "status": Survey.Status.CLOSED, "_save": "Save"}
+
+    response = admin_client.post(reverse("admin:surveys_survey_change", args=[survey.pk]), data)
+
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert survey.status == Survey.Status.OPEN
+    assert "status" not in admin_client.get(reverse("admin:surveys_survey_add")).context["adminform"].form.fields
+
+
 def test_a_participant_cannot_be_put_in_another_municipalitys_round(admin_client, a, b):
     response = admin_client.post(
         reverse("admin:surveys_participant_add"), {"survey": b["survey"].pk, "number": 12, "_save": "Save"}
