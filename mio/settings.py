@@ -96,6 +96,8 @@ MIDDLEWARE = [
     # After authentication and messages: ends too-old sign-ins and explains timeouts (see Sessions).
     "mio.sessions.SessionLifetimeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Inside every middleware above, so that its 400 page has their headers and the user's language.
+    "mio.middleware.RefuseNulMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
