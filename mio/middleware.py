@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils import translation
 
 
@@ -21,3 +22,20 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RefuseNulMiddleware:
+    """A query string with a NUL character (`?q=%00`) is a bad request (400), never a server error.
+
+    PostgreSQL cannot store NUL in text, and its driver refuses such a query with a ValueError: the
+    unit and manager searches and the sign-in link, which read their parameters straight from the
+    query string, answered 500 to anyone who sent one (SQLite took it). Forms refuse NUL themselves.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            raise BadRequest("A NUL character in the query string")
+        return self.get_response(request)

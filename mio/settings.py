@@ -17,8 +17,15 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+def env(name: str, default: str = "") -> str:
+    """The variable's value, or `default` when it is unset or blank: .env.example leaves a variable
+    empty (`SECURE_HSTS_SECONDS=`) to mean the default in brackets, and a file copied from it and
+    loaded with `set -a; . .env` or systemd's EnvironmentFile= sets those variables to ""."""
+    return os.environ.get(name, "").strip() or default
+
+
 def envbool(name: str, default: str) -> bool:
-    value = os.environ.get(name, default).strip().lower()
+    value = env(name, default).lower()
     if value in _TRUE:
         return True
     if value in _FALSE:
@@ -27,7 +34,7 @@ def envbool(name: str, default: str) -> bool:
 
 
 def envint(name: str, default: str) -> int:
-    value = os.environ.get(name, default).strip()
+    value = env(name, default)
     try:
         return int(value)
     except ValueError:
@@ -35,7 +42,7 @@ def envint(name: str, default: str) -> int:
 
 
 def envlist(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 DEBUG = envbool("DEBUG", "false")
@@ -89,6 +96,8 @@ MIDDLEWARE = [
     # After authentication and messages: ends too-old sign-ins and explains timeouts (see Sessions).
     "mio.sessions.SessionLifetimeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Inside every middleware above, so that its 400 page has their headers and the user's language.
+    "mio.middleware.RefuseNulMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -115,8 +124,8 @@ TEMPLATES = [
 WSGI_APPLICATION = "mio.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=envint("CONN_MAX_AGE", "60"),
     )
 }
@@ -135,7 +144,7 @@ def cache_from_url(url: str) -> dict[str, object]:
     raise ImproperlyConfigured(f"CACHE_URL must be empty or a redis:// address, not {url!r}")
 
 
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "").strip())}
+CACHES = {"default": cache_from_url(env("CACHE_URL"))}
 # Sessions stay in the database, and are read through the cache when it is one shared cache (CACHE_URL): every
 # signed-in page then finds its session in Redis instead of asking PostgreSQL, one query less (loadtest/bench.py
 # measures it). Not with each process's own memory: a session ended in one worker (logging out) would live on in
@@ -205,12 +214,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 # Where collectstatic puts the files that whitenoise serves (.ci/prodcheck uses a temporary folder).
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(env("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": os.environ.get(
+        "BACKEND": env(
             "STATICFILES_BACKEND",
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
@@ -256,14 +265,13 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Permissions-Policy (django-permissions-policy) ---
 # A diary needs no camera, microphone, position, payment or device access: refuse them for the site
-# and anything it might embed.
+# and anything it might embed. Only features the browsers know: Chromium reports every other name as an
+# error in the console of every page (ambient-light-sensor and bluetooth were left out for that).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
@@ -300,21 +308,21 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_FAILURE_VIEW = "mio.errors.csrf_failure"
 
 # E-mail: invitations, reminders and sign-in links. Development prints them in the terminal.
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", "25")
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MIO Tidsdagbok <tidsdagbok@localhost>")
-if os.environ.get("EMAIL_FILE_PATH"):
-    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "MIO Tidsdagbok <tidsdagbok@localhost>")
+if env("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
 # The address people reach the app at, for links in e-mails sent by commands (cron has no request).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Imported files ---
 # A CSV or xlsx file to import (web upload or command) larger than MAX_IMPORT_MB is refused before it is
@@ -332,12 +340,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
 # Who answers questions about personal data and about accessibility, shown on the privacy notice and the
 # accessibility statement (e.g. "dataskyddsombud@mjolby.se, 0142-850 00"). Empty: the pages tell people to
 # ask their municipality's data protection officer or the administrator of the survey.
-PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "").strip()
-ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "").strip()
+PRIVACY_CONTACT = env("PRIVACY_CONTACT")
+ACCESSIBILITY_CONTACT = env("ACCESSIBILITY_CONTACT")
 FIGURE_CACHE_SECONDS = envint("FIGURE_CACHE_SECONDS", "86400")  # mio/cache.py: keys carry the data's version

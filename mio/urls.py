@@ -19,6 +19,7 @@ urlpatterns = [
     path("konto/aktiv/", sessions.keep_alive, name="keep_alive"),
     path("integritet/", pages.privacy, name="privacy"),
     path("tillganglighet/", pages.accessibility, name="accessibility"),
+    path("favicon.ico", pages.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

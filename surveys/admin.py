@@ -190,10 +190,15 @@ class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TaskInline]
+    # Shown, not changed here: Öppna/Stäng mätomgången on the round's page also record when it closed
+    # (unlink_people counts its months from then) and write the audit trail. A new round is a draft.
+    readonly_fields = ["status"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "municipality", "status"]}),
         (_("Days"), {"fields": ["start_date", "end_date", "first_hour", "hours_per_day"]}),
         (_("What friction costs"), {"fields": ["hourly_cost", "working_days_per_year"]}),
+        # What send_reminders and "Skicka N påminnelser nu" follow for this round (README, step 2).
+        (_("Reminders"), {"fields": ["reminder_interval_days", "max_reminders"]}),
         (_("Personal data"), {"fields": ["unlink_after_months"]}),
     ]
 

@@ -256,3 +256,24 @@ def test_500_reads_nothing_of_the_user_or_the_session(rf, django_db_blocker):
     assert response.status_code == 500
     assert "Something went wrong" in text(response)
     assert 'href="http://testserver/omgangar/"' in text(response)
+
+
+def test_the_browser_s_own_favicon_request_finds_the_site_s_icon(client):
+    # The Django admin's pages name no icon, so the browser asks for /favicon.ico on each of them.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("img/favicon.svg")
+
+
+@pytest.mark.parametrize("query", ["q=a%00", "q%00=a"])
+def test_a_nul_character_in_the_query_string_is_a_bad_request(client, survey, make_user, query):
+    # PostgreSQL refuses NUL in text: the searches and the sign-in link passed it on and answered 500.
+    client.force_login(make_user("boss", "Administratörer", municipality=survey.municipality))
+    search = client.get(reverse("analysis:unit_search", args=[survey.slug]) + "?" + query)
+    link = client.get(reverse("signin_link") + "?lank=x&omgang=" + query.replace("=", ""))
+
+    assert (search.status_code, link.status_code) == (400, 400)
+    assert "Cache-Control" in search and search["Content-Language"] == "sv"

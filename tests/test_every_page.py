@@ -314,7 +314,7 @@ def test_every_named_page_is_listed():
         "surveys:participant_remove", "surveys:day_reopen", "surveys:invitations_send", "surveys:reminders_send",
         "surveys:enrol_template", "surveys:account_unlock", "surveys:person_export", "analysis:rounds_export",
         "analysis:export", "analysis:compare_export", "analysis:compare_search", "analysis:unit_search",
-        "actionplan:update_add",
+        "actionplan:update_add", "favicon",
         # Chart images (SVG, no template): their pages above show them.
         "analysis:dashboard_chart", "analysis:compare_chart", "analysis:profile_chart", "analysis:rounds_chart",
         "actionplan:overview_chart", "actionplan:effect_chart", "actionplan:item_chart",

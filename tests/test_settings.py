@@ -63,3 +63,31 @@ def test_production_boots_with_the_shared_cache():
     result = _manage("shell", "-v0", "-c", script, CACHE_URL="redis://127.0.0.1:6379/15", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1"
+
+
+def test_an_env_file_copied_from_the_example_boots_in_production():
+    # .env.example leaves variables empty to mean "the default in brackets"; loaded the way the README
+    # says (`set -a; . ./.env`), they are set to "", which must not turn the HTTPS hardening off or
+    # stop the settings loading.
+    script = (
+        "set -a; . ./.env.example; set +a; "
+        'DEBUG=false SECRET_KEY="$PRODUCTION_SECRET" exec "$PYTHON" manage.py check --deploy --fail-level WARNING'
+    )
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment.update(PYTHON=sys.executable, PRODUCTION_SECRET=PRODUCTION["SECRET_KEY"])
+    result = subprocess.run(
+        ["bash", "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_blank_variable_means_its_default():
+    script = (
+        "from django.conf import settings; "
+        "print(settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS, settings.EMAIL_PORT, settings.EMAIL_BACKEND)"
+    )
+    blank = dict.fromkeys(("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "EMAIL_PORT", "EMAIL_BACKEND"), "")
+    result = _manage("shell", "-v0", "-c", script, **PRODUCTION, **blank)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "31536000", "25", "django.core.mail.backends.smtp.EmailBackend"]

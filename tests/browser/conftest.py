@@ -61,6 +61,9 @@ def demo(transactional_db):
 # How Chromium words a refusal: "Refused to apply inline style because it violates the following
 # Content Security Policy directive: …".
 CSP_VIOLATION = "Content Security Policy"
+# How Chromium words a header it cannot read: "Error with Permissions-Policy header: Unrecognized
+# feature: 'bluetooth'." on every page, in the console an auditor opens first.
+HEADER_ERROR = "Error with Permissions-Policy header"
 
 
 def watch_console(page) -> list[str]:
@@ -72,8 +75,13 @@ def watch_console(page) -> list[str]:
 
 
 def console_problems(messages: list[str]) -> list[str]:
-    """What fails a test: a script that threw, or anything the Content-Security-Policy refused."""
-    return [message for message in messages if message.startswith("script error") or CSP_VIOLATION in message]
+    """What fails a test: a script that threw, anything the Content-Security-Policy refused, or a
+    security header the browser could not read."""
+    return [
+        message
+        for message in messages
+        if message.startswith("script error") or CSP_VIOLATION in message or HEADER_ERROR in message
+    ]
 
 
 @pytest.fixture

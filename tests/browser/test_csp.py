@@ -197,3 +197,11 @@ def test_a_refused_inline_style_is_caught(context, live_server, demo):
     page.wait_for_timeout(100)  # the console message follows the event
     assert console_problems(messages), messages
     page.close()
+
+
+def test_the_browser_reads_every_security_header_without_complaint(page: Page, live_server):
+    # Chromium names every Permissions-Policy feature it does not know in the console, on every page.
+    messages = watch_console(page)
+    page.goto(live_server.url + reverse("login"))
+    page.wait_for_load_state("load")
+    assert console_problems(messages) == []

@@ -254,6 +254,36 @@ def test_a_short_name_taken_by_another_municipality_says_the_installation_is_sha
     assert not Survey.objects.filter(name="Vår mätning").exists()
 
 
+def test_a_new_round_takes_its_reminder_settings(admin_client, a, b):
+    # The README has the administrator set them when creating the round; the form did not offer them.
+    page = admin_client.get(reverse("admin:surveys_survey_add"))
+    data = {**form_data(page), "name": "Vår mätning", "slug": "a-var-2026", "_save": "Save"}
+    data.update(start_date="2026-03-02", end_date="2026-03-13", reminder_interval_days="3", max_reminders="1")
+
+    response = admin_client.post(reverse("admin:surveys_survey_add"), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    survey = Survey.objects.get(slug="a-var-2026")
+    assert (survey.reminder_interval_days, survey.max_reminders) == (3, 1)
+
+
+def test_a_round_is_opened_and_closed_on_its_page_not_in_the_admin(admin_client, a, b):
+    # Closing through the admin's status box set no closing time, so unlink_people never unlinked the
+    # round's people, and wrote no audit event; the round page's buttons do both.
+    survey = a["survey"]
+    survey.unlink_after_months = 1
+    survey.save()
+    page = admin_client.get(reverse("admin:surveys_survey_change", args=[survey.pk]))
+    data = {**form_data(page), "status": Survey.Status.CLOSED, "_save": "Save"}
+
+    response = admin_client.post(reverse("admin:surveys_survey_change", args=[survey.pk]), data)
+
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert survey.status == Survey.Status.OPEN
+    assert "status" not in admin_client.get(reverse("admin:surveys_survey_add")).context["adminform"].form.fields
+
+
 def test_a_participant_cannot_be_put_in_another_municipalitys_round(admin_client, a, b):
     response = admin_client.post(
         reverse("admin:surveys_participant_add"), {"survey": b["survey"].pk, "number": 12, "_save": "Save"}

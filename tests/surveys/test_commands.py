@@ -18,6 +18,8 @@ TEMPLATE_CODES = [task.code for category in DEFAULT_TEMPLATE for task in categor
 
 def create(*args: str) -> str:
     out = io.StringIO()
+    if "--municipality" not in args and not Municipality.objects.exists():
+        args = (*args, "--municipality", "Mjölby kommun")
     call_command("create_survey", *args, stdout=out)
     return out.getvalue()
 
@@ -104,3 +106,33 @@ def test_it_refuses_a_short_name_in_use(survey):
 
     assert Survey.objects.count() == 1
     assert survey.tasks.count() == 16
+
+
+def test_it_takes_the_installation_s_only_municipality_when_none_is_named(municipality):
+    out = io.StringIO()
+    call_command("create_survey", "r", "--name", "R", "--start", "2025-09-01", "--end", "2025-09-05", stdout=out)
+
+    assert Survey.objects.get(slug="r").municipality == municipality
+    assert Municipality.objects.count() == 1
+
+
+def test_it_refuses_a_municipality_that_is_not_there_instead_of_making_one(municipality):
+    # A typo (or the old default, "Mjölby kommun") in an installation that has municipalities made a new,
+    # empty one: the round was then in nobody's municipality and hidden from its administrators.
+    with pytest.raises(CommandError, match="No municipality 'Testkommunen'; the installation has 'Testkommun'"):
+        create("r", "--name", "R", "--start", "2025-09-01", "--end", "2025-09-05", "--municipality", "Testkommunen")
+
+    assert not Survey.objects.exists()
+    assert list(Municipality.objects.values_list("name", flat=True)) == ["Testkommun"]
+
+
+def test_it_asks_which_municipality_when_there_are_several_or_none(db):
+    arguments = ("r", "--name", "R", "--start", "2025-09-01", "--end", "2025-09-05")
+    with pytest.raises(CommandError, match="has none yet"):
+        call_command("create_survey", *arguments, stdout=io.StringIO())
+    Municipality.objects.create(name="Mjölby kommun")
+    Municipality.objects.create(name="Motala kommun")
+    with pytest.raises(CommandError, match="one of 'Mjölby kommun', 'Motala kommun'"):
+        call_command("create_survey", *arguments, stdout=io.StringIO())
+
+    assert not Survey.objects.exists()

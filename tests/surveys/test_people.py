@@ -440,6 +440,7 @@ def test_create_survey_takes_the_unlink_setting(db):
         "--start=2026-03-02",
         "--end=2026-03-06",
         "--unlink-after-months=18",
+        "--municipality=Mjölby kommun",
         stdout=StringIO(),
     )
 

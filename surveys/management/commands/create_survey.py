@@ -13,6 +13,29 @@ def _date(text: str) -> dt.date:
         raise CommandError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
+def _municipality(name: str | None) -> Municipality:
+    """The round's municipality. Several municipalities share an installation, so a name that is none of
+    theirs is refused rather than made into a new, empty municipality that no administrator belongs to
+    (a typo, or a forgotten --municipality, would hide the round from the municipality it was for); only
+    the installation's first municipality is made here. Without a name, the installation's only one."""
+    names = list(Municipality.objects.values_list("name", flat=True))
+    if name:
+        found = Municipality.objects.filter(name=name).first()
+        if found is not None:
+            return found
+        if not names:
+            return Municipality.objects.create(name=name)
+        raise CommandError(
+            f"No municipality {name!r}; the installation has {', '.join(map(repr, names))}. "
+            "Add a new one in the Django admin (Kommuner) first."
+        )
+    if len(names) == 1:
+        return Municipality.objects.get()
+    if not names:
+        raise CommandError("Name the round's municipality with --municipality NAME: the installation has none yet.")
+    raise CommandError(f"Name the round's municipality with --municipality NAME, one of {', '.join(map(repr, names))}.")
+
+
 class Command(BaseCommand):
     help = "Create a survey round with the default task template."
 
@@ -25,7 +48,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--first-hour", type=int, default=8, help="clock hour the first slot starts, 0-23 (default 8: 08-09)"
         )
-        parser.add_argument("--municipality", default="Mjölby kommun")
+        parser.add_argument(
+            "--municipality",
+            help="the municipality's name; may be left out when the installation has only one. Made here only "
+            "when the installation has none yet",
+        )
         parser.add_argument("--open", action="store_true", help="open the round for diaries at once")
         parser.add_argument(
             "--unlink-after-months",
@@ -39,7 +66,7 @@ class Command(BaseCommand):
     ):
         if unlink_after_months is not None and unlink_after_months < 1:
             raise CommandError(f"--unlink-after-months must be at least 1, not {unlink_after_months}")
-        place, _created = Municipality.objects.get_or_create(name=municipality)
+        place = _municipality(municipality)
         try:
             survey = survey_create(
                 slug=slug,
