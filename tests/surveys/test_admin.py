@@ -644,3 +644,24 @@ def test_the_admin_speaks_swedish(english_client, administrator, a, keyed_day):
     assert ">Survey:<" not in participant
     assert "<label>Deltagare:</label>" in day
     assert "Chef nr 7 · Nollmätning 2025" in day
+
+
+def test_moving_a_participant_or_a_unit_refreshes_the_rounds_figures(admin_client, survey, participant, department):
+    # Cached figures per department and unit are keyed by the round's data version.
+    other_department = Department.objects.create(municipality=survey.municipality, name="Socialförvaltningen")
+    other_unit = Unit.objects.create(department=department, name="Förskolan Vitsippan")
+    version = Survey.objects.get(pk=survey.pk).data_version
+
+    moved = admin_client.post(
+        reverse("admin:surveys_participant_change", args=[participant.pk]),
+        {"survey": survey.pk, "number": 7, "user": participant.user_id, "unit": other_unit.pk},
+    )
+    assert moved.status_code == 302
+    assert Survey.objects.get(pk=survey.pk).data_version == version + 1
+
+    reorganised = admin_client.post(
+        reverse("admin:surveys_unit_change", args=[other_unit.pk]),
+        {"department": other_department.pk, "name": other_unit.name},
+    )
+    assert reorganised.status_code == 302
+    assert Survey.objects.get(pk=survey.pk).data_version == version + 2
