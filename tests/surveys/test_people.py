@@ -272,7 +272,10 @@ def test_the_confirmation_page_says_what_will_happen(client, round_with_person, 
     assert response.status_code == 200
     body = response.content.decode()
     assert "1 participation in a survey round is unlinked" in body
-    assert "2 diary days stay" in body
+    assert "2 diary days stay, so the figures of whole rounds stay the same" in body
+    # Not "every figure": the person's participations lose their unit, so departments count them no more.
+    assert "every figure stays the same" not in body
+    assert "the effect of a department's action items no longer count the unlinked participants" in body
     assert "1 sent e-mail keeps" in body
     assert "Nollmätning 2025: Manager no. 1" in body
     assert f"<code>{person.username}</code>" in body
