@@ -256,6 +256,17 @@ def test_erasure_keeps_every_figure_and_leaves_no_trace_of_the_person(client, ro
     assert ActionItem.objects.get().responsible == "–, ekonomichef"
 
 
+def test_an_erased_persons_participation_is_not_called_imported(client, round_with_person, person, administrator):
+    people.erase_person(person, by=administrator)
+
+    page = admin_client(client, administrator).get(reverse("surveys:participant", args=["test-round", 1]))
+
+    body = page.content.decode()
+    # The diary was not imported: the person was erased, so the label names both ways to have no account.
+    assert "no account (imported)<" not in body
+    assert "no account (imported or unlinked from the person)<" in body
+
+
 def test_erasure_is_on_record_with_counts_only(round_with_person, person, administrator):
     receipt = people.erase_person(person, by=administrator)
 
