@@ -100,7 +100,43 @@ def test_it_refuses_a_round_that_cannot_be(db, args, message):
 
 def test_it_refuses_a_short_name_in_use(survey):
     with pytest.raises(CommandError, match="already exists"):
-        create(survey.slug, "--name", "Again", "--start", "2025-09-01", "--end", "2025-09-05")
+        create(
+            survey.slug,
+            "--name",
+            "Again",
+            "--start",
+            "2025-09-01",
+            "--end",
+            "2025-09-05",
+            "--municipality",
+            survey.municipality.name,
+        )
 
     assert Survey.objects.count() == 1
     assert survey.tasks.count() == 16
+
+
+def test_a_misspelt_municipality_is_refused_once_there_are_municipalities(municipality):
+    with pytest.raises(CommandError, match=r"No municipality is called 'Mjölby kommn'.*--new-municipality"):
+        create("r", "--name", "R", "--start", "2025-09-01", "--end", "2025-09-05", "--municipality", "Mjölby kommn")
+
+    assert list(Municipality.objects.values_list("name", flat=True)) == [municipality.name]
+    assert not Survey.objects.exists()
+
+
+def test_a_new_municipality_is_created_when_asked(municipality):
+    out = create(
+        "r",
+        "--name",
+        "R",
+        "--start",
+        "2025-09-01",
+        "--end",
+        "2025-09-05",
+        "--municipality",
+        "Motala kommun",
+        "--new-municipality",
+    )
+
+    assert Survey.objects.get(slug="r").municipality.name == "Motala kommun"
+    assert "Created survey round r (R) of Motala kommun" in out

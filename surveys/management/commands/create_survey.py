@@ -26,6 +26,11 @@ class Command(BaseCommand):
             "--first-hour", type=int, default=8, help="clock hour the first slot starts, 0-23 (default 8: 08-09)"
         )
         parser.add_argument("--municipality", default="Mjölby kommun")
+        parser.add_argument(
+            "--new-municipality",
+            action="store_true",
+            help="create the municipality if no municipality has that name (needed once others exist)",
+        )
         parser.add_argument("--open", action="store_true", help="open the round for diaries at once")
         parser.add_argument(
             "--unlink-after-months",
@@ -35,11 +40,33 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, slug, name, start, end, hours, first_hour, municipality, open, unlink_after_months, **options
+        self,
+        *args,
+        slug,
+        name,
+        start,
+        end,
+        hours,
+        first_hour,
+        municipality,
+        new_municipality,
+        open,
+        unlink_after_months,
+        **options,
     ):
         if unlink_after_months is not None and unlink_after_months < 1:
             raise CommandError(f"--unlink-after-months must be at least 1, not {unlink_after_months}")
-        place, _created = Municipality.objects.get_or_create(name=municipality)
+        place = Municipality.objects.filter(name=municipality).first()
+        known = sorted(Municipality.objects.values_list("name", flat=True))
+        if place is None and known and not new_municipality:
+            # A misspelt or forgotten --municipality would make a municipality of its own, with no units and
+            # no administrators, whose round the intended municipality never sees.
+            raise CommandError(
+                f"No municipality is called {municipality!r}; the installation has {', '.join(map(repr, known))}. "
+                "Add --new-municipality to create it."
+            )
+        if place is None:
+            place = Municipality.objects.create(name=municipality)
         try:
             survey = survey_create(
                 slug=slug,
@@ -57,7 +84,8 @@ class Command(BaseCommand):
             survey.unlink_after_months = unlink_after_months
             survey.save(update_fields=["unlink_after_months"])
         self.stdout.write(
-            f"Created survey round {survey.slug} ({survey.name}), {survey.start_date} to {survey.end_date}, "
+            f"Created survey round {survey.slug} ({survey.name}) of {place.name}, "
+            f"{survey.start_date} to {survey.end_date}, "
             f"{survey.hours_per_day} hours from {survey.hour_label(1)}, {survey.tasks.count()} tasks, "
             f"status {survey.status}"
             + (
