@@ -278,6 +278,13 @@ class ParticipantAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
         )
         return super().changelist_view(request, extra_context)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Once a participant has diary days, their round and number are what the days and every comparison
+        # between rounds hang on (a person keeps their number in every round): no longer changed here.
+        if obj is not None and obj.days.exists():
+            return ["survey", "number"]
+        return []
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "unit" in form.changed_data:
