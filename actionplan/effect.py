@@ -180,7 +180,7 @@ def left_out_note(change: paired.Change, *, municipality: Municipality, departme
         return ""
     labels = selectors.task_labels(municipality=municipality, language=get_language())
     notes = []
-    for why in (paired.DID_TOO_FEW, paired.DID_COMPLEMENT):
+    for why in (paired.DID_TOO_FEW, paired.DID_COMPLEMENT, paired.DID_SECONDARY):
         codes = [code for code, reason in change.left_out.items() if reason == why]
         if codes:
             tasks = joined([labels.get(code, code) for code in codes])
@@ -197,6 +197,11 @@ def why_left_out(reason: str, department: str = "") -> str:
             "fewer than %(count)d of the managers outside %(department)s did the task in one of the rounds, "
             "and the figure for every manager would give theirs away"
         ) % {"count": MIN_GROUP, "department": department}
+    if reason == paired.DID_SECONDARY:
+        return _(
+            "the managers who did the task in one of the rounds and are in no other department's figure are "
+            "fewer than %(count)d, and every manager's figure minus the departments' would give theirs away"
+        ) % {"count": MIN_GROUP}
     return _("fewer than %(count)d managers did the task in one of the rounds") % {"count": MIN_GROUP}
 
 
@@ -400,6 +405,12 @@ def withheld_sentence(change: paired.Change, *, managers: str, department: str) 
             "Not shown: fewer than %(count)d of the managers in both rounds are outside %(department)s, and the "
             "figure for every manager would give theirs away."
         ) % {"count": MIN_GROUP, "department": department}
+    if change.reason == paired.SECONDARY:
+        return _(
+            "Not shown: fewer than %(count)d of the managers in both rounds are in no department's figure (they "
+            "changed department or have no unit), and every manager's figure minus the departments' would give "
+            "theirs away; the department with the fewest managers is withheld."
+        ) % {"count": MIN_GROUP}
     if change.reason == paired.TASKS_WITHHELD:
         reasons = set(change.left_out.values())
         if len(change.left_out) == 1 or len(reasons) == 1:

@@ -19,7 +19,14 @@ of tasks T (one task, an action item's tasks, or the tasks of the items done bet
   figure of every manager minus the department's would be theirs.
 - A task is left out (DID_TOO_FEW) when, in either round, 1 or 2 of the scope's managers did it (had
   minutes on it on submitted days), as the dashboard withholds its row: their f would be the figure.
-  In a department also (DID_COMPLEMENT) when 1 or 2 of the paired managers outside it did it. Nobody
+  In a department also (DID_COMPLEMENT) when 1 or 2 of the paired managers outside it did it.
+- Secondary suppression among the departments, as the dashboard's: the paired managers in no shown
+  department's figure (in no one department in both rounds, e.g. moved between departments or
+  unlinked, or in a department withheld for too few) are hidden; when they come to 1 or 2, every
+  manager's figure minus the shown departments' would be theirs, so the department with the fewest
+  paired managers (first by id on a tie) is withheld too (SECONDARY). Per task likewise: when the
+  hidden managers who did a task come to 1 or 2, the shown department with the fewest who did it leaves
+  it out (DID_SECONDARY). Nobody
   (0) is a true zero and shown. Figures over several tasks leave such tasks out and name them
   (`left_out`), so that no difference of shown figures gives one back; when every task is left out
   the change is withheld (TASKS_WITHHELD).
@@ -39,7 +46,7 @@ from mio import cache
 from surveys.models import Survey
 
 from . import selectors
-from .disclosure import discloses, is_withheld
+from .disclosure import MIN_GROUP, discloses, is_withheld
 
 LESS = "less"
 MORE = "more"
@@ -53,12 +60,14 @@ CONFIDENCE = 0.95
 # Why a change is withheld.
 TOO_FEW_PAIRED = "too_few_paired"  # fewer than MIN_GROUP managers of the scope in both rounds
 COMPLEMENT = "complement"  # 1 or 2 paired managers outside the department
+SECONDARY = "secondary"  # everyone minus the shown departments would be 1 or 2 managers
 TASKS_WITHHELD = "tasks_withheld"  # every task of the set left out
 NO_TASKS = "no_tasks"  # an empty set of tasks: nothing to measure (verdict NOTHING)
 
 # Why a task is left out of a change.
 DID_TOO_FEW = "did_too_few"  # 1 or 2 of the scope's managers did the task in a round
 DID_COMPLEMENT = "did_complement"  # 1 or 2 paired managers outside the department did it in a round
+DID_SECONDARY = "did_secondary"  # the hidden managers who did it in a round are 1 or 2 (see the module)
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,7 @@ class Change:
     ci_low: float | None = None
     ci_high: float | None = None
     verdict: str = WITHHELD
-    reason: str = ""  # why no figure: TOO_FEW_PAIRED, COMPLEMENT, TASKS_WITHHELD or NO_TASKS
+    reason: str = ""  # why no figure: TOO_FEW_PAIRED, COMPLEMENT, SECONDARY, TASKS_WITHHELD or NO_TASKS
     left_out: dict[str, str] = field(default_factory=dict)  # task code: why it is not in the figure
 
     def as_dict(self) -> dict[str, Any]:
@@ -151,10 +160,26 @@ def _compute_frames(survey: Survey) -> tuple[pd.DataFrame, pd.DataFrame]:
     return friction, grid("minutes", 0) > 0
 
 
-def _department_members(survey: Survey, department: int, numbers: pd.Index) -> pd.Index:
-    """Those of `numbers` whose unit in the round belongs to the department."""
-    departments = selectors.participant_departments(survey=survey).reindex(numbers)
-    return numbers[(departments == department).to_numpy()]
+def _departments_in_both(baseline: Survey, followup: Survey, numbers: pd.Index) -> pd.Series:
+    """Each of `numbers`' department when it is the same in both rounds, else NaN (moved, or no unit)."""
+    before = selectors.participant_departments(survey=baseline).reindex(numbers)
+    after = selectors.participant_departments(survey=followup).reindex(numbers)
+    return before.where(before == after)
+
+
+def _smallest_shown(sizes: pd.Series, hidden: int) -> object | None:
+    """The group that secondary suppression withholds: when the `hidden` managers are 1 or 2, the group
+    of `sizes` (only groups with a shown figure, by department id) with the fewest, first on a tie."""
+    if not discloses(hidden) or sizes.empty:
+        return None
+    return min(sizes.index, key=lambda group: (sizes[group], group))
+
+
+def _secondary_department(departments: pd.Series) -> object | None:
+    """The department withheld by secondary suppression among the paired managers' departments."""
+    sizes = departments.dropna().value_counts()
+    hidden = int(departments.isna().sum()) + int(sizes[sizes.map(discloses)].sum())
+    return _smallest_shown(sizes[sizes >= MIN_GROUP].sort_index(), hidden)
 
 
 def tasks_change(*, baseline: Survey, followup: Survey, codes: Sequence[str], department: int | None = None) -> Change:
@@ -163,20 +188,26 @@ def tasks_change(*, baseline: Survey, followup: Survey, codes: Sequence[str], de
     before, after = manager_friction(survey=baseline), manager_friction(survey=followup)
     paired = before.index.intersection(after.index)
     scope = paired
+    departments = None
     if department is not None:
-        scope = _department_members(baseline, department, paired).intersection(
-            _department_members(followup, department, paired)
-        )
+        departments = _departments_in_both(baseline, followup, paired)
+        scope = paired[(departments == department).to_numpy()]
     k = len(scope)
     if is_withheld(k):
         return Change(paired_managers=k, reason=TOO_FEW_PAIRED)
     outside = paired.difference(scope)
     if discloses(len(outside)):
         return Change(paired_managers=k, reason=COMPLEMENT)
+    if departments is not None and _secondary_department(departments) == department:
+        return Change(paired_managers=k, reason=SECONDARY)
     codes = [code for code in codes if code in before.columns]
     if not codes:
         return Change(paired_managers=k, verdict=NOTHING, reason=NO_TASKS)
     left_out = _left_out(baseline, followup, codes, scope=scope, outside=outside)
+    if departments is not None:
+        for code in _secondary_tasks(baseline, followup, codes, departments=departments, department=department):
+            left_out.setdefault(code, DID_SECONDARY)
+        left_out = {code: left_out[code] for code in codes if code in left_out}
     kept = [code for code in codes if code not in left_out]
     if not kept:
         return Change(paired_managers=k, reason=TASKS_WITHHELD, left_out=left_out)
@@ -198,6 +229,29 @@ def _left_out(
     return {
         code: DID_TOO_FEW if too_few[code] else DID_COMPLEMENT for code in codes if too_few[code] or complement[code]
     }
+
+
+def _secondary_tasks(
+    baseline: Survey, followup: Survey, codes: list[str], *, departments: pd.Series, department: int
+) -> list[str]:
+    """The tasks that `department` leaves out by secondary suppression: in either round, the paired
+    managers who did the task and are in no shown department's row of it come to 1 or 2, and of the
+    departments showing it, this one has the fewest who did it (first by id on a tie)."""
+    sizes = departments.dropna().value_counts()
+    withheld_department = _secondary_department(departments)
+    shown = [group for group in sorted(sizes.index) if sizes[group] >= MIN_GROUP and group != withheld_department]
+    found = []
+    for survey in (baseline, followup):
+        did = managers_who_did(survey=survey).loc[departments.index, codes]
+        by_department = did.groupby(departments).sum()  # rows without a department in both are dropped
+        everyone = did.sum()
+        for code in codes:
+            doers = by_department[code].reindex(shown, fill_value=0)
+            showing = doers[doers >= MIN_GROUP]  # a department's row of 1 or 2 who did it is left out
+            hidden = int(everyone[code] - showing.sum())
+            if _smallest_shown(showing, hidden) == department and code not in found:
+                found.append(code)
+    return found
 
 
 def paired_managers(*, baseline: Survey, followup: Survey) -> int:

@@ -175,6 +175,13 @@ class UnitAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_filter = ["department__municipality", "department"]
     search_fields = ["name"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "department" in form.changed_data:
+            # Figures per department count the unit's participants under its new department.
+            for survey in Survey.objects.filter(participants__unit=obj).distinct():
+                survey.touch()
+
 
 class TaskInline(ScopedChoices, admin.TabularInline):
     model = Task
@@ -276,8 +283,17 @@ class ParticipantAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
         )
         return super().changelist_view(request, extra_context)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Once a participant has diary days, their round and number are what the days and every comparison
+        # between rounds hang on (a person keeps their number in every round): no longer changed here.
+        if obj is not None and obj.days.exists():
+            return ["survey", "number"]
+        return []
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change and "unit" in form.changed_data:
+            obj.survey.touch()  # figures per department and unit count the participant where they are now
         if obj.user_id:
             # As enrolment does: a participant is a member of the round's municipality, so a new
             # account linked here becomes one of the municipality's people.

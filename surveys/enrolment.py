@@ -172,6 +172,15 @@ class Enrolee:
     def new_account(self) -> bool:
         return self.user is None
 
+    @property
+    def kept_name(self) -> str:
+        """The linked account's name where the row names the person otherwise: enrolment never renames
+        an account (it may be shared with another municipality), so the pages show this name, not the row's."""
+        if self.user is None:
+            return ""
+        stored = self.user.get_full_name()
+        return stored if stored and stored.split() != self.row.name.split() else ""
+
 
 @dataclass
 class EnrolmentPlan:

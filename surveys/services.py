@@ -432,8 +432,12 @@ def participant_set_unit(*, participant: Participant, unit: Unit | None) -> Part
     """Move a participant to another unit of the round's municipality (or to none)."""
     if unit is not None and unit.department.municipality_id != participant.survey.municipality_id:
         raise DiaryError([FieldProblem("unit", _("The unit belongs to another municipality."))])
+    if participant.unit_id == (unit.pk if unit else None):
+        return participant
     participant.unit = unit
     participant.save(update_fields=["unit"])
+    # Figures and withheld groups per department and unit count the participant where they are now.
+    participant.survey.touch()
     return participant
 
 

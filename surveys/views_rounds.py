@@ -196,7 +196,10 @@ def participant_add(request: HttpRequest, slug: str) -> HttpResponse:
                 text = _("%(name)s is enrolled as number %(number)d; a new account was created.")
             else:
                 text = _("%(name)s is enrolled as number %(number)d; their existing account was linked.")
-            messages.success(request, text % {"name": row.name, "number": result.participants[0].number})
+            added = result.participants[0]
+            # A linked account keeps its own name, whatever the form said.
+            name = added.user.get_full_name() or row.name
+            messages.success(request, text % {"name": name, "number": added.number})
             return redirect("surveys:participants", survey.slug)
     ctx = {"survey": survey, "form": form, "nav": "rounds"}
     return render(request, "surveys/participant_add.html", ctx, status=400 if form.errors else 200)

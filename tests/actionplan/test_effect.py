@@ -930,6 +930,25 @@ def test_a_departmental_item_with_too_few_of_its_managers_in_a_follow_up_is_not_
     assert "at least 3 of the managers of Barn- och utbildningsförvaltningen in Nollmätning 2025" in found.reason
 
 
+def test_a_department_withheld_by_secondary_suppression_says_why(municipality):
+    from analysis import paired
+
+    withheld = paired.Change(paired_managers=3, reason=paired.SECONDARY)
+    # No round of the municipality names the task, so the note names its code.
+    left_out = paired.Change(paired_managers=4, left_out={"budget": paired.DID_SECONDARY})
+
+    assert effect.withheld_sentence(withheld, managers="3 managers", department="Barn") == (
+        "Not shown: fewer than 3 of the managers in both rounds are in no department's figure (they changed "
+        "department or have no unit), and every manager's figure minus the departments' would give theirs away; "
+        "the department with the fewest managers is withheld."
+    )
+    assert effect.left_out_note(left_out, municipality=municipality, department="Barn") == (
+        "Without budget: the managers who did the task in one of the rounds and are in no "
+        "other department's figure are fewer than 3, and every manager's figure minus the departments' would give "
+        "theirs away."
+    )
+
+
 def test_a_departmental_figure_that_would_give_away_the_managers_outside_it_is_withheld(
     plan, make_item, baseline, followup, barn
 ):

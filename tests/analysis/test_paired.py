@@ -637,14 +637,51 @@ def test_a_department_with_one_or_two_paired_managers_outside_it_is_withheld(dep
     assert in_social == paired.Change(paired_managers=2, reason=paired.TOO_FEW_PAIRED)
 
 
-def test_a_manager_in_the_department_in_one_round_only_is_not_in_its_figure(dept_pair, departments):
-    barn = departments["Barn- och utbildningsförvaltningen"].pk
+def test_a_manager_who_moved_is_in_neither_department_so_the_smaller_one_is_withheld(dept_pair, departments):
+    barn, social = (departments[name].pk for name in ("Barn- och utbildningsförvaltningen", "Socialförvaltningen"))
     place(dept_pair[1], departments["Socialförvaltningen"], [4])  # moved to Social for the follow-up
+    rounds = {"baseline": dept_pair[0], "followup": dept_pair[1]}
 
-    found = paired.tasks_change(baseline=dept_pair[0], followup=dept_pair[1], codes=["invoices"], department=barn)
+    in_barn = paired.tasks_change(**rounds, codes=["invoices"], department=barn)
+    in_social = paired.tasks_change(**rounds, codes=["invoices"], department=social)
+    everyone = paired.tasks_change(**rounds, codes=["invoices"])
 
-    # Managers 1, 2, 3: deltas −40, −20, −30; manager 4 is outside with 5, 6 and 7.
-    assert_change(found, expected([60, 30, 40], [20, 10, 10]))
+    # Manager 4 is in Barn in one round and Social in the other: in neither figure. Barn (1, 2, 3) and
+    # Social (5, 6, 7) both shown, everyone's 7 × mean minus 3 × each department's would be 4's alone;
+    # so the smaller department, Barn on the tie (created first), is withheld as well. Everyone minus
+    # Social is then 1, 2, 3 and 4.
+    assert in_barn == paired.Change(paired_managers=3, reason=paired.SECONDARY)
+    assert_change(in_social, expected([10, 5, 10], [60, 45, 30]))  # 4 is not in it, though in Social now
+    assert_change(everyone, expected([60, 30, 40, 20, 10, 5, 10], [20, 10, 10, 10, 60, 45, 30]))
+
+
+def test_a_task_one_manager_in_no_department_did_is_left_out_of_one_department(municipality, departments):
+    barn, social = (departments[name] for name in ("Barn- och utbildningsförvaltningen", "Socialförvaltningen"))
+    rounds = (make_round(municipality, "b", BASELINE_START), make_round(municipality, "f", FOLLOWUP_START))
+    # Everyone does invoices (f 20 in the baseline, 10 in the follow-up); budget: 1, 2, 3 of Barn, 5, 6, 7
+    # of Social and 8, one of the three managers without a unit (unlinked people keep no unit).
+    for survey, function in zip(rounds, (2, 3), strict=True):
+        fill(
+            survey,
+            {
+                number: [{"invoices": (30, function), **({"budget": (30, 1)} if number not in (4, 9, 10) else {})}]
+                for number in range(1, 11)
+            },
+        )
+        place(survey, barn, [1, 2, 3, 4])
+        place(survey, social, [5, 6, 7])
+    codes = ["invoices", "budget"]
+
+    in_barn = paired.tasks_change(baseline=rounds[0], followup=rounds[1], codes=codes, department=barn.pk)
+    in_social = paired.tasks_change(baseline=rounds[0], followup=rounds[1], codes=codes, department=social.pk)
+
+    # Budget: everyone's row has 7 managers, Barn's 3 and Social's 3, so everyone's minus both would be
+    # manager 8's alone. Barn (first on the tie of 3 who did it) leaves budget out; Social keeps it.
+    assert in_barn.left_out == {"budget": paired.DID_SECONDARY}
+    assert_change(in_barn, expected([20] * 4, [10] * 4))  # invoices only: 30·2/3 → 30·1/3
+    # Social: invoices 20 → 10 and budget 30·3/3 = 30 in both rounds, per manager.
+    assert in_social.left_out == {}
+    assert_change(in_social, expected([50] * 3, [40] * 3))
 
 
 # --- change() on its own ----------------------------------------------------------------------------

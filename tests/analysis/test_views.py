@@ -557,6 +557,19 @@ def test_the_dashboard_follows_new_diaries(client, small_round, project_member):
     assert 'data-key="manager_days">6<' in client.get(url).content.decode()
 
 
+def test_the_dashboard_follows_a_participant_moved_to_another_unit(client, tripled_round, administrator):
+    # Social's managers by hand: Hemtjänst Norr holds 4, 8 and 12, each with a submitted day with minutes.
+    signed_in(client, administrator)
+    url = reverse("analysis:dashboard", args=[ROUND]) + f"?department={tripled_round.social.pk}"
+    assert 'data-key="managers">3<' in client.get(url).content.decode()
+
+    # Manager 3 (Ekorren, a submitted day on Wednesday) moves to Hemtjänst Norr: Social has four.
+    moved = client.post(reverse("surveys:participant", args=[ROUND, 3]), {"unit": tripled_round.norr.pk})
+
+    assert moved.status_code == 302
+    assert 'data-key="managers">4<' in client.get(url).content.decode()
+
+
 def test_more_managers_do_not_mean_more_queries(client, small_round, project_member, django_assert_num_queries):
     signed_in(client, project_member)
     url = reverse("analysis:dashboard", args=[ROUND])

@@ -670,7 +670,49 @@ def test_the_admin_speaks_swedish(english_client, administrator, a, keyed_day):
     participant = english_client.get(change_url(a["participant"])).content.decode()
     day = english_client.get(change_url(keyed_day)).content.decode()
 
-    assert '<label class="required" for="id_survey">Mätomgång:</label>' in participant
+    assert "<label>Mätomgång:</label>" in participant  # read-only: the participant has a diary day
     assert ">Survey:<" not in participant
     assert "<label>Deltagare:</label>" in day
     assert "Chef nr 7 · Nollmätning 2025" in day
+
+
+def test_moving_a_participant_or_a_unit_refreshes_the_rounds_figures(admin_client, survey, participant, department):
+    # Cached figures per department and unit are keyed by the round's data version.
+    other_department = Department.objects.create(municipality=survey.municipality, name="Socialförvaltningen")
+    other_unit = Unit.objects.create(department=department, name="Förskolan Vitsippan")
+    version = Survey.objects.get(pk=survey.pk).data_version
+
+    moved = admin_client.post(
+        reverse("admin:surveys_participant_change", args=[participant.pk]),
+        {"survey": survey.pk, "number": 7, "user": participant.user_id, "unit": other_unit.pk},
+    )
+    assert moved.status_code == 302
+    assert Survey.objects.get(pk=survey.pk).data_version == version + 1
+
+    reorganised = admin_client.post(
+        reverse("admin:surveys_unit_change", args=[other_unit.pk]),
+        {"department": other_department.pk, "name": other_unit.name},
+    )
+    assert reorganised.status_code == 302
+    assert Survey.objects.get(pk=survey.pk).data_version == version + 2
+
+
+def test_a_participant_with_diary_days_keeps_round_and_number_in_the_admin(admin_client, survey, participant):
+    other = survey_create(
+        slug="other-round",
+        name="Uppföljning 2025",
+        municipality=survey.municipality,
+        start_date=dt.date(2025, 9, 1),
+        end_date=dt.date(2025, 9, 5),
+    )
+    DiaryDay.objects.create(participant=participant, date=MONDAY)
+
+    response = admin_client.post(
+        reverse("admin:surveys_participant_change", args=[participant.pk]),
+        {"survey": other.pk, "number": 70, "user": participant.user_id, "unit": participant.unit_id},
+    )
+
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    # Number 7 of the test round, as its days and the other rounds' number 7 expect.
+    assert (participant.survey, participant.number) == (survey, 7)

@@ -102,7 +102,17 @@ def test_it_refuses_a_round_that_cannot_be(db, args, message):
 
 def test_it_refuses_a_short_name_in_use(survey):
     with pytest.raises(CommandError, match="already exists"):
-        create(survey.slug, "--name", "Again", "--start", "2025-09-01", "--end", "2025-09-05")
+        create(
+            survey.slug,
+            "--name",
+            "Again",
+            "--start",
+            "2025-09-01",
+            "--end",
+            "2025-09-05",
+            "--municipality",
+            survey.municipality.name,
+        )
 
     assert Survey.objects.count() == 1
     assert survey.tasks.count() == 16

@@ -256,6 +256,17 @@ def test_erasure_keeps_every_figure_and_leaves_no_trace_of_the_person(client, ro
     assert ActionItem.objects.get().responsible == "–, ekonomichef"
 
 
+def test_an_erased_persons_participation_is_not_called_imported(client, round_with_person, person, administrator):
+    people.erase_person(person, by=administrator)
+
+    page = admin_client(client, administrator).get(reverse("surveys:participant", args=["test-round", 1]))
+
+    body = page.content.decode()
+    # The diary was not imported: the person was erased, so the label names both ways to have no account.
+    assert "no account (imported)<" not in body
+    assert "no account (imported or unlinked from the person)<" in body
+
+
 def test_erasure_is_on_record_with_counts_only(round_with_person, person, administrator):
     receipt = people.erase_person(person, by=administrator)
 
@@ -272,7 +283,10 @@ def test_the_confirmation_page_says_what_will_happen(client, round_with_person, 
     assert response.status_code == 200
     body = response.content.decode()
     assert "1 participation in a survey round is unlinked" in body
-    assert "2 diary days stay" in body
+    assert "2 diary days stay, so the figures of whole rounds stay the same" in body
+    # Not "every figure": the person's participations lose their unit, so departments count them no more.
+    assert "every figure stays the same" not in body
+    assert "the effect of a department's action items no longer count the unlinked participants" in body
     assert "1 sent e-mail keeps" in body
     assert "Nollmätning 2025: Manager no. 1" in body
     assert f"<code>{person.username}</code>" in body

@@ -457,7 +457,8 @@ def test_adding_a_person_with_an_account_links_it(admin_a_client, survey, make_u
     )
 
     assert survey.participants.get(user=existing).number == 12
-    assert "Helga H is enrolled as number 12; their existing account was linked." in messages_of(response)
+    # The account keeps its own name; the message names the person as the participants page will.
+    assert "Helga Testsson is enrolled as number 12; their existing account was linked." in messages_of(response)
 
 
 @pytest.mark.parametrize(
@@ -735,6 +736,15 @@ def test_an_upload_shows_a_preview_and_changes_nothing(admin_a_client, survey, u
         {"row": 2, "name": "Johan Nilsson", "email": "johan@example.se", "unit": "Förskolan Solrosen", "number": None},
         {"row": 3, "name": "Ingrid I", "email": "ingrid@example.se", "unit": "", "number": None},
     ]
+
+
+def test_the_preview_says_a_linked_account_keeps_its_own_name(admin_a_client, survey, unit, earlier_round):
+    # The file calls her "Ingrid I"; her account, linked by address, is Ingrid Testsson and stays so.
+    response = admin_a_client.post(enrol_url(survey), {"file": csv_upload(GOOD_FILE)})
+
+    assert "The account keeps its name: Ingrid Testsson" in response.content.decode()
+    admin_a_client.post(enrol_url(survey), {"confirm": "yes"})
+    assert survey.participants.get(number=4).user.get_full_name() == "Ingrid Testsson"
 
 
 @pytest.mark.parametrize(

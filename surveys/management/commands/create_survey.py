@@ -62,7 +62,18 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, slug, name, start, end, hours, first_hour, municipality, open, unlink_after_months, **options
+        self,
+        *args,
+        slug,
+        name,
+        start,
+        end,
+        hours,
+        first_hour,
+        municipality,
+        open,
+        unlink_after_months,
+        **options,
     ):
         if unlink_after_months is not None and unlink_after_months < 1:
             raise CommandError(f"--unlink-after-months must be at least 1, not {unlink_after_months}")
@@ -84,7 +95,8 @@ class Command(BaseCommand):
             survey.unlink_after_months = unlink_after_months
             survey.save(update_fields=["unlink_after_months"])
         self.stdout.write(
-            f"Created survey round {survey.slug} ({survey.name}), {survey.start_date} to {survey.end_date}, "
+            f"Created survey round {survey.slug} ({survey.name}) of {place.name}, "
+            f"{survey.start_date} to {survey.end_date}, "
             f"{survey.hours_per_day} hours from {survey.hour_label(1)}, {survey.tasks.count()} tasks, "
             f"status {survey.status}"
             + (
