@@ -388,16 +388,37 @@ def whole_number(raw: object) -> int | None:
         return None
 
 
+# Excel's serial numbers of the days 2000-01-01 and 2099-12-31: a number cell in a date column in this range is a
+# date whose cell lost its date format (pasted as values, or formatted "General"); a smaller number is a mistake
+# (a rating or minutes in the wrong column), never a day of 1900.
+EXCEL_SERIAL_DAYS = range(36526, 73051)
+
+
 def iso_date(raw: object) -> dt.date | None:
-    """A date from a date cell or YYYY-MM-DD text; else None."""
+    """A date from a date cell, an Excel serial number of this century in a number cell, or text written
+    YYYY-MM-DD, also with a time after it as Excel writes a date-time cell into CSV ("2026-11-24 00:00");
+    else None."""
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if math.isfinite(raw) and math.floor(raw) in EXCEL_SERIAL_DAYS:
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(raw).date()
         return None
+    text = str(raw).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    if len(text) > 10 and text[10] in " T":
+        try:
+            return dt.datetime.fromisoformat(text).date()
+        except ValueError:
+            return None
+    return None
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], stream: IO[str]) -> None:

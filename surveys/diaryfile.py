@@ -208,7 +208,9 @@ def _read_participant(raw: object) -> int | _Bad:
 
 def _read_date(raw: object) -> dt.date | _Bad:
     date = tablefiles.iso_date(raw)
-    return _Bad(_("must be a date written YYYY-MM-DD")) if date is None else date
+    if date is None:
+        return _Bad(_("%(value)s is not a date; write YYYY-MM-DD") % {"value": tablefiles.shown(raw)})
+    return date
 
 
 def _read_task(raw: object) -> str | _Bad:

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from actionplan import actionfile
 from mio import downloads, tablefiles
@@ -143,6 +143,48 @@ def test_only_whole_decimal_numbers_are_numbers(raw):
 )
 def test_whole_numbers_are_read_as_people_write_them(raw, number):
     assert tablefiles.whole_number(raw) == number
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2026-11-24",
+        " 2026-11-24 ",
+        "2026-11-24 00:00",  # a date-time cell, as Excel writes it into CSV
+        "2026-11-24 00:00:00",
+        "2026-11-24T00:00:00",
+        dt.date(2026, 11, 24),
+        dt.datetime(2026, 11, 24, 0, 0),  # noqa: DTZ001 - what openpyxl reads from a date cell
+        46350,  # an xlsx date cell that lost its date format: Excel's serial number of the day
+        46350.0,
+        46350.5,  # its noon
+    ],
+)
+def test_dates_are_read_as_excel_writes_them(raw):
+    assert tablefiles.iso_date(raw) == dt.date(2026, 11, 24)
+
+
+@pytest.mark.parametrize("raw", ["24/11/2026", "11/24/2026", "24.11.2026", "2026-11-24 kl 8", "", 3, 2.0, True, 99999])
+def test_dates_written_otherwise_are_not_guessed(raw):
+    # A small number in a date column is a rating or minutes in the wrong column, not a day of 1900.
+    assert tablefiles.iso_date(raw) is None
+
+
+def test_a_diary_xlsx_with_a_number_cell_for_its_date_reads_the_day_and_a_bad_date_is_quoted():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(diaryfile.header(3))
+    sheet.append([7, 46350, "budget", 30, None, None, 3, 2, None])
+    sheet.append([7, "24/11/2026", "budget", 30, None, None, 3, 2, None])
+    stream = io.BytesIO()
+    workbook.save(stream)
+
+    result = diaryfile.read_upload(stream.getvalue(), filename="dagbok.xlsx", hours=3)
+
+    assert [(row.row, row.date) for row in result.rows] == [(2, dt.date(2026, 11, 24))]
+    assert [str(error) for error in result.errors] == [
+        "Row 3, column date: “24/11/2026” is not a date; write YYYY-MM-DD"
+    ]
 
 
 # --- Reading: every importer --------------------------------------------------------------------------

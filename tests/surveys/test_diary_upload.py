@@ -251,7 +251,7 @@ BAD_ROWS = {
     ),
     "a bad date": (
         [GOOD[0], row(7, "4/3", "planning", [10])],
-        (3, "date", "must be a date written YYYY-MM-DD"),
+        (3, "date", "“4/3” is not a date; write YYYY-MM-DD"),
     ),
     "a bad participant": (
         [GOOD[0], row(0, "2025-03-05", "planning", [10])],

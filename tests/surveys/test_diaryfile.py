@@ -216,7 +216,7 @@ def test_a_broken_workbook_is_reported():
             "participant",
             "“1_000” is not a participant number; use a whole number from 1 to 99999",
         ),
-        ("7,3/3/2025,invoices,20,,,,,", "date", "must be a date written YYYY-MM-DD"),
+        ("7,3/3/2025,invoices,20,,,,,", "date", "“3/3/2025” is not a date; write YYYY-MM-DD"),
         ("7,2025-03-03," + "x" * 51 + ",20,,,,,", "task", "must be a task code of at most 50 characters (now 51)"),
         ("7,2025-03-03,invoices,,,1e1,,,", "h3", "“1e1” is not allowed: minutes are whole numbers from 0 to 60"),
         ("7,2025-03-03,invoices,,,inf,,,", "h3", "“inf” is not allowed: minutes are whole numbers from 0 to 60"),
