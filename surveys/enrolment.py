@@ -92,7 +92,7 @@ def parse_table(table: tablefiles.Table) -> ParseResult[PersonRow]:
         )
         return result
     for number, cells in tablefiles.data_rows(table, header, result.errors):
-        name = str(cells["name"]).strip()
+        name = one_line(cells["name"])
         email = str(cells["email"]).strip()
         errors_before = len(result.errors)
         if not name:
@@ -118,13 +118,17 @@ def parse_table(table: tablefiles.Table) -> ParseResult[PersonRow]:
                 )
         if len(result.errors) == errors_before:
             result.rows.append(
-                PersonRow(
-                    row=number, name=name, email=email, unit=str(cells["unit"]).strip(), number=participant_number
-                )
+                PersonRow(row=number, name=name, email=email, unit=one_line(cells["unit"]), number=participant_number)
             )
     if not result.rows and not result.errors:
         result.errors.append(RowError(2, "", _("the file has no people in it")))
     return result
+
+
+def one_line(raw: object) -> str:
+    """A name as one line with single spaces: a cell broken with Alt+Enter, or a no-break space pasted from a web
+    page, looks like a space in Excel, and is meant as one (a name is split into first and last at its spaces)."""
+    return " ".join(str(raw).split())
 
 
 def person_limit_problems(row: int, *, name: str, email: str) -> list[RowError]:
@@ -182,7 +186,7 @@ class EnrolmentPlan:
 def _units_by_name(survey: Survey) -> dict[str, list[Unit]]:
     units: dict[str, list[Unit]] = {}
     for unit in Unit.objects.filter(department__municipality_id=survey.municipality_id).select_related("department"):
-        units.setdefault(unit.name.casefold(), []).append(unit)
+        units.setdefault(one_line(unit.name).casefold(), []).append(unit)
     return units
 
 
@@ -191,9 +195,10 @@ def _find_unit(name: str, units: dict[str, list[Unit]]) -> tuple[Unit | None, st
     if not name:
         return None, ""
     department, _slash, unit_name = name.rpartition("/")
-    found = units.get(unit_name.strip().casefold(), [])
+    found = units.get(one_line(unit_name).casefold(), [])
     if department.strip():
-        found = [unit for unit in found if unit.department.name.casefold() == department.strip().casefold()]
+        wanted = one_line(department).casefold()
+        found = [unit for unit in found if one_line(unit.department.name).casefold() == wanted]
     if len(found) == 1:
         return found[0], ""
     if not found:
@@ -398,7 +403,7 @@ class EnrolmentResult:
 
 
 def _split_name(name: str) -> tuple[str, str]:
-    first, _space, last = name.strip().rpartition(" ")
+    first, _space, last = one_line(name).rpartition(" ")
     return (first, last) if first else (last, "")
 
 

@@ -365,6 +365,28 @@ def test_a_new_account_signs_in_with_links_is_a_manager_and_a_member(survey, uni
     assert Group.objects.get(name=roles.MANAGERS).user_set.filter(pk=user.pk).exists()
 
 
+def test_a_line_break_or_no_break_space_in_a_name_or_unit_is_a_space(tmp_path, survey, unit):
+    # Alt+Enter in an Excel cell, and a no-break space pasted from a web page, both look like a space there.
+    path = write_csv(
+        tmp_path / "p.csv",
+        [
+            ["Åsa\u00a0Öberg", "asa@x.se", "Förskolan\u00a0Solrosen", ""],
+            ["Bo\r\nBerg", "bo@x.se", "förskolan  solrosen", ""],
+        ],
+        delimiter=";",
+    )
+
+    parsed = read_file(path)
+    participants_enrol(survey=survey, rows=parsed.rows)
+
+    assert [(row.name, row.unit) for row in parsed.rows] == [
+        ("Åsa Öberg", "Förskolan Solrosen"),
+        ("Bo Berg", "förskolan solrosen"),
+    ]
+    people = survey.participants.order_by("number").values_list("user__first_name", "user__last_name", "unit")
+    assert list(people) == [("Åsa", "Öberg", unit.pk), ("Bo", "Berg", unit.pk)]
+
+
 # --- The command ---------------------------------------------------------------------------------
 
 
