@@ -128,7 +128,7 @@ def parse_table(table: Sequence[Sequence[object]], *, hours: int) -> ParseResult
                 1,
                 "",
                 _("the header must be %(expected)s (this round has %(hours)d hours), not %(found)s")
-                % {"expected": ",".join(expected), "hours": hours, "found": ",".join(found)},
+                % {"expected": ",".join(expected), "hours": hours, "found": ",".join(found) or _("nothing")},
             )
         )
         return result

@@ -155,6 +155,13 @@ def test_an_empty_file_is_reported():
     assert [str(error) for error in read_csv(b"", hours=3).errors] == ["Row 1: the file is empty"]
 
 
+def test_a_blank_header_row_says_it_found_nothing():
+    # Swedish Excel saves a sheet whose first row is empty as a row of semicolons.
+    (error,) = read_csv(b";;;;\r\n7;2025-03-03;invoices;;\r\n", hours=3).errors
+
+    assert str(error).endswith("(this round has 3 hours), not nothing")
+
+
 def test_a_windows_1252_file_is_read():
     data = f"{HEADER}\n7,2025-03-03,other,,15,,,,Brandövning\n".encode("cp1252")
 
