@@ -242,15 +242,21 @@ def csv_table(data: bytes) -> Table:
 
 
 def xlsx_table(stream: IO[bytes]) -> Table:
-    """The first sheet of a workbook, empty cells as ""."""
+    """The first sheet of a workbook with anything in it, empty cells as "".
+
+    Empty sheets before it are passed over: Excel's "Data → From Text/CSV" puts the table on a new sheet after
+    the workbook's empty "Blad1", which would otherwise read as an empty file."""
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception:  # openpyxl raises several kinds for a broken file
         raise UnreadableFile(_("the file is not a readable .xlsx workbook")) from None
-    sheet = workbook.worksheets[0]
-    table = [["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    table: Table = []
+    for sheet in workbook.worksheets:
+        table = [["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+        if any(not is_blank(cell) for row in table for cell in row):
+            break
     workbook.close()
     check_cells(table)
     return table

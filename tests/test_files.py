@@ -187,6 +187,23 @@ def test_a_diary_xlsx_with_a_number_cell_for_its_date_reads_the_day_and_a_bad_da
     ]
 
 
+def test_a_workbook_is_read_from_its_first_sheet_with_anything_in_it():
+    # What Excel's "Data → From Text/CSV" leaves: the empty "Blad1" first, the table on a sheet after it.
+    workbook = Workbook()
+    workbook.active.title = "Blad1"
+    table = workbook.create_sheet("deltagare")
+    table.append(["name", "email", "unit"])
+    table.append(["Åsa Öberg", "asa@example.se", "Förskolan Solrosen"])
+    workbook.create_sheet("Blad3").append(["not", "this", "one"])
+    stream = io.BytesIO()
+    workbook.save(stream)
+
+    result = enrolment.read_upload(stream.getvalue(), filename="deltagare.xlsx")
+
+    assert result.errors == []
+    assert [(row.row, row.name) for row in result.rows] == [(2, "Åsa Öberg")]
+
+
 # --- Reading: every importer --------------------------------------------------------------------------
 
 
