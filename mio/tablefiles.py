@@ -427,8 +427,17 @@ def iso_date(raw: object) -> dt.date | None:
     return None
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], stream: IO[str]) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
+def excel_separator() -> str:
+    """The separator Excel splits a double-clicked CSV file at, where numbers are written as the page's language
+    writes them: ";" where the decimal separator is a comma (Swedish Excel), else ",". For the example files, which
+    people open in Excel to fill in; a file of the wrong one opens with every row in column A."""
+    return ";" if formats.get_format("DECIMAL_SEPARATOR") == "," else ","
+
+
+def write_csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], stream: IO[str], *, delimiter: str = ","
+) -> None:
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
 

@@ -265,8 +265,8 @@ _COLUMN_READERS = {
 }
 
 
-def write_csv(rows: Iterable[Sequence[object]], *, hours: int, stream: IO[str]) -> None:
-    tablefiles.write_csv(header(hours), rows, stream)
+def write_csv(rows: Iterable[Sequence[object]], *, hours: int, stream: IO[str], delimiter: str = ",") -> None:
+    tablefiles.write_csv(header(hours), rows, stream, delimiter=delimiter)
 
 
 def write_xlsx(rows: Iterable[Sequence[object]], *, hours: int, stream: IO[bytes]) -> None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mio import tablefiles
 from mio.uploads import Preview, UploadPreviewConfirm
 
 from . import access, services
@@ -180,7 +181,10 @@ def _example_file(survey: Survey) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response.write("\ufeff")  # with a BOM, so that Excel opens the Swedish letters as UTF-8
     write_csv(
-        [[number, weekdays[0].isoformat(), first_task, *minutes, 3, 2, ""]], hours=survey.hours_per_day, stream=response
+        [[number, weekdays[0].isoformat(), first_task, *minutes, 3, 2, ""]],
+        hours=survey.hours_per_day,
+        stream=response,
+        delimiter=tablefiles.excel_separator(),
     )
     response["Content-Disposition"] = f'attachment; filename="dagbok-{survey.slug}.csv"'
     return response

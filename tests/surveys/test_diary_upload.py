@@ -98,6 +98,19 @@ def test_the_example_file_is_in_the_round_s_format_and_previews_without_problems
     assert response.status_code == 200 and response.context["plan"]
 
 
+def test_the_swedish_example_file_is_separated_by_semicolons_as_swedish_excel_opens_it(
+    admin_client, survey, participant
+):
+    admin_client.cookies["django_language"] = "sv"
+
+    example = admin_client.get(upload_url(survey), {"mall": "csv"})
+
+    header, row = example.content.decode("utf-8-sig").splitlines()
+    assert header == "participant;date;task;h1;h2;h3;h4;h5;h6;h7;h8;value;function;note"
+    assert row == "7;2025-03-03;direct-meeting;30;15;;;;;;;3;2;"
+    assert read_csv(example.content, hours=8).errors == []
+
+
 def test_the_preview_shows_what_will_be_stored_and_stores_nothing(admin_client, filled):
     before = snapshot(filled)
 
