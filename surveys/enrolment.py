@@ -35,6 +35,7 @@ from .services import account_with_role_create
 REQUIRED_COLUMNS = ("name", "email", "unit")
 COLUMNS = (*REQUIRED_COLUMNS, "number")
 MAX_NUMBER = MAX_PARTICIPANT_NUMBER
+EMAILS_PER_QUERY = 500
 
 
 class EnrolmentError(ValueError):
@@ -256,10 +257,13 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow], by: AbstractBas
     by_user, by_number = municipality_numbers(survey)
     in_round_users = set(survey.participants.exclude(user=None).values_list("user_id", flat=True))
     in_round_numbers = set(survey.participants.values_list("number", flat=True))
-    emails = {row.email.casefold() for row in rows}
+    emails = sorted({row.email.casefold() for row in rows})
     accounts: dict[str, list[AbstractBaseUser]] = {}
-    for user in User.objects.filter(reduce(or_, (Q(email__iexact=email) for email in emails), Q(pk__in=[]))):
-        accounts.setdefault(user.email.casefold(), []).append(user)
+    # A few hundred addresses a query: SQLite refuses a condition of a thousand ORs ("Expression tree is too large").
+    for start in range(0, len(emails), EMAILS_PER_QUERY):
+        chunk = emails[start : start + EMAILS_PER_QUERY]
+        for user in User.objects.filter(reduce(or_, (Q(email__iexact=email) for email in chunk))):
+            accounts.setdefault(user.email.casefold(), []).append(user)
     elsewhere = _held_elsewhere(survey, [user for found in accounts.values() for user in found], by=by)
 
     seen_emails: dict[str, int] = {}

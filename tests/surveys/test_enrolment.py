@@ -21,6 +21,7 @@ from surveys.enrolment import (
     PersonRow,
     file_problems,
     participants_enrol,
+    plan_enrolment,
     read_file,
     read_upload,
 )
@@ -228,6 +229,19 @@ def test_a_kept_number_taken_in_the_round_by_an_imported_participant_is_refused(
     errors = refused(later, [person(2, "Anna", "anna@x.se")])
 
     assert places(errors) == [(2, "number")]
+
+
+def test_a_file_of_thousands_of_people_is_planned(survey, unit, make_user):
+    # SQLite refused one condition over a thousand addresses ("Expression tree is too large"): a 500 error.
+    existing = make_user("asa", email="Person1199@Example.se")
+    rows = [person(row, f"Person Nummer{row}", f"person{row}@example.se") for row in range(2, 1202)]
+
+    plan = plan_enrolment(survey=survey, rows=rows)
+
+    assert plan.errors == []
+    assert len(plan.enrolees) == 1200
+    assert [enrolee.row.row for enrolee in plan.enrolees if enrolee.user is not None] == [1199]
+    assert plan.enrolees[1197].user == existing
 
 
 def test_every_bad_row_is_reported_at_once_and_the_good_ones_are_not_enrolled(survey, unit):
