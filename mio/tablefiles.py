@@ -219,14 +219,19 @@ def _not_text_message() -> str:
     )
 
 
+CSV_SEPARATORS = (",", ";", "\t")
+
+
 def csv_table(data: bytes) -> Table:
-    """CSV separated by commas or semicolons (Swedish Excel), in UTF-8 with or without BOM, or in
+    """CSV separated by commas, semicolons (Swedish Excel) or tabs, in UTF-8 with or without BOM, or in
     Windows-1252 (`decode_text`). A cell may be as long as the file (the csv module's own limit is
     131 072 characters): how long a cell may be is a rule of its column. Raises BadCells for cells
     with control characters."""
     text = decode_text(data)
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    # Tabs too: cells copied from Excel into Notepad and saved as .csv are separated by tabs.
+    counts = {separator: first_line.count(separator) for separator in CSV_SEPARATORS}
+    delimiter = max(counts, key=counts.__getitem__)  # a tie, or none at all: a comma
     if len(text) >= csv.field_size_limit():
         csv.field_size_limit(len(text) + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

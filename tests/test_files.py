@@ -187,6 +187,16 @@ def test_a_diary_xlsx_with_a_number_cell_for_its_date_reads_the_day_and_a_bad_da
     ]
 
 
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_cells_copied_from_excel_into_notepad_are_read_at_their_tabs(encoding):
+    text = "name\temail\tunit\r\nÅsa Öberg\tasa@example.se\tFörskolan Solrosen, avd. 2\r\n"
+
+    result = enrolment.read_upload(encoded(text, encoding), filename="deltagare.csv")
+
+    assert result.errors == []
+    assert [(row.name, row.unit) for row in result.rows] == [("Åsa Öberg", "Förskolan Solrosen, avd. 2")]
+
+
 def test_a_workbook_is_read_from_its_first_sheet_with_anything_in_it():
     # What Excel's "Data → From Text/CSV" leaves: the empty "Blad1" first, the table on a sheet after it.
     workbook = Workbook()
