@@ -378,12 +378,16 @@ def shown(raw: object, *, limit: int = 40) -> str:
 
 
 # Decimal digits only: int() and float() would also take "1e6", "1_000", "inf" and non-ASCII digits.
-WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,]0*)?")
+# Swedish Excel's number format with a thousands separator writes 12345 as "12 345", with a no-break space (or a
+# narrow one): groups of exactly three digits, so that "1 5", a slip, is still not a number.
+THOUSANDS_SPACES = " \u00a0\u202f"
+WHOLE_NUMBER = re.compile(rf"[+-]?(?:[0-9]+|[0-9]{{1,3}}(?:[{THOUSANDS_SPACES}][0-9]{{3}})+)(?:[.,]0*)?")
+NO_SPACES = str.maketrans("", "", THOUSANDS_SPACES)
 
 
 def whole_number(raw: object) -> int | None:
-    """A whole decimal number from a cell: 30, 30.0 (Excel), "30", "30,0" (Swedish decimals); else None
-    ("1e6", "3.5", "1_000" and the like are not whole numbers as people write them)."""
+    """A whole decimal number from a cell: 30, 30.0 (Excel), "30", "30,0" (Swedish decimals), "12 345" (Swedish
+    thousands); else None ("1e6", "3.5", "1_000" and the like are not whole numbers as people write them)."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
@@ -394,7 +398,7 @@ def whole_number(raw: object) -> int | None:
     if not WHOLE_NUMBER.fullmatch(text):
         return None
     try:
-        return int(re.split(r"[.,]", text)[0])
+        return int(re.split(r"[.,]", text)[0].translate(NO_SPACES))
     except ValueError:  # over Python's 4 300 digits: no field stores it either
         return None
 

@@ -133,13 +133,26 @@ def test_integer_limits_are_the_model_field_s_on_every_database():
     assert fieldlimits.integer_range(Participant, "number") == (0, 2147483647)
 
 
-@pytest.mark.parametrize("raw", ["1e6", "3.5", "1_000", "inf", "٣", "", "30,5", "--3"])
+@pytest.mark.parametrize("raw", ["1e6", "3.5", "1_000", "inf", "٣", "", "30,5", "--3", "1 5", "1 0000", "12 34"])
 def test_only_whole_decimal_numbers_are_numbers(raw):
     assert tablefiles.whole_number(raw) is None
 
 
 @pytest.mark.parametrize(
-    ("raw", "number"), [("30", 30), ("30,0", 30), ("30.00", 30), (" 7 ", 7), (30.0, 30), ("-2", -2)]
+    ("raw", "number"),
+    [
+        ("30", 30),
+        ("30,0", 30),
+        ("30.00", 30),
+        (" 7 ", 7),
+        (30.0, 30),
+        ("-2", -2),
+        # Swedish Excel's thousands separator: a no-break space, a narrow one, or a space typed.
+        ("12\u00a0345", 12345),
+        ("12\u202f345", 12345),
+        ("1 234 567", 1234567),
+        ("12 345,0", 12345),
+    ],
 )
 def test_whole_numbers_are_read_as_people_write_them(raw, number):
     assert tablefiles.whole_number(raw) == number
@@ -195,6 +208,16 @@ def test_cells_copied_from_excel_into_notepad_are_read_at_their_tabs(encoding):
 
     assert result.errors == []
     assert [(row.name, row.unit) for row in result.rows] == [("Åsa Öberg", "Förskolan Solrosen, avd. 2")]
+
+
+def test_a_number_formatted_with_thousands_in_swedish_excel_is_read_from_its_csv():
+    # "CSV (semikolonavgränsad)" writes the no-break space of "Tal" with a thousands separator as byte A0.
+    text = "name;email;unit;number\r\nÅsa Öberg;asa@example.se;Förskolan Solrosen;12\u00a0345\r\n"
+
+    result = enrolment.read_upload(text.encode("cp1252"), filename="deltagare.csv")
+
+    assert result.errors == []
+    assert [row.number for row in result.rows] == [12345]
 
 
 def test_a_workbook_is_read_from_its_first_sheet_with_anything_in_it():
