@@ -101,7 +101,7 @@ def parse_table(table: Sequence[Sequence[object]]) -> ParseResult[ActionRow]:
                 1,
                 "",
                 _("the header must be %(expected)s, not %(found)s")
-                % {"expected": ",".join(COLUMNS), "found": ",".join(found)},
+                % {"expected": ",".join(COLUMNS), "found": ",".join(found) or _("nothing")},
             )
         )
         return result

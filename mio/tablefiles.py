@@ -219,14 +219,19 @@ def _not_text_message() -> str:
     )
 
 
+CSV_SEPARATORS = (",", ";", "\t")
+
+
 def csv_table(data: bytes) -> Table:
-    """CSV separated by commas or semicolons (Swedish Excel), in UTF-8 with or without BOM, or in
+    """CSV separated by commas, semicolons (Swedish Excel) or tabs, in UTF-8 with or without BOM, or in
     Windows-1252 (`decode_text`). A cell may be as long as the file (the csv module's own limit is
     131 072 characters): how long a cell may be is a rule of its column. Raises BadCells for cells
     with control characters."""
     text = decode_text(data)
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    # Tabs too: cells copied from Excel into Notepad and saved as .csv are separated by tabs.
+    counts = {separator: first_line.count(separator) for separator in CSV_SEPARATORS}
+    delimiter = max(counts, key=counts.__getitem__)  # a tie, or none at all: a comma
     if len(text) >= csv.field_size_limit():
         csv.field_size_limit(len(text) + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -242,15 +247,21 @@ def csv_table(data: bytes) -> Table:
 
 
 def xlsx_table(stream: IO[bytes]) -> Table:
-    """The first sheet of a workbook, empty cells as ""."""
+    """The first sheet of a workbook with anything in it, empty cells as "".
+
+    Empty sheets before it are passed over: Excel's "Data → From Text/CSV" puts the table on a new sheet after
+    the workbook's empty "Blad1", which would otherwise read as an empty file."""
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception:  # openpyxl raises several kinds for a broken file
         raise UnreadableFile(_("the file is not a readable .xlsx workbook")) from None
-    sheet = workbook.worksheets[0]
-    table = [["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    table: Table = []
+    for sheet in workbook.worksheets:
+        table = [["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+        if any(not is_blank(cell) for row in table for cell in row):
+            break
     workbook.close()
     check_cells(table)
     return table
@@ -367,12 +378,16 @@ def shown(raw: object, *, limit: int = 40) -> str:
 
 
 # Decimal digits only: int() and float() would also take "1e6", "1_000", "inf" and non-ASCII digits.
-WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,]0*)?")
+# Swedish Excel's number format with a thousands separator writes 12345 as "12 345", with a no-break space (or a
+# narrow one): groups of exactly three digits, so that "1 5", a slip, is still not a number.
+THOUSANDS_SPACES = " \u00a0\u202f"
+WHOLE_NUMBER = re.compile(rf"[+-]?(?:[0-9]+|[0-9]{{1,3}}(?:[{THOUSANDS_SPACES}][0-9]{{3}})+)(?:[.,]0*)?")
+NO_SPACES = str.maketrans("", "", THOUSANDS_SPACES)
 
 
 def whole_number(raw: object) -> int | None:
-    """A whole decimal number from a cell: 30, 30.0 (Excel), "30", "30,0" (Swedish decimals); else None
-    ("1e6", "3.5", "1_000" and the like are not whole numbers as people write them)."""
+    """A whole decimal number from a cell: 30, 30.0 (Excel), "30", "30,0" (Swedish decimals), "12 345" (Swedish
+    thousands); else None ("1e6", "3.5", "1_000" and the like are not whole numbers as people write them)."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
@@ -383,25 +398,55 @@ def whole_number(raw: object) -> int | None:
     if not WHOLE_NUMBER.fullmatch(text):
         return None
     try:
-        return int(re.split(r"[.,]", text)[0])
+        return int(re.split(r"[.,]", text)[0].translate(NO_SPACES))
     except ValueError:  # over Python's 4 300 digits: no field stores it either
         return None
 
 
+# Excel's serial numbers of the days 2000-01-01 and 2099-12-31: a number cell in a date column in this range is a
+# date whose cell lost its date format (pasted as values, or formatted "General"); a smaller number is a mistake
+# (a rating or minutes in the wrong column), never a day of 1900.
+EXCEL_SERIAL_DAYS = range(36526, 73051)
+
+
 def iso_date(raw: object) -> dt.date | None:
-    """A date from a date cell or YYYY-MM-DD text; else None."""
+    """A date from a date cell, an Excel serial number of this century in a number cell, or text written
+    YYYY-MM-DD, also with a time after it as Excel writes a date-time cell into CSV ("2026-11-24 00:00");
+    else None."""
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if math.isfinite(raw) and math.floor(raw) in EXCEL_SERIAL_DAYS:
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(raw).date()
         return None
+    text = str(raw).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    if len(text) > 10 and text[10] in " T":
+        try:
+            return dt.datetime.fromisoformat(text).date()
+        except ValueError:
+            return None
+    return None
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], stream: IO[str]) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
+def excel_separator() -> str:
+    """The separator Excel splits a double-clicked CSV file at, where numbers are written as the page's language
+    writes them: ";" where the decimal separator is a comma (Swedish Excel), else ",". For the example files, which
+    people open in Excel to fill in; a file of the wrong one opens with every row in column A."""
+    return ";" if formats.get_format("DECIMAL_SEPARATOR") == "," else ","
+
+
+def write_csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], stream: IO[str], *, delimiter: str = ","
+) -> None:
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
 

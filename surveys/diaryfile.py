@@ -128,7 +128,7 @@ def parse_table(table: Sequence[Sequence[object]], *, hours: int) -> ParseResult
                 1,
                 "",
                 _("the header must be %(expected)s (this round has %(hours)d hours), not %(found)s")
-                % {"expected": ",".join(expected), "hours": hours, "found": ",".join(found)},
+                % {"expected": ",".join(expected), "hours": hours, "found": ",".join(found) or _("nothing")},
             )
         )
         return result
@@ -208,7 +208,9 @@ def _read_participant(raw: object) -> int | _Bad:
 
 def _read_date(raw: object) -> dt.date | _Bad:
     date = tablefiles.iso_date(raw)
-    return _Bad(_("must be a date written YYYY-MM-DD")) if date is None else date
+    if date is None:
+        return _Bad(_("%(value)s is not a date; write YYYY-MM-DD") % {"value": tablefiles.shown(raw)})
+    return date
 
 
 def _read_task(raw: object) -> str | _Bad:
@@ -263,8 +265,8 @@ _COLUMN_READERS = {
 }
 
 
-def write_csv(rows: Iterable[Sequence[object]], *, hours: int, stream: IO[str]) -> None:
-    tablefiles.write_csv(header(hours), rows, stream)
+def write_csv(rows: Iterable[Sequence[object]], *, hours: int, stream: IO[str], delimiter: str = ",") -> None:
+    tablefiles.write_csv(header(hours), rows, stream, delimiter=delimiter)
 
 
 def write_xlsx(rows: Iterable[Sequence[object]], *, hours: int, stream: IO[bytes]) -> None:

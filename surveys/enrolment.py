@@ -35,6 +35,7 @@ from .services import account_with_role_create
 REQUIRED_COLUMNS = ("name", "email", "unit")
 COLUMNS = (*REQUIRED_COLUMNS, "number")
 MAX_NUMBER = MAX_PARTICIPANT_NUMBER
+EMAILS_PER_QUERY = 500
 
 
 class EnrolmentError(ValueError):
@@ -92,7 +93,7 @@ def parse_table(table: tablefiles.Table) -> ParseResult[PersonRow]:
         )
         return result
     for number, cells in tablefiles.data_rows(table, header, result.errors):
-        name = str(cells["name"]).strip()
+        name = one_line(cells["name"])
         email = str(cells["email"]).strip()
         errors_before = len(result.errors)
         if not name:
@@ -118,13 +119,17 @@ def parse_table(table: tablefiles.Table) -> ParseResult[PersonRow]:
                 )
         if len(result.errors) == errors_before:
             result.rows.append(
-                PersonRow(
-                    row=number, name=name, email=email, unit=str(cells["unit"]).strip(), number=participant_number
-                )
+                PersonRow(row=number, name=name, email=email, unit=one_line(cells["unit"]), number=participant_number)
             )
     if not result.rows and not result.errors:
         result.errors.append(RowError(2, "", _("the file has no people in it")))
     return result
+
+
+def one_line(raw: object) -> str:
+    """A name as one line with single spaces: a cell broken with Alt+Enter, or a no-break space pasted from a web
+    page, looks like a space in Excel, and is meant as one (a name is split into first and last at its spaces)."""
+    return " ".join(str(raw).split())
 
 
 def person_limit_problems(row: int, *, name: str, email: str) -> list[RowError]:
@@ -191,7 +196,7 @@ class EnrolmentPlan:
 def _units_by_name(survey: Survey) -> dict[str, list[Unit]]:
     units: dict[str, list[Unit]] = {}
     for unit in Unit.objects.filter(department__municipality_id=survey.municipality_id).select_related("department"):
-        units.setdefault(unit.name.casefold(), []).append(unit)
+        units.setdefault(one_line(unit.name).casefold(), []).append(unit)
     return units
 
 
@@ -200,9 +205,10 @@ def _find_unit(name: str, units: dict[str, list[Unit]]) -> tuple[Unit | None, st
     if not name:
         return None, ""
     department, _slash, unit_name = name.rpartition("/")
-    found = units.get(unit_name.strip().casefold(), [])
+    found = units.get(one_line(unit_name).casefold(), [])
     if department.strip():
-        found = [unit for unit in found if unit.department.name.casefold() == department.strip().casefold()]
+        wanted = one_line(department).casefold()
+        found = [unit for unit in found if one_line(unit.department.name).casefold() == wanted]
     if len(found) == 1:
         return found[0], ""
     if not found:
@@ -260,10 +266,13 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow], by: AbstractBas
     by_user, by_number = municipality_numbers(survey)
     in_round_users = set(survey.participants.exclude(user=None).values_list("user_id", flat=True))
     in_round_numbers = set(survey.participants.values_list("number", flat=True))
-    emails = {row.email.casefold() for row in rows}
+    emails = sorted({row.email.casefold() for row in rows})
     accounts: dict[str, list[AbstractBaseUser]] = {}
-    for user in User.objects.filter(reduce(or_, (Q(email__iexact=email) for email in emails), Q(pk__in=[]))):
-        accounts.setdefault(user.email.casefold(), []).append(user)
+    # A few hundred addresses a query: SQLite refuses a condition of a thousand ORs ("Expression tree is too large").
+    for start in range(0, len(emails), EMAILS_PER_QUERY):
+        chunk = emails[start : start + EMAILS_PER_QUERY]
+        for user in User.objects.filter(reduce(or_, (Q(email__iexact=email) for email in chunk))):
+            accounts.setdefault(user.email.casefold(), []).append(user)
     elsewhere = _held_elsewhere(survey, [user for found in accounts.values() for user in found], by=by)
 
     seen_emails: dict[str, int] = {}
@@ -407,7 +416,7 @@ class EnrolmentResult:
 
 
 def _split_name(name: str) -> tuple[str, str]:
-    first, _space, last = name.strip().rpartition(" ")
+    first, _space, last = one_line(name).rpartition(" ")
     return (first, last) if first else (last, "")
 
 

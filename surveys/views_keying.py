@@ -15,10 +15,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mio import tablefiles
 from mio.uploads import Preview, UploadPreviewConfirm
 
 from . import access, services
@@ -158,17 +160,22 @@ def diary_upload(request: HttpRequest, slug: str) -> HttpResponse:
 def stored_message(result: services.ImportResult) -> str:
     """What an upload stored, e.g. "2 diary days are stored and submitted (3 rows, 1 new participant)":
     each count with its own plural form; new participants only when there are any."""
-    details = [ngettext("%(count)d row", "%(count)d rows", result.lines) % {"count": result.lines}]
+    # Grouped as the language writes counts ("20 000 rows"), as the dashboard does: a whole round is tens of thousands.
+    details = [ngettext("%(rows)s row", "%(rows)s rows", result.lines) % {"rows": grouped(result.lines)}]
     if result.participants_created:
         details.append(
             ngettext("%(count)d new participant", "%(count)d new participants", result.participants_created)
             % {"count": result.participants_created}
         )
     return ngettext(
-        "%(days)d diary day is stored and submitted (%(details)s).",
-        "%(days)d diary days are stored and submitted (%(details)s).",
+        "%(days)s diary day is stored and submitted (%(details)s).",
+        "%(days)s diary days are stored and submitted (%(details)s).",
         result.days,
-    ) % {"days": result.days, "details": ", ".join(details)}
+    ) % {"days": grouped(result.days), "details": ", ".join(details)}
+
+
+def grouped(count: int) -> str:
+    return formats.number_format(count, force_grouping=True)
 
 
 def _example_file(survey: Survey) -> HttpResponse:
@@ -180,7 +187,10 @@ def _example_file(survey: Survey) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response.write("\ufeff")  # with a BOM, so that Excel opens the Swedish letters as UTF-8
     write_csv(
-        [[number, weekdays[0].isoformat(), first_task, *minutes, 3, 2, ""]], hours=survey.hours_per_day, stream=response
+        [[number, weekdays[0].isoformat(), first_task, *minutes, 3, 2, ""]],
+        hours=survey.hours_per_day,
+        stream=response,
+        delimiter=tablefiles.excel_separator(),
     )
     response["Content-Disposition"] = f'attachment; filename="dagbok-{survey.slug}.csv"'
     return response

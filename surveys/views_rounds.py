@@ -422,7 +422,8 @@ def enrol_template(request: HttpRequest, slug: str) -> HttpResponse:
     unit = Unit.objects.filter(department__municipality_id=survey.municipality_id).values_list("name", flat=True)
     unit = unit.order_by("department__name", "name").first() or "Förskolan Solrosen"
     body = io.StringIO()
-    tablefiles.write_csv(COLUMNS, [["Anna Andersson", "anna.andersson@example.se", unit, ""]], body)
+    example = [["Anna Andersson", "anna.andersson@example.se", unit, ""]]
+    tablefiles.write_csv(COLUMNS, example, body, delimiter=tablefiles.excel_separator())
     # With a BOM, so that Excel opens the Swedish letters as UTF-8.
     response = HttpResponse("\ufeff" + body.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="deltagare-{survey.slug}.csv"'

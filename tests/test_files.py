@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from actionplan import actionfile
 from mio import downloads, tablefiles
@@ -133,16 +133,108 @@ def test_integer_limits_are_the_model_field_s_on_every_database():
     assert fieldlimits.integer_range(Participant, "number") == (0, 2147483647)
 
 
-@pytest.mark.parametrize("raw", ["1e6", "3.5", "1_000", "inf", "٣", "", "30,5", "--3"])
+@pytest.mark.parametrize("raw", ["1e6", "3.5", "1_000", "inf", "٣", "", "30,5", "--3", "1 5", "1 0000", "12 34"])
 def test_only_whole_decimal_numbers_are_numbers(raw):
     assert tablefiles.whole_number(raw) is None
 
 
 @pytest.mark.parametrize(
-    ("raw", "number"), [("30", 30), ("30,0", 30), ("30.00", 30), (" 7 ", 7), (30.0, 30), ("-2", -2)]
+    ("raw", "number"),
+    [
+        ("30", 30),
+        ("30,0", 30),
+        ("30.00", 30),
+        (" 7 ", 7),
+        (30.0, 30),
+        ("-2", -2),
+        # Swedish Excel's thousands separator: a no-break space, a narrow one, or a space typed.
+        ("12\u00a0345", 12345),
+        ("12\u202f345", 12345),
+        ("1 234 567", 1234567),
+        ("12 345,0", 12345),
+    ],
 )
 def test_whole_numbers_are_read_as_people_write_them(raw, number):
     assert tablefiles.whole_number(raw) == number
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2026-11-24",
+        " 2026-11-24 ",
+        "2026-11-24 00:00",  # a date-time cell, as Excel writes it into CSV
+        "2026-11-24 00:00:00",
+        "2026-11-24T00:00:00",
+        dt.date(2026, 11, 24),
+        dt.datetime(2026, 11, 24, 0, 0),  # noqa: DTZ001 - what openpyxl reads from a date cell
+        46350,  # an xlsx date cell that lost its date format: Excel's serial number of the day
+        46350.0,
+        46350.5,  # its noon
+    ],
+)
+def test_dates_are_read_as_excel_writes_them(raw):
+    assert tablefiles.iso_date(raw) == dt.date(2026, 11, 24)
+
+
+@pytest.mark.parametrize("raw", ["24/11/2026", "11/24/2026", "24.11.2026", "2026-11-24 kl 8", "", 3, 2.0, True, 99999])
+def test_dates_written_otherwise_are_not_guessed(raw):
+    # A small number in a date column is a rating or minutes in the wrong column, not a day of 1900.
+    assert tablefiles.iso_date(raw) is None
+
+
+def test_a_diary_xlsx_with_a_number_cell_for_its_date_reads_the_day_and_a_bad_date_is_quoted():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(diaryfile.header(3))
+    sheet.append([7, 46350, "budget", 30, None, None, 3, 2, None])
+    sheet.append([7, "24/11/2026", "budget", 30, None, None, 3, 2, None])
+    stream = io.BytesIO()
+    workbook.save(stream)
+
+    result = diaryfile.read_upload(stream.getvalue(), filename="dagbok.xlsx", hours=3)
+
+    assert [(row.row, row.date) for row in result.rows] == [(2, dt.date(2026, 11, 24))]
+    assert [str(error) for error in result.errors] == [
+        "Row 3, column date: “24/11/2026” is not a date; write YYYY-MM-DD"
+    ]
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_cells_copied_from_excel_into_notepad_are_read_at_their_tabs(encoding):
+    text = "name\temail\tunit\r\nÅsa Öberg\tasa@example.se\tFörskolan Solrosen, avd. 2\r\n"
+
+    result = enrolment.read_upload(encoded(text, encoding), filename="deltagare.csv")
+
+    assert result.errors == []
+    assert [(row.name, row.unit) for row in result.rows] == [("Åsa Öberg", "Förskolan Solrosen, avd. 2")]
+
+
+def test_a_number_formatted_with_thousands_in_swedish_excel_is_read_from_its_csv():
+    # "CSV (semikolonavgränsad)" writes the no-break space of "Tal" with a thousands separator as byte A0.
+    text = "name;email;unit;number\r\nÅsa Öberg;asa@example.se;Förskolan Solrosen;12\u00a0345\r\n"
+
+    result = enrolment.read_upload(text.encode("cp1252"), filename="deltagare.csv")
+
+    assert result.errors == []
+    assert [row.number for row in result.rows] == [12345]
+
+
+def test_a_workbook_is_read_from_its_first_sheet_with_anything_in_it():
+    # What Excel's "Data → From Text/CSV" leaves: the empty "Blad1" first, the table on a sheet after it.
+    workbook = Workbook()
+    workbook.active.title = "Blad1"
+    table = workbook.create_sheet("deltagare")
+    table.append(["name", "email", "unit"])
+    table.append(["Åsa Öberg", "asa@example.se", "Förskolan Solrosen"])
+    workbook.create_sheet("Blad3").append(["not", "this", "one"])
+    stream = io.BytesIO()
+    workbook.save(stream)
+
+    result = enrolment.read_upload(stream.getvalue(), filename="deltagare.xlsx")
+
+    assert result.errors == []
+    assert [(row.row, row.name) for row in result.rows] == [(2, "Åsa Öberg")]
 
 
 # --- Reading: every importer --------------------------------------------------------------------------

@@ -94,6 +94,14 @@ def test_a_wrong_header_is_one_error_naming_the_columns():
     ]
 
 
+def test_a_blank_header_row_says_it_found_nothing():
+    result = parse_table([["", ""], ["1", "x"]])
+
+    assert [str(error) for error in result.errors] == [
+        "Row 1: the header must be " + ",".join(COLUMNS) + ", not nothing"
+    ]
+
+
 def test_bad_rows_leave_the_plan_unchanged_and_name_every_problem(tmp_path, plan, make_item, department):
     make_item(1, title="Redan här", tasks=["budget"])
     before = snapshot(plan)

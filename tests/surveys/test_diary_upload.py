@@ -98,6 +98,19 @@ def test_the_example_file_is_in_the_round_s_format_and_previews_without_problems
     assert response.status_code == 200 and response.context["plan"]
 
 
+def test_the_swedish_example_file_is_separated_by_semicolons_as_swedish_excel_opens_it(
+    admin_client, survey, participant
+):
+    admin_client.cookies["django_language"] = "sv"
+
+    example = admin_client.get(upload_url(survey), {"mall": "csv"})
+
+    header, row = example.content.decode("utf-8-sig").splitlines()
+    assert header == "participant;date;task;h1;h2;h3;h4;h5;h6;h7;h8;value;function;note"
+    assert row == "7;2025-03-03;direct-meeting;30;15;;;;;;;3;2;"
+    assert read_csv(example.content, hours=8).errors == []
+
+
 def test_the_preview_shows_what_will_be_stored_and_stores_nothing(admin_client, filled):
     before = snapshot(filled)
 
@@ -116,6 +129,18 @@ def test_the_preview_shows_what_will_be_stored_and_stores_nothing(admin_client, 
     assert "Number 9 is not in the round yet; it will be added without an account." in content
     assert "Confirm: store 2 diary days" in content
     assert snapshot(filled) == before
+
+
+def test_the_preview_groups_a_large_count_as_the_page_s_language_writes_it(admin_client, survey):
+    # 5 managers × 5 days, every hour full: 12 000 minutes, "12 000" in Swedish (a no-break space), as on the dashboard.
+    days = [dt.date(2025, 3, 3) + dt.timedelta(days=offset) for offset in range(5)]
+    rows = [row(number, day.isoformat(), "planning", [60] * 8) for number in range(1, 6) for day in days]
+    admin_client.cookies["django_language"] = "sv"
+
+    response = upload(admin_client, survey, csv_file(rows))
+
+    assert response.context["plan"].minutes == 5 * 5 * 8 * 60
+    assert "12\u00a0000 minuter sammanlagt" in response.content.decode()
 
 
 def test_confirming_stores_the_days_submitted(admin_client, filled):
@@ -251,7 +276,7 @@ BAD_ROWS = {
     ),
     "a bad date": (
         [GOOD[0], row(7, "4/3", "planning", [10])],
-        (3, "date", "must be a date written YYYY-MM-DD"),
+        (3, "date", "“4/3” is not a date; write YYYY-MM-DD"),
     ),
     "a bad participant": (
         [GOOD[0], row(0, "2025-03-05", "planning", [10])],
@@ -418,6 +443,8 @@ def test_a_new_upload_forgets_the_previous_preview(admin_client, filled):
         (1, 1, 0, "1 dagboksdag är sparad och inskickad (1 rad)."),
         (2, 3, 1, "2 dagboksdagar är sparade och inskickade (3 rader, 1 ny deltagare)."),
         (5, 12, 2, "5 dagboksdagar är sparade och inskickade (12 rader, 2 nya deltagare)."),
+        # A whole round's counts are grouped as Swedish writes them, with a no-break space.
+        (12500, 20000, 0, "12\u00a0500 dagboksdagar är sparade och inskickade (20\u00a0000 rader)."),
     ],
 )
 def test_the_stored_message_has_a_plural_form_for_each_count(days, lines, new, swedish):

@@ -155,6 +155,13 @@ def test_an_empty_file_is_reported():
     assert [str(error) for error in read_csv(b"", hours=3).errors] == ["Row 1: the file is empty"]
 
 
+def test_a_blank_header_row_says_it_found_nothing():
+    # Swedish Excel saves a sheet whose first row is empty as a row of semicolons.
+    (error,) = read_csv(b";;;;\r\n7;2025-03-03;invoices;;\r\n", hours=3).errors
+
+    assert str(error).endswith("(this round has 3 hours), not nothing")
+
+
 def test_a_windows_1252_file_is_read():
     data = f"{HEADER}\n7,2025-03-03,other,,15,,,,Brandövning\n".encode("cp1252")
 
@@ -216,7 +223,7 @@ def test_a_broken_workbook_is_reported():
             "participant",
             "“1_000” is not a participant number; use a whole number from 1 to 99999",
         ),
-        ("7,3/3/2025,invoices,20,,,,,", "date", "must be a date written YYYY-MM-DD"),
+        ("7,3/3/2025,invoices,20,,,,,", "date", "“3/3/2025” is not a date; write YYYY-MM-DD"),
         ("7,2025-03-03," + "x" * 51 + ",20,,,,,", "task", "must be a task code of at most 50 characters (now 51)"),
         ("7,2025-03-03,invoices,,,1e1,,,", "h3", "“1e1” is not allowed: minutes are whole numbers from 0 to 60"),
         ("7,2025-03-03,invoices,,,inf,,,", "h3", "“inf” is not allowed: minutes are whole numbers from 0 to 60"),

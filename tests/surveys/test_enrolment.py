@@ -21,6 +21,7 @@ from surveys.enrolment import (
     PersonRow,
     file_problems,
     participants_enrol,
+    plan_enrolment,
     read_file,
     read_upload,
 )
@@ -230,6 +231,19 @@ def test_a_kept_number_taken_in_the_round_by_an_imported_participant_is_refused(
     assert places(errors) == [(2, "number")]
 
 
+def test_a_file_of_thousands_of_people_is_planned(survey, unit, make_user):
+    # SQLite refused one condition over a thousand addresses ("Expression tree is too large"): a 500 error.
+    existing = make_user("asa", email="Person1199@Example.se")
+    rows = [person(row, f"Person Nummer{row}", f"person{row}@example.se") for row in range(2, 1202)]
+
+    plan = plan_enrolment(survey=survey, rows=rows)
+
+    assert plan.errors == []
+    assert len(plan.enrolees) == 1200
+    assert [enrolee.row.row for enrolee in plan.enrolees if enrolee.user is not None] == [1199]
+    assert plan.enrolees[1197].user == existing
+
+
 def test_every_bad_row_is_reported_at_once_and_the_good_ones_are_not_enrolled(survey, unit):
     rows = [
         person(2, "Anna", "anna@x.se"),
@@ -363,6 +377,28 @@ def test_a_new_account_signs_in_with_links_is_a_manager_and_a_member(survey, uni
     assert list(user.municipalities.all()) == [survey.municipality]
     assert participant.unit == unit
     assert Group.objects.get(name=roles.MANAGERS).user_set.filter(pk=user.pk).exists()
+
+
+def test_a_line_break_or_no_break_space_in_a_name_or_unit_is_a_space(tmp_path, survey, unit):
+    # Alt+Enter in an Excel cell, and a no-break space pasted from a web page, both look like a space there.
+    path = write_csv(
+        tmp_path / "p.csv",
+        [
+            ["Åsa\u00a0Öberg", "asa@x.se", "Förskolan\u00a0Solrosen", ""],
+            ["Bo\r\nBerg", "bo@x.se", "förskolan  solrosen", ""],
+        ],
+        delimiter=";",
+    )
+
+    parsed = read_file(path)
+    participants_enrol(survey=survey, rows=parsed.rows)
+
+    assert [(row.name, row.unit) for row in parsed.rows] == [
+        ("Åsa Öberg", "Förskolan Solrosen"),
+        ("Bo Berg", "förskolan solrosen"),
+    ]
+    people = survey.participants.order_by("number").values_list("user__first_name", "user__last_name", "unit")
+    assert list(people) == [("Åsa", "Öberg", unit.pk), ("Bo", "Berg", unit.pk)]
 
 
 # --- The command ---------------------------------------------------------------------------------

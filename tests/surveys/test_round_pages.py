@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from surveys import mailings, roles
-from surveys.enrolment import EnrolmentResult
+from surveys.enrolment import EnrolmentResult, read_upload
 from surveys.models import AuditEvent, DiaryDay, Participant, SentEmail, Survey
 from surveys.services import LineInput, diary_save, survey_create
 from surveys.views_rounds import enrolled_message
@@ -913,6 +913,17 @@ def test_the_example_file_has_the_columns_and_one_person(admin_a_client, survey,
     assert "attachment" in response["Content-Disposition"]
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines == ["name,email,unit,number", "Anna Andersson,anna.andersson@example.se,Förskolan Solrosen,"]
+
+
+def test_the_swedish_example_file_is_separated_by_semicolons_as_swedish_excel_opens_it(admin_a_client, survey, unit):
+    # Swedish Excel splits a double-clicked CSV at semicolons: commas would put every row in column A.
+    admin_a_client.cookies["django_language"] = "sv"
+
+    response = admin_a_client.get(reverse("surveys:enrol_template", args=[survey.slug]))
+
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines == ["name;email;unit;number", "Anna Andersson;anna.andersson@example.se;Förskolan Solrosen;"]
+    assert read_upload(response.content, filename="mall.csv").errors == []
 
 
 # --- Reopening one day ------------------------------------------------------------------------------
