@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .models import DiaryDay, DiaryLine, Participant, Survey, Task
 
@@ -51,16 +51,27 @@ def previous_day(*, participant: Participant, before: dt.date) -> DiaryDay | Non
 
 
 def export_rows(*, survey: Survey) -> Iterator[list[object]]:
-    """The stored lines as file rows, by participant number, date and the task's order in the round."""
+    """The lines of the submitted days as file rows, by participant number, date and the task's order in
+    the round. Drafts are left out: an import stores every day as a submitted paper form, so exporting a
+    draft and importing the file would count a day its manager never sent in."""
     hours = survey.hours_per_day
     fields = ["day__participant__number", "day__date", "task__code", *[f"h{n}" for n in range(1, hours + 1)]]
     lines = (
-        DiaryLine.objects.filter(day__participant__survey=survey)
+        DiaryLine.objects.filter(day__participant__survey=survey, day__status=DiaryDay.Status.SUBMITTED)
         .order_by("day__participant__number", "day__date", "task__order", "task__id")
         .values_list(*fields, "value", "function", "note")
     )
     for number, date, code, *rest in lines.iterator(chunk_size=5000):
         yield [number, date.isoformat(), code, *rest]
+
+
+def draft_days_with_lines(*, survey: Survey) -> int:
+    """The draft days with something in them: what `export_rows` leaves out."""
+    return (
+        DiaryDay.objects.filter(participant__survey=survey, status=DiaryDay.Status.DRAFT)
+        .filter(Exists(DiaryLine.objects.filter(day=OuterRef("pk"))))
+        .count()
+    )
 
 
 def comparable_baseline(*, followup: Survey, min_paired: int) -> Survey | None:

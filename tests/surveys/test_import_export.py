@@ -384,6 +384,28 @@ def test_the_export_lists_lines_by_participant_date_and_task_order(filled):
     ]
 
 
+def test_the_export_leaves_out_draft_days_and_says_how_many(filled, participant, empty_copy, tmp_path):
+    # An import stores every day as submitted: a draft exported and imported again would count in the figures.
+    tasks = {task.code: task for task in filled.tasks.all()}
+    draft = dt.date(2025, 3, 5)
+    diary_save(
+        participant=participant, date=draft, lines=[LineInput(task=tasks["invoices"], minutes=[45])], submit=False
+    )
+    before = export_csv(filled)
+    stderr = io.StringIO()
+
+    call_command("export_diaries", survey=filled.slug, output=str(tmp_path / "out.csv"), stderr=stderr)
+
+    assert (tmp_path / "out.csv").read_text() == before
+    assert draft.isoformat() not in before and len(before.splitlines()) == 1 + 7
+    assert "Left out 1 draft day: only submitted days are exported" in stderr.getvalue()
+    run_import(tmp_path / "out.csv", empty_copy)
+    submitted = DiaryDay.objects.filter(status=DiaryDay.Status.SUBMITTED)
+    assert (
+        submitted.filter(participant__survey=empty_copy).count() == submitted.filter(participant__survey=filled).count()
+    )
+
+
 def test_an_xlsx_export_needs_a_file(filled):
     with pytest.raises(CommandError, match="xlsx needs a file"):
         call_command("export_diaries", survey=filled.slug, format="xlsx")

@@ -4,11 +4,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from surveys.diaryfile import write_csv, write_xlsx
 from surveys.models import Survey
-from surveys.selectors import export_rows
+from surveys.selectors import draft_days_with_lines, export_rows
 
 
 class Command(BaseCommand):
-    help = "Export a round's diary lines as CSV (to stdout without -o) or xlsx."
+    help = "Export the diary lines of a round's submitted days as CSV (to stdout without -o) or xlsx."
 
     def add_arguments(self, parser):
         parser.add_argument("--survey", required=True, help="the round's short name (slug)")
@@ -38,3 +38,10 @@ class Command(BaseCommand):
             self.stdout.write(buffer.getvalue(), ending="")
         if output:
             self.stderr.write(f"Wrote {output}")
+        # On stderr, so that CSV on stdout stays a clean file.
+        drafts = draft_days_with_lines(survey=the_survey)
+        if drafts:
+            days = "1 draft day" if drafts == 1 else f"{drafts} draft days"
+            self.stderr.write(
+                f"Left out {days}: only submitted days are exported, as an import stores every day as submitted."
+            )
