@@ -73,8 +73,10 @@ def test_an_invitation_arrives_over_smtp_with_a_working_link(survey, participant
     # The subject is the Swedish catalogue's wording, with the round's name (and its ä) intact after
     # the header's encoding.
     with translation.override("sv"):
-        subject = gettext("Invitation: the time-use diary %(name)s") % {"name": survey.name}
+        subject = gettext("Invitation to the time-use diary: %(name)s") % {"name": survey.name}
     assert message["Subject"] == subject
+    # The round's name stands on its own: "Inbjudan: tidsdagboken Tidsdagbok hösten 2026" read badly.
+    assert message["Subject"] == f"Inbjudan till tidsdagboken: {survey.name}"
     assert "Nollmätning 2025" in message["Subject"]
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Nollmätning 2025" in body
