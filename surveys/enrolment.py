@@ -172,6 +172,9 @@ class Enrolee:
     unit: Unit | None
     user: AbstractBaseUser | None  # an existing account; None: one is made
     kept_number: bool  # the person has this number from an earlier round
+    # The round has this number's days from a diary import, on a participant without an account: the
+    # person is linked to it (numbers are people within the municipality) instead of getting a second one.
+    imported_days: bool = False
 
     @property
     def new_account(self) -> bool:
@@ -266,6 +269,7 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow], by: AbstractBas
     by_user, by_number = municipality_numbers(survey)
     in_round_users = set(survey.participants.exclude(user=None).values_list("user_id", flat=True))
     in_round_numbers = set(survey.participants.values_list("number", flat=True))
+    unlinked_numbers = set(survey.participants.filter(user=None).values_list("number", flat=True))
     emails = sorted({row.email.casefold() for row in rows})
     accounts: dict[str, list[AbstractBaseUser]] = {}
     # A few hundred addresses a query: SQLite refuses a condition of a thousand ORs ("Expression tree is too large").
@@ -341,7 +345,9 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow], by: AbstractBas
                         % {"email": row.email, "kept": kept},
                     )
                 )
-            elif any(holder is not None for holder in holders) or row.number in in_round_numbers:
+            elif any(holder is not None for holder in holders) or (
+                row.number in in_round_numbers and row.number not in unlinked_numbers
+            ):
                 plan.errors.append(
                     RowError(
                         row.row,
@@ -360,8 +366,8 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow], by: AbstractBas
                 )
             claimed.setdefault(row.number, row.row)
         elif kept is not None:
-            if kept in in_round_numbers and user.pk not in in_round_users:
-                # Someone without an account (a diary import) already has the number in this round.
+            if kept in in_round_numbers and user.pk not in in_round_users and kept not in unlinked_numbers:
+                # Another account has the number in this round (numbers changed by hand in the admin).
                 plan.errors.append(
                     RowError(
                         row.row,
@@ -385,7 +391,16 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow], by: AbstractBas
         else:
             number = next_number
             next_number += 1
-        plan.enrolees.append(Enrolee(row=row, number=number, unit=unit, user=user, kept_number=kept is not None))
+        plan.enrolees.append(
+            Enrolee(
+                row=row,
+                number=number,
+                unit=unit,
+                user=user,
+                kept_number=kept is not None,
+                imported_days=number in unlinked_numbers,
+            )
+        )
     plan.errors.sort(key=lambda error: error.row)
     return plan
 
@@ -455,9 +470,15 @@ def participants_enrol(
             user.groups.add(managers)
             survey.municipality.members.add(user)
             linked += 1
-        participants.append(
-            Participant.objects.create(survey=survey, number=enrolee.number, user=user, unit=enrolee.unit)
-        )
+        if enrolee.imported_days:
+            participant = Participant.objects.select_for_update().get(survey=survey, number=enrolee.number, user=None)
+            participant.user = user
+            participant.unit = enrolee.unit or participant.unit
+            participant.save(update_fields=["user", "unit"])
+            survey.touch()  # figures per department and unit count the imported days where the person is
+        else:
+            participant = Participant.objects.create(survey=survey, number=enrolee.number, user=user, unit=enrolee.unit)
+        participants.append(participant)
     return EnrolmentResult(participants=participants, accounts_created=created, accounts_linked=linked)
 
 

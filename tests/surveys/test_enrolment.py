@@ -25,7 +25,7 @@ from surveys.enrolment import (
     read_file,
     read_upload,
 )
-from surveys.models import Department, Municipality, Participant, Survey, Unit
+from surveys.models import Department, DiaryDay, Municipality, Participant, Survey, Unit
 from surveys.services import survey_create
 
 from .helpers import people_snapshot
@@ -220,13 +220,52 @@ def test_an_existing_account_keeps_its_number_and_may_not_be_given_another(surve
     assert "number 2" in errors[0].message
 
 
-def test_a_kept_number_taken_in_the_round_by_an_imported_participant_is_refused(survey, unit, make_user):
+def imported_day(survey: Survey, number: int) -> Participant:
+    """A participant as a diary import makes one: by number, without an account, with a submitted day."""
+    participant = Participant.objects.create(survey=survey, number=number)
+    DiaryDay.objects.create(
+        participant=participant, date=survey.start_date, status=DiaryDay.Status.SUBMITTED, minutes=60
+    )
+    return participant
+
+
+def test_a_person_whose_number_has_imported_days_in_the_round_is_linked_to_them(survey, unit, make_user):
+    # Numbers are people within a municipality: the paper diaries imported for number 2 are Anna's. Refusing her
+    # left a dead end: she could never join the round, and the participant, having days, could not be removed.
     anna = make_user("anna", email="anna@x.se")
     Participant.objects.create(survey=survey, number=2, user=anna)
     later = follow_up(survey.municipality)
-    Participant.objects.create(survey=later, number=2)  # created by a diary import, no account
+    imported = imported_day(later, 2)
+    version = later.data_version
 
-    errors = refused(later, [person(2, "Anna", "anna@x.se")])
+    (enrolee,) = plan_enrolment(survey=later, rows=[person(2, "Anna", "anna@x.se")]).enrolees
+    result = participants_enrol(survey=later, rows=[person(2, "Anna", "anna@x.se")])
+
+    assert (enrolee.number, enrolee.kept_number, enrolee.imported_days) == (2, True, True)
+    assert [participant.pk for participant in result.participants] == [imported.pk]
+    imported.refresh_from_db()
+    assert (imported.user, imported.unit) == (anna, unit)
+    assert later.participants.count() == 1 and imported.days.count() == 1
+    later.refresh_from_db()
+    assert later.data_version != version  # the figures per unit count the imported day in Anna's unit now
+
+
+def test_a_new_person_given_the_number_of_imported_days_is_linked_to_them(survey, unit):
+    imported = imported_day(survey, 7)
+
+    (enrolee,) = plan_enrolment(survey=survey, rows=[person(2, "Bo Ek", "bo@x.se", number=7)]).enrolees
+    participants_enrol(survey=survey, rows=[person(2, "Bo Ek", "bo@x.se", number=7)])
+
+    assert (enrolee.new_account, enrolee.imported_days) == (True, True)
+    imported.refresh_from_db()
+    assert imported.user.email == "bo@x.se"
+    assert survey.participants.count() == 1
+
+
+def test_a_number_another_account_has_in_the_round_is_still_refused(survey, unit, make_user):
+    Participant.objects.create(survey=survey, number=7, user=make_user("eva", email="eva@x.se"))
+
+    errors = refused(survey, [person(2, "Bo Ek", "bo@x.se", number=7)])
 
     assert places(errors) == [(2, "number")]
 
