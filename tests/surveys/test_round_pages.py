@@ -747,6 +747,18 @@ def test_the_preview_says_a_linked_account_keeps_its_own_name(admin_a_client, su
     assert survey.participants.get(number=4).user.get_full_name() == "Ingrid Testsson"
 
 
+def test_the_preview_says_who_gets_the_days_imported_for_their_number(admin_a_client, survey, unit, earlier_round):
+    # Paper diaries imported for number 4 before Ingrid was enrolled: enrolling her links her to them.
+    imported = Participant.objects.create(survey=survey, number=4)
+
+    response = admin_a_client.post(enrol_url(survey), {"file": csv_upload(GOOD_FILE)})
+
+    assert "gets the imported days of this number" in response.content.decode()
+    admin_a_client.post(enrol_url(survey), {"confirm": "yes"})
+    imported.refresh_from_db()
+    assert imported.user.email == "ingrid@example.se"
+
+
 @pytest.mark.parametrize(
     ("created", "linked", "swedish"),
     [
