@@ -11,6 +11,7 @@ of the follow-up; new people get the next free number.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial, reduce
@@ -22,7 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from mio import fieldlimits, tablefiles
@@ -158,6 +159,43 @@ def person_limit_problems(row: int, *, name: str, email: str) -> list[RowError]:
     if problem:
         problems.append(RowError(row, "email", _("the e-mail address %(problem)s") % {"problem": problem}))
     return problems
+
+
+def earlier_rounds(survey: Survey) -> list[Survey]:
+    """The municipality's other rounds with people still linked to an account, latest first, each with
+    `people` (their count): the rounds whose people `people_rows` can start this round's file from."""
+    return list(
+        Survey.objects.filter(municipality_id=survey.municipality_id, participants__user__isnull=False)
+        .exclude(pk=survey.pk)
+        .annotate(people=Count("participants", filter=Q(participants__user__isnull=False)))
+        .order_by("-start_date", "-pk")
+    )
+
+
+def people_rows(survey: Survey) -> list[list[object]]:
+    """The round's people as rows of an enrolment file (COLUMNS), by number: a start for the next round's
+    file, where the administrator removes those who have left and adds the new. People no longer linked
+    to an account (erased, or unlinked after the retention time) are not in it; a unit whose name is in
+    two departments is written "Department / Unit", as the file asks."""
+    names = Counter(
+        one_line(name).casefold()
+        for name in Unit.objects.filter(department__municipality_id=survey.municipality_id).values_list(
+            "name", flat=True
+        )
+    )
+    participants = survey.participants.filter(user__isnull=False).select_related("user", "unit__department")
+    rows = []
+    for participant in participants.order_by("number"):
+        unit = participant.unit
+        if unit is None:
+            place = ""
+        elif names[one_line(unit.name).casefold()] > 1:
+            place = f"{unit.department.name} / {unit.name}"
+        else:
+            place = unit.name
+        user = participant.user
+        rows.append([user.get_full_name() or user.email, user.email, place, participant.number])
+    return rows
 
 
 # --- What enrolment would do ---------------------------------------------------------------------

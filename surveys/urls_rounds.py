@@ -12,6 +12,7 @@ apps reverse them, e.g. {% url 'surveys:participants' survey.slug %}.
     /omgangar/<slug>/deltagare/paminn/                  surveys:reminders_send      POST
     /omgangar/<slug>/deltagare/las-in/                  surveys:enrol               upload, preview, confirm
     /omgangar/<slug>/deltagare/las-in/mall.csv          surveys:enrol_template
+    /omgangar/<slug>/deltagare/las-in/fran/<earlier>.csv surveys:enrol_earlier      an earlier round's people as a file
     /omgangar/<slug>/deltagare/<number>/                surveys:participant         unit, days
     /omgangar/<slug>/deltagare/<number>/ta-bort/        surveys:participant_remove  POST
     /omgangar/<slug>/deltagare/<number>/oppna-dag/      surveys:day_reopen          POST
@@ -55,6 +56,7 @@ round_patterns = [
     path("deltagare/paminn/", views.reminders_send, name="reminders_send"),
     path("deltagare/las-in/", views.enrol, name="enrol"),
     path("deltagare/las-in/mall.csv", views.enrol_template, name="enrol_template"),
+    path("deltagare/las-in/fran/<slug:earlier>.csv", views.enrol_earlier, name="enrol_earlier"),
     path("deltagare/<int:number>/", include(participant_patterns)),
     path("blankett/", views_paper.paper_form, name="paper_form"),
     path("mata-in/", views_keying.key_pick, name="key_pick"),

@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -34,9 +34,11 @@ from .enrolment import (
     EnrolmentError,
     EnrolmentResult,
     PersonRow,
+    earlier_rounds,
     file_problems,
     participant_remove,
     participants_enrol,
+    people_rows,
     read_upload,
 )
 from .forms import (
@@ -390,7 +392,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
     staged = flow.handle(preview=preview, confirm=confirm)
     if isinstance(staged, HttpResponse):
         return staged
-    ctx = {"survey": survey, "nav": "rounds", **staged.page_context()}
+    ctx = {"survey": survey, "nav": "rounds", "earlier_rounds": earlier_rounds(survey), **staged.page_context()}
     return render(request, "surveys/enrol.html", ctx, status=staged.status)
 
 
@@ -427,6 +429,22 @@ def enrol_template(request: HttpRequest, slug: str) -> HttpResponse:
     # With a BOM, so that Excel opens the Swedish letters as UTF-8.
     response = HttpResponse("\ufeff" + body.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="deltagare-{survey.slug}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def enrol_earlier(request: HttpRequest, slug: str, earlier: str) -> HttpResponse:
+    """An earlier round's people as an enrolment file for this round: the start of a follow-up's file."""
+    survey = access.survey_for(request, slug)
+    source = access.survey_for(request, earlier)
+    if source.municipality_id != survey.municipality_id or source.pk == survey.pk:
+        raise Http404
+    body = io.StringIO()
+    tablefiles.write_csv(COLUMNS, people_rows(source), body, delimiter=tablefiles.excel_separator())
+    # With a BOM, so that Excel opens the Swedish letters as UTF-8.
+    response = HttpResponse("\ufeff" + body.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="deltagare-{survey.slug}-fran-{source.slug}.csv"'
     return response
 
 

@@ -14,7 +14,8 @@ HOW TO ADD A PAGE: add one `Row(...)` to the list of its app below (`LIST_ROWS`,
 
 - an id (shown in the test name), the URL name to `reverse()`;
 - the name of a path-argument builder in `ARGS` (what of the side goes into the path: "none",
-  "followup", "baseline", "plan", "item", "administrator"), then `extra=`: literal path arguments after it;
+  "followup", "baseline", "followup-from-baseline", "plan", "item", "administrator"), then `extra=`:
+  literal path arguments after it;
 - the expectation per role: one of the dicts under "What each role gets", or a new one
   (`{role: (status on A's object, status on B's object)}`; `same_on_both(...)` for pages of no one side);
 - optionally `query=` (a builder name in `QUERIES`), `params=` (a literal query dict), `method="post"`
@@ -285,6 +286,7 @@ ARGS: dict[str, Callable[[Side], list[object]]] = {
     "none": lambda s: [],
     "followup": lambda s: [s.followup.slug],
     "baseline": lambda s: [s.baseline.slug],
+    "followup-from-baseline": lambda s: [s.followup.slug, s.baseline.slug],
     "plan": lambda s: [s.plan.pk],
     "item": lambda s: [s.item.pk],
     "administrator": lambda s: [s.administrator.pk],
@@ -492,6 +494,7 @@ ROUND_ROWS = [
     Row("participant-add-page", "surveys:participant_add", "followup", ROUND_ADMINISTER),
     Row("enrol-page", "surveys:enrol", "followup", ROUND_ADMINISTER),
     Row("enrol-template", "surveys:enrol_template", "followup", ROUND_ADMINISTER),
+    Row("enrol-earlier", "surveys:enrol_earlier", "followup-from-baseline", ROUND_ADMINISTER),
     Row("key-pick-page", "surveys:key_pick", "followup", ROUND_ADMINISTER),
     Row("key-day-page", "surveys:key_day", "followup", ROUND_ADMINISTER, extra=(1, "2025-09-02")),
     Row(

@@ -312,7 +312,8 @@ def test_every_named_page_is_listed():
     not_pages = {
         "logout", "signin_request", "keep_alive", "set_language", "surveys:round_close", "surveys:round_reopen",
         "surveys:participant_remove", "surveys:day_reopen", "surveys:invitations_send", "surveys:reminders_send",
-        "surveys:enrol_template", "surveys:account_unlock", "surveys:person_export", "analysis:rounds_export",
+        "surveys:enrol_template", "surveys:enrol_earlier",
+        "surveys:account_unlock", "surveys:person_export", "analysis:rounds_export",
         "analysis:export", "analysis:compare_export", "analysis:compare_search", "analysis:unit_search",
         "actionplan:update_add", "favicon",
         # Chart images (SVG, no template): their pages above show them.

@@ -16,7 +16,7 @@ from django.utils import formats, timezone, translation
 
 from surveys import mailings, roles
 from surveys.enrolment import EnrolmentResult, read_upload
-from surveys.models import AuditEvent, DiaryDay, Participant, SentEmail, Survey
+from surveys.models import AuditEvent, Department, DiaryDay, Participant, SentEmail, Survey
 from surveys.services import LineInput, diary_save, survey_create
 from surveys.views_rounds import enrolled_message
 
@@ -1218,3 +1218,75 @@ def test_a_deactivated_account_cannot_use_its_sign_in_link(admin_a_client, manag
     response = english_client.get(link)
 
     assert response.status_code == 400
+
+
+# --- Starting a round's file from an earlier round's people ---------------------------------------
+
+
+@pytest.fixture
+def spring(survey, unit, make_user):
+    """Last spring's round: Ingrid (number 4, in a unit whose name two departments share), Bo (number 9,
+    no unit) and an erased person's number 2 (no account any more)."""
+    spring = survey_create(
+        slug="varen-2024",
+        name="Våren 2024",
+        municipality=survey.municipality,
+        start_date=dt.date(2024, 3, 4),
+        end_date=dt.date(2024, 3, 8),
+    )
+    twin = Department.objects.create(municipality=survey.municipality, name="Socialförvaltningen").units.create(
+        name=unit.name
+    )
+    Participant.objects.create(
+        survey=spring, number=4, unit=twin, user=make_user("ingrid", roles.MANAGERS, email="ingrid@example.se")
+    )
+    Participant.objects.create(survey=spring, number=9, user=make_user("bo", roles.MANAGERS, email="bo@example.se"))
+    Participant.objects.create(survey=spring, number=2)
+    return spring
+
+
+def test_an_earlier_rounds_people_come_as_an_enrolment_file_that_enrols_them_again(admin_a_client, survey, spring):
+    page = admin_a_client.get(enrol_url(survey)).content.decode()
+    link = reverse("surveys:enrol_earlier", args=[survey.slug, spring.slug])
+    assert link in page and "The people of Våren 2024 (2 people)" in page
+
+    response = admin_a_client.get(link)
+
+    assert response["Content-Disposition"] == f'attachment; filename="deltagare-{survey.slug}-fran-varen-2024.csv"'
+    text = response.content.decode("utf-8")
+    assert text.splitlines() == [
+        "\ufeffname,email,unit,number",
+        "Ingrid Testsson,ingrid@example.se,Socialförvaltningen / Förskolan Solrosen,4",
+        "Bo Testsson,bo@example.se,,9",
+    ]
+    # Uploaded as it came, it enrols the same people under their own numbers and units.
+    admin_a_client.post(enrol_url(survey), {"file": csv_upload(text.lstrip("\ufeff"))})
+    admin_a_client.post(enrol_url(survey), {"confirm": "yes"})
+    enrolled = survey.participants.order_by("number").values_list("number", "user__email", "unit__department__name")
+    assert list(enrolled) == [(4, "ingrid@example.se", "Socialförvaltningen"), (9, "bo@example.se", None)]
+
+
+def test_the_swedish_file_of_an_earlier_rounds_people_is_separated_by_semicolons(admin_a_client, survey, spring):
+    admin_a_client.cookies["django_language"] = "sv"  # Swedish Excel splits a double-clicked file at semicolons
+
+    response = admin_a_client.get(reverse("surveys:enrol_earlier", args=[survey.slug, spring.slug]))
+
+    assert response.content.decode("utf-8").splitlines()[0] == "\ufeffname;email;unit;number"
+
+
+def test_no_round_but_an_earlier_one_of_the_municipality_gives_its_people(
+    admin_a_client, survey, spring, other_municipality
+):
+    foreign = survey_create(
+        slug="annan-kommun",
+        name="Annan",
+        municipality=other_municipality,
+        start_date=dt.date(2024, 3, 4),
+        end_date=dt.date(2024, 3, 8),
+    )
+    Participant.objects.create(survey=foreign, number=1, user=get_user_model().objects.get(username="bo"))
+
+    assert admin_a_client.get(reverse("surveys:enrol_earlier", args=[survey.slug, foreign.slug])).status_code == 404
+    assert admin_a_client.get(reverse("surveys:enrol_earlier", args=[survey.slug, survey.slug])).status_code == 404
+    page = admin_a_client.get(enrol_url(survey)).content.decode()
+    assert "Annan" not in page and spring.name in page
