@@ -500,6 +500,16 @@ def test_changing_a_participants_unit(admin_a_client, survey, participant, depar
     assert "The unit of number 7 is saved." in messages_of(response)
 
 
+def test_a_closed_rounds_participant_page_says_what_another_unit_changes(admin_a_client, survey, participant):
+    url = reverse("surveys:participant", args=[survey.slug, 7])
+    note = "The round is closed: another unit changes its figures per department and unit"
+    assert note not in admin_a_client.get(url).content.decode()
+
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.CLOSED)
+
+    assert note in admin_a_client.get(url).content.decode()
+
+
 def test_a_unit_of_another_municipality_cannot_be_chosen(admin_a_client, survey, participant, unit, other_municipality):
     foreign = other_municipality.departments.create(name="Skola").units.create(name="Skolan")
 
