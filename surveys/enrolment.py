@@ -305,9 +305,10 @@ def plan_enrolment(*, survey: Survey, rows: Sequence[PersonRow], by: AbstractBas
     plan = EnrolmentPlan()
     units = _units_by_name(survey)
     by_user, by_number = municipality_numbers(survey)
-    in_round_users = set(survey.participants.exclude(user=None).values_list("user_id", flat=True))
-    in_round_numbers = set(survey.participants.values_list("number", flat=True))
-    unlinked_numbers = set(survey.participants.filter(user=None).values_list("number", flat=True))
+    in_round = list(survey.participants.values_list("number", "user_id"))
+    in_round_users = {user_id for _number, user_id in in_round if user_id is not None}
+    in_round_numbers = {number for number, _user_id in in_round}
+    unlinked_numbers = {number for number, user_id in in_round if user_id is None}  # a diary import's
     emails = sorted({row.email.casefold() for row in rows})
     accounts: dict[str, list[AbstractBaseUser]] = {}
     # A few hundred addresses a query: SQLite refuses a condition of a thousand ORs ("Expression tree is too large").
@@ -513,10 +514,11 @@ def participants_enrol(
             participant.user = user
             participant.unit = enrolee.unit or participant.unit
             participant.save(update_fields=["user", "unit"])
-            survey.touch()  # figures per department and unit count the imported days where the person is
         else:
             participant = Participant.objects.create(survey=survey, number=enrolee.number, user=user, unit=enrolee.unit)
         participants.append(participant)
+    if any(enrolee.imported_days for enrolee in plan.enrolees):
+        survey.touch()  # figures per department and unit count the imported days where their people are
     return EnrolmentResult(participants=participants, accounts_created=created, accounts_linked=linked)
 
 

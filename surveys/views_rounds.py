@@ -423,13 +423,8 @@ def enrol_template(request: HttpRequest, slug: str) -> HttpResponse:
     survey = access.survey_for(request, slug)
     unit = Unit.objects.filter(department__municipality_id=survey.municipality_id).values_list("name", flat=True)
     unit = unit.order_by("department__name", "name").first() or "Förskolan Solrosen"
-    body = io.StringIO()
     example = [["Anna Andersson", "anna.andersson@example.se", unit, ""]]
-    tablefiles.write_csv(COLUMNS, example, body, delimiter=tablefiles.excel_separator())
-    # With a BOM, so that Excel opens the Swedish letters as UTF-8.
-    response = HttpResponse("\ufeff" + body.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="deltagare-{survey.slug}.csv"'
-    return response
+    return _enrolment_file(example, filename=f"deltagare-{survey.slug}.csv")
 
 
 @login_required
@@ -440,11 +435,16 @@ def enrol_earlier(request: HttpRequest, slug: str, earlier: str) -> HttpResponse
     source = access.survey_for(request, earlier)
     if source.municipality_id != survey.municipality_id or source.pk == survey.pk:
         raise Http404
+    return _enrolment_file(people_rows(source), filename=f"deltagare-{survey.slug}-fran-{source.slug}.csv")
+
+
+def _enrolment_file(rows: list[list[object]], *, filename: str) -> HttpResponse:
+    """Rows of an enrolment file as CSV for Excel to open and fill in: the separator Excel splits at in the
+    page's language, and a BOM, so that it reads the Swedish letters as UTF-8."""
     body = io.StringIO()
-    tablefiles.write_csv(COLUMNS, people_rows(source), body, delimiter=tablefiles.excel_separator())
-    # With a BOM, so that Excel opens the Swedish letters as UTF-8.
+    tablefiles.write_csv(COLUMNS, rows, body, delimiter=tablefiles.excel_separator())
     response = HttpResponse("\ufeff" + body.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="deltagare-{survey.slug}-fran-{source.slug}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
