@@ -9,9 +9,13 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
+from surveys import bulkwrite
 from surveys.diaryfile import DiaryRow
-from surveys.models import DiaryDay, DiaryLine, Participant
+from surveys.diaryimport import insert_lines
+from surveys.models import HOUR_FIELDS, DiaryDay, DiaryLine, Participant
 from surveys.services import DiaryError, LineInput, diaries_check, diaries_import, diary_save
 
 from .helpers import emptied_day, row, write_diary_csv
@@ -249,8 +253,6 @@ def test_an_xlsx_file_with_values_past_the_model_s_limits_is_named_and_nothing_i
 
 
 def test_an_sqlite_without_update_from_replaces_days_the_same(stored, monkeypatch):
-    from django.db import connection
-
     if connection.vendor != "sqlite":
         pytest.skip("a fallback for SQLite before 3.33")
     monkeypatch.setattr(connection.Database, "sqlite_version_info", (3, 31, 0))
@@ -260,3 +262,59 @@ def test_an_sqlite_without_update_from_replaces_days_the_same(stored, monkeypatc
     monday = day_of(7, MONDAY)
     assert (monday.status, monday.version, monday.minutes) == (DiaryDay.Status.SUBMITTED, 3, 75)
     assert day_of(7, TUESDAY).minutes == 30
+
+
+def test_new_participants_and_days_are_stored_as_the_orm_stores_them(survey):
+    """On PostgreSQL they are written with COPY, as text: each column must read back as the ORM's save."""
+    before = timezone.now()
+
+    diaries_import(survey=survey, rows=[diary_row(9, MONDAY, "planning", [30, 45], 3, 2)])
+
+    after = timezone.now()
+    participant = Participant.objects.get(survey=survey, number=9)
+    assert (participant.user, participant.unit, participant.invited_at) == (None, None, None)
+    day = participant.days.get()
+    assert (day.date, day.status, day.minutes, day.reopened, day.keyed_in_by, day.version) == (
+        MONDAY,
+        DiaryDay.Status.SUBMITTED,
+        75,
+        False,
+        None,
+        1,
+    )
+    assert before <= day.submitted_at <= day.updated_at <= after
+
+
+def a_line(day: DiaryDay, task_id: int) -> tuple:
+    return (day.pk, task_id, 30, *[0] * (len(HOUR_FIELDS) - 1), None, None, "")
+
+
+def test_the_keys_written_are_checked_beside_the_block_and_a_missing_one_raises_after_it(survey, participant):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL defers the keys to the commit; elsewhere the block only runs")
+    day = DiaryDay.objects.create(participant=participant, date=MONDAY)
+    ran = []
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_lines([a_line(day, 999_999)])
+        with bulkwrite.keys_checked_meanwhile():
+            ran.append("block")
+
+    assert ran == ["block"]
+    assert not DiaryLine.objects.exists()
+
+
+def test_after_the_block_the_keys_are_deferred_to_the_commit_again(survey, participant):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL defers the keys to the commit; elsewhere the block only runs")
+    day = DiaryDay.objects.create(participant=participant, date=MONDAY)
+    task = survey.tasks.first()
+
+    with transaction.atomic():
+        insert_lines([a_line(day, task.pk)])
+        with bulkwrite.keys_checked_meanwhile():
+            pass
+        insert_lines([a_line(DiaryDay.objects.create(participant=participant, date=TUESDAY), 999_999)])  # no error yet
+        with pytest.raises(IntegrityError):
+            connection.check_constraints()
+        transaction.set_rollback(True)
