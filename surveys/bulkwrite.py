@@ -32,10 +32,11 @@ def write_rows(table: str, names: Sequence[str], values: Sequence[tuple], *, tex
             keep_empty = (
                 f", FORCE_NOT_NULL ({', '.join(connection.ops.quote_name(name) for name in texts)})" if texts else ""
             )
-            cursor.cursor.copy_expert(
-                f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN WITH (FORMAT csv{keep_empty})",
-                CsvStream(values),
-            )
+            with connection.wrap_database_errors:  # Django's IntegrityError and DataError, as its cursor's
+                cursor.cursor.copy_expert(
+                    f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN WITH (FORMAT csv{keep_empty})",
+                    CsvStream(values),
+                )
             return
     insert_rows(table, names, values)
 

@@ -8,17 +8,21 @@ over the rows. The rules of a day are `diaryrules.check_day`'s, the form's: they
 row at once with numpy, and `check_day` itself is run on the days that break one, so that its messages
 are the ones given. The lines are written with COPY on PostgreSQL and one executemany on SQLite, the
 days changed with one UPDATE … FROM (VALUES …) per few thousand.
+
+An import (`check_and_store`) writes before it checks the rules, in a savepoint: the rules are checked,
+and the task totals summed, while the server checks the keys of the lines it was given, which takes it
+longer. A file that breaks a rule is refused with the same messages as the preview's, and nothing stays.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, Model, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,27 +121,70 @@ def _problem_column(problem) -> str:
     return f"h{problem.hour}" if problem.field in ("minutes", "hour") else problem.field
 
 
+@dataclass
+class _Round:
+    """What an import reads of the round before it writes: its tasks by code, its stored days, and the
+    numbers of its participants."""
+
+    tasks: dict[str, Task]
+    stored: dict[DayKey, _StoredDay]
+    numbers: set[int]
+
+
+def _read_round(survey: Survey) -> _Round:
+    # With their categories: a message about a task whose label is shared names its category.
+    tasks = {task.code: task for task in survey.tasks.select_related("category")}
+    return _Round(tasks, _stored_days(survey), set(survey.participants.values_list("number", flat=True)))
+
+
+@dataclass
+class _Layout:
+    """The rows with a known task, grouped in days: each row's day (an index into `keys`) and the rows'
+    minutes (rows × hours; None when they do not fit such a matrix)."""
+
+    known: list[DiaryRow]
+    keys: list[DayKey]
+    day_of_row: list[int]
+    minutes: np.ndarray | None
+
+
+def _layout(rows: Sequence[DiaryRow], tasks: dict[str, Task], hours: int) -> _Layout:
+    known = [row for row in rows if row.task in tasks]
+    index: dict[DayKey, int] = {}
+    day_of_row = [index.setdefault((row.participant, row.date), len(index)) for row in known]
+    return _Layout(known, list(index), day_of_row, _minutes(known, hours))
+
+
 def check(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool, replace_hint: str) -> _Checked:
     """Every rule of a diary import, storing nothing; see `services.diaries_check`."""
     import numpy as np  # here, not at the top: the URLconf (and so every diary page) loads this module
 
-    tasks = {task.code: task for task in survey.tasks.all()}
-    stored = _stored_days(survey)
-    errors = _row_errors(survey, rows, tasks, stored, replace=replace, replace_hint=replace_hint)
+    round_ = _read_round(survey)
+    layout = _layout(rows, round_.tasks, survey.hours_per_day)
+    errors = _errors(survey, rows, round_, layout, replace=replace, replace_hint=replace_hint)
+    if errors:
+        return _Checked(ImportPlan(errors=errors), round_.tasks, round_.stored)
+    if layout.minutes is None:  # rows of other lengths, which the rules allow: shorter ones end in empty hours
+        hours = survey.hours_per_day
+        layout.minutes = np.array([[*row.minutes[:hours], *[0] * (hours - len(row.minutes))] for row in layout.known])
+    return _planned(rows, round_, layout)
 
-    known = [row for row in rows if row.task in tasks]
-    index: dict[DayKey, int] = {}
-    day_of_row = [index.setdefault((row.participant, row.date), len(index)) for row in known]
-    keys = list(index)
-    hours = survey.hours_per_day
-    minutes = _minutes(known, hours)
+
+def _errors(
+    survey: Survey, rows: Sequence[DiaryRow], round_: _Round, layout: _Layout, *, replace: bool, replace_hint: str
+) -> list[RowError]:
+    """Every problem of the rows, in row order: the file's rules row by row, and the day's rules, which
+    `check_day` names on the days that break one (every day, when the minutes are no matrix). No database."""
+    import numpy as np
+
+    tasks, known, day_of_row = round_.tasks, layout.known, layout.day_of_row
+    errors = _row_errors(survey, rows, tasks, round_.stored, replace=replace, replace_hint=replace_hint)
+    minutes = layout.minutes
     if minutes is None:  # numbers past what numpy holds, or rows of other lengths: every day by the rules
-        errors.extend(_day_errors(survey, known, day_of_row, set(range(len(keys))), tasks))
-        if not errors:
-            minutes = np.array([[*row.minutes[:hours], *[0] * (hours - len(row.minutes))] for row in known])
+        errors.extend(_day_errors(survey, known, day_of_row, set(range(len(layout.keys))), tasks))
     else:
         allowed = (minutes >= 0) & (minutes <= MAX_MINUTES_PER_HOUR)
-        totals = _day_sums(np.where(allowed, minutes, 0), day_of_row, len(keys))
+        totals = _day_sums(np.where(allowed, minutes, 0), day_of_row, len(layout.keys))
         ratings = {None, *RATINGS}
         other = np.fromiter(
             (
@@ -153,10 +200,15 @@ def check(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool, replace_hi
         bad_days = {day_of_row[position] for position in np.flatnonzero(bad_rows).tolist()}
         bad_days.update(np.flatnonzero((totals > MAX_MINUTES_PER_HOUR).any(axis=1)).tolist())
         errors.extend(_day_errors(survey, known, day_of_row, bad_days, tasks))
-    if errors:
-        return _Checked(ImportPlan(errors=sorted(errors, key=lambda error: error.row)), tasks, stored)
+    return sorted(errors, key=lambda error: error.row)
 
-    # Every box is allowed now, so each day's minutes are the sum of its rows'.
+
+def _planned(rows: Sequence[DiaryRow], round_: _Round, layout: _Layout) -> _Checked:
+    """What the rows store, the rules aside: each day's lines (the rows with anything in them) and minutes,
+    whether it is stored already, and the participants to create."""
+    import numpy as np
+
+    known, keys, day_of_row, minutes = layout.known, layout.keys, layout.day_of_row, layout.minutes
     totals = _day_sums(minutes, day_of_row, len(keys))
     filled = minutes.any(axis=1) | np.fromiter(
         (row.value is not None or row.function is not None or bool(row.note.strip()) for row in known),
@@ -165,11 +217,10 @@ def check(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool, replace_hi
     )
     lines = np.bincount(np.asarray(day_of_row, dtype=np.int64), weights=filled, minlength=len(keys)).astype(int)
     day_minutes = totals.sum(axis=1).tolist()
-    numbers = set(survey.participants.values_list("number", flat=True))
     plan_days = []
     for position in sorted(range(len(keys)), key=keys.__getitem__):
         number, date = keys[position]
-        stored_day = stored.get((number, date))
+        stored_day = round_.stored.get((number, date))
         plan_days.append(
             ImportDay(
                 participant=number,
@@ -178,11 +229,12 @@ def check(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool, replace_hi
                 minutes=int(day_minutes[position]),
                 status=stored_day.status if stored_day else None,
                 replaces=bool(stored_day and stored_day.has_lines),
-                new_participant=number not in numbers,
+                new_participant=number not in round_.numbers,
             )
         )
-    plan = ImportPlan(days=plan_days, participants_created=sorted({row.participant for row in rows} - numbers))
-    return _Checked(plan, tasks, stored, keys, day_of_row, filled.tolist(), minutes, day_minutes)
+    participants_created = sorted({row.participant for row in rows} - round_.numbers)
+    plan = ImportPlan(days=plan_days, participants_created=participants_created)
+    return _Checked(plan, round_.tasks, round_.stored, keys, day_of_row, filled.tolist(), minutes, day_minutes)
 
 
 def _row_errors(
@@ -286,8 +338,52 @@ def _day_errors(
 LINE_COLUMNS = ["day_id", "task_id", *HOUR_FIELDS, "value", "function", "note"]
 
 
-def store(*, survey: Survey, rows: Sequence[DiaryRow], checked: _Checked, replace: bool) -> ImportResult:
-    """Store a checked plan without errors; the caller holds the transaction and the round's lock."""
+class Refused(Exception):
+    """The rows break rules: nothing is stored. `errors`: every problem, one RowError each, in row order."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s)")
+
+
+def check_and_store(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool, replace_hint: str) -> ImportResult:
+    """`check`, then `store`, for rows expected to pass, in less time: the rows are written first, in a
+    savepoint, and the rules checked while the server checks the keys of what was written
+    (`bulkwrite.keys_checked_meanwhile`), which keeps it busy for longer (0.6 s against 0.3 s at 100 000
+    rows). Rows that break a rule raise Refused with the errors `check` gives, and the savepoint undoes every
+    write, also when the database refused a value first. The caller holds the transaction and the round's lock."""
+    round_ = _read_round(survey)
+    layout = _layout(rows, round_.tasks, survey.hours_per_day)
+
+    def rules() -> list[RowError]:
+        return _errors(survey, rows, round_, layout, replace=replace, replace_hint=replace_hint)
+
+    if layout.minutes is None:  # rows that are no matrix: the careful order
+        checked = check(survey=survey, rows=rows, replace=replace, replace_hint=replace_hint)
+        if checked.plan.errors:
+            raise Refused(checked.plan.errors)
+        return store(survey=survey, rows=rows, checked=checked, replace=replace)
+    try:
+        with transaction.atomic():
+            return store(survey=survey, rows=rows, checked=_planned(rows, round_, layout), replace=replace, rules=rules)
+    except DatabaseError:  # a value the rules refuse too (a minute of 61, a NUL), refused by the database first
+        errors = rules()
+        if errors:
+            raise Refused(errors) from None
+        raise
+
+
+def store(
+    *,
+    survey: Survey,
+    rows: Sequence[DiaryRow],
+    checked: _Checked,
+    replace: bool,
+    rules: Callable[[], list[RowError]] | None = None,
+) -> ImportResult:
+    """Store a plan; the caller holds the transaction and the round's lock. Without `rules`, the plan was
+    checked and has no errors; with them, they are checked after the lines are written (`check_and_store`),
+    and Refused is raised when they find any, for the caller's savepoint to undo the writes."""
     plan = checked.plan
     if plan.participants_created:
         insert_alike(
@@ -334,9 +430,14 @@ def store(*, survey: Survey, rows: Sequence[DiaryRow], checked: _Checked, replac
         if filled
     ]
     insert_lines(lines)
-    # The server checks the 200 000 keys of the lines just written while the task totals are summed here.
+    # The server checks the 200 000 keys of the lines just written while the rules are checked and the task
+    # totals summed here.
     with bulkwrite.keys_checked_meanwhile():
-        whole, sums = _sums(known, checked, participant_ids, task_ids)
+        errors = rules() if rules else []
+        if not errors:
+            whole, sums = _sums(known, checked, participant_ids, task_ids)
+    if errors:
+        raise Refused(errors)
     _store_totals(checked, participant_ids, whole, sums)
     survey.touch()
     return ImportResult(participants_created=len(plan.participants_created), days=len(plan.days), lines=len(lines))

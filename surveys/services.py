@@ -337,10 +337,10 @@ def diaries_import(
     # also waits for the diary saves in flight and holds new ones off (_round_of_a_diary_write).
     Survey.objects.select_for_update().filter(pk=survey.pk).first()
     with gc_paused():
-        checked = diaryimport.check(survey=survey, rows=rows, replace=replace, replace_hint=replace_hint)
-        if checked.plan.errors:
-            raise DiaryError(checked.plan.errors)
-        return diaryimport.store(survey=survey, rows=rows, checked=checked, replace=replace)
+        try:
+            return diaryimport.check_and_store(survey=survey, rows=rows, replace=replace, replace_hint=replace_hint)
+        except diaryimport.Refused as refused:
+            raise DiaryError(refused.errors) from None
 
 
 # --- Running a round: closing, reopening, reopening one day --------------------------------------

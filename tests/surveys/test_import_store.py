@@ -15,7 +15,7 @@ from django.utils import timezone
 from surveys import bulkwrite
 from surveys.diaryfile import DiaryRow
 from surveys.diaryimport import insert_lines
-from surveys.models import HOUR_FIELDS, DiaryDay, DiaryLine, Participant
+from surveys.models import HOUR_FIELDS, DiaryDay, DiaryLine, Participant, TaskTotal
 from surveys.services import DiaryError, LineInput, diaries_check, diaries_import, diary_save
 
 from .helpers import emptied_day, row, write_diary_csv
@@ -318,3 +318,46 @@ def test_after_the_block_the_keys_are_deferred_to_the_commit_again(survey, parti
         with pytest.raises(IntegrityError):
             connection.check_constraints()
         transaction.set_rollback(True)
+
+
+def everything_stored():
+    return (
+        list(DiaryDay.objects.order_by("id").values_list("id", "version", "status", "minutes", "submitted_at")),
+        list(DiaryLine.objects.order_by("id").values_list("id", "day_id", "task_id", "h1", "h2", "note")),
+        list(Participant.objects.order_by("id").values_list("id", "number")),
+        list(TaskTotal.objects.order_by("id").values_list("id", "participant_id", "minutes")),
+    )
+
+
+def test_rows_that_break_a_rule_the_database_accepts_are_refused_after_writing_and_nothing_stays(stored):
+    """The import writes first and checks while the server checks the keys: a date outside the round and a
+    day that has a diary (without replacing) pass the database, and must still leave nothing behind."""
+    rows = [
+        diary_row(9, MONDAY, "planning", [30], at=2),
+        diary_row(9, dt.date(2030, 1, 7), "planning", [30], at=3),
+        diary_row(7, TUESDAY, "budget", [20], at=4),
+    ]
+    before = everything_stored()
+    expected = [str(error) for error in diaries_check(survey=stored, rows=rows).errors]
+
+    with pytest.raises(DiaryError) as refused:
+        diaries_import(survey=stored, rows=rows)
+
+    assert [str(error) for error in refused.value.errors] == expected
+    assert [(error.row, error.column) for error in refused.value.errors] == [(3, "date"), (4, "date")]
+    assert everything_stored() == before
+
+
+def test_a_database_error_that_no_rule_explains_is_raised_as_it_is_and_nothing_stays(stored, monkeypatch):
+    from surveys import diaryimport
+
+    def refuse(lines):
+        raise IntegrityError("the disk said no")
+
+    monkeypatch.setattr(diaryimport, "insert_lines", refuse)
+    before = everything_stored()
+
+    with pytest.raises(IntegrityError, match="the disk said no"):
+        diaries_import(survey=stored, rows=[diary_row(9, MONDAY, "planning", [30])])
+
+    assert everything_stored() == before
