@@ -7,6 +7,7 @@ their autocomplete too, and treats anything else as if it did not exist.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.auth import get_user_model
@@ -34,7 +35,7 @@ from .models import (
     TaskCategory,
     Unit,
 )
-from .services import survey_copy_template
+from .services import survey_copy_tasks, survey_copy_template
 
 User = get_user_model()
 Membership = Municipality.members.through
@@ -190,8 +191,37 @@ class TaskInline(ScopedChoices, admin.TabularInline):
     ordering = ["order"]
 
 
+# What a follow-up takes over from the round it starts from, besides the tasks (`survey_copy_tasks`).
+COPIED_SETTINGS = [
+    "municipality",
+    "first_hour",
+    "hours_per_day",
+    "hourly_cost",
+    "working_days_per_year",
+    "reminder_interval_days",
+    "max_reminders",
+    "unlink_after_months",
+]
+
+
+class SurveyForm(forms.ModelForm):
+    """A round; a new one may take its task rows from an earlier round instead of the paper form's."""
+
+    copy_from = forms.ModelChoiceField(
+        queryset=Survey.objects.none(),  # the user's visible rounds, set by SurveyAdmin.get_form
+        required=False,
+        label=_("Tasks from"),
+        empty_label=_("The paper form's rows"),
+        help_text=_(
+            "A follow-up is compared with its baseline task by task: choose the baseline, and the new round gets "
+            "its tasks as you edited them. Otherwise it gets the paper form's rows."
+        ),
+    )
+
+
 @admin.register(Survey)
 class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
+    form = SurveyForm
     list_display = ["name", "slug", "municipality", "start_date", "end_date", "working_hours", "status"]
     list_filter = ["status", "municipality"]
     search_fields = ["name", "slug"]
@@ -226,8 +256,40 @@ class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
         return field
 
     def get_inlines(self, request, obj):
-        # A new round gets the default template's rows; they can be edited once it exists.
+        # A new round gets the paper form's rows or an earlier round's; they can be edited once it exists.
         return self.inlines if obj else []
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        (name, first), *rest = fieldsets
+        return [(name, {**first, "fields": [*first["fields"], "copy_from"]}), *rest]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        rounds = self.get_queryset(request).select_related("municipality").order_by("-start_date")
+
+        class ScopedSurveyForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["copy_from"].queryset = rounds  # per form: the class's field is shared
+
+        return ScopedSurveyForm
+
+    def get_changeform_initial_data(self, request):
+        """With ?copy_from=<id> (the round page's "New round from this one"): that round's settings and tasks."""
+        initial = {
+            "hours_per_day": 8,
+            "hourly_cost": 450,
+            "working_days_per_year": 200,
+            **super().get_changeform_initial_data(request),
+        }
+        raw = initial.pop("copy_from", "")  # Django takes every GET parameter as initial: only a visible round
+        source = self.get_queryset(request).filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else None
+        if source is not None:
+            initial.update({name: getattr(source, name) for name in COPIED_SETTINGS}, copy_from=source.pk)
+        return initial
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):
@@ -236,19 +298,15 @@ class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
             Survey.objects.select_for_update().filter(pk=obj.pk).first()
         super().save_model(request, obj, form, change)
         if not change:
-            survey_copy_template(survey=obj)
+            source = form.cleaned_data.get("copy_from")
+            if source is None:
+                survey_copy_template(survey=obj)
+            else:
+                survey_copy_tasks(survey=obj, source=source)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.touch()  # task labels and order show in cached analysis
-
-    def get_changeform_initial_data(self, request):
-        return {
-            "hours_per_day": 8,
-            "hourly_cost": 450,
-            "working_days_per_year": 200,
-            **super().get_changeform_initial_data(request),
-        }
 
 
 @admin.register(TaskCategory)

@@ -76,6 +76,30 @@ def survey_copy_template(*, survey: Survey, template: Sequence[TemplateCategory]
             )
 
 
+def survey_copy_tasks(*, survey: Survey, source: Survey) -> None:
+    """Give a round the task rows of an earlier one, as its administrators edited them (categories, codes,
+    labels, support areas and order): a follow-up is compared with its baseline task by task, which needs
+    the same codes (`analysis.paired.check_comparable`), and a new round otherwise gets the paper form's."""
+    categories = {
+        category.pk: TaskCategory(survey=survey, name=category.name, name_en=category.name_en, order=category.order)
+        for category in source.categories.all()
+    }
+    TaskCategory.objects.bulk_create(categories.values())
+    Task.objects.bulk_create(
+        Task(
+            survey=survey,
+            category=categories[task.category_id],
+            code=task.code,
+            label=task.label,
+            label_en=task.label_en,
+            area=task.area,
+            asks_to_specify=task.asks_to_specify,
+            order=task.order,
+        )
+        for task in source.tasks.all()
+    )
+
+
 @transaction.atomic
 def survey_create(
     *,
@@ -87,7 +111,9 @@ def survey_create(
     hours_per_day: int = 8,
     first_hour: int = 8,
     status: str = Survey.Status.DRAFT,
+    tasks_from: Survey | None = None,
 ) -> Survey:
+    """A new round with the paper form's task rows, or with those of `tasks_from` (see `survey_copy_tasks`)."""
     if end_date < start_date:
         raise RoundError([_("The last day must not be before the first day.")])
     if not 1 <= hours_per_day <= MAX_HOURS:
@@ -111,7 +137,10 @@ def survey_create(
         first_hour=first_hour,
         status=status,
     )
-    survey_copy_template(survey=survey)
+    if tasks_from is None:
+        survey_copy_template(survey=survey)
+    else:
+        survey_copy_tasks(survey=survey, source=tasks_from)
     return survey
 
 

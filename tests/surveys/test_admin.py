@@ -716,3 +716,114 @@ def test_a_participant_with_diary_days_keeps_round_and_number_in_the_admin(admin
     participant.refresh_from_db()
     # Number 7 of the test round, as its days and the other rounds' number 7 expect.
     assert (participant.survey, participant.number) == (survey, 7)
+
+
+# --- A follow-up from an earlier round ------------------------------------------------------------
+
+
+def edited_tasks(survey: Survey) -> list[tuple]:
+    return list(
+        survey.tasks.order_by("order").values_list(
+            "category__name", "category__name_en", "category__order", "code", "label", "label_en", "area", "order"
+        )
+    )
+
+
+@pytest.fixture
+def edited_baseline(a):
+    """A's round with its tasks edited as a municipality does: a row renamed, one added, one removed."""
+    survey = a["survey"]
+    survey.hourly_cost, survey.working_days_per_year, survey.first_hour = 520, 205, 7
+    survey.reminder_interval_days, survey.max_reminders, survey.unlink_after_months = 4, 2, 18
+    survey.save()
+    first = survey.tasks.order_by("order").first()
+    first.label = "Attestera fakturor i Proceedo"
+    first.save()
+    category = survey.categories.order_by("order").last()
+    category.tasks.create(survey=survey, code="proceedo", label="Proceedo-inloggning", area=first.area, order=99)
+    survey.tasks.order_by("order")[1].delete()
+    return survey
+
+
+def test_a_new_round_from_an_earlier_one_starts_with_its_settings_and_takes_its_tasks(
+    admin_client, a, edited_baseline, b
+):
+    from analysis.paired import check_comparable
+
+    page = admin_client.get(reverse("admin:surveys_survey_add"), {"copy_from": edited_baseline.pk})
+    form = page.context["adminform"].form
+    assert {name: form.initial[name] for name in ["hourly_cost", "working_days_per_year", "first_hour"]} == {
+        "hourly_cost": 520,
+        "working_days_per_year": 205,
+        "first_hour": 7,
+    }
+    assert (form.initial["reminder_interval_days"], form.initial["max_reminders"]) == (4, 2)
+    assert form.initial["unlink_after_months"] == 18
+    assert form.initial["copy_from"] == edited_baseline.pk
+    assert set(form.fields["copy_from"].queryset) == {edited_baseline}  # not B's round
+    data = {**form_data(page), "name": "Uppföljning 2026", "slug": "a-uppfoljning-2026", "_save": "Save"}
+    data.update(start_date="2026-03-02", end_date="2026-03-13")
+
+    response = admin_client.post(reverse("admin:surveys_survey_add"), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    followup = Survey.objects.get(slug="a-uppfoljning-2026")
+    assert (followup.hourly_cost, followup.working_days_per_year, followup.first_hour) == (520, 205, 7)
+    assert (followup.status, followup.municipality) == (Survey.Status.DRAFT, a["municipality"])
+    assert edited_tasks(followup) == edited_tasks(edited_baseline)
+    assert followup.tasks.get(code="proceedo").category.survey == followup
+    check_comparable(baseline=edited_baseline, followup=followup)  # raises NotComparable otherwise
+
+
+def test_a_new_round_without_an_earlier_one_gets_the_paper_forms_rows(admin_client, edited_baseline, b):
+    from surveys.defaults import DEFAULT_TEMPLATE
+
+    page = admin_client.get(reverse("admin:surveys_survey_add"))
+    assert page.context["adminform"].form.initial.get("copy_from") is None
+    data = {**form_data(page), "name": "Ny", "slug": "a-ny", "_save": "Save"}
+    data.update(start_date="2026-03-02", end_date="2026-03-13")
+
+    assert admin_client.post(reverse("admin:surveys_survey_add"), data).status_code == 302
+
+    codes = list(Survey.objects.get(slug="a-ny").tasks.order_by("order").values_list("code", flat=True))
+    assert codes == [task.code for category in DEFAULT_TEMPLATE for task in category.tasks]
+
+
+@pytest.mark.parametrize("value", ["abc", "", "99999", "١"])
+def test_a_copy_from_that_is_no_visible_round_is_ignored(admin_client, a, value):
+    page = admin_client.get(reverse("admin:surveys_survey_add"), {"copy_from": value})
+
+    assert page.status_code == 200
+    assert page.context["adminform"].form.initial.get("copy_from") is None
+
+
+def test_another_municipalitys_round_cannot_be_copied(admin_client, a, b):
+    page = admin_client.get(reverse("admin:surveys_survey_add"), {"copy_from": b["survey"].pk})
+    assert page.context["adminform"].form.initial.get("copy_from") is None
+    data = {**form_data(page), "name": "Ny", "slug": "a-ny", "copy_from": b["survey"].pk, "_save": "Save"}
+    data.update(start_date="2026-03-02", end_date="2026-03-13")
+
+    response = admin_client.post(reverse("admin:surveys_survey_add"), data)
+
+    assert response.status_code == 200
+    assert "copy_from" in response.context["adminform"].form.errors
+    assert not Survey.objects.filter(slug="a-ny").exists()
+
+
+def test_the_round_pages_link_to_a_new_round_and_to_one_from_this_round(admin_client, a):
+    survey = a["survey"]
+    add = reverse("admin:surveys_survey_add")
+
+    rounds = admin_client.get(reverse("surveys:rounds")).content.decode()
+    page = admin_client.get(reverse("surveys:round", args=[survey.slug])).content.decode()
+
+    assert f'href="{add}"' in rounds
+    assert f'href="{add}?copy_from={survey.pk}"' in page
+
+
+def test_the_project_group_gets_no_link_to_new_rounds(client, a, project_member):
+    client.force_login(project_member)
+
+    page = client.get(reverse("surveys:round", args=[a["survey"].slug])).content.decode()
+
+    assert reverse("admin:surveys_survey_add") not in page

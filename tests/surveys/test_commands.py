@@ -146,3 +146,41 @@ def test_it_asks_which_municipality_when_there_are_several_or_none(db):
         call_command("create_survey", *arguments, stdout=io.StringIO())
 
     assert not Survey.objects.exists()
+
+
+def test_tasks_from_an_earlier_round_gives_the_new_round_those_tasks_as_edited(db):
+    from analysis.paired import check_comparable
+
+    create("nollmatning", "--name", "Nollmätning", "--start", "2025-09-01", "--end", "2025-09-12")
+    baseline = Survey.objects.get(slug="nollmatning")
+    category = baseline.categories.order_by("order").first()
+    baseline.tasks.create(category=category, code="proceedo", label="Proceedo", area="finance", order=17)
+    baseline.tasks.filter(code="budget").update(label="Budget och prognos")
+
+    out = create(
+        "uppfoljning",
+        "--name",
+        "Uppföljning",
+        "--start",
+        "2026-09-07",
+        "--end",
+        "2026-09-18",
+        "--tasks-from",
+        "nollmatning",
+    )
+
+    followup = Survey.objects.get(slug="uppfoljning")
+    fields = ("category__name", "code", "label", "label_en", "area", "asks_to_specify", "order")
+    assert list(followup.tasks.order_by("order").values_list(*fields)) == list(
+        baseline.tasks.order_by("order").values_list(*fields)
+    )
+    assert followup.tasks.get(code="proceedo").category.survey == followup
+    assert "17 tasks from nollmatning, status draft" in out
+    check_comparable(baseline=baseline, followup=followup)
+
+
+def test_tasks_from_a_round_that_does_not_exist_is_refused_and_nothing_is_made(db):
+    with pytest.raises(CommandError, match="No survey round 'nope' to take the tasks from"):
+        create("r", "--name", "R", "--start", "2025-09-01", "--end", "2025-09-05", "--tasks-from", "nope")
+
+    assert not Survey.objects.exists()

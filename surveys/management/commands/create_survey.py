@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.models import Municipality
+from surveys.models import Municipality, Survey
 from surveys.services import RoundError, survey_create
 
 
@@ -37,7 +37,7 @@ def _municipality(name: str | None) -> Municipality:
 
 
 class Command(BaseCommand):
-    help = "Create a survey round with the default task template."
+    help = "Create a survey round with the paper form's tasks, or with an earlier round's (--tasks-from)."
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
@@ -54,6 +54,12 @@ class Command(BaseCommand):
             "when the installation has none yet",
         )
         parser.add_argument("--open", action="store_true", help="open the round for diaries at once")
+        parser.add_argument(
+            "--tasks-from",
+            metavar="SLUG",
+            help="an earlier round whose tasks (as edited) the new one gets, e.g. the baseline of a follow-up, "
+            "so that the two can be compared task by task; without it, the paper form's",
+        )
         parser.add_argument(
             "--unlink-after-months",
             type=int,
@@ -73,11 +79,17 @@ class Command(BaseCommand):
         municipality,
         open,
         unlink_after_months,
+        tasks_from,
         **options,
     ):
         if unlink_after_months is not None and unlink_after_months < 1:
             raise CommandError(f"--unlink-after-months must be at least 1, not {unlink_after_months}")
         place = _municipality(municipality)
+        source = None
+        if tasks_from is not None:
+            source = Survey.objects.filter(slug=tasks_from).first()
+            if source is None:
+                raise CommandError(f"No survey round {tasks_from!r} to take the tasks from")
         try:
             survey = survey_create(
                 slug=slug,
@@ -88,6 +100,7 @@ class Command(BaseCommand):
                 hours_per_day=hours,
                 first_hour=first_hour,
                 status="open" if open else "draft",
+                tasks_from=source,
             )
         except RoundError as error:
             raise CommandError(str(error)) from None
@@ -97,8 +110,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Created survey round {survey.slug} ({survey.name}) of {place.name}, "
             f"{survey.start_date} to {survey.end_date}, "
-            f"{survey.hours_per_day} hours from {survey.hour_label(1)}, {survey.tasks.count()} tasks, "
-            f"status {survey.status}"
+            f"{survey.hours_per_day} hours from {survey.hour_label(1)}, {survey.tasks.count()} tasks"
+            + (f" from {source.slug}, " if source else ", ")
+            + f"status {survey.status}"
             + (
                 f", people unlinked {survey.unlink_after_months} months after it closes."
                 if unlink_after_months
