@@ -1,7 +1,7 @@
 """Numbers as every page shows them, the one set of number filters (`{% load analysis_tags %}`, the
 action plan's pages too): rounded for reading, halves up, in the reader's number format; "–" for none.
 
-`figure` (1 decimal), `percent` (a share as "12,3 %"), `change` (with its sign, a real minus) and
+`figure` (1 decimal), `percent` (a share as "12,3 %", in English "12.3%"), `change` (with its sign, a real minus) and
 `interval` (a change's 95 % interval)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..labels import pseudonym as _pseudonym
@@ -31,10 +32,12 @@ def figure(value: Any, decimals: int = 1) -> str:
 
 @register.filter
 def percent(value: Any, decimals: int = 1) -> str:
-    """A share (0.123) as a percentage ("12,3 %")."""
+    """A share (0.123) as a percentage: "12,3 %" in Swedish, which puts a space before the sign, "12.3%" in
+    English, which does not."""
     if value is None or value == "":
         return MISSING
-    return f"{floatformat(float(value) * 100, decimals)}\u00a0%"
+    number = floatformat(float(value) * 100, decimals)
+    return f"{number}\u00a0%" if (get_language() or "").startswith("sv") else f"{number}%"
 
 
 @register.filter

@@ -45,8 +45,9 @@ def quality_shown(html: str) -> dict[str, str]:
 
 
 def percent(share: float, decimals: int = 1) -> str:
+    """As English writes a percentage: no space before the sign (Swedish has one)."""
     with translation.override("en"):
-        return f"{floatformat(share * 100, decimals)}\u00a0%"
+        return f"{floatformat(share * 100, decimals)}%"
 
 
 # --- The figures ----------------------------------------------------------------------------------
@@ -119,7 +120,7 @@ def test_the_panel_shows_the_figures_in_the_reader_s_number_format(analyst, smal
         "unrated_value": percent(30 / 480),
     }
     assert "5 days submitted of 20 weekdays expected" in html
-    # Swedish by default: a decimal comma.
+    # Swedish by default: a decimal comma, and a space before the sign.
     analyst.cookies["django_language"] = "sv"
     assert quality_shown(dashboard(analyst))["unrated_function"] == "6,3\u00a0%"
 

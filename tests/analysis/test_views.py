@@ -187,8 +187,9 @@ def shown(value, decimals: int = 1) -> str:
 
 
 def percent(value) -> str:
+    """As English writes a percentage: no space before the sign (Swedish has one)."""
     with translation.override("en"):
-        return f"{floatformat(value * 100, 1)}\u00a0%"
+        return f"{floatformat(value * 100, 1)}%"
 
 
 def assert_the_ranking_table_shows(html: str, data: dict) -> None:
