@@ -142,13 +142,29 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UTF8_AS_CP1252 = re.compile(rb"\xc3[\x80-\xbf]")
 
 
+# Excel for Mac's "CSV (kommaavgränsad)" is Mac Roman, whose å, ä and ö Windows-1252 reads as Œ, Š and š.
+MAC_ROMAN_LOWER_SWEDISH = re.compile(rb"[\x8a\x8c\x9a]")  # ä, å, ö
+CP1252_SWEDISH = re.compile(rb"[\xe4\xe5\xf6\xc4\xc5\xd6]")  # ä, å, ö, Ä, Å, Ö
+MAC_ROMAN_EXPECTED = frozenset("åäöÅÄÖéÉüÜ–—“”‘’…•€")
+
+
+def _mac_roman(data: bytes) -> str | None:
+    """The text of a file in Mac Roman, or None: it has a Mac Roman å, ä or ö and none of Windows-1252's, and
+    read as Mac Roman, every letter beyond ASCII is one that Swedish text has."""
+    if CP1252_SWEDISH.search(data) or not MAC_ROMAN_LOWER_SWEDISH.search(data):
+        return None
+    text = data.decode("mac_roman")
+    return text if set(re.findall(r"[^\x00-\x7f]", text)) <= MAC_ROMAN_EXPECTED else None
+
+
 def decode_text(data: bytes) -> str:
     """The text of a CSV file in the encodings Excel saves CSV in; raises UnreadableFile for others.
 
     "CSV UTF-8" is UTF-8 with a BOM, other programs write it without one, and Swedish Excel's
-    "CSV (semikolonavgränsad)" is Windows-1252. The rule is deterministic rather than a guess
-    (as charset-normalizer and its kind make): valid UTF-8 is UTF-8, since Windows-1252 text with
-    å, ä or ö is practically never valid UTF-8; else Windows-1252 if every byte is defined there. Text with
+    "CSV (semikolonavgränsad)" is Windows-1252 (Mac Roman on a Mac). The rule is deterministic rather than a
+    guess (as charset-normalizer and its kind make): valid UTF-8 is UTF-8, since Windows-1252 text with
+    å, ä or ö is practically never valid UTF-8; else Mac Roman when its å, ä or ö are there and Windows-1252's
+    are not (`_mac_roman`); else Windows-1252 if every byte is defined there. Text with
     control characters all over it is a program or a picture; a stray one is left for `check_cells` to name
     by row and column. Anything else (UTF-16, a workbook, a program) is refused by name.
     """
@@ -187,10 +203,12 @@ def decode_text(data: bytes) -> str:
             raise UnreadableFile(
                 _("the file is partly UTF-8 and partly Windows-1252 text; save it again as “CSV UTF-8”")
             ) from None
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = None
+        text = _mac_roman(data)
+        if text is None:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                text = None
         if text is None or _looks_binary(text):
             raise UnreadableFile(_not_text_message()) from None
         return text

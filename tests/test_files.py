@@ -56,6 +56,31 @@ def test_utf8_with_or_without_bom_and_windows_1252_give_the_same_table(encoding)
     ]
 
 
+def test_excel_for_mac_s_mac_roman_gives_the_same_table():
+    # Excel for Mac's "CSV (kommaavgränsad)": Windows-1252 would read "Åsa Öberg" as an undefined byte and "…berg".
+    data = SWEDISH_TABLE.encode("mac_roman")
+    assert data != SWEDISH_TABLE.encode("cp1252")
+
+    table = tablefiles.csv_table(data)
+
+    assert table == [
+        ["namn", "anteckning", "tal"],
+        ["Åsa Öberg", "Möte i Ängelholm – kväll", "3,5"],
+        ["Per Ärlig", "€ och ”citat”", "-2"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("namn\r\nPer Šešelj\r\nEva Œhman\r\nÅsa\r\n", "cp1252"),  # Windows-1252's Å: not Mac Roman
+        ("namn\r\n€ och … och ”citat”\r\n", "cp1252"),  # no ä, å or ö of Mac Roman's: Windows-1252
+    ],
+)
+def test_windows_1252_text_is_not_taken_for_mac_roman(text, encoding):
+    assert tablefiles.csv_table(text.encode(encoding)) == [row.split(";") for row in text.split("\r\n")[:-1]]
+
+
 UTF16 = "the file is UTF-16 text"
 NOT_TEXT = "the file is not CSV text (UTF-8 or Windows-1252)"
 
