@@ -6,6 +6,7 @@ the pages group them ("20 000" in Swedish). Machine-readable output (JSON, CSV) 
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 
 from django.core.management.base import CommandError
@@ -35,11 +36,12 @@ def grouped(count: int) -> str:
 
 
 def date_argument(text: str) -> dt.date:
-    """An argument's date, written YYYY-MM-DD (the argument parser's `type`)."""
+    """An argument's date, written YYYY-MM-DD (the argument parser's `type`). A bad one is the parser's
+    error, which names the argument: on the command line a usage message rather than a traceback."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(_("“%(text)s” is not a date written YYYY-MM-DD") % {"text": text}) from None
+        raise argparse.ArgumentTypeError(_("“%(text)s” is not a date written YYYY-MM-DD") % {"text": text}) from None
 
 
 def nothing_imported(count: int, file: str) -> CommandError:

@@ -1,7 +1,8 @@
+import argparse
 import datetime as dt
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,7 +16,10 @@ def _moment(text: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise CommandError(_("“%(text)s” is not a moment written YYYY-MM-DDTHH:MM[+01:00]") % {"text": text}) from None
+        # The parser's error, which names the argument (as surveys.commands.date_argument's).
+        raise argparse.ArgumentTypeError(
+            _("“%(text)s” is not a moment written YYYY-MM-DDTHH:MM[+01:00]") % {"text": text}
+        ) from None
     return moment if timezone.is_aware(moment) else moment.replace(tzinfo=mailings.STOCKHOLM)
 
 
