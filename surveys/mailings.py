@@ -91,10 +91,10 @@ def unreachable_reason(participant: Participant) -> str:
     """Why no e-mail can go to this participant (for the commands' output)."""
     user = participant.user
     if user is None:
-        return "no account"
+        return _("no account")
     if not user.is_active:
-        return "account deactivated"
-    return "no e-mail address"
+        return _("account deactivated")
+    return _("no e-mail address")
 
 
 @dataclass

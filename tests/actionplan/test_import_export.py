@@ -146,7 +146,7 @@ def test_a_start_after_an_items_recorded_done_date_is_a_row_message_and_nothing_
 
 
 def test_an_unknown_municipality_is_refused(tmp_path):
-    with pytest.raises(CommandError, match="No municipality 'Ingenstans'"):
+    with pytest.raises(CommandError, match="^No municipality “Ingenstans”$"):
         call_command("import_actions", str(write(tmp_path / "p.csv", [GOOD])), municipality="Ingenstans")
 
 

@@ -14,7 +14,7 @@ from analysis import reports
 from analysis.benchmark import benchmark_slug
 from surveys.models import Survey
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]  # messages asserted in English
 
 
 def run(*args: str) -> str:

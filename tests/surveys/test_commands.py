@@ -90,7 +90,10 @@ def test_it_may_open_the_round_with_other_hours_and_municipality(municipality):
         (["--start", "2025-09-05", "--end", "2025-09-01"], "The last day must not be before the first day."),
         (["--start", "2025-09-01", "--end", "2025-09-05", "--hours", "13"], "Hours per day must be from 1 to 12."),
         (["--start", "2025-09-01", "--end", "2025-09-05", "--hours", "0"], "Hours per day must be from 1 to 12."),
-        (["--start", "1/9 2025", "--end", "2025-09-05"], "'1/9 2025' is not a date written YYYY-MM-DD"),
+        (
+            ["--start", "1/9 2025", "--end", "2025-09-05"],
+            "argument --start: “1/9 2025” is not a date written YYYY-MM-DD$",
+        ),
     ],
 )
 def test_it_refuses_a_round_that_cannot_be(db, args, message):
@@ -129,7 +132,7 @@ def test_it_takes_the_installation_s_only_municipality_when_none_is_named(munici
 def test_it_refuses_a_municipality_that_is_not_there_instead_of_making_one(municipality):
     # A typo (or the old default, "Mjölby kommun") in an installation that has municipalities made a new,
     # empty one: the round was then in nobody's municipality and hidden from its administrators.
-    with pytest.raises(CommandError, match="No municipality 'Testkommunen'; the installation has 'Testkommun'"):
+    with pytest.raises(CommandError, match=r"No municipality “Testkommunen”; the installation has “Testkommun”\."):
         create("r", "--name", "R", "--start", "2025-09-01", "--end", "2025-09-05", "--municipality", "Testkommunen")
 
     assert not Survey.objects.exists()
@@ -142,7 +145,7 @@ def test_it_asks_which_municipality_when_there_are_several_or_none(db):
         call_command("create_survey", *arguments, stdout=io.StringIO())
     Municipality.objects.create(name="Mjölby kommun")
     Municipality.objects.create(name="Motala kommun")
-    with pytest.raises(CommandError, match="one of 'Mjölby kommun', 'Motala kommun'"):
+    with pytest.raises(CommandError, match=r"one of “Mjölby kommun”, “Motala kommun”\."):
         call_command("create_survey", *arguments, stdout=io.StringIO())
 
     assert not Survey.objects.exists()
@@ -180,7 +183,7 @@ def test_tasks_from_an_earlier_round_gives_the_new_round_those_tasks_as_edited(d
 
 
 def test_tasks_from_a_round_that_does_not_exist_is_refused_and_nothing_is_made(db):
-    with pytest.raises(CommandError, match="No survey round 'nope' to take the tasks from"):
+    with pytest.raises(CommandError, match="^No survey round “nope” to take the tasks from$"):
         create("r", "--name", "R", "--start", "2025-09-01", "--end", "2025-09-05", "--tasks-from", "nope")
 
     assert not Survey.objects.exists()

@@ -461,7 +461,7 @@ def test_the_command_enrols_and_counts_accounts_created_and_linked(tmp_path, sur
 
     assert err == ""
     assert "Enrolled 2 participants into test-round" in out
-    assert "1 accounts created, 1 existing accounts linked" in out
+    assert "1 account created, 1 existing account linked." in out
     assert sorted(survey.participants.values_list("user__email", flat=True)) == ["anna@x.se", "bo@x.se"]
 
 
@@ -493,7 +493,7 @@ def test_the_command_refuses_a_file_it_cannot_read(tmp_path, survey):
 
     with pytest.raises(CommandError, match=".txt"):
         enrol(str(path), "--survey", survey.slug)
-    with pytest.raises(CommandError, match="No survey round 'nope'"):
+    with pytest.raises(CommandError, match="^No survey round “nope”$"):
         enrol(str(path), "--survey", "nope")
 
 

@@ -65,11 +65,15 @@ def run_import(path, survey, **options) -> tuple[str, str]:
 
 
 def failed_import(path, survey, **options) -> list[str]:
-    """Run an import that must fail; returns the lines it wrote to stderr."""
+    """Run an import that must fail; returns the lines it wrote to stderr, one per error, which the
+    refusal counts."""
     err = io.StringIO()
-    with pytest.raises(CommandError, match=r"error\(s\) in .*; nothing was imported"):
+    with pytest.raises(CommandError) as refusal:
         call_command("import_diaries", str(path), survey=survey.slug, stdout=io.StringIO(), stderr=err, **options)
-    return err.getvalue().splitlines()
+    lines = err.getvalue().splitlines()
+    counted = "1 error" if len(lines) == 1 else f"{len(lines)} errors"
+    assert str(refusal.value) == f"{counted} in {path}; nothing was imported."
+    return lines
 
 
 PLANNING = "Planning and follow-up of the operation"
@@ -306,7 +310,7 @@ def test_empty_rows_are_not_stored(survey, tmp_path):
 
     out, _err = run_import(write_diary_csv(tmp_path / "days.csv", rows), survey)
 
-    assert out.startswith("Imported 1 lines on 1 days")
+    assert out.startswith("Imported 1 line on 1 day into test-round (1 new participant).")
     assert list(DiaryLine.objects.values_list("task__code", flat=True)) == ["planning"]
 
 
@@ -349,7 +353,7 @@ def test_a_day_without_lines_may_be_imported_into_without_replace(survey, partic
 def test_an_unknown_round_is_refused(tmp_path):
     path = write_diary_csv(tmp_path / "days.csv", [GOOD])
 
-    with pytest.raises(CommandError, match="No survey round 'nope'"):
+    with pytest.raises(CommandError, match="^No survey round “nope”$"):
         call_command("import_diaries", str(path), survey="nope")
 
 
@@ -412,7 +416,7 @@ def test_an_xlsx_export_needs_a_file(filled):
 
 
 def test_the_export_of_an_unknown_round_is_refused(db):
-    with pytest.raises(CommandError, match="No survey round 'nope'"):
+    with pytest.raises(CommandError, match="^No survey round “nope”$"):
         call_command("export_diaries", survey="nope")
 
 

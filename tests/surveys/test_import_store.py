@@ -162,8 +162,10 @@ def test_a_large_file_stores_what_it_says(survey, tmp_path):
     call_command("import_diaries", str(path), survey=survey.slug, stdout=out)
 
     days = len(expected_minutes)
+    # Counts are grouped as the language writes them: English with a comma.
     assert (
-        out.getvalue().strip() == f"Imported {len(rows)} lines on {days} days into {survey.slug} (60 new participants)."
+        out.getvalue().strip()
+        == f"Imported {len(rows):,} lines on {days:,} days into {survey.slug} (60 new participants)."
     )
     stored = {
         (number, date.isoformat()): minutes
@@ -239,7 +241,7 @@ def test_an_xlsx_file_with_values_past_the_model_s_limits_is_named_and_nothing_i
     workbook.save(path)
 
     err = io.StringIO()
-    with pytest.raises(Exception, match=r"4 error\(s\) in .*; nothing was imported"):
+    with pytest.raises(Exception, match=r"^4 errors in .*; nothing was imported\.$"):
         call_command("import_diaries", str(path), survey=survey.slug, stdout=io.StringIO(), stderr=err)
 
     assert err.getvalue().splitlines() == [

@@ -174,7 +174,7 @@ def test_the_command_checks_and_rebuilds(survey, participant, tasks):
     version = Survey.objects.get(pk=survey.pk).data_version
     out = io.StringIO()
     call_command("rebuild_task_totals", "--survey", survey.slug, stdout=out)
-    assert "1 participants were out of step" in out.getvalue()
+    assert "1 participant was out of step" in out.getvalue()
     assert stored(participant)["budget"]["minutes"] == 30
     assert Survey.objects.get(pk=survey.pk).data_version == version + 1
     with pytest.raises(CommandError):

@@ -1,9 +1,10 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from mio import tablefiles
-from surveys.commands import survey_from_slug
+from surveys.commands import grouped, survey_from_slug
 
 from ... import effect
 
@@ -33,7 +34,14 @@ class Command(BaseCommand):
         if format == "csv":
             self.stdout.write(tablefiles.csv_text(header, rows), ending="")
             return
+        paired = report["paired_managers"]
         self.stdout.write(
-            f"{report['baseline']} → {report['followup']}: {report['paired_managers']} managers in both rounds\n"
+            ngettext(
+                "%(baseline)s → %(followup)s: %(count)s manager in both rounds",
+                "%(baseline)s → %(followup)s: %(count)s managers in both rounds",
+                paired,
+            )
+            % {"baseline": report["baseline"], "followup": report["followup"], "count": grouped(paired)}
+            + "\n"
         )
         self.stdout.write(effect.text_table(header, rows), ending="")

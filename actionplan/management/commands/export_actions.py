@@ -1,6 +1,7 @@
 import io
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from actionplan.actionfile import write_csv, write_xlsx
 from actionplan.models import ActionPlan
@@ -18,13 +19,13 @@ class Command(BaseCommand):
     def handle(self, *args, municipality, format, output, **options):
         plan = ActionPlan.objects.filter(municipality__name=municipality).first()
         if plan is None:
-            raise CommandError(f"No action plan for the municipality {municipality!r}")
+            raise CommandError(_("No action plan for the municipality “%(name)s”") % {"name": municipality})
         if format is None:
             format = "xlsx" if output and output.lower().endswith(".xlsx") else "csv"
         rows = export_rows(plan=plan)
         if format == "xlsx":
             if not output:
-                raise CommandError("xlsx needs a file: add -o FILE.xlsx")
+                raise CommandError(_("xlsx needs a file: add -o FILE.xlsx"))
             with open(output, "wb") as stream:
                 write_xlsx(rows, stream=stream)
         elif output:
@@ -35,4 +36,4 @@ class Command(BaseCommand):
             write_csv(rows, stream=buffer)
             self.stdout.write(buffer.getvalue(), ending="")
         if output:
-            self.stderr.write(f"Wrote {output}")
+            self.stderr.write(_("Wrote %(file)s") % {"file": output})

@@ -1,8 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, npgettext
 
 from actionplan.actionfile import read_file
 from actionplan.services import ActionError, items_import, plan_get_or_create
 from mio.tablefiles import FileRefused
+from surveys.commands import grouped, nothing_imported
 from surveys.models import Municipality, Survey
 
 
@@ -21,12 +24,14 @@ class Command(BaseCommand):
         try:
             the_municipality = Municipality.objects.get(name=municipality)
         except Municipality.DoesNotExist:
-            raise CommandError(f"No municipality {municipality!r}") from None
+            raise CommandError(_("No municipality “%(name)s”") % {"name": municipality}) from None
         the_survey = None
         if survey:
             the_survey = Survey.objects.filter(slug=survey, municipality=the_municipality).first()
             if the_survey is None:
-                raise CommandError(f"No survey round {survey!r} in {municipality}")
+                raise CommandError(
+                    _("No survey round “%(slug)s” in %(municipality)s") % {"slug": survey, "municipality": municipality}
+                )
         try:
             parsed = read_file(file)
         except (FileRefused, OSError) as error:  # a file of another type, or too large
@@ -41,8 +46,18 @@ class Command(BaseCommand):
         if errors:
             for error in errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"{len(errors)} error(s) in {file}; nothing was imported.")
+            raise nothing_imported(len(errors), file)
+        count = len(parsed.rows)
         self.stdout.write(
-            f"Imported {len(parsed.rows)} items into {plan.name}: {result.created} new, "
-            f"{result.updated} changed, {result.unchanged} unchanged."
+            _("Imported %(items)s into %(plan)s: %(created)s, %(updated)s, %(unchanged)s.")
+            % {
+                "items": ngettext("%(count)s item", "%(count)s items", count) % {"count": grouped(count)},
+                "plan": plan.name,
+                "created": npgettext("action items", "%(count)s new", "%(count)s new", result.created)
+                % {"count": grouped(result.created)},
+                "updated": npgettext("action items", "%(count)s changed", "%(count)s changed", result.updated)
+                % {"count": grouped(result.updated)},
+                "unchanged": npgettext("action items", "%(count)s unchanged", "%(count)s unchanged", result.unchanged)
+                % {"count": grouped(result.unchanged)},
+            }
         )

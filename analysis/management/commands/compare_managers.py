@@ -1,11 +1,12 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from analysis import reports, tabular
-from analysis.disclosure import Withheld
+from analysis.disclosure import MIN_GROUP, Withheld
 from mio import tablefiles
-from surveys.commands import survey_from_slug
+from surveys.commands import grouped, survey_from_slug
 
 
 class Command(BaseCommand):
@@ -21,10 +22,23 @@ class Command(BaseCommand):
         try:
             report = reports.compare_managers(survey=the_survey, numbers=numbers)
         except reports.UnknownParticipant as error:
-            raise CommandError(f"No participant number {error} in {the_survey.slug}") from None
+            unknown = str(error)  # the numbers not in the round, "9" or "9, 12"
+            raise CommandError(
+                ngettext(
+                    "No participant number %(numbers)s in %(survey)s",
+                    "No participant numbers %(numbers)s in %(survey)s",
+                    len(unknown.split(",")),
+                )
+                % {"numbers": unknown, "survey": the_survey.slug}
+            ) from None
         except Withheld as error:
             raise CommandError(
-                f"{the_survey.slug} has {error.managers} managers with diaries; comparisons are withheld below 3"
+                ngettext(
+                    "%(survey)s has %(count)s manager with diaries; comparisons are withheld below %(least)s",
+                    "%(survey)s has %(count)s managers with diaries; comparisons are withheld below %(least)s",
+                    error.managers,
+                )
+                % {"survey": the_survey.slug, "count": grouped(error.managers), "least": MIN_GROUP}
             ) from None
         if format == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))

@@ -1,11 +1,13 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from analysis import reports, tabular
-from analysis.disclosure import Withheld
+from analysis.disclosure import MIN_GROUP, Withheld
 from mio import tablefiles
-from surveys.commands import survey_from_slug
+from surveys.commands import grouped, survey_from_slug
 
 
 class Command(BaseCommand):
@@ -23,7 +25,12 @@ class Command(BaseCommand):
             report = reports.friction_report(survey=the_survey, baseline=the_baseline)
         except Withheld as error:
             raise CommandError(
-                f"{the_survey.slug} has {error.managers} managers with diaries; figures are withheld below 3"
+                ngettext(
+                    "%(survey)s has %(count)s manager with diaries; figures are withheld below %(least)s",
+                    "%(survey)s has %(count)s managers with diaries; figures are withheld below %(least)s",
+                    error.managers,
+                )
+                % {"survey": the_survey.slug, "count": grouped(error.managers), "least": MIN_GROUP}
             ) from None
         if format == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
@@ -32,8 +39,17 @@ class Command(BaseCommand):
         if format == "csv":
             self.stdout.write(tablefiles.csv_text(header, rows), ending="")
         else:
+            managers, days = report["managers"], report["manager_days"]
             self.stdout.write(
-                f"{report['survey']}: {report['managers']} managers, {report['manager_days']} manager-days\n"
+                _("%(survey)s: %(managers)s, %(days)s")
+                % {
+                    "survey": report["survey"],
+                    "managers": ngettext("%(count)s manager", "%(count)s managers", managers)
+                    % {"count": grouped(managers)},
+                    "days": ngettext("%(count)s manager-day", "%(count)s manager-days", days)
+                    % {"count": grouped(days)},
+                }
+                + "\n"
             )
             self.stdout.write(tabular.to_table(header, rows), ending="")
         if the_baseline is not None and format != "json":
@@ -51,5 +67,9 @@ class Command(BaseCommand):
                 self.stdout.write("\n" + tablefiles.csv_text(names, rows), ending="")
             else:
                 self.stdout.write(
-                    f"\nChange from {comparison['baseline']}:\n" + tabular.to_table(names, rows), ending=""
+                    "\n"
+                    + _("Change from %(baseline)s:") % {"baseline": comparison["baseline"]}
+                    + "\n"
+                    + tabular.to_table(names, rows),
+                    ending="",
                 )

@@ -1,16 +1,15 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from mio.tablefiles import shown
+from surveys.commands import date_argument, grouped
 from surveys.models import Municipality, Survey
 from surveys.services import RoundError, survey_create
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{text!r} is not a date written YYYY-MM-DD") from None
+def _names(names: list[str]) -> str:
+    return ", ".join(shown(name, limit=200) for name in names)
 
 
 def _municipality(name: str | None) -> Municipality:
@@ -26,14 +25,19 @@ def _municipality(name: str | None) -> Municipality:
         if not names:
             return Municipality.objects.create(name=name)
         raise CommandError(
-            f"No municipality {name!r}; the installation has {', '.join(map(repr, names))}. "
-            "Add a new one in the Django admin (Kommuner) first."
+            _(
+                "No municipality “%(name)s”; the installation has %(names)s. "
+                "Add a new one in the Django admin (Kommuner) first."
+            )
+            % {"name": name, "names": _names(names)}
         )
     if len(names) == 1:
         return Municipality.objects.get()
     if not names:
-        raise CommandError("Name the round's municipality with --municipality NAME: the installation has none yet.")
-    raise CommandError(f"Name the round's municipality with --municipality NAME, one of {', '.join(map(repr, names))}.")
+        raise CommandError(_("Name the round's municipality with --municipality NAME: the installation has none yet."))
+    raise CommandError(
+        _("Name the round's municipality with --municipality NAME, one of %(names)s.") % {"names": _names(names)}
+    )
 
 
 class Command(BaseCommand):
@@ -42,8 +46,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("--name", required=True)
-        parser.add_argument("--start", required=True, type=_date, help="first day, YYYY-MM-DD")
-        parser.add_argument("--end", required=True, type=_date, help="last day, YYYY-MM-DD")
+        parser.add_argument("--start", required=True, type=date_argument, help="first day, YYYY-MM-DD")
+        parser.add_argument("--end", required=True, type=date_argument, help="last day, YYYY-MM-DD")
         parser.add_argument("--hours", type=int, default=8, help="hour slots per day, 1-12 (default 8)")
         parser.add_argument(
             "--first-hour", type=int, default=8, help="clock hour the first slot starts, 0-23 (default 8: 08-09)"
@@ -83,13 +87,15 @@ class Command(BaseCommand):
         **options,
     ):
         if unlink_after_months is not None and unlink_after_months < 1:
-            raise CommandError(f"--unlink-after-months must be at least 1, not {unlink_after_months}")
+            raise CommandError(
+                _("--unlink-after-months must be at least 1, not %(months)s") % {"months": unlink_after_months}
+            )
         place = _municipality(municipality)
         source = None
         if tasks_from is not None:
             source = Survey.objects.filter(slug=tasks_from).first()
             if source is None:
-                raise CommandError(f"No survey round {tasks_from!r} to take the tasks from")
+                raise CommandError(_("No survey round “%(slug)s” to take the tasks from") % {"slug": tasks_from})
         try:
             survey = survey_create(
                 slug=slug,
@@ -107,15 +113,28 @@ class Command(BaseCommand):
         if unlink_after_months is not None:
             survey.unlink_after_months = unlink_after_months
             survey.save(update_fields=["unlink_after_months"])
-        self.stdout.write(
-            f"Created survey round {survey.slug} ({survey.name}) of {place.name}, "
-            f"{survey.start_date} to {survey.end_date}, "
-            f"{survey.hours_per_day} hours from {survey.hour_label(1)}, {survey.tasks.count()} tasks"
-            + (f" from {source.slug}, " if source else ", ")
-            + f"status {survey.status}"
-            + (
-                f", people unlinked {survey.unlink_after_months} months after it closes."
-                if unlink_after_months
-                else "."
-            )
-        )
+        count = survey.tasks.count()
+        tasks = ngettext("%(count)s task", "%(count)s tasks", count) % {"count": grouped(count)}
+        if source is not None:
+            tasks = _("%(tasks)s from %(source)s") % {"tasks": tasks, "source": source.slug}
+        summary = _(
+            "Created survey round %(slug)s (%(name)s) of %(municipality)s, %(start)s to %(end)s, %(hours)s, "
+            "%(tasks)s, status %(status)s."
+        ) % {
+            "slug": survey.slug,
+            "name": survey.name,
+            "municipality": place.name,
+            "start": survey.start_date.isoformat(),
+            "end": survey.end_date.isoformat(),
+            "hours": ngettext("%(count)s hour from %(first)s", "%(count)s hours from %(first)s", survey.hours_per_day)
+            % {"count": survey.hours_per_day, "first": survey.hour_label(1)},
+            "tasks": tasks,
+            "status": survey.get_status_display().lower(),
+        }
+        if unlink_after_months:
+            summary += " " + ngettext(
+                "People are unlinked %(count)s month after it closes.",
+                "People are unlinked %(count)s months after it closes.",
+                survey.unlink_after_months,
+            ) % {"count": survey.unlink_after_months}
+        self.stdout.write(summary)

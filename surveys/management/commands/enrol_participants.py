@@ -1,6 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mio.tablefiles import FileRefused
+from surveys.commands import grouped, no_such_round
 from surveys.enrolment import EnrolmentError, file_problems, participants_enrol, read_file
 from surveys.models import Survey
 
@@ -20,7 +23,7 @@ class Command(BaseCommand):
         try:
             the_survey = Survey.objects.select_related("municipality").get(slug=survey)
         except Survey.DoesNotExist:
-            raise CommandError(f"No survey round {survey!r}") from None
+            raise no_such_round(survey) from None
         try:
             parsed = read_file(file)
         except (FileRefused, OSError) as error:  # a file of another type, or too large
@@ -34,9 +37,29 @@ class Command(BaseCommand):
         if errors:
             for error in errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"{len(errors)} error(s) in {file}; nobody was enrolled.")
+            raise CommandError(
+                ngettext(
+                    "%(count)s error in %(file)s; nobody was enrolled.",
+                    "%(count)s errors in %(file)s; nobody was enrolled.",
+                    len(errors),
+                )
+                % {"count": grouped(len(errors)), "file": file}
+            )
+        count = len(result.participants)
+        # Participant numbers are names ("Chef nr 1234"), not counts: never grouped.
         numbers = ", ".join(str(participant.number) for participant in result.participants)
         self.stdout.write(
-            f"Enrolled {len(result.participants)} participants into {the_survey.slug} (numbers {numbers}): "
-            f"{result.accounts_created} accounts created, {result.accounts_linked} existing accounts linked."
+            _("Enrolled %(participants)s into %(survey)s (%(numbers)s): %(created)s, %(linked)s.")
+            % {
+                "participants": ngettext("%(count)s participant", "%(count)s participants", count)
+                % {"count": grouped(count)},
+                "survey": the_survey.slug,
+                "numbers": ngettext("number %(numbers)s", "numbers %(numbers)s", count) % {"numbers": numbers},
+                "created": ngettext("%(count)s account created", "%(count)s accounts created", result.accounts_created)
+                % {"count": grouped(result.accounts_created)},
+                "linked": ngettext(
+                    "%(count)s existing account linked", "%(count)s existing accounts linked", result.accounts_linked
+                )
+                % {"count": grouped(result.accounts_linked)},
+            }
         )

@@ -1,9 +1,11 @@
 import io
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from surveys.commands import grouped, survey_from_slug
 from surveys.diaryfile import write_csv, write_xlsx
-from surveys.models import Survey
 from surveys.selectors import draft_days_with_lines, export_rows
 
 
@@ -16,17 +18,14 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="file to write; CSV goes to standard output without it")
 
     def handle(self, *args, survey, format, output, **options):
-        try:
-            the_survey = Survey.objects.get(slug=survey)
-        except Survey.DoesNotExist:
-            raise CommandError(f"No survey round {survey!r}") from None
+        the_survey = survey_from_slug(survey)
         if format is None:
             format = "xlsx" if output and output.lower().endswith(".xlsx") else "csv"
         rows = export_rows(survey=the_survey)
         hours = the_survey.hours_per_day
         if format == "xlsx":
             if not output:
-                raise CommandError("xlsx needs a file: add -o FILE.xlsx")
+                raise CommandError(_("xlsx needs a file: add -o FILE.xlsx"))
             with open(output, "wb") as stream:
                 write_xlsx(rows, hours=hours, stream=stream)
         elif output:
@@ -37,11 +36,17 @@ class Command(BaseCommand):
             write_csv(rows, hours=hours, stream=buffer)
             self.stdout.write(buffer.getvalue(), ending="")
         if output:
-            self.stderr.write(f"Wrote {output}")
+            self.stderr.write(_("Wrote %(file)s") % {"file": output})
         # On stderr, so that CSV on stdout stays a clean file.
         drafts = draft_days_with_lines(survey=the_survey)
         if drafts:
-            days = "1 draft day" if drafts == 1 else f"{drafts} draft days"
             self.stderr.write(
-                f"Left out {days}: only submitted days are exported, as an import stores every day as submitted."
+                ngettext(
+                    "Left out %(count)s draft day: only submitted days are exported, as an import stores every "
+                    "day as submitted.",
+                    "Left out %(count)s draft days: only submitted days are exported, as an import stores every "
+                    "day as submitted.",
+                    drafts,
+                )
+                % {"count": grouped(drafts)}
             )

@@ -1,8 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mio.tablefiles import FileRefused
+from surveys.commands import grouped, nothing_imported, survey_from_slug
 from surveys.diaryfile import read_file
-from surveys.models import Survey
 from surveys.services import DiaryError, diaries_check, diaries_import
 
 
@@ -15,10 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="overwrite days that already have lines")
 
     def handle(self, *args, file, survey, replace, **options):
-        try:
-            the_survey = Survey.objects.get(slug=survey)
-        except Survey.DoesNotExist:
-            raise CommandError(f"No survey round {survey!r}") from None
+        the_survey = survey_from_slug(survey)
         try:
             parsed = read_file(file, hours=the_survey.hours_per_day)
         except (FileRefused, OSError) as error:  # a file of another type, or too large
@@ -36,8 +35,14 @@ class Command(BaseCommand):
         if errors:
             for error in errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"{len(errors)} error(s) in {file}; nothing was imported.")
+            raise nothing_imported(len(errors), file)
+        lines = ngettext("%(count)s line", "%(count)s lines", result.lines) % {"count": grouped(result.lines)}
+        days = ngettext("%(count)s day", "%(count)s days", result.days) % {"count": grouped(result.days)}
+        created = result.participants_created
+        participants = ngettext("%(count)s new participant", "%(count)s new participants", created) % {
+            "count": grouped(created)
+        }
         self.stdout.write(
-            f"Imported {result.lines} lines on {result.days} days into {the_survey.slug} "
-            f"({result.participants_created} new participants)."
+            _("Imported %(lines)s on %(days)s into %(survey)s (%(participants)s).")
+            % {"lines": lines, "days": days, "survey": the_survey.slug, "participants": participants}
         )

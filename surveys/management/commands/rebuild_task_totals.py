@@ -1,7 +1,9 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from surveys import totals
+from surveys.commands import grouped, no_such_round
 from surveys.models import Survey
 
 
@@ -20,18 +22,32 @@ class Command(BaseCommand):
         if survey is not None:
             rounds = rounds.filter(slug=survey)
             if not rounds.exists():
-                raise CommandError(f"No survey round {survey!r}")
+                raise no_such_round(survey)
         differing = 0
         for the_round in rounds:
             stale = totals.stale_participants(the_round)
             differing += len(stale)
             if check:
-                self.stdout.write(f"{the_round.slug}: {len(stale)} participants with totals out of step")
+                self.stdout.write(
+                    ngettext(
+                        "%(survey)s: %(count)s participant with totals out of step",
+                        "%(survey)s: %(count)s participants with totals out of step",
+                        len(stale),
+                    )
+                    % {"survey": the_round.slug, "count": grouped(len(stale))}
+                )
                 continue
             with transaction.atomic():
                 totals.refresh_round(the_round)
                 if stale:
                     the_round.touch()  # cached figures were built from the old totals
-            self.stdout.write(f"{the_round.slug}: rebuilt ({len(stale)} participants were out of step)")
+            self.stdout.write(
+                ngettext(
+                    "%(survey)s: rebuilt (%(count)s participant was out of step)",
+                    "%(survey)s: rebuilt (%(count)s participants were out of step)",
+                    len(stale),
+                )
+                % {"survey": the_round.slug, "count": grouped(len(stale))}
+            )
         if check and differing:
             raise SystemExit(1)

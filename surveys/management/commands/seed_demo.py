@@ -29,7 +29,9 @@ class Command(BaseCommand):
             )
         logins = seed_demo()
         self.stdout.write(
-            self.style.SUCCESS("Demo data is in place. Demo logins (password for all: %s):" % DEMO_PASSWORD)
+            self.style.SUCCESS(
+                _("Demo data is in place. Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}
+            )
         )
         for username, group, pseudonym in logins:
             extra = f" ({pseudonym})" if pseudonym else ""

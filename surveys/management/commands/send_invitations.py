@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from surveys import mailings
-from surveys.commands import counted, survey_from_slug
+from surveys.commands import grouped, survey_from_slug
 
 
 class Command(BaseCommand):
@@ -21,13 +23,30 @@ class Command(BaseCommand):
             mailout = mailings.send_invitations(survey=the_survey, dry_run=dry_run, base_url=settings.SITE_URL)
         except mailings.MailingError as refusal:
             raise CommandError(f"{the_survey.slug}: {refusal}") from None
-        verb = "Would invite" if dry_run else "Invited"
+        line = _("Would invite no. %(number)s <%(email)s>") if dry_run else _("Invited no. %(number)s <%(email)s>")
         for participant, _days in mailout.recipients:
-            self.stdout.write(f"{verb} no. {participant.number} <{participant.user.email}>")
+            self.stdout.write(line % {"number": participant.number, "email": participant.user.email})
         for participant in mailout.unreachable:
-            self.stdout.write(f"Cannot reach no. {participant.number}: {mailings.unreachable_reason(participant)}")
+            self.stdout.write(
+                _("Cannot reach no. %(number)s: %(reason)s")
+                % {"number": participant.number, "reason": mailings.unreachable_reason(participant)}
+            )
+        unreachable = len(mailout.unreachable)
+        names = {
+            "survey": the_survey.slug,
+            "unreachable": ngettext(
+                "%(count)s participant cannot be reached", "%(count)s participants cannot be reached", unreachable
+            )
+            % {"count": grouped(unreachable)},
+        }
         if dry_run:
-            summary = f"{the_survey.slug}: {counted(mailout.count, 'invitation')} would go out (dry run, nothing sent)"
+            names["invitations"] = ngettext("%(count)s invitation", "%(count)s invitations", mailout.count) % {
+                "count": grouped(mailout.count)
+            }
+            summary = _("%(survey)s: %(invitations)s would go out (dry run, nothing sent), %(unreachable)s.")
         else:
-            summary = f"{the_survey.slug}: {counted(mailout.sent, 'invitation')} sent"
-        self.stdout.write(f"{summary}, {counted(len(mailout.unreachable), 'participant')} cannot be reached.")
+            names["invitations"] = ngettext("%(count)s invitation sent", "%(count)s invitations sent", mailout.sent) % {
+                "count": grouped(mailout.sent)
+            }
+            summary = _("%(survey)s: %(invitations)s, %(unreachable)s.")
+        self.stdout.write(summary % names)

@@ -1,11 +1,14 @@
+import argparse
 import datetime as dt
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from surveys import mailings
-from surveys.commands import counted
+from surveys.commands import grouped, no_such_round
 from surveys.models import Survey
 
 
@@ -13,7 +16,10 @@ def _moment(text: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"{text!r} is not a moment written YYYY-MM-DDTHH:MM[+01:00]") from None
+        # The parser's error, which names the argument (as surveys.commands.date_argument's).
+        raise argparse.ArgumentTypeError(
+            _("“%(text)s” is not a moment written YYYY-MM-DDTHH:MM[+01:00]") % {"text": text}
+        ) from None
     return moment if timezone.is_aware(moment) else moment.replace(tzinfo=mailings.STOCKHOLM)
 
 
@@ -41,36 +47,56 @@ class Command(BaseCommand):
         if survey:
             rounds = list(Survey.objects.filter(slug=survey))
             if not rounds:
-                raise CommandError(f"No survey round {survey!r}")
+                raise no_such_round(survey)
         else:
             rounds = list(Survey.objects.open().order_by("start_date", "slug"))
         if not force and not mailings.is_daytime(now):
             local = now.astimezone(mailings.STOCKHOLM)
             self.stdout.write(
-                f"Nothing sent: reminders go out on weekdays 08:00-17:00 Stockholm time and it is "
-                f"{local:%A %Y-%m-%d %H:%M}. Use --force to send anyway."
+                _(
+                    "Nothing sent: reminders go out on weekdays 08:00-17:00 Stockholm time and it is %(now)s. "
+                    "Use --force to send anyway."
+                )
+                % {"now": formats.date_format(local, "l Y-m-d H:i")}
             )
             return
         if not rounds:
-            self.stdout.write("No open survey rounds: nothing to send.")
+            self.stdout.write(_("No open survey rounds: nothing to send."))
             return
         for the_survey in rounds:
             if the_survey.status != Survey.Status.OPEN:
-                self.stdout.write(f"{the_survey.slug}: not open, no reminders.")
+                self.stdout.write(_("%(survey)s: not open, no reminders.") % {"survey": the_survey.slug})
                 continue
             mailout = mailings.send_reminders(
                 survey=the_survey, now=now, force=force, dry_run=dry_run, base_url=settings.SITE_URL
             )
-            verb = "Would remind" if dry_run else "Reminded"
+            line = (
+                _("Would remind no. %(number)s <%(email)s>: %(days)s")
+                if dry_run
+                else _("Reminded no. %(number)s <%(email)s>: %(days)s")
+            )
             for participant, days in mailout.recipients:
                 listed = ", ".join(day.isoformat() for day in days)
-                self.stdout.write(f"{verb} no. {participant.number} <{participant.user.email}>: {listed}")
+                self.stdout.write(
+                    line % {"number": participant.number, "email": participant.user.email, "days": listed}
+                )
             for participant in mailout.unreachable:
-                self.stdout.write(f"Cannot reach no. {participant.number}: {mailings.unreachable_reason(participant)}")
+                self.stdout.write(
+                    _("Cannot reach no. %(number)s: %(reason)s")
+                    % {"number": participant.number, "reason": mailings.unreachable_reason(participant)}
+                )
             for participant in mailout.invited_today:
-                self.stdout.write(f"Not yet no. {participant.number}: invited today, reminded from tomorrow")
+                self.stdout.write(
+                    _("Not yet no. %(number)s: invited today, reminded from tomorrow") % {"number": participant.number}
+                )
             if dry_run:
-                outcome = f"{counted(mailout.count, 'reminder')} would go out (dry run, nothing sent)"
+                outcome = ngettext(
+                    "%(survey)s: %(count)s reminder would go out (dry run, nothing sent).",
+                    "%(survey)s: %(count)s reminders would go out (dry run, nothing sent).",
+                    mailout.count,
+                ) % {"survey": the_survey.slug, "count": grouped(mailout.count)}
             else:
-                outcome = f"{counted(mailout.sent, 'reminder')} sent"
-            self.stdout.write(f"{the_survey.slug}: {outcome}.")
+                outcome = ngettext(
+                    "%(survey)s: %(count)s reminder sent.", "%(survey)s: %(count)s reminders sent.", mailout.sent
+                ) % {"survey": the_survey.slug, "count": grouped(mailout.sent)}
+            self.stdout.write(outcome)

@@ -4,8 +4,15 @@
 """
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from surveys import people
+from surveys.commands import grouped
+
+
+def _participants(count: int) -> str:
+    return ngettext("%(count)s participant", "%(count)s participants", count) % {"count": grouped(count)}
 
 
 class Command(BaseCommand):
@@ -20,19 +27,32 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run: bool, **options):
         due = people.rounds_due()
         if not due:
-            self.stdout.write("No round is due: nothing to unlink.")
+            self.stdout.write(_("No round is due: nothing to unlink."))
             return
         total = 0
         for survey, linked in due:
             if dry_run:
                 self.stdout.write(
-                    f"{survey.slug}: would unlink {linked} participants "
-                    f"(closed {survey.closed_at:%Y-%m-%d}, unlink after {survey.unlink_after_months} months)"
+                    _("%(survey)s: would unlink %(participants)s (closed %(closed)s, unlink after %(months)s)")
+                    % {
+                        "survey": survey.slug,
+                        "participants": _participants(linked),
+                        "closed": f"{survey.closed_at:%Y-%m-%d}",
+                        "months": ngettext("%(count)s month", "%(count)s months", survey.unlink_after_months)
+                        % {"count": survey.unlink_after_months},
+                    }
                 )
                 total += linked
             else:
                 unlinked = people.unlink_round(survey)
-                self.stdout.write(f"{survey.slug}: unlinked {unlinked} participants")
+                self.stdout.write(
+                    _("%(survey)s: unlinked %(participants)s")
+                    % {"survey": survey.slug, "participants": _participants(unlinked)}
+                )
                 total += unlinked
-        verb = "would unlink" if dry_run else "unlinked"
-        self.stdout.write(f"{len(due)} rounds, {verb} {total} participants in all.")
+        rounds = ngettext("%(count)s round", "%(count)s rounds", len(due)) % {"count": grouped(len(due))}
+        if dry_run:
+            summary = _("%(rounds)s, would unlink %(participants)s in all.")
+        else:
+            summary = _("%(rounds)s, unlinked %(participants)s in all.")
+        self.stdout.write(summary % {"rounds": rounds, "participants": _participants(total)})
