@@ -340,6 +340,98 @@
     var summary = document.querySelector("[data-error-summary]");
     if (summary && document.activeElement !== summary) summary.focus();
 
+    // --- Cells copied from a spreadsheet and pasted into an hour box spread as a spreadsheet pastes them: from
+    // that box over the row's following hours, and a second copied row over the same hours of the next task row.
+    // Excel puts "30\t\t15\r\n" on the clipboard: cells split by tabs, every row ended by a line break. A plain
+    // number keeps the browser's own paste.
+
+    var pasteNote = null;
+
+    // The clipboard's text as rows of cells. The line break Excel ends its last row with starts no row of its own.
+    function copiedRows(text) {
+      return text.replace(/\r\n?/g, "\n").replace(/\n$/, "").split("\n").map(function (line) {
+        return line.split("\t").map(function (cell) { return cell.trim(); });
+      });
+    }
+
+    function dropPasteNote() {
+      if (pasteNote) pasteNote.remove();
+      pasteNote = null;
+    }
+
+    // What did not fit, under the row pasted into (where a row's own warnings stand) and read out once.
+    function showPasteNote(row, messages) {
+      pasteNote = document.createElement("div");
+      pasteNote.className = "diary-paste-note";
+      pasteNote.setAttribute("data-paste-note", "");
+      showMessages(pasteNote, messages);
+      row.querySelector(".diary-fields").appendChild(pasteNote);
+      if (announcer) announcer.textContent = [announcer.textContent].concat(messages).join(" ").trim();
+    }
+
+    function paste(start, text) {
+      var startRow = rows.indexOf(start.closest("[data-row]"));
+      var column = toArray(rows[startRow].querySelectorAll("input[data-hour]")).indexOf(start);
+      var changed = [];
+      var cellsLeft = 0;  // cells with something in them beyond the last hour
+      var rowsLeft = 0;  // copied rows with something in them beyond the last task row
+      var lastBox = null;
+      copiedRows(text).forEach(function (cells, offset) {
+        var row = rows[startRow + offset];
+        if (!row) {
+          if (cells.some(function (cell) { return cell !== ""; })) rowsLeft += 1;
+          return;
+        }
+        var boxes = toArray(row.querySelectorAll("input[data-hour]"));
+        lastBox = boxes[boxes.length - 1];
+        cells.forEach(function (cell, index) {
+          var box = boxes[column + index];
+          if (!box) {
+            if (cell !== "") cellsLeft += 1;
+            return;
+          }
+          // Empty is an empty box; anything else goes in as it is, "1,5" and 75 too: the live check and the
+          // server's say what is wrong with it, as when typed.
+          if (box.value === cell) return;
+          box.value = cell;
+          changed.push(box);
+        });
+      });
+      // Every box holds its cell before the first event, so the totals and checks after each event are of the
+      // pasted day, and the problems read out are the ones it has, not those of a half-pasted one.
+      dropPasteNote();
+      if (announcer) announcer.textContent = "";
+      changed.forEach(function (box) {
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+        box.dispatchEvent(new Event("change", { bubbles: true }));
+        var row = box.closest("[data-row]");
+        if (isCollapsed(row)) setOpen(row, true);  // a phone's folded row shows what it got
+      });
+      labelToggleAll();
+      var messages = [];
+      if (cellsLeft) {
+        var hours = cellsLeft === 1 ? form.dataset.pasteHoursOne : form.dataset.pasteHoursOther;
+        messages.push(format(hours, { count: cellsLeft, time: lastBox.dataset.time }));
+      }
+      if (rowsLeft) {
+        var tasks = rowsLeft === 1 ? form.dataset.pasteRowsOne : form.dataset.pasteRowsOther;
+        var last = rows[rows.length - 1].querySelector(".diary-label").textContent;
+        messages.push(format(tasks, { count: rowsLeft, task: last }));
+      }
+      if (messages.length) showPasteNote(rows[startRow], messages);
+    }
+
+    form.addEventListener("paste", function (event) {
+      var box = event.target;
+      if (!box.matches("input[data-hour]") || box.disabled || box.readOnly || !event.clipboardData) return;
+      var text = event.clipboardData.getData("text/plain");
+      if (!/[\t\r\n]/.test(text)) return;
+      event.preventDefault();
+      paste(box, text);
+    });
+    // The note tells about the paste just made; the next thing typed (or pasted) is about something else.
+    form.addEventListener("input", dropPasteNote);
+
     // --- Ratings: 1–4 choose, "-", 0, Backspace or Delete clear; the arrows stop at the ends instead of
     // wrapping from "–" round to 4.
 
