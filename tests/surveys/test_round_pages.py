@@ -1080,7 +1080,20 @@ def test_the_accounts_list_shows_the_municipalitys_people(admin_a_client, manage
     page = response.content.decode()
     assert "Alice Testsson" in page
     assert "Manager" in page
-    assert "3 Mar 2025 08:15" in page
+    assert "3 March 2025 08:15" in page
+
+
+def test_the_accounts_list_writes_the_last_login_as_swedish_dates_are_written(admin_a_client, manager_a):
+    # Swedish month names are lower-case words, as the account's own page writes them: Django's "M" gave
+    # "3 Mar 2025", a capitalised English-looking abbreviation in a Swedish table.
+    manager_a.last_login = dt.datetime(2025, 3, 3, 8, 15, tzinfo=mailings.STOCKHOLM)
+    manager_a.save()
+    admin_a_client.cookies["django_language"] = "sv"
+
+    page = admin_a_client.get(reverse("surveys:accounts")).content.decode()
+
+    assert "3 mars 2025 08:15" in page
+    assert "Mar 2025" not in page
 
 
 def test_creating_an_account(admin_a_client, municipality, admin_a):
