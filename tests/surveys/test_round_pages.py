@@ -1297,6 +1297,19 @@ def test_the_swedish_file_of_an_earlier_rounds_people_is_separated_by_semicolons
     assert response.content.decode("utf-8").splitlines()[0] == "\ufeffname;email;unit;number"
 
 
+def test_a_later_round_is_not_offered_as_an_earlier_rounds_people(admin_a_client, survey, spring, make_user):
+    # The follow-up (survey, March 2025) has people; last spring's round (March 2024) is enrolled later, as a
+    # baseline keyed in after the fact: its page offers no round that started after it.
+    Participant.objects.create(survey=survey, number=1, user=make_user("karl", roles.MANAGERS, email="karl@example.se"))
+
+    spring_page = admin_a_client.get(enrol_url(spring)).content.decode()
+    survey_page = admin_a_client.get(enrol_url(survey)).content.decode()
+
+    assert reverse("surveys:enrol_earlier", args=[spring.slug, survey.slug]) not in spring_page
+    assert survey.name not in spring_page
+    assert reverse("surveys:enrol_earlier", args=[survey.slug, spring.slug]) in survey_page
+
+
 def test_no_round_but_an_earlier_one_of_the_municipality_gives_its_people(
     admin_a_client, survey, spring, other_municipality
 ):
