@@ -373,6 +373,53 @@ def test_a_round_under_way_counts_its_days_up_to_yesterday(admin_a_client, munic
     assert f"Expected so far: {weekdays} weekdays per participant, up to {yesterday:%-d %B %Y}." in page
 
 
+@pytest.mark.parametrize("starts_in_days", [0, 3])
+def test_a_round_that_has_not_started_says_when_it_starts_not_a_date_before_it(
+    client, municipality, admin_a, starts_in_days
+):
+    # A follow-up enrolled and invited ahead of its first day: no day of it is due, and "up to" yesterday
+    # named a date before the round.
+    today = timezone.localdate()
+    ahead = survey_create(
+        slug="ahead",
+        name="Uppföljning",
+        municipality=municipality,
+        start_date=today + dt.timedelta(days=starts_in_days),
+        end_date=today + dt.timedelta(days=starts_in_days + 11),
+    )
+    client.force_login(admin_a)  # Swedish
+
+    round_page = client.get(reverse("surveys:round", args=[ahead.slug])).content.decode()
+    participants_page = client.get(reverse("surveys:participants", args=[ahead.slug])).content.decode()
+
+    with translation.override("sv"):
+        start, start_short = (formats.date_format(ahead.start_date, f) for f in ("j F Y", "j F"))
+        yesterday = formats.date_format(today - dt.timedelta(days=1), "j F")
+    assert f"Inga dagar förväntas än: mätomgången börjar {start}, och en dag räknas när den är över." in round_page
+    assert "hittills" not in round_page
+    assert f"Inga dagar räknas än: mätomgången börjar {start_short}." in participants_page
+    assert f"fram till {yesterday}" not in round_page + participants_page
+
+
+def test_a_round_that_started_yesterday_counts_yesterday(admin_a_client, municipality):
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    started = survey_create(
+        slug="started",
+        name="Startad",
+        municipality=municipality,
+        start_date=yesterday,
+        end_date=today + dt.timedelta(days=10),
+        status=Survey.Status.OPEN,
+    )
+    weekdays = len(started.expected_days(until=yesterday))  # 1, or 0 when yesterday was a weekend day
+
+    page = admin_a_client.get(reverse("surveys:round", args=[started.slug])).content.decode()
+
+    assert "No days are expected yet" not in page
+    assert f"Expected so far: {weekdays} weekday" in page
+
+
 def test_an_empty_round_says_there_is_nobody_to_invite(admin_a_client, survey):
     response = admin_a_client.get(reverse("surveys:participants", args=[survey.slug]))
 
