@@ -162,11 +162,16 @@ def person_limit_problems(row: int, *, name: str, email: str) -> list[RowError]:
 
 
 def earlier_rounds(survey: Survey) -> list[Survey]:
-    """The municipality's other rounds with people still linked to an account, latest first, each with
-    `people` (their count): the rounds whose people `people_rows` can start this round's file from."""
+    """The municipality's rounds that started before this one with people still linked to an account, latest
+    first, each with `people` (their count): the rounds whose people `people_rows` can start this round's file
+    from. A later round is not offered: the page calls these earlier rounds, and a baseline enrolled late
+    would otherwise offer its own follow-up."""
     return list(
-        Survey.objects.filter(municipality_id=survey.municipality_id, participants__user__isnull=False)
-        .exclude(pk=survey.pk)
+        Survey.objects.filter(
+            municipality_id=survey.municipality_id,
+            participants__user__isnull=False,
+            start_date__lt=survey.start_date,
+        )
         .annotate(people=Count("participants", filter=Q(participants__user__isnull=False)))
         .order_by("-start_date", "-pk")
     )

@@ -77,6 +77,11 @@ class RoundProgress:
         return self.today > self.survey.end_date
 
     @property
+    def before_start(self) -> bool:
+        """No day of the round is due yet (a day is due once it is over): the round starts today or later."""
+        return due_until(self.today) < self.survey.start_date
+
+    @property
     def counted_until(self) -> dt.date:
         """The last day the expected days are counted to: yesterday, or the round's end once it has ended."""
         return min(due_until(self.today), self.survey.end_date)

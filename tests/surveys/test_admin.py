@@ -821,9 +821,22 @@ def test_the_round_pages_link_to_a_new_round_and_to_one_from_this_round(admin_cl
     assert f'href="{add}?copy_from={survey.pk}"' in page
 
 
+def test_the_round_page_links_to_its_tasks_and_settings_in_the_admin(admin_client, a):
+    # A follow-up takes the baseline's tasks "as you edited them": the round's page is where an administrator
+    # looks for where to edit them, and the admin's change form is the only place that can.
+    survey = a["survey"]
+    change = reverse("admin:surveys_survey_change", args=[survey.pk])
+
+    page = admin_client.get(reverse("surveys:round", args=[survey.slug])).content.decode()
+
+    assert f'href="{change}"' in page
+    assert admin_client.get(change).status_code == 200
+
+
 def test_the_project_group_gets_no_link_to_new_rounds(client, a, project_member):
     client.force_login(project_member)
 
     page = client.get(reverse("surveys:round", args=[a["survey"].slug])).content.decode()
 
     assert reverse("admin:surveys_survey_add") not in page
+    assert reverse("admin:surveys_survey_change", args=[a["survey"].pk]) not in page

@@ -373,6 +373,53 @@ def test_a_round_under_way_counts_its_days_up_to_yesterday(admin_a_client, munic
     assert f"Expected so far: {weekdays} weekdays per participant, up to {yesterday:%-d %B %Y}." in page
 
 
+@pytest.mark.parametrize("starts_in_days", [0, 3])
+def test_a_round_that_has_not_started_says_when_it_starts_not_a_date_before_it(
+    client, municipality, admin_a, starts_in_days
+):
+    # A follow-up enrolled and invited ahead of its first day: no day of it is due, and "up to" yesterday
+    # named a date before the round.
+    today = timezone.localdate()
+    ahead = survey_create(
+        slug="ahead",
+        name="Uppföljning",
+        municipality=municipality,
+        start_date=today + dt.timedelta(days=starts_in_days),
+        end_date=today + dt.timedelta(days=starts_in_days + 11),
+    )
+    client.force_login(admin_a)  # Swedish
+
+    round_page = client.get(reverse("surveys:round", args=[ahead.slug])).content.decode()
+    participants_page = client.get(reverse("surveys:participants", args=[ahead.slug])).content.decode()
+
+    with translation.override("sv"):
+        start, start_short = (formats.date_format(ahead.start_date, f) for f in ("j F Y", "j F"))
+        yesterday = formats.date_format(today - dt.timedelta(days=1), "j F")
+    assert f"Inga dagar förväntas än: mätomgången börjar {start}, och en dag räknas när den är över." in round_page
+    assert "hittills" not in round_page
+    assert f"Inga dagar räknas än: mätomgången börjar {start_short}." in participants_page
+    assert f"fram till {yesterday}" not in round_page + participants_page
+
+
+def test_a_round_that_started_yesterday_counts_yesterday(admin_a_client, municipality):
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    started = survey_create(
+        slug="started",
+        name="Startad",
+        municipality=municipality,
+        start_date=yesterday,
+        end_date=today + dt.timedelta(days=10),
+        status=Survey.Status.OPEN,
+    )
+    weekdays = len(started.expected_days(until=yesterday))  # 1, or 0 when yesterday was a weekend day
+
+    page = admin_a_client.get(reverse("surveys:round", args=[started.slug])).content.decode()
+
+    assert "No days are expected yet" not in page
+    assert f"Expected so far: {weekdays} weekday" in page
+
+
 def test_an_empty_round_says_there_is_nobody_to_invite(admin_a_client, survey):
     response = admin_a_client.get(reverse("surveys:participants", args=[survey.slug]))
 
@@ -1080,7 +1127,20 @@ def test_the_accounts_list_shows_the_municipalitys_people(admin_a_client, manage
     page = response.content.decode()
     assert "Alice Testsson" in page
     assert "Manager" in page
-    assert "3 Mar 2025 08:15" in page
+    assert "3 March 2025 08:15" in page
+
+
+def test_the_accounts_list_writes_the_last_login_as_swedish_dates_are_written(admin_a_client, manager_a):
+    # Swedish month names are lower-case words, as the account's own page writes them: Django's "M" gave
+    # "3 Mar 2025", a capitalised English-looking abbreviation in a Swedish table.
+    manager_a.last_login = dt.datetime(2025, 3, 3, 8, 15, tzinfo=mailings.STOCKHOLM)
+    manager_a.save()
+    admin_a_client.cookies["django_language"] = "sv"
+
+    page = admin_a_client.get(reverse("surveys:accounts")).content.decode()
+
+    assert "3 mars 2025 08:15" in page
+    assert "Mar 2025" not in page
 
 
 def test_creating_an_account(admin_a_client, municipality, admin_a):
@@ -1282,6 +1342,19 @@ def test_the_swedish_file_of_an_earlier_rounds_people_is_separated_by_semicolons
     response = admin_a_client.get(reverse("surveys:enrol_earlier", args=[survey.slug, spring.slug]))
 
     assert response.content.decode("utf-8").splitlines()[0] == "\ufeffname;email;unit;number"
+
+
+def test_a_later_round_is_not_offered_as_an_earlier_rounds_people(admin_a_client, survey, spring, make_user):
+    # The follow-up (survey, March 2025) has people; last spring's round (March 2024) is enrolled later, as a
+    # baseline keyed in after the fact: its page offers no round that started after it.
+    Participant.objects.create(survey=survey, number=1, user=make_user("karl", roles.MANAGERS, email="karl@example.se"))
+
+    spring_page = admin_a_client.get(enrol_url(spring)).content.decode()
+    survey_page = admin_a_client.get(enrol_url(survey)).content.decode()
+
+    assert reverse("surveys:enrol_earlier", args=[spring.slug, survey.slug]) not in spring_page
+    assert survey.name not in spring_page
+    assert reverse("surveys:enrol_earlier", args=[survey.slug, spring.slug]) in survey_page
 
 
 def test_no_round_but_an_earlier_one_of_the_municipality_gives_its_people(
