@@ -264,3 +264,11 @@ def test_the_participant_page_links_each_day_to_keying_in(admin_client, survey):
 
     assert key_url(survey, date=MONDAY) in response.content.decode()
     assert key_url(survey, date=FRIDAY) in response.content.decode()
+
+
+def test_the_keying_page_says_that_hour_cells_can_be_pasted_from_excel(admin_client, survey):
+    admin_client.cookies["django_language"] = "sv"
+
+    page = admin_client.get(key_url(survey)).content.decode()
+
+    assert "Redan inskrivet i Excel? Kopiera en rads timceller (eller flera rader)" in page
