@@ -10,15 +10,17 @@ is refused with the table (`tablefiles.check_cells`). Each column is read once p
 is what makes a file of a whole round (100 000 rows) quick to read.
 Whether a number is allowed is a rule of the day (`diaryrules.check_day`, which the form shares), and
 whether the task and date belong to the round needs the database: both are checked by
-`services.diaries_check`, which the import and the browser's preview share.
+`services.diaries_check`, which the import and the browser's preview share. A row whose participant, date
+or task cannot be read belongs to no day and is left out of the rows, but kept aside (`UnplacedRow`) for
+`diaries_check` to check its minutes, ratings and note on their own: one import names all that is wrong with it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import IO
@@ -32,9 +34,11 @@ from .diaryrules import SCALES, LineInput
 from .models import MAX_PARTICIPANT_NUMBER, Task
 
 __all__ = [
+    "DiaryParseResult",
     "DiaryRow",
     "ParseResult",
     "RowError",
+    "UnplacedRow",
     "UnsupportedFormat",
     "format_for",
     "header",
@@ -84,25 +88,53 @@ class DiaryRow:
         return cls(row, participant, dt.date.fromisoformat(date), task, list(minutes), value, function, note)
 
 
+@dataclass(slots=True)
+class UnplacedRow:
+    """A row whose participant, date or task cell cannot be read (the reader reports which): it is on no day
+    and never stored, but its minutes, ratings and note are checked on their own. `task`: the task cell's
+    text as the file writes it, which names the row in those messages."""
+
+    row: int
+    task: str
+    minutes: list[int]
+    value: int | None = None
+    function: int | None = None
+    note: str = ""
+
+
+@dataclass
+class DiaryParseResult(ParseResult[DiaryRow]):
+    """A diary file's rows and errors, and the rows left out because they belong to no day (`unplaced`), for
+    `services.diaries_check` to check what can be checked of them."""
+
+    unplaced: list[UnplacedRow] = field(default_factory=list)
+
+
 def header(hours: int) -> list[str]:
     return ["participant", "date", "task", *[f"h{n}" for n in range(1, hours + 1)], *SCALES, "note"]
 
 
-def read_file(path: str | Path, *, hours: int) -> ParseResult[DiaryRow]:
+def read_file(path: str | Path, *, hours: int) -> DiaryParseResult:
     """Read a .csv or .xlsx diary file, choosing the reader by the file's extension."""
-    return tablefiles.parse(lambda: tablefiles.read_table(path), partial(parse_table, hours=hours))
+    return _parse(lambda: tablefiles.read_table(path), hours=hours)
 
 
-def read_csv(data: bytes, *, hours: int) -> ParseResult[DiaryRow]:
+def read_csv(data: bytes, *, hours: int) -> DiaryParseResult:
     """Read CSV separated by commas or semicolons (Swedish Excel), UTF-8 or Windows-1252 (`tablefiles.decode_text`)."""
-    return tablefiles.parse(lambda: tablefiles.csv_table(data), partial(parse_table, hours=hours))
+    return _parse(lambda: tablefiles.csv_table(data), hours=hours)
 
 
-def read_xlsx(stream: IO[bytes], *, hours: int) -> ParseResult[DiaryRow]:
-    return tablefiles.parse(lambda: tablefiles.xlsx_table(stream), partial(parse_table, hours=hours))
+def read_xlsx(stream: IO[bytes], *, hours: int) -> DiaryParseResult:
+    return _parse(lambda: tablefiles.xlsx_table(stream), hours=hours)
 
 
-def read_upload(data: bytes, *, filename: str, hours: int) -> ParseResult[DiaryRow]:
+def _parse(read: Callable[[], tablefiles.Table], *, hours: int) -> DiaryParseResult:
+    result = tablefiles.parse(read, partial(parse_table, hours=hours))
+    # A file that is no table at all comes back as tablefiles' result: its one error, no rows.
+    return result if isinstance(result, DiaryParseResult) else DiaryParseResult(errors=result.errors)
+
+
+def read_upload(data: bytes, *, filename: str, hours: int) -> DiaryParseResult:
     """An uploaded file, by its name's extension (.csv or .xlsx); raises UnsupportedFormat for others."""
     if format_for(filename) == "xlsx":
         return read_xlsx(io.BytesIO(data), hours=hours)
@@ -114,9 +146,10 @@ PARTICIPANT_HIGH = MAX_PARTICIPANT_NUMBER  # as enrolment: a larger number is a 
 TASK_CODE_LIMIT = Task._meta.get_field("code").max_length
 
 
-def parse_table(table: Sequence[Sequence[object]], *, hours: int) -> ParseResult[DiaryRow]:
-    """Parse rows of cells (header first) into DiaryRows, collecting every error."""
-    result: ParseResult[DiaryRow] = ParseResult()
+def parse_table(table: Sequence[Sequence[object]], *, hours: int) -> DiaryParseResult:
+    """Parse rows of cells (header first) into DiaryRows, collecting every error; a row without a readable
+    participant, date or task goes to `unplaced` instead."""
+    result = DiaryParseResult()
     if not table:
         result.errors.append(RowError(1, "", _("the file is empty")))
         return result
@@ -170,6 +203,20 @@ def parse_table(table: Sequence[Sequence[object]], *, hours: int) -> ParseResult
         )
         if number not in unusable
     ]
+    if unusable:
+        tasks = columns[2]
+        result.unplaced = [
+            UnplacedRow(
+                number,
+                str(tasks[index]).strip(),
+                minutes[index],
+                read["value"][index],
+                read["function"][index],
+                read["note"][index],
+            )
+            for index, number in enumerate(numbers)
+            if number in unusable
+        ]
     return result
 
 

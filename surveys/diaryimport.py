@@ -6,7 +6,10 @@ A file may hold a whole round, some 100 000 rows, so nothing here goes row by ro
 that only a file can break (an unknown task code, a row twice, a day that has a diary) take one lean pass
 over the rows. The rules of a day are `diaryrules.check_day`'s, the form's: they are tested for every
 row at once with numpy, and `check_day` itself is run on the days that break one, so that its messages
-are the ones given. The lines are written with COPY on PostgreSQL and one executemany on SQLite, the
+are the ones given. A row that belongs to no day of the round (its task code unknown, or its participant,
+date or task unreadable: `diaryfile.UnplacedRow`) gets the rules of a row on its own in the same pass
+(`diaryrules.row_problems`, named by its task code as written), so that one import names all that is wrong
+with it. The lines are written with COPY on PostgreSQL and one executemany on SQLite, the
 days changed with one UPDATE … FROM (VALUES …) per few thousand.
 
 An import (`check_and_store`) writes before it checks the rules, in a savepoint: the rules are checked,
@@ -30,8 +33,8 @@ from django.utils.translation import gettext as _
 from mio.tablefiles import control_character_message, shown
 
 from . import bulkwrite, totals
-from .diaryfile import DiaryRow, RowError
-from .diaryrules import NOTE_LIMIT, RATINGS, check_day, date_message
+from .diaryfile import DiaryRow, RowError, UnplacedRow
+from .diaryrules import NOTE_LIMIT, RATINGS, check_day, date_message, row_problems
 from .models import HOUR_FIELDS, MAX_HOURS, MAX_MINUTES_PER_HOUR, DiaryDay, DiaryLine, Participant, Survey, Task
 
 if TYPE_CHECKING:
@@ -155,13 +158,20 @@ def _layout(rows: Sequence[DiaryRow], tasks: dict[str, Task], hours: int) -> _La
     return _Layout(known, list(index), day_of_row, _minutes(known, hours))
 
 
-def check(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool, replace_hint: str) -> _Checked:
+def check(
+    *,
+    survey: Survey,
+    rows: Sequence[DiaryRow],
+    replace: bool,
+    replace_hint: str,
+    unplaced: Sequence[UnplacedRow] = (),
+) -> _Checked:
     """Every rule of a diary import, storing nothing; see `services.diaries_check`."""
     import numpy as np  # here, not at the top: the URLconf (and so every diary page) loads this module
 
     round_ = _read_round(survey)
     layout = _layout(rows, round_.tasks, survey.hours_per_day)
-    errors = _errors(survey, rows, round_, layout, replace=replace, replace_hint=replace_hint)
+    errors = _errors(survey, rows, round_, layout, replace=replace, replace_hint=replace_hint, unplaced=unplaced)
     if errors:
         return _Checked(ImportPlan(errors=errors), round_.tasks, round_.stored)
     if layout.minutes is None:  # rows of other lengths, which the rules allow: shorter ones end in empty hours
@@ -171,10 +181,18 @@ def check(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool, replace_hi
 
 
 def _errors(
-    survey: Survey, rows: Sequence[DiaryRow], round_: _Round, layout: _Layout, *, replace: bool, replace_hint: str
+    survey: Survey,
+    rows: Sequence[DiaryRow],
+    round_: _Round,
+    layout: _Layout,
+    *,
+    replace: bool,
+    replace_hint: str,
+    unplaced: Sequence[UnplacedRow] = (),
 ) -> list[RowError]:
-    """Every problem of the rows, in row order: the file's rules row by row, and the day's rules, which
-    `check_day` names on the days that break one (every day, when the minutes are no matrix). No database."""
+    """Every problem of the rows, in row order: the file's rules row by row, the day's rules, which
+    `check_day` names on the days that break one (every day, when the minutes are no matrix), and the rules
+    of a row on its own for the rows on no day: those of unknown tasks, and `unplaced`. No database."""
     import numpy as np
 
     tasks, known, day_of_row = round_.tasks, layout.known, layout.day_of_row
@@ -183,24 +201,57 @@ def _errors(
     if minutes is None:  # numbers past what numpy holds, or rows of other lengths: every day by the rules
         errors.extend(_day_errors(survey, known, day_of_row, set(range(len(layout.keys))), tasks))
     else:
-        allowed = (minutes >= 0) & (minutes <= MAX_MINUTES_PER_HOUR)
+        allowed, bad_rows = _breaking_a_row_rule(known, minutes)
         totals = _day_sums(np.where(allowed, minutes, 0), day_of_row, len(layout.keys))
-        ratings = {None, *RATINGS}
-        other = np.fromiter(
-            (
-                row.value not in ratings
-                or row.function not in ratings
-                or (len(row.note) > NOTE_LIMIT and len(row.note.strip()) > NOTE_LIMIT)
-                for row in known
-            ),
-            dtype=bool,
-            count=len(known),
-        )
-        bad_rows = ~allowed.all(axis=1) | other
         bad_days = {day_of_row[position] for position in np.flatnonzero(bad_rows).tolist()}
         bad_days.update(np.flatnonzero((totals > MAX_MINUTES_PER_HOUR).any(axis=1)).tolist())
         errors.extend(_day_errors(survey, known, day_of_row, bad_days, tasks))
+    if len(known) < len(rows):  # only then a pass over the rows for those of unknown tasks
+        errors.extend(_dayless_errors(survey, [row for row in rows if row.task not in tasks]))
+    errors.extend(_dayless_errors(survey, unplaced))
     return sorted(errors, key=lambda error: error.row)
+
+
+def _breaking_a_row_rule(rows: Sequence[DiaryRow | UnplacedRow], minutes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which minute boxes are allowed (rows × hours), and which rows break a rule of a row on its own: a box,
+    a rating or the note's length (`diaryrules.row_problems`)."""
+    import numpy as np
+
+    allowed = (minutes >= 0) & (minutes <= MAX_MINUTES_PER_HOUR)
+    ratings = {None, *RATINGS}
+    other = np.fromiter(
+        (
+            row.value not in ratings
+            or row.function not in ratings
+            or (len(row.note) > NOTE_LIMIT and len(row.note.strip()) > NOTE_LIMIT)
+            for row in rows
+        ),
+        dtype=bool,
+        count=len(rows),
+    )
+    return allowed, ~allowed.all(axis=1) | other
+
+
+def _dayless_errors(survey: Survey, rows: Sequence[DiaryRow | UnplacedRow]) -> list[RowError]:
+    """The rules of a row on its own for rows that belong to no day of the round, which `check_day` cannot
+    see: with the form's messages, the task named by its code as the file writes it (the row's other errors
+    say what is wrong with the code, the participant or the date). Tested with numpy first, as the days are."""
+    import numpy as np
+
+    if not rows:
+        return []
+    minutes = _minutes(rows, survey.hours_per_day)
+    if minutes is not None:
+        _allowed, bad_rows = _breaking_a_row_rule(rows, minutes)
+        rows = [rows[position] for position in np.flatnonzero(bad_rows).tolist()]
+    errors = []
+    for row in rows:
+        label = shown(row.task) if row.task else _("(no task code)")
+        problems = row_problems(
+            survey, minutes=row.minutes, value=row.value, function=row.function, note=row.note, label=label
+        )
+        errors.extend(RowError(row.row, _problem_column(problem), problem.message) for problem in problems)
+    return errors
 
 
 def _planned(rows: Sequence[DiaryRow], round_: _Round, layout: _Layout) -> _Checked:
@@ -290,7 +341,7 @@ def _row_errors(
     return errors
 
 
-def _minutes(rows: Sequence[DiaryRow], hours: int) -> np.ndarray | None:
+def _minutes(rows: Sequence[DiaryRow | UnplacedRow], hours: int) -> np.ndarray | None:
     """The rows' minutes as a rows × hours matrix; None when they do not fit one."""
     import numpy as np
 

@@ -66,9 +66,13 @@ def _fill(message: str, names: dict[str, str], values: dict[str, object]) -> str
     return message % {key: name.replace("%", "%%") for key, name in names.items()} % values
 
 
-def hour_place(*, survey: Survey, task: Task, hour: int, language: str | None = None, label: str | None = None) -> str:
+def hour_place(
+    *, survey: Survey, task: Task | None = None, hour: int, language: str | None = None, label: str | None = None
+) -> str:
     """A minute box, as messages name it: the task and the hour's clock time, e.g. "Budget, 08–09". `label`: the
-    task's name among the day's rows (`tasknames.diary_labels`), which tells the "Annat (specificera)" rows apart."""
+    task's name among the day's rows (`tasknames.diary_labels`), which tells the "Annat (specificera)" rows apart;
+    for a file's row whose task is not the round's, the code as the file writes it (`row_problems`). The
+    messages below name the task the same way: `label`, else `task` in `language`."""
     return _("%(task)s, %(time)s") % {"task": label or task.display_label(language), "time": survey.hour_label(hour)}
 
 
@@ -77,7 +81,13 @@ def minutes_allowed(amount: int) -> bool:
 
 
 def minutes_message(
-    *, survey: Survey, task: Task, hour: int, amount: int, language: str | None = None, label: str | None = None
+    *,
+    survey: Survey,
+    task: Task | None = None,
+    hour: int,
+    amount: int,
+    language: str | None = None,
+    label: str | None = None,
 ) -> str:
     where = {"where": hour_place(survey=survey, task=task, hour=hour, language=language, label=label)}
     if amount < 0:
@@ -86,7 +96,7 @@ def minutes_message(
 
 
 def rating_message(
-    *, task: Task, scale: str, rating: object, language: str | None = None, label: str | None = None
+    *, task: Task | None = None, scale: str, rating: object, language: str | None = None, label: str | None = None
 ) -> str:
     """Also for a rating that is not a number at all, as the form received it."""
     return _fill(
@@ -96,7 +106,9 @@ def rating_message(
     )
 
 
-def note_message(*, task: Task, length: int, language: str | None = None, label: str | None = None) -> str:
+def note_message(
+    *, task: Task | None = None, length: int, language: str | None = None, label: str | None = None
+) -> str:
     return _fill(
         _("%(task)s, specify: at most %%(limit_value)d characters (now %%(show_value)d)."),
         {"task": label or task.display_label(language)},
@@ -134,35 +146,54 @@ def hour_totals(lines: Sequence[LineInput], hours: int) -> list[int]:
     return totals
 
 
-def _line_problems(
-    survey: Survey, index: int, line: LineInput, language: str | None, labels: Mapping[str, str]
+def row_problems(
+    survey: Survey,
+    *,
+    minutes: Sequence[int],
+    value: object,
+    function: object,
+    note: str,
+    label: str,
+    line: int | None = None,
 ) -> list[Problem]:
+    """The rules of one row on its own: each minute box, each rating and the note, named by `label` (`line`:
+    the row's index among the day's, for its Problems). `check_day` runs them on every row of a day, and then
+    adds the hours' totals. A diary file's row that belongs to no day of the round (its task code unknown, or
+    its participant, date or task unreadable) gets only these, named by the task code as the file writes it,
+    so that one import names everything wrong with the row (`diaryimport`)."""
     hours = survey.hours_per_day
-    label = labels[line.task.code]
     problems = []
-    for hour, amount in enumerate(line.minutes, start=1):
+    for hour, amount in enumerate(minutes, start=1):
         if hour > hours and amount:
             message = _("%(task)s: this round has %(hours)d hours, so hour %(hour)d must be empty.") % {
                 "task": label,
                 "hours": hours,
                 "hour": hour,
             }
-            problems.append(Problem(message, index, hour, "minutes"))
+            problems.append(Problem(message, line, hour, "minutes"))
         elif not minutes_allowed(amount):
-            message = minutes_message(
-                survey=survey, task=line.task, hour=hour, amount=amount, language=language, label=label
-            )
-            problems.append(Problem(message, index, hour, "minutes"))
-    for scale in SCALES:
-        rating = getattr(line, scale)
+            message = minutes_message(survey=survey, hour=hour, amount=amount, label=label)
+            problems.append(Problem(message, line, hour, "minutes"))
+    for scale, rating in zip(SCALES, (value, function), strict=True):
         if rating is not None and rating not in RATINGS:
-            message = rating_message(task=line.task, scale=scale, rating=rating, language=language, label=label)
-            problems.append(Problem(message, index, None, scale))
-    length = len(line.note.strip())
+            message = rating_message(scale=scale, rating=rating, label=label)
+            problems.append(Problem(message, line, None, scale))
+    length = len(note.strip())
     if length > NOTE_LIMIT:
-        message = note_message(task=line.task, length=length, language=language, label=label)
-        problems.append(Problem(message, index, None, "note"))
+        problems.append(Problem(note_message(length=length, label=label), line, None, "note"))
     return problems
+
+
+def _line_problems(survey: Survey, index: int, line: LineInput, labels: Mapping[str, str]) -> list[Problem]:
+    return row_problems(
+        survey,
+        minutes=line.minutes,
+        value=line.value,
+        function=line.function,
+        note=line.note,
+        label=labels[line.task.code],
+        line=index,
+    )
 
 
 def _allowed_minutes(line: LineInput, hour: int) -> int:
@@ -219,9 +250,7 @@ def check_day(
     if language is None:
         language = get_language()
     labels = diary_labels((line.task for line in lines), language)
-    problems = [
-        problem for index, line in enumerate(lines) for problem in _line_problems(survey, index, line, language, labels)
-    ]
+    problems = [problem for index, line in enumerate(lines) for problem in _line_problems(survey, index, line, labels)]
     problems.extend(_hour_problems(survey, lines))
     if submit and not any(hour_totals(lines, survey.hours_per_day)):
         problems.append(

@@ -19,7 +19,7 @@ from mio.tablefiles import gc_paused, shown
 
 from . import audit, diaryimport, people, roles, totals
 from .defaults import DEFAULT_TEMPLATE, TemplateCategory
-from .diaryfile import DiaryRow
+from .diaryfile import DiaryRow, UnplacedRow
 from .diaryimport import ImportDay, ImportPlan, ImportResult  # noqa: F401 (named here for pages and commands)
 from .diaryrules import LineInput, check_day, date_message, hour_totals
 from .models import (
@@ -341,16 +341,26 @@ def diary_clear(*, participant: Participant, date: dt.date, by: AbstractBaseUser
 
 
 def diaries_check(
-    *, survey: Survey, rows: Sequence[DiaryRow], replace: bool = False, replace_hint: str = "--replace"
+    *,
+    survey: Survey,
+    rows: Sequence[DiaryRow],
+    replace: bool = False,
+    replace_hint: str = "--replace",
+    unplaced: Sequence[UnplacedRow] = (),
 ) -> ImportPlan:
     """Every rule of a diary import, storing nothing: one RowError per problem, or what will be stored.
 
     What only a file can get wrong (an unknown task code, a row twice, a day that has a diary) is checked row by
     row; each day's rows are checked by the rules of `check_day`, as the form checks a day, with its messages.
+    A row on no day of the round, of an unknown task or among `unplaced` (the file's rows whose participant,
+    date or task its reader could not read, and has reported), gets the rules of a row on its own, so that one
+    check names all that is wrong with it; `unplaced` rows are never stored.
     `replace_hint` names how to allow overwriting days in the message about a day that has a diary:
     the command's option, or the upload form's checkbox."""
     with gc_paused():
-        return diaryimport.check(survey=survey, rows=rows, replace=replace, replace_hint=replace_hint).plan
+        return diaryimport.check(
+            survey=survey, rows=rows, replace=replace, replace_hint=replace_hint, unplaced=unplaced
+        ).plan
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from mio import tablefiles
 from mio.uploads import Preview, UploadPreviewConfirm
 
 from . import access, services
-from .diaryfile import DiaryRow, RowError, UnsupportedFormat, read_upload, write_csv
+from .diaryfile import DiaryParseResult, DiaryRow, RowError, UnsupportedFormat, read_upload, write_csv
 from .forms import DiaryUploadForm, KeyPickForm
 from .models import DiaryDay, Survey
 from .views import day_form_response
@@ -98,11 +98,13 @@ def _replace_hint() -> str:
     return _("“Replace days that already have a diary” ticked")
 
 
-def _check(survey: Survey, rows: list[DiaryRow], *, replace: bool, errors: list[RowError]) -> services.ImportPlan:
+def _check(survey: Survey, parsed: DiaryParseResult, *, replace: bool) -> services.ImportPlan:
     """The import's plan, with the file's own errors first in row order: every problem is named at once."""
-    plan = services.diaries_check(survey=survey, rows=rows, replace=replace, replace_hint=_replace_hint())
-    if errors:
-        plan = services.ImportPlan(errors=sorted([*errors, *plan.errors], key=lambda error: error.row))
+    plan = services.diaries_check(
+        survey=survey, rows=parsed.rows, replace=replace, replace_hint=_replace_hint(), unplaced=parsed.unplaced
+    )
+    if parsed.errors:
+        plan = services.ImportPlan(errors=sorted([*parsed.errors, *plan.errors], key=lambda error: error.row))
     elif not plan.errors and not plan.days:
         plan = services.ImportPlan(errors=[RowError(1, "", _("the file has no diary rows under the header"))])
     return plan
@@ -126,7 +128,7 @@ def diary_upload(request: HttpRequest, slug: str) -> HttpResponse:
         except UnsupportedFormat as error:
             form.add_error("file", str(error))
             return Preview()
-        plan = _check(survey, parsed.rows, replace=replace, errors=parsed.errors)
+        plan = _check(survey, parsed, replace=replace)
         if plan.errors:
             return Preview(errors=plan.errors)
         kept = {"replace": replace, "rows": [row.as_list() for row in parsed.rows]}

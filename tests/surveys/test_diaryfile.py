@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from surveys.diaryfile import (
     DiaryRow,
     RowError,
+    UnplacedRow,
     UnsupportedFormat,
     format_for,
     header,
@@ -295,3 +296,39 @@ def test_what_is_written_reads_back_the_same():
     ]
     workbook.seek(0)
     assert next(load_workbook(workbook).worksheets[0].values) == tuple(header(3))
+
+
+def test_a_row_without_its_day_or_task_is_kept_aside_with_what_can_still_be_checked():
+    long_code = "x" * 51
+    text = (
+        f"{HEADER}\n"
+        "7,2025-03-03,invoices,20,,,,,\n"
+        "7,4/3,planning,10,75,,5,,\n"  # no day: a date that cannot be read
+        "sju,2025-03-03,coffee,halv,,-5,,0,Möte\n"  # no participant; a minute cell that cannot be read either
+        f"7,2025-03-03,{long_code},,,61,,,\n"  # a task code too long to be one
+        "7,2025-03-03,  ,,,,2,bra,\n"  # no task; a rating that cannot be read
+    )
+
+    result = read_csv(csv_bytes(text), hours=3)
+
+    assert [row.row for row in result.rows] == [2]
+    # Read as the rows are (a cell that cannot be read as empty: its error is the reader's), the task as written.
+    assert result.unplaced == [
+        UnplacedRow(3, "planning", [10, 75, 0], 5, None, ""),
+        UnplacedRow(4, "coffee", [0, 0, -5], None, 0, "Möte"),
+        UnplacedRow(5, long_code, [0, 0, 61], None, None, ""),
+        UnplacedRow(6, "", [0, 0, 0], 2, None, ""),
+    ]
+    assert [(error.row, error.column) for error in result.errors] == [
+        (3, "date"),
+        (4, "participant"),
+        (4, "h1"),
+        (5, "task"),
+        (6, "task"),
+        (6, "function"),
+    ]
+
+
+def test_a_file_without_such_rows_keeps_none_aside():
+    assert read_csv(csv_bytes(f"{HEADER}\n7,2025-03-03,invoices,20,,,,,\n"), hours=3).unplaced == []
+    assert read_xlsx(io.BytesIO(b"not a workbook"), hours=3).unplaced == []

@@ -23,9 +23,11 @@ class Command(BaseCommand):
         except (FileRefused, OSError) as error:  # a file of another type, or too large
             raise CommandError(str(error)) from None
         errors = list(parsed.errors)
-        if errors and parsed.rows:
+        if errors and (parsed.rows or parsed.unplaced):
             # The rows that could be read are checked too, so that one run names every problem.
-            checked = diaries_check(survey=the_survey, rows=parsed.rows, replace=replace).errors
+            checked = diaries_check(
+                survey=the_survey, rows=parsed.rows, replace=replace, unplaced=parsed.unplaced
+            ).errors
             errors = sorted([*errors, *checked], key=lambda error: error.row)
         if not errors:
             try:
