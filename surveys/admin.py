@@ -268,6 +268,8 @@ class SurveyAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:  # "Tasks from" is on the add form only
+            return form
         rounds = self.get_queryset(request).select_related("municipality").order_by("-start_date")
 
         class ScopedSurveyForm(form):

@@ -167,11 +167,18 @@ def check(
     unplaced: Sequence[UnplacedRow] = (),
 ) -> _Checked:
     """Every rule of a diary import, storing nothing; see `services.diaries_check`."""
-    import numpy as np  # here, not at the top: the URLconf (and so every diary page) loads this module
-
     round_ = _read_round(survey)
     layout = _layout(rows, round_.tasks, survey.hours_per_day)
     errors = _errors(survey, rows, round_, layout, replace=replace, replace_hint=replace_hint, unplaced=unplaced)
+    return _checked(survey, rows, round_, layout, errors)
+
+
+def _checked(
+    survey: Survey, rows: Sequence[DiaryRow], round_: _Round, layout: _Layout, errors: list[RowError]
+) -> _Checked:
+    """The plan of rows whose `errors` are found: those errors, or what storing them writes."""
+    import numpy as np  # here, not at the top: the URLconf (and so every diary page) loads this module
+
     if errors:
         return _Checked(ImportPlan(errors=errors), round_.tasks, round_.stored)
     if layout.minutes is None:  # rows of other lengths, which the rules allow: shorter ones end in empty hours
@@ -410,7 +417,7 @@ def check_and_store(*, survey: Survey, rows: Sequence[DiaryRow], replace: bool, 
         return _errors(survey, rows, round_, layout, replace=replace, replace_hint=replace_hint)
 
     if layout.minutes is None:  # rows that are no matrix: the careful order
-        checked = check(survey=survey, rows=rows, replace=replace, replace_hint=replace_hint)
+        checked = _checked(survey, rows, round_, layout, rules())
         if checked.plan.errors:
             raise Refused(checked.plan.errors)
         return store(survey=survey, rows=rows, checked=checked, replace=replace)
