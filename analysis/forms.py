@@ -11,13 +11,13 @@ from django import forms
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.dates import WEEKDAYS
-from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from mio.numbers import grouped
 from surveys.models import Department, Participant, Survey, Unit
 
 from .disclosure import MIN_GROUP
@@ -95,22 +95,17 @@ class UnitSearch:
         if self.query and self.truncated:
             return gettext(
                 "Showing %(shown)s of %(total)s units matching “%(query)s”. Type more of the name to narrow the search."
-            ) % {"shown": len(self.units), "total": _count(self.total), "query": self.query}
+            ) % {"shown": len(self.units), "total": grouped(self.total), "query": self.query}
         if self.query:
             return ngettext("%(count)s unit matches “%(query)s”.", "%(count)s units match “%(query)s”.", self.total) % {
-                "count": _count(self.total),
+                "count": grouped(self.total),
                 "query": self.query,
             }
         if self.truncated:
             return gettext("Type part of the unit's name to find it among %(total)s units.") % {
-                "total": _count(self.total)
+                "total": grouped(self.total)
             }
         return ""
-
-
-def _count(number: int) -> str:
-    """A count in the reader's number format ("1 513" in Swedish)."""
-    return number_format(number, force_grouping=True)
 
 
 def search_units(

@@ -10,9 +10,10 @@ import argparse
 import datetime as dt
 
 from django.core.management.base import CommandError
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from mio.numbers import grouped
 
 from .models import Survey
 
@@ -28,11 +29,6 @@ def survey_from_slug(slug: str) -> Survey:
         return Survey.objects.get(slug=slug)
     except Survey.DoesNotExist:
         raise no_such_round(slug) from None
-
-
-def grouped(count: int) -> str:
-    """A count as people read it in the active language: "20 000" in Swedish, "20,000" in English."""
-    return formats.number_format(count, force_grouping=True)
 
 
 def date_argument(text: str) -> dt.date:

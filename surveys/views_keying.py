@@ -15,12 +15,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mio import tablefiles
+from mio.numbers import grouped
 from mio.uploads import Preview, UploadPreviewConfirm
 
 from . import access, services
@@ -174,10 +174,6 @@ def stored_message(result: services.ImportResult) -> str:
         "%(days)s diary days are stored and submitted (%(details)s).",
         result.days,
     ) % {"days": grouped(result.days), "details": ", ".join(details)}
-
-
-def grouped(count: int) -> str:
-    return formats.number_format(count, force_grouping=True)
 
 
 def _example_file(survey: Survey) -> HttpResponse:

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 
 from mio import tablefiles
-from surveys.commands import grouped, survey_from_slug
+from mio.numbers import grouped
+from surveys.commands import survey_from_slug
 
 from ... import effect
 

@@ -4,8 +4,9 @@ from django.utils.translation import ngettext, npgettext
 
 from actionplan.actionfile import read_file
 from actionplan.services import ActionError, items_import, plan_get_or_create
+from mio.numbers import grouped
 from mio.tablefiles import FileRefused
-from surveys.commands import grouped, nothing_imported
+from surveys.commands import nothing_imported
 from surveys.models import Municipality, Survey
 
 

@@ -7,7 +7,8 @@ from django.utils.translation import ngettext
 from analysis import reports, tabular
 from analysis.disclosure import MIN_GROUP, Withheld
 from mio import tablefiles
-from surveys.commands import grouped, survey_from_slug
+from mio.numbers import grouped
+from surveys.commands import survey_from_slug
 
 
 class Command(BaseCommand):

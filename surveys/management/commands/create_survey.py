@@ -2,8 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mio.numbers import grouped
 from mio.tablefiles import shown
-from surveys.commands import date_argument, grouped
+from surveys.commands import date_argument
 from surveys.models import Municipality, Survey
 from surveys.services import RoundError, survey_create
 

@@ -2,8 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mio.numbers import grouped
 from mio.tablefiles import FileRefused
-from surveys.commands import grouped, no_such_round
+from surveys.commands import no_such_round
 from surveys.enrolment import EnrolmentError, file_problems, participants_enrol, read_file
 from surveys.models import Survey
 

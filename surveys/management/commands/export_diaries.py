@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from surveys.commands import grouped, survey_from_slug
+from mio.numbers import grouped
+from surveys.commands import survey_from_slug
 from surveys.diaryfile import write_csv, write_xlsx
 from surveys.selectors import draft_days_with_lines, export_rows
 

@@ -2,8 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mio.numbers import grouped
 from mio.tablefiles import FileRefused
-from surveys.commands import grouped, nothing_imported, survey_from_slug
+from surveys.commands import nothing_imported, survey_from_slug
 from surveys.diaryfile import read_file
 from surveys.services import DiaryError, diaries_check, diaries_import
 

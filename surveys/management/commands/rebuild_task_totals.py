@@ -2,8 +2,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import ngettext
 
+from mio.numbers import grouped
 from surveys import totals
-from surveys.commands import grouped, no_such_round
+from surveys.commands import no_such_round
 from surveys.models import Survey
 
 

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from surveys.commands import date_argument, grouped, survey_from_slug
+from mio.numbers import grouped
+from surveys.commands import date_argument, survey_from_slug
 from surveys.progress import RoundProgress, round_progress
 
 COLUMNS = ["number", "expected", "submitted", "draft", "missing", "invited", "reminders"]

@@ -3,8 +3,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mio.numbers import grouped
 from surveys import mailings
-from surveys.commands import grouped, survey_from_slug
+from surveys.commands import survey_from_slug
 
 
 class Command(BaseCommand):

@@ -7,8 +7,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mio.numbers import grouped
 from surveys import mailings
-from surveys.commands import grouped, no_such_round
+from surveys.commands import no_such_round
 from surveys.models import Survey
 
 

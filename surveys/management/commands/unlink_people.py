@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mio.numbers import grouped
 from surveys import people
-from surveys.commands import grouped
 
 
 def _participants(count: int) -> str:
