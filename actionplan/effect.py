@@ -180,7 +180,7 @@ def left_out_note(change: paired.Change, *, municipality: Municipality, departme
         return ""
     labels = selectors.task_labels(municipality=municipality, language=get_language())
     notes = []
-    for why in (paired.DID_TOO_FEW, paired.DID_COMPLEMENT, paired.DID_SECONDARY):
+    for why in (paired.DID_TOO_FEW, paired.DID_COMPLEMENT, paired.DID_SECONDARY, paired.DID_DASHBOARD):
         codes = [code for code, reason in change.left_out.items() if reason == why]
         if codes:
             tasks = joined([labels.get(code, code) for code in codes])
@@ -197,6 +197,11 @@ def why_left_out(reason: str, department: str = "") -> str:
             "fewer than %(count)d of the managers outside %(department)s did the task in one of the rounds, "
             "and the figure for every manager would give theirs away"
         ) % {"count": MIN_GROUP, "department": department}
+    if reason == paired.DID_DASHBOARD:
+        return _(
+            "the dashboard of one of the rounds withholds the task's row, and this figure beside the "
+            "dashboard's totals would give away what it withholds"
+        )
     if reason == paired.DID_SECONDARY:
         return _(
             "the managers who did the task in one of the rounds and are in no other department's figure are "
@@ -411,6 +416,11 @@ def withheld_sentence(change: paired.Change, *, managers: str, department: str) 
             "changed department or have no unit), and every manager's figure minus the departments' would give "
             "theirs away; the department with the fewest managers is withheld."
         ) % {"count": MIN_GROUP}
+    if change.reason == paired.DASHBOARD_WITHHELD:
+        return _(
+            "Not shown: the dashboard of one of the rounds withholds the figures of %(department)s, and this "
+            "figure would give them away."
+        ) % {"department": department}
     if change.reason == paired.TASKS_WITHHELD:
         reasons = set(change.left_out.values())
         if len(change.left_out) == 1 or len(reasons) == 1:

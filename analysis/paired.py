@@ -30,6 +30,13 @@ of tasks T (one task, an action item's tasks, or the tasks of the items done bet
   (0) is a true zero and shown. Figures over several tasks leave such tasks out and name them
   (`left_out`), so that no difference of shown figures gives one back; when every task is left out
   the change is withheld (TASKS_WITHHELD).
+- What a round's dashboard withholds stays withheld here: a task whose row the dashboard of either
+  round withholds for the scope's selection (every manager, or the department) is left out
+  (DID_DASHBOARD), whatever the dashboard's reason. The dashboard withholds a row with too few
+  managers and, so that its totals minus its shown rows do not give that row back, a second row with
+  it (secondary suppression); this task's figure beside the dashboard's totals would give that row
+  back too. When a round's dashboard withholds the department's selection as a whole, so is the
+  change (DASHBOARD_WITHHELD).
 """
 
 from __future__ import annotations
@@ -45,8 +52,9 @@ from scipy import stats
 from mio import cache
 from surveys.models import Survey
 
-from . import selectors
-from .disclosure import MIN_GROUP, discloses, is_withheld
+from . import reports, selectors
+from .disclosure import MIN_GROUP, Withheld, discloses, is_withheld
+from .filters import NO_FILTERS, Filters
 
 LESS = "less"
 MORE = "more"
@@ -62,12 +70,14 @@ TOO_FEW_PAIRED = "too_few_paired"  # fewer than MIN_GROUP managers of the scope 
 COMPLEMENT = "complement"  # 1 or 2 paired managers outside the department
 SECONDARY = "secondary"  # everyone minus the shown departments would be 1 or 2 managers
 TASKS_WITHHELD = "tasks_withheld"  # every task of the set left out
+DASHBOARD_WITHHELD = "dashboard_withheld"  # a round's dashboard withholds the department as a whole
 NO_TASKS = "no_tasks"  # an empty set of tasks: nothing to measure (verdict NOTHING)
 
 # Why a task is left out of a change.
 DID_TOO_FEW = "did_too_few"  # 1 or 2 of the scope's managers did the task in a round
 DID_COMPLEMENT = "did_complement"  # 1 or 2 paired managers outside the department did it in a round
 DID_SECONDARY = "did_secondary"  # the hidden managers who did it in a round are 1 or 2 (see the module)
+DID_DASHBOARD = "did_dashboard"  # a round's dashboard withholds the task's row for the scope's selection
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,7 @@ class Change:
     ci_low: float | None = None
     ci_high: float | None = None
     verdict: str = WITHHELD
-    reason: str = ""  # why no figure: TOO_FEW_PAIRED, COMPLEMENT, SECONDARY, TASKS_WITHHELD or NO_TASKS
+    reason: str = ""  # why no figure: one of the reasons above (TOO_FEW_PAIRED … NO_TASKS)
     left_out: dict[str, str] = field(default_factory=dict)  # task code: why it is not in the figure
 
     def as_dict(self) -> dict[str, Any]:
@@ -200,6 +210,9 @@ def tasks_change(*, baseline: Survey, followup: Survey, codes: Sequence[str], de
         return Change(paired_managers=k, reason=COMPLEMENT)
     if departments is not None and _secondary_department(departments) == department:
         return Change(paired_managers=k, reason=SECONDARY)
+    dashboards = [dashboard_withheld(survey=survey, department=department) for survey in (baseline, followup)]
+    if None in dashboards:
+        return Change(paired_managers=k, reason=DASHBOARD_WITHHELD)
     codes = [code for code in codes if code in before.columns]
     if not codes:
         return Change(paired_managers=k, verdict=NOTHING, reason=NO_TASKS)
@@ -207,12 +220,30 @@ def tasks_change(*, baseline: Survey, followup: Survey, codes: Sequence[str], de
     if departments is not None:
         for code in _secondary_tasks(baseline, followup, codes, departments=departments, department=department):
             left_out.setdefault(code, DID_SECONDARY)
-        left_out = {code: left_out[code] for code in codes if code in left_out}
+    for code in codes:
+        if any(code in withheld for withheld in dashboards):
+            left_out.setdefault(code, DID_DASHBOARD)
+    left_out = {code: left_out[code] for code in codes if code in left_out}
     kept = [code for code in codes if code not in left_out]
     if not kept:
         return Change(paired_managers=k, reason=TASKS_WITHHELD, left_out=left_out)
     found = change(before.loc[scope, kept].sum(axis=1), after.loc[scope, kept].sum(axis=1))
     return replace(found, left_out=left_out)
+
+
+def dashboard_withheld(*, survey: Survey, department: int | None = None) -> dict[str, str] | None:
+    """Task code → why the round's dashboard withholds its row for every manager, or for `department`
+    (`reports.disclosed_totals`, the rule every page shows); None when it withholds the selection."""
+    filters = NO_FILTERS if department is None else Filters(department=department)
+
+    def compute() -> dict[str, str] | None:
+        try:
+            _counts, totals, cells = reports.disclosed_totals(survey=survey, filters=filters)
+        except Withheld:
+            return None
+        return reports.withheld_tasks(totals, cells)
+
+    return cache.for_round("analysis:dashboard-withheld", survey=survey, params=(filters,), compute=compute)
 
 
 def _left_out(

@@ -41,12 +41,14 @@ Diaries = dict[int, list[dict[str, tuple[int, int | None]]]]
 # Each manager's submitted days in a round: {participant number: [{task: (minutes, function)}, ...]}.
 # Managers 1–4 are in every round; 5 only in the baseline and 6 only in the follow-up (not paired).
 # Manager 1 has two baseline days, one of them without any of the measured tasks; manager 3's budget
-# line has no function rating (it adds minutes but no friction).
+# line has no function rating (it adds minutes but no friction). Manager 4's information line is the
+# second task of its category that only one manager did: with budget alone, each round's dashboard
+# would withhold purchasing too, to protect budget (secondary suppression), and so would "did it help?".
 BASELINE: Diaries = {
     1: [{"invoices": (60, 1), "payroll-hr": (30, 2), "purchasing": (20, 3)}, {"invoices": (30, 1), "letters": (60, 4)}],
     2: [{"invoices": (48, 2), "payroll-hr": (60, 1), "purchasing": (10, 3)}],
     3: [{"invoices": (60, 1), "payroll-hr": (20, 3), "budget": (30, None)}],
-    4: [{"invoices": (30, 2), "payroll-hr": (48, 1), "purchasing": (15, 3)}],
+    4: [{"invoices": (30, 2), "payroll-hr": (48, 1), "purchasing": (15, 3), "information": (10, 3)}],
     5: [{"invoices": (60, 1)}],
 }
 # Saved but never submitted: must not count at all (neither its minutes nor as a manager-day).
@@ -55,7 +57,7 @@ FOLLOWUP: Diaries = {
     1: [{"invoices": (30, 3), "payroll-hr": (30, 1), "purchasing": (30, 2)}],
     2: [{"invoices": (30, 3), "payroll-hr": (30, 2), "purchasing": (30, 1)}, {"budget": (60, 4)}],
     3: [{"invoices": (15, 2), "payroll-hr": (40, 2), "purchasing": (20, 2)}],
-    4: [{"invoices": (30, 4), "payroll-hr": (30, 1), "purchasing": (40, 2)}],
+    4: [{"invoices": (30, 4), "payroll-hr": (30, 1), "purchasing": (40, 2), "information": (10, 3)}],
     6: [{"invoices": (60, 1)}],
 }
 # A third round, the spring after, for choosing between baselines.
@@ -881,14 +883,17 @@ def test_the_task_page_withholds_a_task_one_manager_did(english_client, administ
 
 @pytest.fixture
 def barn(municipality, baseline, followup):
-    """Managers 1–4 in Barn- och utbildningsförvaltningen in both rounds, 5 and 6 in Socialförvaltningen."""
+    """Every manager in Barn- och utbildningsförvaltningen (1–4 in both rounds, 5 and 6 in one each);
+    Socialförvaltningen has a unit and nobody in it. With 5 and 6 in Socialförvaltningen, each round's
+    dashboard would withhold Barn (everyone's figures minus Barn's would be theirs), and so would "did
+    it help?"."""
     from surveys.models import Department, Unit
 
     departments = {
         name: Department.objects.create(municipality=municipality, name=name)
         for name in ("Barn- och utbildningsförvaltningen", "Socialförvaltningen")
     }
-    for name, numbers in (("Barn- och utbildningsförvaltningen", [1, 2, 3, 4]), ("Socialförvaltningen", [5, 6])):
+    for name, numbers in (("Barn- och utbildningsförvaltningen", [1, 2, 3, 4, 5, 6]), ("Socialförvaltningen", [])):
         unit = Unit.objects.create(department=departments[name], name=f"Enhet i {name}")
         Participant.objects.filter(number__in=numbers).update(unit=unit)
     return departments
@@ -912,6 +917,41 @@ def test_a_departmental_item_is_measured_on_its_departments_managers(
     english_client.force_login(administrator)
     page = english_client.get(reverse("actionplan:item", args=[item.pk])).content.decode()
     assert "4 managers of Barn- och utbildningsförvaltningen in both rounds" in page
+
+
+def test_a_department_that_a_rounds_dashboard_withholds_is_withheld_here_too(
+    english_client, administrator, plan, make_item, baseline, followup, barn
+):
+    # 5 (baseline only) and 6 (follow-up only) in Socialförvaltningen: each round's dashboard withholds
+    # Barn, since everyone's figures minus Barn's would be 5's, and 6's. Every manager in both rounds is
+    # in Barn, so none of this rule's own tests would withhold it: Barn's figure would be everyone's in
+    # both rounds but 5 and 6.
+    Participant.objects.filter(number__in=[5, 6]).update(unit=barn["Socialförvaltningen"].units.get())
+    department = barn["Barn- och utbildningsförvaltningen"]
+    item = done(make_item, 1, ["invoices"], survey=baseline, owner_level="department", department=department)
+
+    found = the_effect(plan, item)
+
+    assert (found.verdict, found.measured.change.reason) == ("withheld", "dashboard_withheld")
+    assert found.measured.sentence == (
+        "Not shown: the dashboard of one of the rounds withholds the figures of Barn- och "
+        "utbildningsförvaltningen, and this figure would give them away."
+    )
+    english_client.force_login(administrator)
+    page = english_client.get(reverse("actionplan:item", args=[item.pk])).content.decode()
+    assert "the dashboard of one of the rounds withholds the figures of Barn" in page
+    assert "Friction fell" not in page
+
+
+def test_a_task_a_rounds_dashboard_withholds_is_named_as_left_out(municipality):
+    from analysis import paired
+
+    left_out = paired.Change(paired_managers=4, left_out={"purchasing": paired.DID_DASHBOARD})
+
+    assert effect.left_out_note(left_out, municipality=municipality) == (
+        "Without purchasing: the dashboard of one of the rounds withholds the task's row, and this figure "
+        "beside the dashboard's totals would give away what it withholds."
+    )
 
 
 def test_a_departmental_item_with_too_few_of_its_managers_in_a_follow_up_is_not_measurable(
@@ -952,8 +992,8 @@ def test_a_department_withheld_by_secondary_suppression_says_why(municipality):
 def test_a_departmental_figure_that_would_give_away_the_managers_outside_it_is_withheld(
     plan, make_item, baseline, followup, barn
 ):
-    # Barn gets managers 1–3 only; 4 moves to Social (with 5, 6, who are not paired): everyone's figure
-    # minus Barn's would be manager 4's.
+    # Barn keeps managers 1–3 of those in both rounds; 4 moves to Social: everyone's figure minus Barn's
+    # would be manager 4's.
     Participant.objects.filter(number=4).update(unit=barn["Socialförvaltningen"].units.get())
     department = barn["Barn- och utbildningsförvaltningen"]
 

@@ -108,7 +108,10 @@ FOLLOWUP: dict[int, list[Day | Draft]] = {
         Draft({"invoices": (60, 1)}),  # a draft with minutes: counts nowhere
     ],
     4: [{"payroll-hr": (60, 1)}, {"invoices": (30, None)}],  # the second day has only an unrated line
-    6: [{"invoices": (60, 1)}],  # only in the follow-up: not paired
+    # Only in the follow-up: not paired. Its budget line makes budget's third in the follow-up: with two,
+    # the dashboard would withhold budget and, to protect it, invoices (secondary suppression), and
+    # "did it help?" leaves out what a dashboard withholds.
+    6: [{"invoices": (60, 1), "budget": (10, 3)}],
     7: [Draft({"invoices": (60, 1)})],
 }
 PAIRED = [1, 2, 3, 4]  # 5 and 6 are in one round only, 7's only follow-up day is a draft
@@ -443,7 +446,9 @@ FEW_FOLLOWUP: dict[int, list[Day | Draft]] = {
     1: [{"invoices": (30, 2), "payroll-hr": (15, 1)}],  # f 20, 15, 0
     2: [{"invoices": (15, 1), "budget": (60, 1)}],  # f 15, 0, 60
     3: [{"invoices": (30, 3), "payroll-hr": (30, 2)}],  # f 10, 20, 0
-    4: [{"invoices": (30, 3)}],  # f 10, 0, 0
+    # Information, one manager's too: with budget alone withheld in its category, the follow-up's dashboard
+    # would withhold payroll-hr as well, to protect it, and "did it help?" leaves out what it withholds.
+    4: [{"invoices": (30, 3), "information": (10, 3)}],  # f 10, 0, 0
     5: [{"invoices": (60, 3), "payroll-hr": (45, 1)}],  # f 20, 45, 0
 }
 
@@ -510,13 +515,21 @@ def test_a_task_nobody_did_in_the_follow_up_is_a_true_zero_and_shown(few_pair):
 def test_the_audits_case_two_managers_in_ten_give_no_follow_up_figure(municipality):
     # Finding 2: ten managers did "budget" in the baseline, only 5 and 8 in the follow-up (50 and
     # 55 minutes, function 3). Shown, "after" × 10 would be f(5) + f(8) = 50/3 + 55/3 = 35.
+    # Everyone's 10 minutes of payroll-hr are the row the follow-up's dashboard withholds with budget (the
+    # fewest minutes of its category): without them it would withhold invoices, and so would this figure.
     baseline = make_round(municipality, "audit-baseline", BASELINE_START)
     followup = make_round(municipality, "audit-followup", FOLLOWUP_START)
-    fill(baseline, {number: [{"budget": (30, 2), "invoices": (30, 2)}] for number in range(1, 11)})
+    fill(
+        baseline,
+        {number: [{"budget": (30, 2), "invoices": (30, 2), "payroll-hr": (10, 2)}] for number in range(1, 11)},
+    )
     fill(
         followup,
         {
-            number: [{"invoices": (30, 2)} | ({"budget": (50 if number == 5 else 55, 3)} if number in (5, 8) else {})]
+            number: [
+                {"invoices": (30, 2), "payroll-hr": (10, 2)}
+                | ({"budget": (50 if number == 5 else 55, 3)} if number in (5, 8) else {})
+            ]
             for number in range(1, 11)
         },
     )
@@ -537,6 +550,41 @@ def test_the_audits_case_two_managers_in_ten_give_no_follow_up_figure(municipali
     shown = paired.tasks_change(baseline=baseline, followup=followup, codes=["budget"])
     # B: 30·2/3 = 20 each; F: 1: 10, 5: 50/3, 8: 55/3, the rest 0.
     assert_change(shown, expected([20] * 10, [10, 0, 0, 0, 50 / 3, 0, 0, 55 / 3, 0, 0]))
+
+
+def test_a_task_a_rounds_dashboard_withholds_to_protect_another_is_left_out(municipality):
+    # The audit's case without payroll-hr: in the follow-up only 5 and 8 did budget, so the dashboard
+    # withholds budget and, as the one other row with minutes, invoices (secondary suppression): its shown
+    # totals minus invoices would be budget's. Shown here, invoices' follow-up figure would do the same:
+    # every manager did invoices on their one day, f 30·2/3 = 20, so a total friction per manager-day of
+    # (20·10 + 50/3 + 55/3)/10 = 23.5 minus invoices' 20 is 3.5 = (f(5) + f(8))/10.
+    baseline = make_round(municipality, "protect-baseline", BASELINE_START)
+    followup = make_round(municipality, "protect-followup", FOLLOWUP_START)
+    fill(baseline, {number: [{"budget": (30, 2), "invoices": (30, 2)}] for number in range(1, 11)})
+    fill(
+        followup,
+        {
+            number: [{"invoices": (30, 2)} | ({"budget": (50 if number == 5 else 55, 3)} if number in (5, 8) else {})]
+            for number in range(1, 11)
+        },
+    )
+    from analysis.dashboard import dashboard_figures
+
+    report = dashboard_figures(survey=followup, parts=("core",))["report"]
+    rows = {row["task"]: row for row in report["tasks"]}
+    assert (rows["budget"]["withheld_reason"], rows["invoices"]["withheld_reason"]) == ("too_few", "secondary")
+
+    invoices = paired.tasks_change(baseline=baseline, followup=followup, codes=["invoices"])
+    both = paired.tasks_change(baseline=baseline, followup=followup, codes=["invoices", "budget"])
+
+    assert invoices == paired.Change(
+        paired_managers=10, reason=paired.TASKS_WITHHELD, left_out={"invoices": paired.DID_DASHBOARD}
+    )
+    assert both == paired.Change(
+        paired_managers=10,
+        reason=paired.TASKS_WITHHELD,
+        left_out={"invoices": paired.DID_DASHBOARD, "budget": paired.DID_TOO_FEW},
+    )
 
 
 # --- A department's managers -------------------------------------------------------------------------
@@ -584,7 +632,10 @@ def dept_pair(municipality, departments) -> tuple[Survey, Survey]:
         make_round(municipality, "dept-followup", FOLLOWUP_START),
     )
     for survey, diaries in zip(rounds, (DEPT_BASELINE, DEPT_FOLLOWUP), strict=True):
-        fill(survey, diaries)
+        # Everyone's 5 minutes of information are the row a department's dashboard withholds with a withheld
+        # payroll-hr (the fewest minutes of its category): else it would be invoices, and "did it help?"
+        # leaves out what a dashboard withholds.
+        fill(survey, {number: [{**day, "information": (5, 3)} for day in days] for number, days in diaries.items()})
         place(survey, departments["Barn- och utbildningsförvaltningen"], [1, 2, 3, 4])
         place(survey, departments["Socialförvaltningen"], [5, 6, 7])
     return rounds

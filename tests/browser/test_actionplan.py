@@ -113,7 +113,7 @@ def swedish(value: float, digits: int = 1) -> str:
 # "−29,5", "+6,6", "−82,5 till −35,5": a sign, a decimal comma, and "till" between the ends.
 FIGURE = r"[−+]?\d+,\d"
 INTERVAL = re.compile(rf"^{FIGURE} till {FIGURE}$")
-BADGES = {"less": "Mindre skav", "more": "Mer skav", "unclear": "Oklart"}
+BADGES = {"less": "Mindre skav", "more": "Mer skav", "unclear": "Oklart", "withheld": "Visas inte"}
 
 
 def forest_loaded(page) -> bool:
@@ -148,10 +148,16 @@ def test_did_it_help_shows_a_forest_plot_intervals_and_verdicts_in_swedish(page,
     verdicts = dict(pairs)
     assert verdicts[1] == "less" and verdicts[8] == "more", verdicts
     assert "unclear" in verdicts.values(), verdicts
+    # Item 20 (letters, Barn): the spring's dashboard for Barn withholds letters to protect another task.
+    assert verdicts[20] == "withheld", verdicts
     for number, verdict in verdicts.items():
         row = page.locator(f"[data-testid=effect-table] tr[data-item='{number}']")
         expect(row.locator("td").last.locator(f".badge[data-verdict={verdict}]")).to_have_text(BADGES[verdict])
-        expect(row.locator("td").nth(5)).to_have_text(INTERVAL)
+        if verdict == "withheld":
+            expect(row.locator("td").nth(5)).to_have_text("–")
+            expect(row.get_by_test_id("left-out")).to_contain_text("översikten för någon av omgångarna undanhåller")
+        else:
+            expect(row.locator("td").nth(5)).to_have_text(INTERVAL)
     first = page.locator("[data-testid=effect-table] tr[data-item='1']")
     expect(first).to_contain_text("Skavet minskade med")
     expect(first.get_by_test_id("shares")).to_contain_text("Delar arbetsuppgifter med åtgärderna 4, 15, 16 och 19")
@@ -209,7 +215,7 @@ def phone_shows_each_change_with_its_interval(page: Page, live_server, plan: Act
         row = rows.nth(index)
         interval = row.get_by_test_id("interval-below")
         expect(interval).to_be_visible()
-        expect(interval).to_have_text(INTERVAL)
+        expect(interval).to_have_text("–" if row.get_attribute("data-verdict") == "withheld" else INTERVAL)
         assert inside_the_screen(interval), row.get_attribute("data-item")
         verdict = row.get_by_test_id("verdict-below").locator(".badge")
         expect(verdict).to_have_text(BADGES[row.get_attribute("data-verdict")])
