@@ -52,7 +52,8 @@ from scipy import stats
 from mio import cache
 from surveys.models import Survey
 
-from . import reports, selectors
+from . import selectors
+from .dashboard import dashboard_figures
 from .disclosure import MIN_GROUP, Withheld, discloses, is_withheld
 from .filters import NO_FILTERS, Filters
 
@@ -232,18 +233,13 @@ def tasks_change(*, baseline: Survey, followup: Survey, codes: Sequence[str], de
 
 
 def dashboard_withheld(*, survey: Survey, department: int | None = None) -> dict[str, str] | None:
-    """Task code → why the round's dashboard withholds its row for every manager, or for `department`
-    (`reports.disclosed_totals`, the rule every page shows); None when it withholds the selection."""
+    """Task code → why the round's dashboard withholds its row for every manager, or for `department`:
+    its own cached figures, read rather than worked out again; None when it withholds the selection."""
     filters = NO_FILTERS if department is None else Filters(department=department)
-
-    def compute() -> dict[str, str] | None:
-        try:
-            _counts, totals, cells = reports.disclosed_totals(survey=survey, filters=filters)
-        except Withheld:
-            return None
-        return reports.withheld_tasks(totals, cells)
-
-    return cache.for_round("analysis:dashboard-withheld", survey=survey, params=(filters,), compute=compute)
+    try:
+        return dashboard_figures(survey=survey, filters=filters, parts=("core",))["withheld"]
+    except Withheld:
+        return None
 
 
 def _left_out(

@@ -63,7 +63,8 @@ def formatted(kind: str, value: Any, decimals: Any) -> str:
 
 @receiver(setting_changed)
 def _forget_formats(*, setting: str, **kwargs: Any) -> None:
-    if setting in FORMAT_SETTINGS or setting in {"USE_THOUSAND_SEPARATOR", "LANGUAGE_CODE", "LANGUAGES"}:
+    # The language is part of the key; the formats of each language are these settings.
+    if setting in FORMAT_SETTINGS or setting == "USE_THOUSAND_SEPARATOR":
         _formatted.cache_clear()
 
 
