@@ -7,7 +7,11 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.urls import reverse
 
 from surveys.demo import DEMO_PASSWORD
@@ -54,8 +58,58 @@ def screenshot_dir() -> Path:
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo round, in a transactional database (the live server reads it from another thread)."""
-    call_command("seed_demo", "--force", stdout=StringIO())
+    """The demo round, in a transactional database (the live server reads it from another thread).
+
+    Seeding writes its hundred days through the diary service, over a second for each of a hundred
+    browser tests; so a worker seeds once, keeps a copy of every table, and later tests get that copy
+    back (a browser test starts from an emptied database, as after a flush)."""
+    if _demo_tables:
+        _restore(_demo_tables)
+    else:
+        call_command("seed_demo", "--force", stdout=StringIO())
+        _demo_tables.update(_copy_tables())
+
+
+# Table name: (column names, rows), as seed_demo left the database; filled by this worker's first `demo`.
+_demo_tables: dict[str, tuple[list[str], list[tuple]]] = {}
+
+
+def _tables() -> dict[str, list[str]]:
+    """Every model's table and its stored columns (not the generated ones, which the database computes)."""
+    return {
+        model._meta.db_table: [field.column for field in model._meta.local_concrete_fields if not field.generated]
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    }
+
+
+def _copy_tables() -> dict[str, tuple[list[str], list[tuple]]]:
+    quote = connection.ops.quote_name
+    tables = {}
+    with connection.cursor() as cursor:
+        for table, columns in _tables().items():
+            cursor.execute(f"SELECT {', '.join(quote(column) for column in columns)} FROM {quote(table)}")
+            rows = cursor.fetchall()
+            if rows:
+                tables[table] = (columns, rows)
+    return tables
+
+
+def _restore(tables: dict[str, tuple[list[str], list[tuple]]]) -> None:
+    """Empty every table and write the copy back, ids and all; the keys are checked at the commit."""
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in connection.ops.sql_flush(no_style(), list(_tables())):
+            cursor.execute(statement)
+        for table, (columns, rows) in tables.items():
+            names = ", ".join(quote(column) for column in columns)
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
+        # PostgreSQL's id sequences go on after the copied ids (SQLite's AUTOINCREMENT does so itself).
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+            cursor.execute(statement)
+    # Content types and their ids come back from the copy; the in-process cache of them must not linger.
+    ContentType.objects.clear_cache()
 
 
 # How Chromium words a refusal: "Refused to apply inline style because it violates the following
