@@ -22,10 +22,25 @@ PASSWORD = "a-test-password"
 
 def session_queries() -> int:
     """The queries a signed-in request spends on its session: one, or none when sessions are read
-    through the shared cache (cached_db, chosen with CACHE_URL; CI runs the analysis tests so)."""
+    through the shared cache (cached_db, chosen with CACHE_URL; CI's PostgreSQL run is so)."""
     from django.conf import settings
 
     return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+
+
+def sessions_expire_at(when: dt.datetime | None) -> None:
+    """Move every session's end to `when` (None: end them now, as the idle timeout does on the server),
+    in the database and in the shared cache that cached_db sessions (CACHE_URL) are read from first."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.contrib.sessions.models import Session
+    from django.core.cache import caches
+    from django.utils import timezone
+
+    keys = list(Session.objects.values_list("session_key", flat=True))
+    Session.objects.update(expire_date=when or timezone.now() - dt.timedelta(seconds=1))
+    if settings.SESSION_ENGINE.endswith("cached_db"):
+        caches[settings.SESSION_CACHE_ALIAS].delete_many([KEY_PREFIX + key for key in keys])
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from mio import sessions
 from surveys import mailings
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sessions_expire_at
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def renewed_seconds_ago(client: Client, seconds: int) -> None:
     session[sessions.RENEWED_AT] = int(time.time()) - seconds
     session.save()
     # Five minutes of the hour left.
-    Session.objects.update(expire_date=timezone.now() + dt.timedelta(minutes=5))
+    sessions_expire_at(timezone.now() + dt.timedelta(minutes=5))
 
 
 def expires(client: Client) -> dt.datetime:
@@ -131,7 +131,7 @@ def test_after_the_idle_timeout_the_login_page_says_why_and_leads_back(client, m
     client.force_login(manager)
     page = reverse("surveys:rounds") + "?visa=alla"
     # An hour without activity: the session is gone on the server; the browser still names it.
-    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    sessions_expire_at(None)
 
     response = client.get(page, follow=True)
 
@@ -148,7 +148,7 @@ def test_after_the_idle_timeout_the_login_page_says_why_and_leads_back(client, m
 
 def test_the_idle_message_is_shown_once(client, manager):
     client.force_login(manager)
-    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    sessions_expire_at(None)
     client.get(reverse("home"), follow=True)
 
     response = client.get(reverse("home"), follow=True)
@@ -167,7 +167,7 @@ def test_the_idle_minutes_in_the_message_follow_the_setting(client, manager, set
     settings.SESSION_IDLE_MINUTES = 30
     settings.SESSION_COOKIE_AGE = 30 * 60
     client.force_login(manager)
-    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    sessions_expire_at(None)
 
     response = client.get(reverse("home"), follow=True)
 
@@ -303,7 +303,7 @@ def test_a_personal_link_after_the_idle_timeout_signs_in_without_a_timeout_messa
     client, manager, participant, survey
 ):
     client.force_login(manager)
-    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    sessions_expire_at(None)
     link = mailings.signin_url(user=manager, survey=survey, date=survey.start_date)
 
     response = client.get(link.removeprefix(settings.SITE_URL), follow=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -14,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from surveys.demo import DEMO_PASSWORD, ROUND_SLUG
 from surveys.models import DiaryLine
+from tests.conftest import sessions_expire_at
 
 from .conftest import PHONE
 
@@ -41,7 +41,7 @@ def test_a_day_typed_after_the_session_ran_out_comes_back_unsaved_after_signing_
     page.click("[data-toggle-all]")
     page.locator("#id_documentation-h1").press_sequentially("30")
     # What the idle timeout does on the server: the session is gone, the browser still names it.
-    Session.objects.all().delete()
+    sessions_expire_at(None)
 
     page.click("[data-testid=save-draft]")
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from surveys import services
 from surveys.models import AuditEvent, DiaryDay, DiaryLine, Survey
 from surveys.services import LineInput, diary_save
+from tests.conftest import session_queries
 
 from .helpers import day_post, form_inputs, shown_values
 
@@ -289,9 +290,9 @@ def test_an_administrator_keying_in_clears_the_paper_day_with_a_record(
 def test_the_day_page_of_a_day_not_started_takes_five_queries(manager_client, survey, django_assert_num_queries):
     manager_client.get(day_url(survey))  # the session's first renewal is not the page's cost
 
-    # The session, the user, the participation with its round and the user's groups (the menu's), the manager's
-    # days, the tasks.
-    with django_assert_num_queries(5):
+    # The session (none when the shared cache holds it), the user, the participation with its round and the user's
+    # groups (the menu's), the manager's days, the tasks.
+    with django_assert_num_queries(4 + session_queries()):
         response = manager_client.get(day_url(survey))
     assert response.status_code == 200
 
@@ -300,7 +301,7 @@ def test_the_day_page_of_a_saved_day_takes_five_queries(manager_client, survey, 
     manager_client.get(day_url(survey))
 
     # The tasks come with the day's rows joined in: no query per row, none for the rows on their own.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4 + session_queries()):
         response = manager_client.get(day_url(survey))
     assert response.context["form"]["invoices-h1"].value() == 30
     assert response.context["form"]["budget-function"].value() == 3
@@ -310,11 +311,12 @@ def test_a_save_takes_a_fixed_number_of_queries(manager_client, survey, submitte
     manager_client.get(day_url(survey))
     data = day_post(survey, {"invoices-h1": "45", "budget-h2": "15", "it-services-h3": "5"}, value="withdraw")
 
-    # Session, user, participation, tasks; then in one transaction (here a savepoint, two statements more): lock
-    # the round, lock the day, update it, delete and insert its rows, refresh the manager's task totals (delete and
-    # insert, after locking the participant on PostgreSQL), mark the round's data changed. The message for the
-    # next page travels in a cookie.
-    with django_assert_num_queries(SAVE_QUERIES + (1 if connection.vendor == "postgresql" else 0)):
+    # Session (none when the shared cache holds it), user, participation, tasks; then in one transaction (here a
+    # savepoint, two statements more): lock the round, lock the day, update it, delete and insert its rows, refresh
+    # the manager's task totals (delete and insert, after locking the participant on PostgreSQL), mark the round's
+    # data changed. The message for the next page travels in a cookie.
+    postgresql = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(SAVE_QUERIES - 1 + session_queries() + postgresql):
         response = manager_client.post(day_url(survey), data)
     assert response.status_code == 302
     assert stored(submitted)[2] == 65

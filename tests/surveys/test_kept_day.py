@@ -19,7 +19,7 @@ from django.utils import timezone
 from mio import sessions
 from surveys import keptday
 from surveys.models import DiaryDay
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sessions_expire_at
 
 from .helpers import day_post, shown_values
 
@@ -49,7 +49,7 @@ def typed_entries(survey) -> dict[str, str]:
 def timed_out(english_client, manager, participant):
     """A manager whose session ran out on the server while the day page was open; the browser still names it."""
     english_client.force_login(manager)
-    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    sessions_expire_at(None)
     return english_client
 
 
@@ -190,7 +190,7 @@ def test_the_keep_alive_pushes_the_idle_timeout_ahead(client, manager):
     session = client.session
     session["mio_renewed_at"] = int(time.time()) - 120
     session.save()
-    Session.objects.update(expire_date=timezone.now() + dt.timedelta(minutes=5))
+    sessions_expire_at(timezone.now() + dt.timedelta(minutes=5))
 
     response = client.post(reverse("keep_alive"))
 
