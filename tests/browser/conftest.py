@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -15,6 +16,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from surveys.demo import DEMO_PASSWORD
+from surveys.models import Municipality
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls there otherwise.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -62,7 +64,10 @@ def demo(transactional_db):
 
     Seeding writes its hundred days through the diary service, over a second for each of a hundred
     browser tests; so a worker seeds once, keeps a copy of every table, and later tests get that copy
-    back (a browser test starts from an emptied database, as after a flush)."""
+    back (a browser test starts from an emptied database, as after a flush). Getting it back empties every
+    table first, so a test's own rows are made after this fixture, never before."""
+    made_before = [model.__name__ for model in (get_user_model(), Municipality) if model.objects.exists()]
+    assert not made_before, f"{made_before} made before the demo, which empties the database: ask for `demo` first"
     if _demo_tables:
         _restore(_demo_tables)
     else:
