@@ -79,12 +79,18 @@ def demo(transactional_db):
 _demo_tables: dict[str, tuple[list[str], list[tuple]]] = {}
 
 
+def _models() -> list:
+    """The models with a table of their own: the tables to copy, empty and number again."""
+    return [
+        model for model in apps.get_models(include_auto_created=True) if model._meta.managed and not model._meta.proxy
+    ]
+
+
 def _tables() -> dict[str, list[str]]:
     """Every model's table and its stored columns (not the generated ones, which the database computes)."""
     return {
         model._meta.db_table: [field.column for field in model._meta.local_concrete_fields if not field.generated]
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy
+        for model in _models()
     }
 
 
@@ -111,7 +117,7 @@ def _restore(tables: dict[str, tuple[list[str], list[tuple]]]) -> None:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
         # PostgreSQL's id sequences go on after the copied ids (SQLite's AUTOINCREMENT does so itself).
-        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+        for statement in connection.ops.sequence_reset_sql(no_style(), _models()):
             cursor.execute(statement)
     # Content types and their ids come back from the copy; the in-process cache of them must not linger.
     ContentType.objects.clear_cache()
